@@ -1,0 +1,10 @@
+namespace GridMap.Bench;
+
+internal static class TileBench
+{
+    public static int Run(string[] args)
+    {
+        Console.Error.WriteLine("Tile benchmark: not implemented yet");
+        return 0;
+    }
+}

@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GridMap.Domain.Geo;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+using NetTopologySuite.IO.Esri;
+
+namespace GridMap.Domain.IO;
+
+/// <summary>One feature read from a file: its 0-based position, optional id, geometry (null when the file
+/// has none or it could not be parsed) and attributes (string, double, long, bool or null; nested JSON as text).</summary>
+public sealed record FeatureRecord(int Index, string? Id, Geometry? Geometry, IReadOnlyDictionary<string, object?> Properties, string? GeometryError = null);
+
+/// <summary>The features of a file and the CRS their coordinates are in.</summary>
+public sealed record FeatureSet(Crs Crs, IReadOnlyList<FeatureRecord> Features, bool CrsFromFile);
+
+/// <summary>Thrown when a file cannot be read at all (missing, malformed, unsupported format or CRS).</summary>
+public sealed class FeatureFileException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Reads GeoJSON (.geojson/.json), Esri Shapefile (.shp with .prj/.dbf) and GeoPackage (.gpkg) into
+/// <see cref="FeatureRecord"/>s, and writes GeoJSON. The CRS comes from the file (GeoJSON "crs" member,
+/// .prj, gpkg srs_id) unless overridden; a GeoJSON file without one is WGS84 (RFC 7946).
+/// </summary>
+public static class FeatureFile
+{
+    private static readonly JsonSerializerOptions GeoJsonOptions = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var o = new JsonSerializerOptions();
+        o.Converters.Add(new GeoJsonConverterFactory());
+        return o;
+    }
+
+    /// <summary>Reads a file by its extension. <paramref name="overrideCrs"/> wins over the file's CRS.</summary>
+    public static FeatureSet Read(string path, Crs? overrideCrs = null)
+    {
+        if (!File.Exists(path)) throw new FeatureFileException($"File not found: {path}");
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        try
+        {
+            return ext switch
+            {
+                ".geojson" or ".json" => ReadGeoJson(File.ReadAllText(path), overrideCrs),
+                ".shp" => ReadShapefile(path, overrideCrs),
+                ".gpkg" => GeoPackageFile.Read(path, overrideCrs),
+                _ => throw new FeatureFileException($"Unsupported file type '{ext}' ({path}): use .geojson, .json, .shp or .gpkg."),
+            };
+        }
+        catch (FeatureFileException) { throw; }
+        catch (ArgumentException e) { throw new FeatureFileException($"{path}: {e.Message}", e); }
+        catch (JsonException e) { throw new FeatureFileException($"{path} is not valid GeoJSON: {e.Message}", e); }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or NotSupportedException)
+        {
+            throw new FeatureFileException($"{path} could not be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Parses GeoJSON text (a FeatureCollection, a single Feature or a bare geometry).</summary>
+    public static FeatureSet ReadGeoJson(string json, Crs? overrideCrs = null)
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(json); }
+        catch (JsonException e) { throw new FeatureFileException($"not valid JSON: {e.Message}", e); }
+        if (root is not JsonObject obj) throw new FeatureFileException("GeoJSON must be a JSON object.");
+        var type = obj["type"]?.GetValue<string>();
+        Crs crs = Crs.Wgs84;
+        var fromFile = false;
+        var crsName = obj["crs"]?["properties"]?["name"]?.GetValue<string>();
+        if (crsName is not null)
+        {
+            crs = Crs.Parse(crsName);
+            fromFile = true;
+        }
+        if (overrideCrs is not null) crs = overrideCrs;
+        IEnumerable<JsonNode?> features = type switch
+        {
+            "FeatureCollection" => obj["features"] as JsonArray ?? throw new FeatureFileException("FeatureCollection has no 'features' array."),
+            "Feature" => [obj],
+            null => throw new FeatureFileException("GeoJSON object has no 'type'."),
+            _ => [new JsonObject { ["type"] = "Feature", ["geometry"] = obj.DeepClone(), ["properties"] = new JsonObject() }],
+        };
+        var list = new List<FeatureRecord>();
+        var i = 0;
+        foreach (var f in features)
+        {
+            if (f is not JsonObject fo) throw new FeatureFileException($"feature #{i} is not a JSON object.");
+            var props = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (fo["properties"] is JsonObject po)
+                foreach (var (k, v) in po) props[k] = ToValue(v);
+            string? id = fo["id"] is { } idNode ? ToValue(idNode)?.ToString() : null;
+            if (id is null && props.TryGetValue("id", out var pid) && pid is not null) id = Convert.ToString(pid, CultureInfo.InvariantCulture);
+            Geometry? g = null;
+            string? err = null;
+            var gNode = fo["geometry"];
+            if (gNode is null) err = "feature has no geometry";
+            else
+            {
+                try
+                {
+                    g = gNode.Deserialize<Geometry>(GeoJsonOptions);
+                    if (g is null) err = "feature has no geometry";
+                }
+                catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+                {
+                    err = $"geometry could not be parsed: {e.Message}";
+                }
+            }
+            list.Add(new FeatureRecord(i, id, g, props, err));
+            i++;
+        }
+        return new FeatureSet(crs, list, fromFile);
+    }
+
+    private static object? ToValue(JsonNode? v) => v switch
+    {
+        null => null,
+        JsonValue jv when jv.GetValueKind() == JsonValueKind.String => jv.GetValue<string>(),
+        JsonValue jv when jv.GetValueKind() == JsonValueKind.Number =>
+            jv.TryGetValue<long>(out var l) ? l : jv.GetValue<double>(),
+        JsonValue jv when jv.GetValueKind() == JsonValueKind.True => true,
+        JsonValue jv when jv.GetValueKind() == JsonValueKind.False => false,
+        _ => v.ToJsonString(),
+    };
+
+    private static FeatureSet ReadShapefile(string path, Crs? overrideCrs)
+    {
+        var prj = Path.ChangeExtension(path, ".prj");
+        Crs? crs = overrideCrs;
+        var fromFile = false;
+        if (crs is null)
+        {
+            if (!File.Exists(prj))
+                throw new FeatureFileException($"{path} has no .prj file: declare its coordinate system with --crs.");
+            crs = CrsFromWkt(File.ReadAllText(prj)) ?? throw new FeatureFileException(
+                $"{prj}: coordinate system not recognised; declare it with --crs (supported: {string.Join(", ", Crs.Supported)}).");
+            fromFile = true;
+        }
+        var features = Shapefile.ReadAllFeatures(path, new NetTopologySuite.IO.Esri.Shapefiles.Readers.ShapefileReaderOptions { Encoding = Encoding.UTF8 });
+        var list = new List<FeatureRecord>(features.Length);
+        for (var i = 0; i < features.Length; i++)
+        {
+            var f = features[i];
+            var props = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var name in f.Attributes.GetNames()) props[name] = Normalise(f.Attributes[name]);
+            props.TryGetValue("id", out var id);
+            list.Add(new FeatureRecord(i, id?.ToString(), f.Geometry is { IsEmpty: false } ? f.Geometry : null, props,
+                f.Geometry is { IsEmpty: false } ? null : "feature has no geometry"));
+        }
+        return new FeatureSet(crs, list, fromFile);
+    }
+
+    internal static object? Normalise(object? v) => v switch
+    {
+        null or DBNull => null,
+        string s => s.TrimEnd(),
+        int n => (long)n,
+        short n => (long)n,
+        long n => n,
+        float f => (double)f,
+        decimal d => (double)d,
+        double d => d,
+        bool b => b,
+        DateTime t => t.ToString("O", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(v, CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Recognises the CRS of an Esri/OGC WKT (.prj) text; null if unknown.</summary>
+    public static Crs? CrsFromWkt(string wkt)
+    {
+        var w = wkt.ToUpperInvariant();
+        var epsg = System.Text.RegularExpressions.Regex.Match(w, @"AUTHORITY\[""EPSG"",""(\d+)""\]\]\s*$");
+        if (epsg.Success && Crs.TryParse("EPSG:" + epsg.Groups[1].Value, out var byCode)) return byCode;
+        if (!w.StartsWith("PROJCS", StringComparison.Ordinal))
+        {
+            if (w.Contains("CGCS") || w.Contains("CHINA_GEODETIC")) return Crs.Cgcs2000;
+            if (w.Contains("NORTH_AMERICAN_1983")) return Crs.Nad83;
+            if (w.Contains("WGS_1984") || w.Contains("WGS 84") || w.Contains("WGS84")) return Crs.Wgs84;
+            return null;
+        }
+        if (w.Contains("MERCATOR_AUXILIARY_SPHERE") || w.Contains("PSEUDO-MERCATOR") || w.Contains("PSEUDO_MERCATOR")) return Crs.WebMercator;
+        var cm = Param(w, "CENTRAL_MERIDIAN");
+        var fe = Param(w, "FALSE_EASTING");
+        if ((w.Contains("CGCS") || w.Contains("GAUSS")) && cm is { } c && Math.Abs(c - 114) < 1e-9)
+            return fe is > 1_000_000 ? Crs.GaussKrugerZone38 : Crs.GaussKruger114;
+        if (w.Contains("ETRS") && cm is { } c9 && Math.Abs(c9 - 9) < 1e-9 && fe is > 1_000_000) return Crs.Etrs89Utm32NZone;
+        return null;
+    }
+
+    private static double? Param(string w, string name)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(w, "PARAMETER\\[\"" + name + "\",\\s*([-0-9.E+]+)\\]");
+        return m.Success ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>
+    /// Writes features as a GeoJSON FeatureCollection. Coordinates are written as given; a non-WGS84
+    /// <paramref name="crs"/> is declared in a "crs" member so GridMap and QGIS read it back correctly.
+    /// </summary>
+    public static void WriteGeoJson(string path, IEnumerable<(Geometry? Geometry, IReadOnlyDictionary<string, object?> Properties)> features, Crs crs)
+    {
+        using var stream = File.Create(path);
+        WriteGeoJson(stream, features, crs);
+    }
+
+    /// <inheritdoc cref="WriteGeoJson(string, IEnumerable{ValueTuple{Geometry, IReadOnlyDictionary{string, object}}}, Crs)"/>
+    public static void WriteGeoJson(Stream stream, IEnumerable<(Geometry? Geometry, IReadOnlyDictionary<string, object?> Properties)> features, Crs crs)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteString("type", "FeatureCollection");
+        if (crs != Crs.Wgs84 && !crs.IsLocal && crs.Srid > 0)
+        {
+            w.WriteStartObject("crs");
+            w.WriteString("type", "name");
+            w.WriteStartObject("properties");
+            w.WriteString("name", $"urn:ogc:def:crs:EPSG::{crs.Srid}");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteStartArray("features");
+        foreach (var (g, props) in features)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "Feature");
+            w.WritePropertyName("properties");
+            w.WriteStartObject();
+            foreach (var (k, v) in props)
+            {
+                w.WritePropertyName(k);
+                JsonSerializer.Serialize(w, v, v?.GetType() ?? typeof(object));
+            }
+            w.WriteEndObject();
+            w.WritePropertyName("geometry");
+            if (g is null) w.WriteNullValue();
+            else JsonSerializer.Serialize(w, g, GeoJsonOptions);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}
