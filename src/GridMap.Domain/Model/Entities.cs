@@ -100,3 +100,6 @@ public sealed record GridCell(string Code, string Name, string DistrictCode, int
 {
     public string Code { get; } = Code.Length == 15 && Code.All(char.IsAsciiDigit) ? Code : throw new ArgumentException($"Grid cell code must be 15 digits, got '{Code}'.");
 }
+
+/// <summary>道路 — an arterial road used for the basemap and as a barrier for grid cells.</summary>
+public sealed record Road(long Id, string Name, LineString Geometry);
