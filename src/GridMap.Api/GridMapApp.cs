@@ -1,16 +1,66 @@
+using System.Text.Json;
+using GridMap.Api.Endpoints;
+using GridMap.Api.Errors;
+using GridMap.Storage;
+using GridMap.Storage.Campaign;
+using GridMap.Storage.Layers;
+
 namespace GridMap.Api;
 
-/// <summary>Builds the GridMap web application: services, error handling and endpoint groups.</summary>
+/// <summary>Builds the GridMap web application: services, error handling, static client and endpoint groups.</summary>
 public static class GridMapApp
 {
-    public static WebApplication Build(string[] args)
+    /// <summary>Builds the app. The database comes from ConnectionStrings:GridMap or GRIDMAP_DB.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = FindWebRoot() });
+        configure?.Invoke(builder);
+        var cs = builder.Configuration.GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment();
+        builder.Services.AddSingleton(_ => GridMapDatabase.Create(cs));
+        builder.Services.AddSingleton(LayerCatalog.Default);
+        builder.Services.AddSingleton<LayerStore>();
+        builder.Services.AddSingleton<CampaignStore>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapOpenApi();
+
+        // Groups, so authorization can be added per audience later (planner, crew, manager).
+        app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign();
+        app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
+        app.MapGet("/styles.json", () => Results.Text(EmbeddedText("styles.json") ?? "{}", "application/json"))
+            .WithTags("Map").WithSummary("Shared style palette (retrofit status colours, pipe classes)");
         return app;
+    }
+
+    /// <summary>src/GridMap.Api/wwwroot (built by the web client) found from the binary's location or GRIDMAP_WEBROOT.</summary>
+    private static string? FindWebRoot()
+    {
+        if (Environment.GetEnvironmentVariable("GRIDMAP_WEBROOT") is { Length: > 0 } env) return env;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "GridMap.Api", "wwwroot");
+            if (Directory.Exists(candidate)) return candidate;
+            if (File.Exists(Path.Combine(dir.FullName, "GridMap.sln"))) break;
+        }
+        return null;
+    }
+
+    private static string? EmbeddedText(string name)
+    {
+        using var s = typeof(GridMapApp).Assembly.GetManifestResourceStream("GridMap.Api." + name);
+        if (s is null) return null;
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
     }
 }

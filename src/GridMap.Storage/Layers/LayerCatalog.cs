@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GridMap.Storage.Layers;
+
+/// <summary>One map layer: the view that serves it, its geometry type and the zoom range it is drawn at.</summary>
+public sealed record LayerInfo(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("view")] string View,
+    [property: JsonPropertyName("geometryType")] string GeometryType,
+    [property: JsonPropertyName("minZoom")] int MinZoom,
+    [property: JsonPropertyName("maxZoom")] int MaxZoom);
+
+/// <summary>The layer catalog (tiles/catalog.json, embedded at build time). Layer ids are the only way a
+/// request names a view, so view names never come from user input.</summary>
+public sealed class LayerCatalog
+{
+    private readonly Dictionary<string, LayerInfo> _byId;
+
+    private LayerCatalog(IReadOnlyList<LayerInfo> layers)
+    {
+        Layers = layers;
+        _byId = layers.ToDictionary(l => l.Id, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<LayerInfo> Layers { get; }
+
+    /// <summary>The catalog shipped with this build.</summary>
+    public static LayerCatalog Default { get; } = Load();
+
+    public bool TryGet(string id, out LayerInfo layer) => _byId.TryGetValue(id, out layer!);
+
+    /// <summary>The layer with this id, or an <see cref="UnknownLayerException"/> listing the known ids.</summary>
+    public LayerInfo Get(string id) => TryGet(id, out var l) ? l : throw new UnknownLayerException(id, _byId.Keys);
+
+    private static LayerCatalog Load()
+    {
+        using var s = typeof(LayerCatalog).Assembly.GetManifestResourceStream("GridMap.Storage.catalog.json")
+            ?? throw new InvalidOperationException("tiles/catalog.json is not embedded in GridMap.Storage.");
+        var doc = JsonSerializer.Deserialize<CatalogFile>(s) ?? throw new InvalidOperationException("tiles/catalog.json is empty.");
+        return new LayerCatalog(doc.Layers);
+    }
+
+    private sealed record CatalogFile([property: JsonPropertyName("layers")] List<LayerInfo> Layers);
+}
+
+/// <summary>A request named a layer that is not in the catalog.</summary>
+public sealed class UnknownLayerException(string id, IEnumerable<string> known)
+    : KeyNotFoundException($"Unknown layer '{id}'. Known layers: {string.Join(", ", known)}.");

@@ -1,0 +1,83 @@
+using Npgsql;
+
+namespace GridMap.Storage.Layers;
+
+/// <summary>A bounding box in WGS84 degrees, valid from birth: min &lt; max, inside lon ±180 / lat ±90.</summary>
+public readonly record struct BoundingBox
+{
+    public BoundingBox(double minLon, double minLat, double maxLon, double maxLat)
+    {
+        if (!(minLon >= -180 && maxLon <= 180 && minLat >= -90 && maxLat <= 90))
+            throw new ArgumentException($"bbox {minLon},{minLat},{maxLon},{maxLat} is outside WGS84 lon/lat range (lon ±180, lat ±90); coordinates must be WGS84 degrees.");
+        if (!(minLon < maxLon && minLat < maxLat))
+            throw new ArgumentException($"bbox {minLon},{minLat},{maxLon},{maxLat} is empty: expected minLon,minLat,maxLon,maxLat with min < max.");
+        (MinLon, MinLat, MaxLon, MaxLat) = (minLon, minLat, maxLon, maxLat);
+    }
+
+    public double MinLon { get; }
+    public double MinLat { get; }
+    public double MaxLon { get; }
+    public double MaxLat { get; }
+
+    public static readonly BoundingBox World = new(-180, -90, 180, 90);
+
+    /// <summary>Parses "minLon,minLat,maxLon,maxLat" (invariant culture).</summary>
+    public static BoundingBox Parse(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length != 4 || !parts.All(p => double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            throw new ArgumentException($"bbox '{text}' is not four numbers minLon,minLat,maxLon,maxLat.");
+        var v = parts.Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return new BoundingBox(v[0], v[1], v[2], v[3]);
+    }
+}
+
+/// <summary>A GeoJSON FeatureCollection's features array as JSON text, and whether the limit cut it short.</summary>
+public sealed record FeaturePage(string FeaturesJson, int Count, bool Truncated);
+
+/// <summary>Reads map layers (catalog views) as GeoJSON pages and Mapbox vector tiles, built in PostGIS.</summary>
+public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
+{
+    /// <summary>Largest page a caller may ask for.</summary>
+    public const int MaxLimit = 50_000;
+
+    private static readonly string FeaturesSql = SqlScripts.Get("Queries/layer_features.sql");
+    private static readonly string TileSql = SqlScripts.Get("Queries/layer_tile.sql");
+
+    public LayerCatalog Catalog => catalog;
+
+    /// <summary>Features of <paramref name="layerId"/> intersecting <paramref name="bbox"/>, ordered by id, at most <paramref name="limit"/> (1–50,000).</summary>
+    public async Task<FeaturePage> FeaturesAsync(string layerId, BoundingBox bbox, int limit, CancellationToken ct = default)
+    {
+        if (limit is < 1 or > MaxLimit) throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be between 1 and {MaxLimit}.");
+        var layer = catalog.Get(layerId);
+        await using var cmd = db.CreateCommand(FeaturesSql.Replace("{view}", layer.View, StringComparison.Ordinal));
+        cmd.Parameters.AddWithValue("minx", bbox.MinLon);
+        cmd.Parameters.AddWithValue("miny", bbox.MinLat);
+        cmd.Parameters.AddWithValue("maxx", bbox.MaxLon);
+        cmd.Parameters.AddWithValue("maxy", bbox.MaxLat);
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var n = r.GetInt32(0);
+        return new FeaturePage(r.GetString(1), Math.Min(n, limit), n > limit);
+    }
+
+    /// <summary>The MVT bytes of one tile (empty array when nothing is in it). z 0–22, x/y inside the zoom level.</summary>
+    public async Task<byte[]> TileAsync(string layerId, int z, int x, int y, CancellationToken ct = default)
+    {
+        var layer = catalog.Get(layerId);
+        if (z is < 0 or > 22) throw new ArgumentOutOfRangeException(nameof(z), z, "zoom must be between 0 and 22.");
+        var n = 1 << z;
+        if (x < 0 || x >= n || y < 0 || y >= n)
+            throw new ArgumentOutOfRangeException(nameof(x), $"tile {z}/{x}/{y} does not exist: x and y must be between 0 and {n - 1} at zoom {z}.");
+        if (z < layer.MinZoom || z > layer.MaxZoom) return [];
+        await using var cmd = db.CreateCommand(TileSql.Replace("{view}", layer.View, StringComparison.Ordinal));
+        cmd.Parameters.AddWithValue("z", z);
+        cmd.Parameters.AddWithValue("x", x);
+        cmd.Parameters.AddWithValue("y", y);
+        cmd.Parameters.AddWithValue("layer", layer.Id);
+        var result = await cmd.ExecuteScalarAsync(ct);
+        return result as byte[] ?? [];
+    }
+}
