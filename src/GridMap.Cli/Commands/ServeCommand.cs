@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GridMap.Api;
+using Microsoft.Extensions.Hosting;
 
 namespace GridMap.Cli.Commands;
 
