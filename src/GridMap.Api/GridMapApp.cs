@@ -15,8 +15,9 @@ public static class GridMapApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = FindWebRoot() });
         configure?.Invoke(builder);
-        var cs = builder.Configuration.GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment();
-        builder.Services.AddSingleton(_ => GridMapDatabase.Create(cs));
+        // Resolved lazily so test hosts can override the connection string after Program starts.
+        builder.Services.AddSingleton(sp => GridMapDatabase.Create(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddSingleton(LayerCatalog.Default);
         builder.Services.AddSingleton<LayerStore>();
         builder.Services.AddSingleton<CampaignStore>();

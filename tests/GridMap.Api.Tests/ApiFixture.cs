@@ -1,0 +1,51 @@
+using GridMap.Tests.Shared;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace GridMap.Api.Tests;
+
+/// <summary>
+/// The real GridMap app (WebApplicationFactory) over its own PostGIS database holding a tiny known city:
+/// one branch, two districts, three compounds, a station, two pipes and a valve.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string Seed = """
+        INSERT INTO branch VALUES (1, '东区', ST_Multi(ST_GeomFromText('POLYGON((113.60 34.70,113.80 34.70,113.80 34.90,113.60 34.90,113.60 34.70))', 4326)));
+        INSERT INTO district VALUES
+          ('410105', '金水区', 1, ST_Multi(ST_GeomFromText('POLYGON((113.60 34.70,113.70 34.70,113.70 34.90,113.60 34.90,113.60 34.70))', 4326))),
+          ('410104', '管城回族区', 1, ST_Multi(ST_GeomFromText('POLYGON((113.70 34.70,113.80 34.70,113.80 34.90,113.70 34.90,113.70 34.70))', 4326)));
+        INSERT INTO station (id, name, district_code, capacity_kw, geom) VALUES (1, '金水一站', '410105', 3500, ST_SetSRID(ST_MakePoint(113.65, 34.75), 4326));
+        INSERT INTO staff (id, name, phone, role, branch_id, base) VALUES (1, '王芳', '138 0371 0001', 'grid_worker', 1, ST_SetSRID(ST_MakePoint(113.65, 34.76), 4326));
+        INSERT INTO grid_cell (code, name, district_code, staff_id, area) VALUES
+          ('410105001001001', '金水1网格', '410105', 1, ST_Multi(ST_GeomFromText('POLYGON((113.60 34.70,113.70 34.70,113.70 34.80,113.60 34.80,113.60 34.70))', 4326)));
+        INSERT INTO compound (id, name, district_code, footprint, households, retrofit_status, heating_system, consent_rate, station_id, cell_code) VALUES
+          (1, '文化路小区', '410105', ST_GeomFromText('POLYGON((113.650 34.750,113.652 34.750,113.652 34.752,113.650 34.752,113.650 34.750))', 4326), 300, 'completed', 'parallel', 0.95, 1, '410105001001001'),
+          (2, '纬五路小区', '410105', ST_GeomFromText('POLYGON((113.660 34.760,113.662 34.760,113.662 34.762,113.660 34.762,113.660 34.760))', 4326), 120, 'visiting', 'series', 0.40, 1, '410105001001001'),
+          (3, '城东路小区', '410104', ST_GeomFromText('POLYGON((113.750 34.750,113.752 34.750,113.752 34.752,113.750 34.752,113.750 34.750))', 4326), 80, 'visiting', 'series', 0.10, NULL, NULL);
+        INSERT INTO pipe (id, level, flow, dn, material, install_year, depth_m, status, station_id, geom) VALUES
+          (10, 'secondary', 'supply', 200, 'steel', 1998, 1.5, 'open', 1, ST_GeomFromText('LINESTRING(113.650 34.749,113.660 34.759)', 4326)),
+          (11, 'secondary', 'return', 200, 'steel', 1998, 1.5, 'open', 1, ST_GeomFromText('LINESTRING(113.6501 34.749,113.6601 34.759)', 4326));
+        INSERT INTO valve (id, state, operable, level, dn, pipe_id, geom) VALUES (100, 'open', true, 'secondary', 200, 10, ST_SetSRID(ST_MakePoint(113.655, 34.754), 4326));
+        """;
+
+    private TestDatabase? _db;
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!TestDatabase.Configured && !TestDatabase.OnCi) return; // every test here is skipped then
+        _db = await TestDatabase.CreateAsync();
+        await using (var cmd = _db.DataSource.CreateCommand(Seed)) await cmd.ExecuteNonQueryAsync();
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:GridMap", _db.ConnectionString));
+        Client = Factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (Factory is not null) await Factory.DisposeAsync();
+        if (_db is not null) await _db.DisposeAsync();
+    }
+}
