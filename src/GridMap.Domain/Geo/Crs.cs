@@ -137,11 +137,9 @@ public sealed class Crs : IEquatable<Crs>
     private static ProjectedCoordinateSystem Tm(string name, double centralMeridian, double falseEasting, double scale = 1.0)
     {
         var csf = new CoordinateSystemFactory();
-        // CGCS2000 and GRS80 ellipsoids differ in the 11th digit of 1/f; WGS84 datum shift is ~cm.
-        var ellipsoid = csf.CreateFlattenedSphere("GRS 1980", 6378137, 298.257222101, LinearUnit.Metre);
-        var datum = csf.CreateHorizontalDatum("CGCS2000", DatumType.HD_Geocentric, ellipsoid, new Wgs84ConversionInfo());
-        var gcs = csf.CreateGeographicCoordinateSystem("CGCS2000", AngularUnit.Degrees, datum, PrimeMeridian.Greenwich,
-            new AxisInfo("Lon", AxisOrientationEnum.East), new AxisInfo("Lat", AxisOrientationEnum.North));
+        // Projected on the WGS84 geographic system itself: CGCS2000 and WGS84 differ by centimetres and their
+        // ellipsoids in the 11th digit of 1/f, while a ProjNet datum shift between them adds ~1 cm of round-trip drift.
+        var gcs = GeographicCoordinateSystem.WGS84;
         var parameters = new List<ProjectionParameter>
         {
             new("latitude_of_origin", 0), new("central_meridian", centralMeridian), new("scale_factor", scale),
