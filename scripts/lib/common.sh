@@ -51,6 +51,7 @@ shared_buffers = 512MB
 work_mem = 32MB
 maintenance_work_mem = 256MB
 max_connections = 200
+jit = off
 CONF
   fi
   if ! "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
