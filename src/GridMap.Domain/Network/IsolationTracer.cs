@@ -32,8 +32,9 @@ public sealed record IsolationPlan(
 /// <remarks>
 /// <para>Isolating pipe P (see <see cref="SegmentIndex"/> for segments, supply units and the unit graph):</para>
 /// <list type="number">
-/// <item>R = the segments holding P's pieces (one segment unless a valve sits inside P: then all of them, so the
-/// whole pipe is safe to work on; use <see cref="IsolateAt"/> for a known burst position).</item>
+/// <item>R = the segment of P (<see cref="SegmentIndex.HomeSegmentOfPipe"/>: when a valve sits inside P, the segment
+/// holding P's longest part). <see cref="IsolateAt"/> takes a known burst position instead, and
+/// <see cref="IsolateWhole"/> every segment P touches, so the whole pipe is safe to work on.</item>
 /// <item>Boundary of R = the bounding valves with exactly one side in R. Open ones are
 /// <c>valves_to_close</c>; closed ones are <c>valves_already_closed</c> (a normally closed valve never needs
 /// closing).</item>
@@ -55,15 +56,18 @@ public sealed class IsolationTracer
     public static IsolationPlan Isolate(NetworkGraph graph, string pipeId, IEnumerable<string>? inoperable = null) =>
         new IsolationTracer(SegmentIndex.Build(graph, inoperable)).Isolate(pipeId);
 
-    /// <summary>Isolates every segment holding pipe <paramref name="pipeId"/>.</summary>
-    public IsolationPlan Isolate(string pipeId)
+    /// <summary>Isolates the segment of pipe <paramref name="pipeId"/> (its longest part's, when a valve sits inside it).</summary>
+    public IsolationPlan Isolate(string pipeId) => Isolate(Index.Graph.PipeIndex(pipeId));
+
+    /// <summary>Isolates the segment of pipe index <paramref name="pipe"/>.</summary>
+    public IsolationPlan Isolate(int pipe) => IsolateSegments(Index.Graph.Pipes[pipe].Id, [Index.HomeSegmentOfPipe(pipe)]);
+
+    /// <summary>Isolates every segment pipe <paramref name="pipeId"/> touches: the whole pipe is then dry.</summary>
+    public IsolationPlan IsolateWhole(string pipeId)
     {
         var pipe = Index.Graph.PipeIndex(pipeId);
         return IsolateSegments(pipeId, Index.SegmentsOfPipe(pipe));
     }
-
-    /// <summary>Isolates pipe index <paramref name="pipe"/> (all its segments).</summary>
-    public IsolationPlan Isolate(int pipe) => IsolateSegments(Index.Graph.Pipes[pipe].Id, Index.SegmentsOfPipe(pipe));
 
     /// <summary>Isolates only the segment at <paramref name="along"/> coordinate units from the pipe's first vertex (a known burst position).</summary>
     public IsolationPlan IsolateAt(string pipeId, double along)

@@ -214,6 +214,26 @@ public sealed class SegmentIndex
         return list;
     }
 
+    /// <summary>
+    /// The segment holding the longest part of the pipe (the first such part on ties). A pipe has one segment unless
+    /// a valve sits inside it; this is the segment a burst somewhere on the pipe most likely lies in.
+    /// </summary>
+    public int HomeSegmentOfPipe(int pipe)
+    {
+        var g = Graph;
+        if (g.Pipes[pipe].IsStationDevice)
+            throw new ArgumentException($"'{g.Pipes[pipe].Id}' is a station device, not a pipe: it has no segment.");
+        var best = -1;
+        var bestLength = -1.0;
+        foreach (var e in g.EdgesOfPipe(pipe))
+        {
+            if (g.EdgeKinds[e] != EdgeKind.Piece || !g.IsReportable(e)) continue;
+            var length = g.EdgeLength(e);
+            if (length > bestLength) { best = e; bestLength = length; }
+        }
+        return NodeSegment[g.EdgeFrom[best]];
+    }
+
     /// <summary>Pipe indices in a segment, in input order.</summary>
     public IReadOnlyList<int> PipesOfSegment(int segment)
     {

@@ -116,23 +116,31 @@ public class IsolationTracerTests
     }
 
     [Fact]
-    public void Isolate_ValveInsidePipe_IsolatesBothHalvesUnlessABurstPositionIsGiven()
+    public void Isolate_ValveInsidePipe_TakesTheSegmentOfItsLongerPart_OrTheWholePipeWhenAsked()
     {
         var input = new NetworkInput(
             [Pipe("A", "LINESTRING(0 0, 10 0)"), Pipe("B", "LINESTRING(10 0, 20 0)")],
-            [Valve("Vmid", 5, 0), Valve("Vb", 19.8, 0)],
+            [Valve("Vmid", 4, 0), Valve("Vb", 19.8, 0)],
             [Tap("S", 0, 0)],
             [Tap("K", 20, 0, 4)]);
         var graph = NetworkBuilder.Build(input);
         var tracer = new IsolationTracer(SegmentIndex.Build(graph));
         Assert.Equal(2, tracer.Index.SegmentsOfPipe(graph.PipeIndex("A")).Count);
-        var whole = tracer.Isolate("A");
-        Assert.Equal(["A", "B"], whole.SegmentPipes); // A's second half shares a segment with B
-        Assert.Equal(["Vb"], whole.ValvesToClose);  // Vmid is inside the isolated area
-        var farHalf = tracer.IsolateAt("A", 7);
-        Assert.Equal(["Vmid", "Vb"], farHalf.ValvesToClose);
-        Assert.Equal(["Vmid"], farHalf.ValvesToCloseMin);
-        Assert.Equal(["K"], farHalf.AffectedConsumers);
+
+        var plan = tracer.Isolate("A"); // A's longer part (4..10) shares a segment with B
+        Assert.Equal(["A", "B"], plan.SegmentPipes);
+        Assert.Equal(["Vmid", "Vb"], plan.ValvesToClose);
+        Assert.Equal(["Vmid"], plan.ValvesToCloseMin);
+        Assert.Equal(["K"], plan.AffectedConsumers);
+
+        var nearSource = tracer.IsolateAt("A", 1);
+        Assert.Equal(["A"], nearSource.SegmentPipes);
+        Assert.Equal(["Vmid"], nearSource.ValvesToClose);
+        Assert.Empty(nearSource.ValvesToCloseMin); // the source itself is in the isolated segment
+        Assert.Equal(["A", "B"], nearSource.CutOffPipes); // A's far part and B lose supply
+
+        var whole = tracer.IsolateWhole("A");
+        Assert.Equal(["Vb"], whole.ValvesToClose); // Vmid lies inside the isolated area
     }
 
     [Fact]
