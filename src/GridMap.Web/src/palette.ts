@@ -21,6 +21,8 @@ export interface PipeLevelStyle extends CodeLabel {
 
 export interface PipeFlowStyle extends CodeLabel {
   dash: number[];
+  /** Below this zoom the flow is not drawn (return pipes run beside their supply twins). */
+  minZoom: number;
 }
 
 export interface PointSymbol {

@@ -25,7 +25,7 @@ import {
   valveFields,
   type DetailsPanel,
 } from '../ui/details';
-import { h } from '../ui/dom';
+import { h, isNarrow } from '../ui/dom';
 
 export interface GridMapHook {
   map: Map;
@@ -57,15 +57,20 @@ export interface MapPage {
 /** Clickable layers, most specific first: a valve on a pipe inside a compound opens the valve. */
 const PICK_ORDER = ['valves', 'stations', 'heat_sources', 'staff', 'pipes', 'compounds'];
 
-export async function createMapPage(root: HTMLElement, viewName: string): Promise<MapPage> {
+export interface MapPageOptions {
+  /** Layer ids to start hidden (still listed in the layer switcher). */
+  hiddenLayers?: string[];
+}
+
+export async function createMapPage(root: HTMLElement, viewName: string, options: MapPageOptions = {}): Promise<MapPage> {
   const [config, catalog] = await Promise.all([
     api.config(),
     api.layers().catch((): LayerInfo[] | null => null),
   ]);
-  return buildPage(root, viewName, config, catalog);
+  return buildPage(root, viewName, config, catalog, options);
 }
 
-function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, catalog: LayerInfo[] | null): MapPage {
+function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, catalog: LayerInfo[] | null, options: MapPageOptions): MapPage {
   const mapEl = h('div', { class: 'map', id: 'map', 'data-testid': 'map', 'data-ready': 'false', role: 'application', 'aria-label': '郑州供热串改并地图' });
   const sideColumn = h('div', { class: 'side left' });
   const rightColumn = h('div', { class: 'side right' });
@@ -74,6 +79,7 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
   root.replaceChildren(mapEl, sideColumn, rightColumn, banner, status);
 
   const layers = buildLayers(config, catalog);
+  for (const id of options.hiddenLayers ?? []) layers.byId.get(id)?.layer.setVisible(false);
   const map = createMap(mapEl, config, layers.layers);
 
   const legend = createLegend((code, visible) => {
@@ -186,6 +192,8 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
   };
 
   map.on('singleclick', (evt) => {
+    // On a phone the open panels cover most of the map: a tap on the map means "show me the map".
+    if (isNarrow()) root.querySelectorAll<HTMLDetailsElement>('details.panel[open]').forEach((d) => (d.open = false));
     const hit = pick(evt.pixel);
     if (hit) void select(hit.layer, hit.feature);
   });

@@ -93,10 +93,11 @@ export const pipeStyle: StyleFunction = (feature, resolution) => {
   const z = zoomOf(resolution);
   if (z < level.minZoom) return undefined;
   const flow = pipeFlowStyle(feature.get('flow'));
+  if (z < flow.minZoom) return undefined;
   const dn = Number(feature.get('dn')) || 0;
   const closed = feature.get('status') === 'closed';
   // Below z14 the city-wide network would merge into a band; thin it while keeping the DN order.
-  const scale = z < 13 ? 0.6 : z < 15 ? 0.8 : 1;
+  const scale = z < 12.5 ? 0.4 : z < 14 ? 0.6 : z < 15 ? 0.8 : 1;
   const width = Math.max(0.75, pipeWidth(dn) * scale);
   const base = cached(`p:${level.code}:${flow.code}:${width}:${closed}`, () =>
     new Style({
@@ -111,11 +112,14 @@ export const pipeStyle: StyleFunction = (feature, resolution) => {
     }),
   );
   if (selection.pipeId !== null && Number(feature.get('id')) === selection.pipeId) {
+    // A halo under the pipe, both above every other pipe, so the selection reads as "this pipe".
+    const onTop = base.clone();
+    onTop.setZIndex(100001);
     return [
       cached(`p:sel:${width}`, () =>
-        new Style({ stroke: new Stroke({ color: palette.compound.selected.stroke, width: width + 6 }), zIndex: 99999 }),
+        new Style({ stroke: new Stroke({ color: palette.compound.selected.stroke, width: width + 6 }), zIndex: 100000 }),
       ) as Style,
-      base,
+      onTop,
     ];
   }
   return base;

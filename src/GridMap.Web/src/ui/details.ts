@@ -95,7 +95,7 @@ export function compoundFields(c: CompoundDetails): Field[] {
     ['纠纷', dispute],
     ['物业', c.property_management ? '有物业' : '无物业'],
     ['缴费', zh.fee(c.fee_status)],
-    ['二次网改造年份', c.secondary_retrofit_year ? `${c.secondary_retrofit_year} 年` : '—'],
+    ['二次网改造', c.secondary_retrofit_year ? `${c.secondary_retrofit_year} 年` : '—'],
     ['换热站', zh.text(c.station_name ?? (c.station_id != null ? `#${c.station_id}` : null))],
     ['网格', c.cell_code ? `${c.cell_name ? `${c.cell_name} ` : ''}(${c.cell_code})` : '—'],
     ['网格员', zh.text(c.staff_name)],

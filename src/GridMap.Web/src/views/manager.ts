@@ -25,7 +25,8 @@ type Measure = 'households' | 'compounds';
 export const manager: View = {
   title: '改造进度看板',
   async mount(root) {
-    const page = await createMapPage(root, 'manager');
+    // A manager reads coverage, not valves: the network layers start hidden (the switcher can show them).
+    const page = await createMapPage(root, 'manager', { hiddenLayers: ['pipes', 'valves', 'stations'] });
     void page.loadStats();
 
     const list = h('ol', { class: 'progress-list', role: 'list', 'data-testid': 'district-progress' }, h('li', { class: 'hint' }, '正在统计各区进度…'));
@@ -51,9 +52,12 @@ export const manager: View = {
       const without = rows.filter((r) => !r.stats || r.stats.total.compounds === 0);
       list.replaceChildren(
         ...withWork.map((r) => districtItem(r, measure, r.code === selected, () => choose(r))),
-        ...without.map((r) =>
-          h('li', { class: 'progress-item empty', 'data-district': r.code }, h('div', { class: 'progress-name' }, r.name), h('div', { class: 'hint' }, r.error ? `统计失败：${r.error}` : '无老旧小区改造任务')),
-        ),
+        ...without
+          .filter((r) => r.error)
+          .map((r) => h('li', { class: 'progress-item empty', 'data-district': r.code }, h('div', { class: 'progress-name' }, r.name), h('div', { class: 'legend-error' }, `统计失败：${r.error}`))),
+        without.some((r) => !r.error)
+          ? h('li', { class: 'progress-item empty hint' }, `无老旧小区改造任务：${without.filter((r) => !r.error).map((r) => r.name).join('、')}`)
+          : null,
       );
     };
 
