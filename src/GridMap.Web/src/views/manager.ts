@@ -57,7 +57,7 @@ export const manager: View = {
           .map((r) => h('li', { class: 'progress-item empty', 'data-district': r.code }, h('div', { class: 'progress-name' }, r.name), h('div', { class: 'legend-error' }, `统计失败：${r.error}`))),
         without.some((r) => !r.error)
           ? h('li', { class: 'progress-item empty hint' }, `无老旧小区改造任务：${without.filter((r) => !r.error).map((r) => r.name).join('、')}`)
-          : null,
+          : '',
       );
     };
 
