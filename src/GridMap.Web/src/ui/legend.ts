@@ -10,6 +10,8 @@ export interface Legend {
   element: HTMLElement;
   setStats(stats: RetrofitStats): void;
   setError(message: string): void;
+  /** Names the area the counts cover (全市 or a district). */
+  setScope(scope: string): void;
 }
 
 function swatch(fill: string, stroke: string, strokeWidth = 1): SVGSVGElement {
@@ -112,7 +114,7 @@ export function createLegend(onToggleStatus: (status: string, visible: boolean) 
   network.open = !isNarrow();
 
   const element = panel(
-    '改造进度图例',
+    '改造进度图例 · 全市',
     'legend',
     'legend',
     h('div', { class: 'legend-head' }, h('span', {}, '改造状态'), h('span', {}, '小区 · 户数')),
@@ -124,8 +126,12 @@ export function createLegend(onToggleStatus: (status: string, visible: boolean) 
     network,
   );
 
+  const summary = element.querySelector('summary')!;
   return {
     element,
+    setScope(scope) {
+      summary.textContent = `改造进度图例 · ${scope}`;
+    },
     setStats(stats) {
       error.hidden = true;
       const denominator = stats.total.compounds || 1;

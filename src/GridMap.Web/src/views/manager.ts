@@ -8,7 +8,10 @@ import type Feature from 'ol/Feature';
 import { api, type RetrofitStats } from '../api';
 import { zh } from '../labels';
 import { createMapPage } from '../map/mapPage';
-import { statusStyle } from '../palette';
+import { palette, statusStyle } from '../palette';
+import { districtStyle, withAlpha } from '../map/styles';
+import { Fill, Stroke, Style } from 'ol/style';
+import type { FeatureLike } from 'ol/Feature';
 import { h, panel } from '../ui/dom';
 import type { View } from './view';
 
@@ -38,7 +41,14 @@ export const manager: View = {
       h('option', { value: 'compounds' }, '按小区数'),
     ) as HTMLSelectElement;
     const cityBtn = h('button', { type: 'button', class: 'link' }, '显示全市');
-    const box = panel('各区改造进度', 'manager-panel', 'progress', h('div', { class: 'progress-tools' }, scope, measureSel, cityBtn), list);
+    const key = h(
+      'div',
+      { class: 'choropleth-key' },
+      '区底色：完成率',
+      h('span', { class: 'ramp', style: `background:linear-gradient(90deg, ${withAlpha(palette.retrofitStatus[6].fill, 0.06)}, ${withAlpha(palette.retrofitStatus[6].fill, 0.56)})` }),
+      '0% → 100%',
+    );
+    const box = panel('各区改造进度', 'manager-panel', 'progress', h('div', { class: 'progress-tools' }, scope, measureSel, cityBtn), list, key);
     page.sideColumn.prepend(box);
 
     const districtsLayer = page.layers.byId.get('districts')?.layer as VectorLayer<VectorSource<Feature>> | undefined;
@@ -46,7 +56,29 @@ export const manager: View = {
     let rows: DistrictRow[] = [];
     let selected: string | null = null;
 
+    // Districts tinted by completed share (choropleth) under the compounds, so coverage reads at city zoom.
+    const done = palette.retrofitStatus[palette.retrofitStatus.length - 1];
+    const tint = new globalThis.Map<string, Style>();
+    const choropleth = (feature: FeatureLike, resolution: number) => {
+      const base = districtStyle(feature, resolution);
+      const r = rows.find((x) => x.code === String(feature.get('code')));
+      if (!r?.stats || r.stats.total.compounds === 0) return base;
+      const share = completedShare(r.stats, measureSel.value as Measure);
+      const key = `${r.code}:${share.toFixed(2)}`;
+      let fill = tint.get(key);
+      if (!fill) {
+        fill = new Style({
+          fill: new Fill({ color: withAlpha(done.fill, 0.06 + 0.5 * share) }),
+          stroke: new Stroke({ color: palette.basemap.district.stroke, width: palette.basemap.district.width }),
+        });
+        tint.set(key, fill);
+      }
+      return [fill, ...(Array.isArray(base) ? base.slice(1) : [])];
+    };
+    districtsLayer?.setStyle(choropleth);
+
     const render = () => {
+      districtsLayer?.changed();
       const measure = measureSel.value as Measure;
       const withWork = rows.filter((r) => r.stats && r.stats.total.compounds > 0);
       const without = rows.filter((r) => !r.stats || r.stats.total.compounds === 0);
@@ -73,6 +105,7 @@ export const manager: View = {
     const choose = (r: DistrictRow) => {
       selected = r.code;
       scope.textContent = `范围：${r.name}`;
+      page.legend.setScope(r.name);
       void page.loadStats(r.code);
       zoomTo(r.code);
       render();
@@ -80,6 +113,7 @@ export const manager: View = {
     cityBtn.addEventListener('click', () => {
       selected = null;
       scope.textContent = '范围：全市';
+      page.legend.setScope('全市');
       void page.loadStats();
       render();
     });
