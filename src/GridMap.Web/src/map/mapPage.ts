@@ -67,7 +67,7 @@ export async function createMapPage(root: HTMLElement, viewName: string, options
     api.config(),
     api.layers().catch((): LayerInfo[] | null => null),
   ]);
-  return buildPage(root, viewName, config, catalog, options);
+  return buildPage(root, viewName, viewFromHash(config), catalog, options);
 }
 
 function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, catalog: LayerInfo[] | null, options: MapPageOptions): MapPage {
@@ -228,6 +228,15 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
   };
   map.on('moveend', updateStatus);
   updateStatus();
+  // Keep the view in the address (#/path?c=lon,lat,zoom) so a reload or a shared link opens the same place.
+  map.on('moveend', () => {
+    const v = map.getView();
+    const c = v.getCenter();
+    if (!c) return;
+    const [lon, lat] = toLonLat(c);
+    const path = location.hash.replace(/^#/, '').split('?')[0] || '/';
+    history.replaceState(null, '', `#${path}?c=${lon.toFixed(5)},${lat.toFixed(5)},${(v.getZoom() ?? 0).toFixed(2)}`);
+  });
 
   const loadStats = async (district?: string) => {
     try {
@@ -272,4 +281,15 @@ function tooltipText(layer: string, p: Record<string, unknown>): string {
     default:
       return '';
   }
+}
+
+/** The initial view from #…?c=lon,lat,zoom when present and sane, else the server's. */
+function viewFromHash(config: ClientConfig): ClientConfig {
+  const m = /[?&]c=(-?[\d.]+),(-?[\d.]+),([\d.]+)/.exec(location.hash);
+  if (!m) return config;
+  const [lon, lat, zoom] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [minLon, minLat, maxLon, maxLat] = config.extent;
+  const pad = 1;
+  if (![lon, lat, zoom].every(Number.isFinite) || lon < minLon - pad || lon > maxLon + pad || lat < minLat - pad || lat > maxLat + pad) return config;
+  return { ...config, center: [lon, lat], zoom: Math.min(20, Math.max(8, zoom)) };
 }
