@@ -168,13 +168,14 @@ public sealed class IsolationTracer
                     consumers.Add(c);
                 }
             }
-            for (var c = 0; c < g.Consumers.Count; c++)
-            {
-                var node = g.ConsumerNode[c];
-                if (node < 0 || s.ConsumerMark[c] == stamp || s.SegMark[ix.NodeSegment[node]] != stamp) continue;
-                s.ConsumerMark[c] = stamp;
-                consumers.Add(c);
-            }
+            foreach (var seg in segments)
+                for (var k = ix.SegConsumerStart[seg]; k < ix.SegConsumerStart[seg + 1]; k++)
+                {
+                    var c = ix.SegConsumers[k];
+                    if (s.ConsumerMark[c] == stamp) continue;
+                    s.ConsumerMark[c] = stamp;
+                    consumers.Add(c);
+                }
 
             segmentPipes.Sort();
             toClose.Sort();

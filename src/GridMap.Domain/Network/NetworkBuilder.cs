@@ -125,22 +125,26 @@ public sealed class NetworkBuilder
             return tree;
         }
 
-        (int Pipe, double Distance, int Ties) NearestPipe(Coordinate c)
+        (int Pipe, double Distance, int Ties, double Along) NearestPipe(Coordinate c)
         {
             var env = new Envelope(c);
             env.ExpandBy(Math.Max(tol, 1e-12));
             var best = -1;
             var bestD = double.PositiveInfinity;
+            var bestAlong = 0.0;
             var ties = 0;
-            var pt = pipes.Count > 0 ? pipes[0].Geometry.Factory.CreatePoint(c) : null;
             foreach (var i in Tree().Query(env))
             {
-                var d = pipes[i].Geometry.Distance(pt);
+                var (d, along) = Locate(pipes[i].Geometry, c);
                 if (d > tol) continue;
-                if (d < bestD - 1e-9) { best = i; bestD = d; ties = 0; }
-                else if (d <= bestD + 1e-9) { ties++; if (i < best) best = i; }
+                if (d < bestD - 1e-9) { best = i; bestD = d; bestAlong = along; ties = 0; }
+                else if (d <= bestD + 1e-9)
+                {
+                    ties++;
+                    if (i < best) { best = i; bestAlong = along; }
+                }
             }
-            return (best, bestD, ties);
+            return (best, bestD, ties, bestAlong);
         }
 
         var splits = new List<Split>?[n];
@@ -151,11 +155,14 @@ public sealed class NetworkBuilder
             var valve = valves[v];
             var c = valve.Location.Coordinate;
             int pipe;
+            double alongOnPipe;
             if (valve.PipeId is not null)
             {
                 if (!pipeIndex.TryGetValue(valve.PipeId, out pipe))
                     throw new ArgumentException($"Valve '{valve.Id}' names pipe '{valve.PipeId}', which is not in the pipe list.");
-                if (pipes[pipe].Geometry.Distance(valve.Location) > tol)
+                var (dist, at) = Locate(pipes[pipe].Geometry, c);
+                alongOnPipe = at;
+                if (dist > tol)
                 {
                     findings.Add(new NetworkFinding(FindingTypes.ValveNotOnPipe, [valve.Id, valve.PipeId], c.X, c.Y));
                     valvePipe[v] = -1;
@@ -164,7 +171,8 @@ public sealed class NetworkBuilder
             }
             else
             {
-                var (p, _, ties) = NearestPipe(c);
+                var (p, _, ties, at) = NearestPipe(c);
+                alongOnPipe = at;
                 if (p < 0)
                 {
                     findings.Add(new NetworkFinding(FindingTypes.ValveNotOnPipe, [valve.Id], c.X, c.Y));
@@ -177,7 +185,7 @@ public sealed class NetworkBuilder
             if (pipes[pipe].IsStationDevice)
                 throw new ArgumentException($"Valve '{valve.Id}' is placed on station device '{pipes[pipe].Id}'; valves belong on pipes.");
             valvePipe[v] = pipe;
-            var along = SnapAlong(new LengthIndexedLine(pipes[pipe].Geometry).Project(c), pipeLength[pipe]);
+            var along = SnapAlong(alongOnPipe, pipeLength[pipe]);
             (splits[pipe] ??= []).Add(new Split(along, v, -1));
         }
 
@@ -193,13 +201,13 @@ public sealed class NetworkBuilder
             if (node >= 0) return node;
             for (var s = 0; s < stations.Count; s++)
                 if (stations[s].Location.Coordinate.Distance(c) <= tol) return stationSecondary[s];
-            var (p, _, _) = n > 0 ? NearestPipe(c) : (-1, 0, 0);
+            var (p, _, _, tapAlong) = n > 0 ? NearestPipe(c) : (-1, 0, 0, 0);
             if (p < 0)
             {
                 findings.Add(new NetworkFinding(FindingTypes.NotOnNetwork, [tap.Id], c.X, c.Y));
                 return -1;
             }
-            var along = SnapAlong(new LengthIndexedLine(pipes[p].Geometry).Project(c), pipeLength[p]);
+            var along = SnapAlong(tapAlong, pipeLength[p]);
             if (along <= 0) return startNode[p];
             if (along >= pipeLength[p]) return endNode[p];
             var list = splits[p] ??= [];
@@ -319,6 +327,34 @@ public sealed class NetworkBuilder
             SourceIndexById = sourceIndex,
             ConsumerIndexById = consumerIndex,
         };
+    }
+
+    /// <summary>
+    /// Distance from <paramref name="c"/> to the line and the along-line position of the nearest point (first
+    /// nearest segment on ties). Hand-rolled because it runs once per valve and tap: NTS's DistanceOp and
+    /// LengthIndexedLine allocate per call.
+    /// </summary>
+    internal static (double Distance, double Along) Locate(LineString line, Coordinate c)
+    {
+        var seq = line.CoordinateSequence;
+        var bestD2 = double.PositiveInfinity;
+        var bestAlong = 0.0;
+        var walked = 0.0;
+        double x0 = seq.GetX(0), y0 = seq.GetY(0);
+        for (var i = 1; i < seq.Count; i++)
+        {
+            double x1 = seq.GetX(i), y1 = seq.GetY(i);
+            double dx = x1 - x0, dy = y1 - y0;
+            var len2 = dx * dx + dy * dy;
+            var t = len2 > 0 ? Math.Clamp(((c.X - x0) * dx + (c.Y - y0) * dy) / len2, 0, 1) : 0;
+            double px = x0 + t * dx - c.X, py = y0 + t * dy - c.Y;
+            var d2 = px * px + py * py;
+            var len = Math.Sqrt(len2);
+            if (d2 < bestD2) { bestD2 = d2; bestAlong = walked + t * len; }
+            walked += len;
+            x0 = x1; y0 = y1;
+        }
+        return (Math.Sqrt(bestD2), bestAlong);
     }
 
     private static Dictionary<string, int> UniqueIds(IEnumerable<string> ids, string what)

@@ -46,6 +46,8 @@ public sealed class SegmentIndex
     internal readonly int[] SegPieceStart, SegPieces, SegValveStart, SegValves;
     // Per unit: open pieces and consumers (CSR).
     internal readonly int[] UnitPieceStart, UnitPieces, UnitConsumerStart, UnitConsumers;
+    // Per segment: consumers on its nodes (CSR).
+    internal readonly int[] SegConsumerStart, SegConsumers;
 
     private readonly ConcurrentBag<Scratch> _scratch = [];
 
@@ -172,6 +174,7 @@ public sealed class SegmentIndex
         for (var c = 0; c < g.Consumers.Count; c++)
             if (g.ConsumerNode[c] >= 0) unitConsumers.Add((NodeUnit[g.ConsumerNode[c]], c));
         (UnitConsumerStart, UnitConsumers) = Csr(unitCount, unitConsumers);
+        (SegConsumerStart, SegConsumers) = Csr(segCount, unitConsumers.Select(uc => (UnitSegment[uc.Item1], uc.Item2)).ToList());
     }
 
     private static (int[] Start, int[] Items) Csr(int count, IEnumerable<(int Key, int Item)> pairs)
