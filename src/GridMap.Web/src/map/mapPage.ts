@@ -10,7 +10,7 @@ import { api, type ClientConfig, type LayerInfo } from '../api';
 import { zh } from '../labels';
 import { buildLayers, type LayerSet } from './layers';
 import { createMap } from './createMap';
-import { hiddenStatuses, selection } from './styles';
+import { hiddenPipeLevels, hiddenStatuses, selection } from './styles';
 import { createLegend, type Legend } from '../ui/legend';
 import { createLayerSwitcher } from '../ui/layerSwitcher';
 import {
@@ -86,6 +86,10 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
     if (visible) hiddenStatuses.delete(code);
     else hiddenStatuses.add(code);
     layers.byId.get('compounds')?.layer.changed();
+  }, (level, visible) => {
+    if (visible) hiddenPipeLevels.delete(level);
+    else hiddenPipeLevels.add(level);
+    layers.byId.get('pipes')?.layer.changed();
   });
   sideColumn.append(legend.element);
   const details = createDetailsPanel();
@@ -258,6 +262,7 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
       pending?.abort();
       map.setTarget(undefined);
       hiddenStatuses.clear();
+      hiddenPipeLevels.clear();
       clearSelection();
       if (window.gridmap === hook) delete window.gridmap;
     },

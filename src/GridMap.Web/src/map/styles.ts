@@ -88,10 +88,13 @@ export const compoundStyle: StyleFunction = (feature) => {
 
 // ── pipes ─────────────────────────────────────────────────────────────────────────────────────────
 
+/** Pipe levels hidden by the legend toggles. */
+export const hiddenPipeLevels = new Set<string>();
+
 export const pipeStyle: StyleFunction = (feature, resolution) => {
   const level = pipeLevelStyle(feature.get('level'));
   const z = zoomOf(resolution);
-  if (z < level.minZoom) return undefined;
+  if (z < level.minZoom || hiddenPipeLevels.has(level.code)) return undefined;
   const flow = pipeFlowStyle(feature.get('flow'));
   if (z < flow.minZoom) return undefined;
   const dn = Number(feature.get('dn')) || 0;

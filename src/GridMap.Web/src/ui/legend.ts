@@ -48,41 +48,47 @@ export function symbolSvg(sym: Pick<PointSymbol, 'shape' | 'fill' | 'stroke' | '
   return svg(20, 20, shape);
 }
 
-export function createLegend(onToggleStatus: (status: string, visible: boolean) => void): Legend {
+/** A legend row that toggles something on the map (aria-pressed = shown). */
+function toggleRow(row: HTMLElement, onToggle: (visible: boolean) => void): HTMLElement {
+  row.setAttribute('role', 'button');
+  row.setAttribute('tabindex', '0');
+  row.setAttribute('aria-pressed', 'true');
+  const toggle = () => {
+    const visible = row.getAttribute('aria-pressed') !== 'true';
+    row.setAttribute('aria-pressed', String(visible));
+    row.classList.toggle('off', !visible);
+    onToggle(visible);
+  };
+  row.addEventListener('click', toggle);
+  row.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      toggle();
+    }
+  });
+  return row;
+}
+
+export function createLegend(
+  onToggleStatus: (status: string, visible: boolean) => void,
+  onTogglePipeLevel: (level: string, visible: boolean) => void = () => {},
+): Legend {
   const rows = new Map<string, { row: HTMLElement; count: HTMLElement; share: HTMLElement }>();
   const statusList = h('ul', { class: 'legend-status', role: 'list' });
   for (const s of palette.retrofitStatus) {
     const count = h('span', { class: 'legend-count', 'data-testid': `legend-count-${s.code}` }, '…');
     const share = h('span', { class: 'legend-share' });
-    const row = h(
-      'li',
-      {
-        class: 'legend-row',
-        'data-testid': `legend-${s.code}`,
-        'data-status': s.code,
-        role: 'button',
-        tabindex: 0,
-        'aria-pressed': 'true',
-        title: `点击在地图上隐藏/显示「${s.label}」小区`,
-      },
-      swatch(withAlpha(s.fill, palette.compound.fillOpacity), s.stroke),
-      h('span', { class: 'legend-label' }, s.label),
-      count,
-      share,
+    const row = toggleRow(
+      h(
+        'li',
+        { class: 'legend-row', 'data-testid': `legend-${s.code}`, 'data-status': s.code, title: `点击在地图上隐藏/显示「${s.label}」小区` },
+        swatch(withAlpha(s.fill, palette.compound.fillOpacity), s.stroke),
+        h('span', { class: 'legend-label' }, s.label),
+        count,
+        share,
+      ),
+      (visible) => onToggleStatus(s.code, visible),
     );
-    const toggle = () => {
-      const visible = row.getAttribute('aria-pressed') !== 'true';
-      row.setAttribute('aria-pressed', String(visible));
-      row.classList.toggle('off', !visible);
-      onToggleStatus(s.code, visible);
-    };
-    row.addEventListener('click', toggle);
-    row.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ') {
-        e.preventDefault();
-        toggle();
-      }
-    });
     rows.set(s.code, { row, count, share });
     statusList.append(row);
   }
@@ -98,7 +104,12 @@ export function createLegend(onToggleStatus: (status: string, visible: boolean) 
     h(
       'ul',
       { class: 'legend-symbols', role: 'list' },
-      ...palette.pipeLevel.map((l) => h('li', {}, lineSample(l.color, 3), `${l.label}`)),
+      ...palette.pipeLevel.map((l) =>
+        toggleRow(
+          h('li', { class: 'toggle', 'data-testid': `legend-pipe-${l.code}`, title: `点击隐藏/显示${l.label}管道（${l.minZoom} 级起显示）` }, lineSample(l.color, 3), `${l.label}`),
+          (visible) => onTogglePipeLevel(l.code, visible),
+        ),
+      ),
       ...palette.pipeFlow.map((f) => h('li', {}, lineSample('#555', 2, f.dash), `${f.label}${f.dash.length ? '（虚线）' : '（实线）'}${f.minZoom > 0 ? `，${f.minZoom} 级起` : ''}`)),
       h(
         'li',
@@ -122,7 +133,7 @@ export function createLegend(onToggleStatus: (status: string, visible: boolean) 
     total,
     h('div', { class: 'legend-row legend-dispute' }, swatch('rgba(255,255,255,0.6)', d.stroke, d.width), h('span', { class: 'legend-label' }, `${d.label}（红色描边）`)),
     error,
-    h('p', { class: 'hint' }, '点击状态可在地图上隐藏/显示该类小区'),
+    h('p', { class: 'hint' }, '点击改造状态或管网级别，可在地图上隐藏/显示该类要素'),
     network,
   );
 
