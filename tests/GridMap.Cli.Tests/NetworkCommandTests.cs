@@ -158,6 +158,60 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.Contains(expected, err);
     }
 
+    private static string SharedData(params string[] parts)
+    {
+        static string? Up(string start)
+        {
+            var d = new DirectoryInfo(start);
+            while (d is not null && !File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) d = d.Parent;
+            return d?.FullName;
+        }
+        var root = Up(AppContext.BaseDirectory) ?? Up(SourceDir()) ?? throw new InvalidOperationException("GridMap.sln not found");
+        return Path.GetFullPath(Path.Combine([root, "..", "shared", "data", .. parts]));
+    }
+
+    private static string SourceDir([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? "";
+
+    [Fact]
+    public void Segments_OnNet3WithWntrRandomValveLayer_AreWntrs23()
+    {
+        // Net3 written as GeoJSON in local map units; each WNTR valve (link, node) as a point on the link 0.0005
+        // units from the node, inside --snap 0.001.
+        var dir = SharedData("network", "net3");
+        var model = GridMap.Domain.Network.EpanetInpReader.Read(Path.Combine(dir, "Net3.inp"));
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var nodes = model.Nodes.ToDictionary(n => n.Id);
+        string C(double x, double y) => "[" + x.ToString("R", inv) + "," + y.ToString("R", inv) + "]";
+        var pipes = Write("net3.geojson", Fc(model.Links.Select(l =>
+        {
+            var pts = new List<(double X, double Y)> { (nodes[l.Node1].X, nodes[l.Node1].Y) };
+            pts.AddRange(l.Vertices.Select(v => (v.X, v.Y)));
+            pts.Add((nodes[l.Node2].X, nodes[l.Node2].Y));
+            return Line(l.Id, "[" + string.Join(",", pts.Select(p => C(p.X, p.Y))) + "]", ",\"kind\":\"" + l.Type + "\"");
+        }).ToArray()));
+        var links = model.Links.ToDictionary(l => l.Id);
+        var valves = File.ReadAllLines(Path.Combine(dir, "valve_layer_random.csv")).Skip(1).Select(r => r.Split(',')).Select((t, i) =>
+        {
+            var l = links[t[1]];
+            var at = nodes[t[2]];
+            var other = l.Node1 == t[2] ? (l.Vertices.Count > 0 ? (l.Vertices[0].X, l.Vertices[0].Y) : (nodes[l.Node2].X, nodes[l.Node2].Y))
+                                         : (l.Vertices.Count > 0 ? (l.Vertices[^1].X, l.Vertices[^1].Y) : (nodes[l.Node1].X, nodes[l.Node1].Y));
+            var len = Math.Sqrt(Math.Pow(other.Item1 - at.X, 2) + Math.Pow(other.Item2 - at.Y, 2));
+            var x = at.X + (other.Item1 - at.X) * 0.0005 / len;
+            var y = at.Y + (other.Item2 - at.Y) * 0.0005 / len;
+            return Pt("V" + i, x, y, ",\"pipe\":\"" + t[1] + "\"");
+        }).ToArray();
+        var valveFile = Write("net3-valves.geojson", Fc(valves));
+        var (code, stdout, stderr) = Gridmap("network", "segments", "--pipes", pipes, "--valves", valveFile, "--crs", "local", "--snap", "0.001");
+        Assert.True(code == 0, stderr);
+        var segs = JsonDocument.Parse(stdout).RootElement.GetProperty("segments").EnumerateArray().ToArray();
+        Assert.Equal(23, segs.Length);
+        // Every link lies in exactly one segment.
+        var all = segs.SelectMany(s => Strings(s.GetProperty("pipes"))).ToList();
+        Assert.Equal(model.Links.Count, all.Count);
+        Assert.Equal(model.Links.Count, all.Distinct().Count());
+    }
+
     [Fact]
     public void Help_DescribesTheContract()
     {

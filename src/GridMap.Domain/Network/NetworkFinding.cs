@@ -22,7 +22,7 @@ public static class FindingTypes
     public const string ValveNotOnPipe = "valve_not_on_pipe";
     /// <summary>A valve drawn at a junction of several pipes with no <c>pipe</c> attribute: the first pipe was taken.</summary>
     public const string ValveAmbiguous = "valve_ambiguous";
-    /// <summary>A connected part of the network that holds no source (counting station primary sides as fed from the primary network).</summary>
+    /// <summary>A connected part of the network (stations included) that holds no source; only checked when sources are given.</summary>
     public const string IslandWithoutSource = "island_without_source";
     /// <summary>A loop in the secondary (or building) network, which should be a tree; ids are the pipes on the loop(s).</summary>
     public const string SecondaryLoop = "secondary_loop";

@@ -114,7 +114,18 @@ public sealed class NetworkValidator
             }
         }
 
-        // Islands: structural components (every edge, stations included) with no source.
+        // Islands: structural components (every edge, stations included) with no source. Without any source
+        // given there is nothing to tell islands from the network, so the check is skipped.
+        if (g.Sources.Count > 0) AddIslands(g, start, findings);
+
+        findings.AddRange(SecondaryLoops(g));
+        return findings;
+    }
+
+    private static void AddIslands(NetworkGraph g, int[] start, List<NetworkFinding> findings)
+    {
+        var pipes = g.Pipes;
+        var n = pipes.Count;
         var comp = Components(g, _ => true);
         var hasSource = new HashSet<int>(g.SourceNode.Where(x => x >= 0).Select(x => comp[x]));
         var islandPipes = new SortedDictionary<int, List<int>>();
@@ -130,9 +141,6 @@ public sealed class NetworkValidator
             var c = pipes[l[0]].Geometry.Coordinate;
             findings.Add(new NetworkFinding(FindingTypes.IslandWithoutSource, l.ConvertAll(i => pipes[i].Id), c.X, c.Y));
         }
-
-        findings.AddRange(SecondaryLoops(g));
-        return findings;
     }
 
     private static bool IsSecondary(NetworkPipe p) => p.Level is NetworkLevel.Secondary or NetworkLevel.Building;

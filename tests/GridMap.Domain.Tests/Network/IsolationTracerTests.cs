@@ -173,3 +173,36 @@ public class IsolationTracerTests
         Assert.Contains("'V9'", Assert.Throws<KeyNotFoundException>(() => IsolationTracer.Isolate(graph, "A", ["V9"])).Message);
     }
 }
+
+public class StationDeviceTests
+{
+    [Fact]
+    public void StationLink_SeparatesSegments_AndCarriesHeatOnlyFromPrimaryToSecondary()
+    {
+        // A "station" link from its primary end (first vertex) to its secondary end, and a source on each side.
+        var input = new NetworkInput(
+            [
+                Pipe("P", "LINESTRING(0 0, 10 0)"),
+                Pipe("HX", "LINESTRING(10 0, 12 0)", kind: "station"),
+                Pipe("S", "LINESTRING(12 0, 22 0)"),
+            ],
+            [Valve("Vp", 0.2, 0), Valve("Vs", 21.8, 0)],
+            [Tap("Src", 0, 0)],
+            [Tap("K", 22, 0, 8)]);
+        var graph = NetworkBuilder.Build(input);
+        var index = SegmentIndex.Build(graph);
+        Assert.Equal(["HX"], graph.StationIds);
+        Assert.NotEqual(index.HomeSegmentOfPipe(graph.PipeIndex("P")), index.HomeSegmentOfPipe(graph.PipeIndex("S")));
+        Assert.Throws<ArgumentException>(() => index.HomeSegmentOfPipe(graph.PipeIndex("HX")));
+
+        var tracer = new IsolationTracer(index);
+        var primary = tracer.Isolate("P");
+        Assert.Equal(["S"], primary.CutOffPipes);   // heat no longer crosses the station
+        Assert.Equal(["Vp"], primary.ValvesToClose); // the station is not a valve: nothing to close on its far side
+
+        // Feeding the secondary side does not push heat back into the primary.
+        var back = NetworkBuilder.Build(input with { Sources = [Tap("Sec", 22, 0)] });
+        var fed = new NetworkTracer(back, new TraceOptions(CrossStations: true)).FromSources();
+        Assert.Equal(["S"], fed.Pipes);
+    }
+}
