@@ -11,7 +11,7 @@ namespace GridMap.Domain.Tests.Network;
 /// Valves are added by a rule of ours — at every fork, one on each branch, 1 m into the pipe — and every pipe is
 /// isolated; each plan is checked against an independent walk of the graph.
 /// </summary>
-public class DhnxHeideTests
+public class DhnxHeideTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const double Snap = 0.5;
     private const double ValveSetback = 1.0; // beyond the snap tolerance: the valve really cuts a 1 m stub off the pipe
@@ -77,6 +77,10 @@ public class DhnxHeideTests
         var tracer = new IsolationTracer(index);
         var producer = graph.NodeOfSource(0);
         Assert.True(index.SegmentCount > valves.Count / 3);
+        var plans = graph.Pipes.Select(p => tracer.Isolate(p.Id)).ToList();
+        output.WriteLine($"heide: {graph.Pipes.Count} pipes, {valves.Count} valves, {index.SegmentCount} segments; " +
+            $"isolation: mean {plans.Average(p => p.ValvesToClose.Count):0.0} valves to close ({plans.Average(p => p.ValvesToCloseMin.Count):0.0} minimal), " +
+            $"max {plans.Max(p => p.AffectedConsumers.Count)} consumers affected");
 
         foreach (var pipe in graph.Pipes)
         {
