@@ -1,0 +1,319 @@
+using System.Diagnostics;
+
+namespace GridMap.Domain.Partitioning;
+
+/// <summary>
+/// Divides units into K contiguous cells of balanced weight, as compact as possible (or with the fewest
+/// cut edges). Hard constraints: whole units, contiguity through connected adjacency, every cell within
+/// ±tolerance of total/K or within the min/max window (K then chosen per area), optional nesting inside
+/// parent areas, locked cells kept as they are. With an initial plan the search warm-starts from it and by
+/// default only repairs it, so a small change in the units changes few assignments.
+/// Never returns an infeasible plan as feasible: <see cref="PartitionResult.FailedConstraint"/> says why.
+/// </summary>
+/// <example><code>var result = CellPartitioner.Partition(graph, new PartitionOptions { Cells = 67, Tolerance = 0.02 });</code></example>
+public sealed class CellPartitioner
+{
+    public CellPartitioner(PartitionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    public PartitionOptions Options { get; }
+
+    /// <summary>One-call entry point.</summary>
+    public static PartitionResult Partition(UnitGraph graph, PartitionOptions options, IProgress<PartitionProgress>? progress = null,
+        CancellationToken ct = default) => new CellPartitioner(options).Run(graph, progress, ct);
+
+    /// <summary>The weight bounds [lower, upper] and target per cell for <paramref name="graph"/>.</summary>
+    public (double Lower, double Upper, double Target) Bounds(UnitGraph graph)
+    {
+        if (Options.IsWindow) return (Options.MinWeight!.Value, Options.MaxWeight!.Value, (Options.MinWeight!.Value + Options.MaxWeight!.Value) / 2);
+        var target = graph.TotalWeight / Options.Cells!.Value;
+        return ((1 - Options.Tolerance) * target, (1 + Options.Tolerance) * target, target);
+    }
+
+    public PartitionResult Run(UnitGraph graph, IProgress<PartitionProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var sw = Stopwatch.StartNew();
+        var timeUp = false;
+        bool Stop()
+        {
+            ct.ThrowIfCancellationRequested();
+            if (sw.Elapsed >= Options.TimeLimit) timeUp = true;
+            return timeUp;
+        }
+        var n = graph.Count;
+        var (lower, upper, target) = Bounds(graph);
+        var cell = new int[n];
+        Array.Fill(cell, -1);
+        PartitionResult Fail(PartitionConstraint c, string message, PlanEvaluation? ev = null) =>
+            new(cell, Options.Cells ?? 0, ev, c, message, sw.Elapsed, timeUp, 0);
+
+        // Locked cells: their units are fixed and left out of the search.
+        var locked = new HashSet<int>(Options.LockedCells);
+        var free = new bool[n];
+        for (var u = 0; u < n; u++)
+        {
+            free[u] = true;
+            if (Options.InitialPlan is { } plan && plan.TryGetValue(graph.Ids[u], out var c) && locked.Contains(c)) { cell[u] = c; free[u] = false; }
+        }
+        foreach (var c in locked)
+            if (!cell.Contains(c)) return Fail(PartitionConstraint.LockedCells, $"locked cell {c} has no units in the initial plan.");
+        if (Options.Cells is { } kAll && locked.Any(c => c >= kAll))
+            return Fail(PartitionConstraint.LockedCells, $"locked cell {locked.Max()} does not exist with {kAll} cells (cells are numbered from 0).");
+
+        for (var u = 0; u < n; u++)
+            if (free[u] && graph.Weights[u] > upper * (1 + 1e-12))
+                return Fail(PartitionConstraint.Balance, $"balance: unit '{graph.Ids[u]}' weighs {graph.Weights[u]:0.##}, more than the largest allowed cell ({upper:0.##}).");
+
+        bool KeepEdge(int a, int b) => !Options.Nest || graph.Parents[a] == graph.Parents[b];
+        var objectiveCut = Options.Objective == PartitionObjective.CutEdges;
+        var freeCount = free.Count(f => f);
+        var kFree = Options.Cells is { } k0 ? k0 - locked.Count : -1;
+        if (Options.Cells is not null && kFree < 0) return Fail(PartitionConstraint.LockedCells, $"{locked.Count} locked cells exceed the {Options.Cells} cells asked for.");
+
+        // Warm start from the previous plan.
+        if (Options.InitialPlan is { } initial && freeCount > 0)
+        {
+            var warm = WarmStart(graph, initial, free, locked, lower, upper, objectiveCut, KeepEdge, Stop);
+            if (warm is not null)
+            {
+                foreach (var (u, c) in warm) cell[u] = c;
+                return Finish(graph, cell, lower, upper, target, locked, sw, timeUp, 1);
+            }
+        }
+
+        // Independent subproblems: connected components of the free units (inside one parent when nesting).
+        progress?.Report(new PartitionProgress("adjacency", 0));
+        var comps = FreeComponents(graph, free, KeepEdge);
+        var ks = new int[comps.Count];
+        var his = new int[comps.Count];
+        var weights = comps.Select(cp => cp.Sum(u => graph.Weights[u])).ToArray();
+        for (var s = 0; s < comps.Count; s++)
+        {
+            var lo = (int)Math.Ceiling(weights[s] / upper - 1e-9);
+            var hi = lower > 0 ? (int)Math.Floor(weights[s] / lower + 1e-9) : comps[s].Count;
+            hi = Math.Min(hi, comps[s].Count);
+            lo = Math.Max(lo, 1);
+            if (lo > hi)
+            {
+                var what = Options.Nest ? $"parent area '{graph.Parents[comps[s][0]]}'" : "a connected group of units";
+                var constraint = comps.Count > 1 ? (Options.Nest ? PartitionConstraint.Nesting : PartitionConstraint.Contiguity) : PartitionConstraint.Balance;
+                return Fail(constraint, $"{ConstraintName(constraint)}: {what} of {comps[s].Count} units (first '{graph.Ids[comps[s][0]]}') weighs {weights[s]:0.##}, " +
+                    $"which cannot be divided into whole cells of {lower:0.##}–{upper:0.##}.");
+            }
+            ks[s] = Options.IsWindow ? Math.Clamp((int)Math.Round(weights[s] / target), lo, hi) : lo;
+            his[s] = hi;
+        }
+        if (!Options.IsWindow)
+        {
+            var sum = ks.Sum();
+            var cap = his.Sum();
+            if (sum > kFree || cap < kFree)
+            {
+                var constraint = comps.Count > 1 ? (Options.Nest ? PartitionConstraint.Nesting : PartitionConstraint.Contiguity) : PartitionConstraint.Balance;
+                return Fail(constraint, $"{ConstraintName(constraint)}: the {comps.Count} separate group(s) of units need between {sum} and {cap} cells " +
+                    $"of {lower:0.##}–{upper:0.##}, but {kFree} free cells were asked for.");
+            }
+            while (sum < kFree)
+            {
+                var pick = -1; var worst = double.NegativeInfinity;
+                for (var s = 0; s < comps.Count; s++)
+                    if (ks[s] < his[s] && weights[s] / ks[s] > worst) { worst = weights[s] / ks[s]; pick = s; }
+                ks[pick]++; sum++;
+            }
+        }
+
+        var totalWork = comps.Select((cp, s) => (double)cp.Count * ks[s]).Sum();
+        var done = 0.0;
+        var nextCell = 0;
+        var startsRun = 0;
+        var failures = new List<string>();
+        for (var s = 0; s < comps.Count; s++)
+        {
+            var sub = new SubProblem(graph, comps[s], KeepEdge);
+            int[]? best = null; var bestScore = double.NegativeInfinity; var bestFeasible = false;
+            if (ks[s] == 1) { best = new int[sub.N]; bestFeasible = true; }
+            else
+            {
+                var starts = Options.Starts > 0 ? Options.Starts : AutoStarts(sub.N, ks[s]);
+                for (var start = 0; start < starts; start++)
+                {
+                    if (start > 0 && Stop()) break;
+                    var search = new PartitionSearch(sub, ks[s], lower, upper, objectiveCut, Mix(Options.Seed, s, start));
+                    RunStart(search, sub.N, ks[s], Stop);
+                    startsRun++;
+                    var feasible = search.IsBalanced() && search.AllContiguous();
+                    var score = search.Score();
+                    if (best is null || (feasible && !bestFeasible) || (feasible == bestFeasible && score > bestScore))
+                    {
+                        best = (int[])search.Cell.Clone(); bestScore = score; bestFeasible = feasible;
+                    }
+                    progress?.Report(new PartitionProgress("search", Math.Min(1, (done + (start + 1.0) / starts * sub.N * ks[s]) / totalWork),
+                        objectiveCut ? -bestScore : bestScore / ks[s]));
+                }
+            }
+            done += sub.N * ks[s];
+            if (!bestFeasible) failures.Add($"group of {sub.N} units into {ks[s]} cells");
+            for (var i = 0; i < sub.N; i++) cell[sub.Global[i]] = nextCell + best![i];
+            nextCell += ks[s];
+        }
+        // Free cells take the numbers locked cells leave, in reading order (north to south, west to east).
+        Renumber(graph, cell, free, locked, nextCell);
+        return Finish(graph, cell, lower, upper, target, locked, sw, timeUp, startsRun);
+    }
+
+    private static string ConstraintName(PartitionConstraint c) => c switch
+    {
+        PartitionConstraint.Balance => "balance",
+        PartitionConstraint.Contiguity => "contiguity",
+        PartitionConstraint.Nesting => "nesting",
+        PartitionConstraint.LockedCells => "locked cells",
+        PartitionConstraint.TimeLimit => "time limit",
+        _ => "none",
+    };
+
+    /// <summary>Deterministic seed mixing (HashCode.Combine is randomised per process).</summary>
+    internal static int Mix(int seed, int group, int start)
+    {
+        var h = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL ^ (ulong)(uint)group * 0xC2B2AE3D27D4EB4FUL ^ (ulong)(uint)start * 0x165667B19E3779F9UL;
+        h ^= h >> 29; h *= 0xBF58476D1CE4E5B9UL; h ^= h >> 32;
+        return (int)(h & 0x7fffffff);
+    }
+
+    /// <summary>Starts sized so small instances get many restarts and 100,000 units get one.</summary>
+    internal static int AutoStarts(int n, int k) => n <= 400 ? 16 : n <= 3000 ? 4 : n <= 20_000 ? 2 : 1;
+
+    private static void RunStart(PartitionSearch search, int n, int k, Func<bool> stop)
+    {
+        search.Seed(sweeps: 8, trees: n <= 400 ? 8 : 2);
+        search.Repair(30, stop);
+        for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }
+        var iterations = 24 * k + 300;
+        var sweeps = 8;
+        var trees = n / Math.Max(1, k) <= 200 ? 3 : 1;
+        for (var round = 0; round < 3 && !stop(); round++)
+        {
+            search.Recombine(iterations / 3, sweeps, trees, stop);
+            if (!search.IsBalanced()) search.Repair(10, stop);
+            for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }
+        }
+        if (!search.IsBalanced()) search.Repair(30, stop);
+    }
+
+    private Dictionary<int, int>? WarmStart(UnitGraph graph, IReadOnlyDictionary<string, int> plan, bool[] free, HashSet<int> locked,
+        double lower, double upper, bool objectiveCut, Func<int, int, bool> keepEdge, Func<bool> stop)
+    {
+        var nodes = Enumerable.Range(0, graph.Count).Where(u => free[u]).ToList();
+        var cellIds = nodes.Select(u => plan.TryGetValue(graph.Ids[u], out var c) ? c : -1).Where(c => c >= 0 && !locked.Contains(c)).Distinct().Order().ToList();
+        if (cellIds.Count == 0) return null;
+        if (Options.Cells is { } k && cellIds.Count != k - locked.Count) return null;
+        var localCell = cellIds.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+        var sub = new SubProblem(graph, nodes, keepEdge);
+        var assign = new int[sub.N];
+        var pending = new List<int>();
+        for (var i = 0; i < sub.N; i++)
+        {
+            assign[i] = plan.TryGetValue(graph.Ids[sub.Global[i]], out var c) && localCell.TryGetValue(c, out var lc) ? lc : -1;
+            if (assign[i] < 0) pending.Add(i);
+        }
+        // New units join the neighbouring cell they share the longest boundary with.
+        for (var round = 0; pending.Count > 0 && round < sub.N; round++)
+        {
+            var next = new List<int>();
+            foreach (var i in pending)
+            {
+                var bestC = -1; var bestLen = -1.0;
+                for (var e = sub.Off[i]; e < sub.Off[i + 1]; e++)
+                    if (sub.Conn[e] && assign[sub.Nbr[e]] >= 0 && sub.Len[e] > bestLen) { bestLen = sub.Len[e]; bestC = assign[sub.Nbr[e]]; }
+                if (bestC >= 0) assign[i] = bestC; else next.Add(i);
+            }
+            if (next.Count == pending.Count) return null;
+            pending = next;
+        }
+        var search = new PartitionSearch(sub, cellIds.Count, lower, upper, objectiveCut, Options.Seed & 0x7fffffff);
+        search.Load(assign);
+        search.FixContiguity();
+        search.Repair(30, stop);
+        if (!Options.WarmStartRepairOnly)
+        {
+            search.Recombine(10 * cellIds.Count, 8, 1, stop);
+            for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }
+        }
+        if (!search.IsBalanced() || !search.AllContiguous()) return null;
+        var result = new Dictionary<int, int>();
+        for (var i = 0; i < sub.N; i++) result[sub.Global[i]] = cellIds[search.Cell[i]];
+        // Keep ids dense 0..K−1 when the plan had gaps: only renumber if needed.
+        return result;
+    }
+
+    private static List<List<int>> FreeComponents(UnitGraph graph, bool[] free, Func<int, int, bool> keepEdge)
+    {
+        var seen = new bool[graph.Count];
+        var comps = new List<List<int>>();
+        var stack = new Stack<int>();
+        for (var s = 0; s < graph.Count; s++)
+        {
+            if (!free[s] || seen[s]) continue;
+            var comp = new List<int>();
+            seen[s] = true; stack.Push(s);
+            while (stack.Count > 0)
+            {
+                var u = stack.Pop(); comp.Add(u);
+                for (var e = graph.Offsets[u]; e < graph.Offsets[u + 1]; e++)
+                {
+                    var v = graph.Targets[e];
+                    if (!seen[v] && free[v] && graph.ConnectedFlags[e] && keepEdge(u, v)) { seen[v] = true; stack.Push(v); }
+                }
+            }
+            comp.Sort();
+            comps.Add(comp);
+        }
+        return comps;
+    }
+
+    private static void Renumber(UnitGraph graph, int[] cell, bool[] free, HashSet<int> locked, int freeCells)
+    {
+        var sx = new double[freeCells]; var sy = new double[freeCells]; var sa = new double[freeCells];
+        for (var u = 0; u < graph.Count; u++)
+        {
+            if (!free[u]) continue;
+            var a = Math.Max(graph.Areas[u], 1e-9);
+            sx[cell[u]] += graph.X[u] * a; sy[cell[u]] += graph.Y[u] * a; sa[cell[u]] += a;
+        }
+        var centroids = Enumerable.Range(0, freeCells).Select(c => (sx[c] / sa[c], sy[c] / sa[c])).ToArray();
+        var meanArea = sa.Length == 0 ? 1 : sa.Average();
+        var order = CellCodeAssigner.ReadingOrder(centroids, Math.Sqrt(meanArea));
+        var ids = Enumerable.Range(0, freeCells + locked.Count).Where(c => !locked.Contains(c)).ToArray();
+        var map = new int[freeCells];
+        for (var i = 0; i < order.Count; i++) map[order[i]] = ids[i];
+        for (var u = 0; u < graph.Count; u++) if (free[u]) cell[u] = map[cell[u]];
+    }
+
+    private PartitionResult Finish(UnitGraph graph, int[] cell, double lower, double upper, double target, HashSet<int> locked,
+        Stopwatch sw, bool timeUp, int starts)
+    {
+        var ev = PlanEvaluator.Evaluate(graph, cell, lower, upper, target, locked);
+        var k = cell.Length == 0 ? 0 : cell.Max() + 1;
+        if (ev.IsFeasible) return new PartitionResult(cell, k, ev, PartitionConstraint.None, null, sw.Elapsed, timeUp, starts);
+        string message;
+        PartitionConstraint constraint;
+        var broken = ev.Cells.Where(c => !c.Contiguous && !c.Locked).Select(c => c.Cell).ToList();
+        if (broken.Count > 0)
+        {
+            constraint = PartitionConstraint.Contiguity;
+            message = $"contiguity: no plan found with every cell connected; cells {string.Join(", ", broken.Take(10))} are split.";
+        }
+        else
+        {
+            constraint = PartitionConstraint.Balance;
+            var off = ev.Cells.Where(c => !c.Locked && (c.Weight < lower - 1e-9 || c.Weight > upper + 1e-9)).ToList();
+            message = $"balance: no plan found with every cell within {lower:0.##}–{upper:0.##}; {off.Count} cell(s) outside, e.g. cell {off[0].Cell} weighs {off[0].Weight:0.##}.";
+        }
+        if (timeUp) message += $" The time limit ({Options.TimeLimit.TotalSeconds:0.#} s) was reached; a longer --time-limit or a wider tolerance may help.";
+        return new PartitionResult(cell, k, ev, constraint, message, sw.Elapsed, timeUp, starts);
+    }
+}

@@ -1,0 +1,92 @@
+namespace GridMap.Domain.Partitioning;
+
+/// <summary>Statistics of one cell: weight, deviation from the target (fraction, +0.03 = 3% heavy),
+/// Polsby-Popper compactness 4πA/P² in (0, 1], unit count, contiguity, area (m²) and perimeter (m).</summary>
+public sealed record CellStats(int Cell, double Weight, double Deviation, double PolsbyPopper, int UnitCount, bool Contiguous,
+    double Area, double Perimeter, bool Locked = false);
+
+/// <summary>An evaluated plan: per-cell statistics and totals, judged against the weight bounds.</summary>
+public sealed record PlanEvaluation(IReadOnlyList<CellStats> Cells, double MeanPolsbyPopper, int CutEdges, double LowerBound,
+    double UpperBound, double Target, bool AllContiguous, bool WithinBounds, int UnassignedUnits)
+{
+    /// <summary>Every unit assigned, every cell contiguous and within bounds.</summary>
+    public bool IsFeasible => AllContiguous && WithinBounds && UnassignedUnits == 0;
+    /// <summary>Largest absolute deviation from the target over the cells, as a fraction.</summary>
+    public double MaxDeviation => Cells.Count == 0 ? 0 : Cells.Max(c => Math.Abs(c.Deviation));
+}
+
+/// <summary>
+/// Evaluates any assignment of units to cells on a <see cref="UnitGraph"/> — the engine's own plans and
+/// other tools' (gpmetis) alike, so that both are measured the same way. Perimeters come from the shared
+/// boundary lengths: P(cell) = Σ unit perimeters − 2 × Σ shared lengths inside the cell.
+/// </summary>
+public static class PlanEvaluator
+{
+    /// <summary>Evaluates <paramref name="cell"/> (cell per unit, −1 = unassigned) with K = max cell + 1.</summary>
+    public static PlanEvaluation Evaluate(UnitGraph graph, IReadOnlyList<int> cell, double lowerBound, double upperBound,
+        double target, IReadOnlySet<int>? lockedCells = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (cell.Count != graph.Count) throw new ArgumentException($"plan has {cell.Count} entries for {graph.Count} units.");
+        var k = cell.Count == 0 ? 0 : cell.Max() + 1;
+        var w = new double[k]; var a = new double[k]; var p = new double[k]; var n = new int[k];
+        var unassigned = 0;
+        for (var u = 0; u < graph.Count; u++)
+        {
+            var c = cell[u];
+            if (c < 0) { unassigned++; continue; }
+            w[c] += graph.Weights[u]; a[c] += graph.Areas[u]; p[c] += graph.Perimeters[u]; n[c]++;
+        }
+        var cut = 0;
+        var off = graph.Offsets; var tg = graph.Targets; var sh = graph.Shared; var con = graph.ConnectedFlags;
+        for (var u = 0; u < graph.Count; u++)
+        {
+            if (cell[u] < 0) continue;
+            for (var e = off[u]; e < off[u + 1]; e++)
+            {
+                var v = tg[e];
+                if (v <= u) continue;
+                if (cell[v] == cell[u]) p[cell[u]] -= 2 * sh[e];
+                else if (con[e] && cell[v] >= 0) cut++;
+            }
+        }
+        var contiguous = Contiguity(graph, cell, k);
+        var stats = new List<CellStats>(k);
+        var within = true;
+        for (var c = 0; c < k; c++)
+        {
+            if (n[c] == 0) continue;
+            var locked = lockedCells?.Contains(c) ?? false;
+            var pp = p[c] > 0 ? 4 * Math.PI * a[c] / (p[c] * p[c]) : 0;
+            stats.Add(new CellStats(c, w[c], target > 0 ? w[c] / target - 1 : 0, pp, n[c], contiguous[c], a[c], p[c], locked));
+            if (!locked && (w[c] < lowerBound * (1 - 1e-12) - 1e-9 || w[c] > upperBound * (1 + 1e-12) + 1e-9)) within = false;
+        }
+        return new PlanEvaluation(stats, stats.Count == 0 ? 0 : stats.Average(s => s.PolsbyPopper), cut, lowerBound, upperBound, target,
+            stats.All(s => s.Contiguous), within, unassigned);
+    }
+
+    /// <summary>Per cell: are its units connected through connected edges inside the cell?</summary>
+    internal static bool[] Contiguity(UnitGraph graph, IReadOnlyList<int> cell, int k)
+    {
+        var seen = new bool[graph.Count];
+        var components = new int[k];
+        var stack = new Stack<int>();
+        var off = graph.Offsets; var tg = graph.Targets; var con = graph.ConnectedFlags;
+        for (var s = 0; s < graph.Count; s++)
+        {
+            if (seen[s] || cell[s] < 0) continue;
+            components[cell[s]]++;
+            seen[s] = true; stack.Push(s);
+            while (stack.Count > 0)
+            {
+                var u = stack.Pop();
+                for (var e = off[u]; e < off[u + 1]; e++)
+                {
+                    var v = tg[e];
+                    if (!seen[v] && con[e] && cell[v] == cell[s]) { seen[v] = true; stack.Push(v); }
+                }
+            }
+        }
+        return components.Select(c => c <= 1).ToArray();
+    }
+}

@@ -1,0 +1,59 @@
+// Entry point: routes by hash (#/, #/manager) to one module per view over the shared map code.
+// Hash routing keeps every view reachable from the single index.html the Api serves.
+import 'ol/ol.css';
+import './style.css';
+import type { View } from './views/view';
+import { h } from './ui/dom';
+
+interface Route {
+  path: string;
+  title: string;
+  load: () => Promise<View>;
+}
+
+const routes: Route[] = [
+  { path: '/', title: '总览地图', load: async () => (await import('./views/overview')).overview },
+  { path: '/manager', title: '改造进度看板', load: async () => (await import('./views/manager')).manager },
+];
+
+const main = document.getElementById('app') as HTMLElement;
+const nav = document.getElementById('nav') as HTMLElement;
+let dispose: (() => void) | null = null;
+let generation = 0;
+
+function currentPath(): string {
+  const hash = location.hash.replace(/^#/, '').split('?')[0];
+  return hash === '' ? '/' : hash.startsWith('/') ? hash : `/${hash}`;
+}
+
+function renderNav(active: Route) {
+  nav.replaceChildren(
+    ...routes.map((r) =>
+      h('a', { href: `#${r.path}`, class: r === active ? 'active' : undefined, 'aria-current': r === active ? 'page' : undefined, 'data-testid': `nav-${r.path === '/' ? 'overview' : r.path.slice(1)}` }, r.title),
+    ),
+  );
+}
+
+async function route() {
+  const mine = ++generation;
+  const r = routes.find((x) => x.path === currentPath()) ?? routes[0];
+  renderNav(r);
+  document.title = `${r.title} · GridMap 郑州供热串改并`;
+  dispose?.();
+  dispose = null;
+  main.replaceChildren(h('div', { class: 'loading' }, '正在加载…'));
+  try {
+    const view = await r.load();
+    const d = await view.mount(main);
+    if (mine !== generation) d();
+    else dispose = d;
+  } catch (e) {
+    if (mine !== generation) return;
+    main.replaceChildren(
+      h('div', { class: 'fatal', role: 'alert' }, h('h2', {}, '页面加载失败'), h('p', {}, e instanceof Error ? e.message : String(e)), h('p', {}, '请确认 GridMap 服务正在运行（scripts/run），然后刷新页面。')),
+    );
+  }
+}
+
+window.addEventListener('hashchange', () => void route());
+void route();

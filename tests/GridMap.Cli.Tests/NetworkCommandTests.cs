@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace GridMap.Cli.Tests;
+
+/// <summary>Runs the real `gridmap network` executable on small GeoJSON files and reads its JSON.</summary>
+public sealed class NetworkCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("gm-network-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Gridmap(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "gridmap.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private string Write(string name, string json)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string Fc(params string[] features) => "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(",", features) + "]}";
+    private static string Line(string id, string coords, string props = "") =>
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"" + id + "\"" + props + "},\"geometry\":{\"type\":\"LineString\",\"coordinates\":" + coords + "}}";
+    private static string Pt(string id, double x, double y, string props = "") =>
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"" + id + "\"" + props + "},\"geometry\":{\"type\":\"Point\",\"coordinates\":["
+        + x.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + y.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]}}";
+
+    // S ── A ──V1── B ──V2── C ──V3── D (K, 12 households), in local metres.
+    private (string Pipes, string Valves, string Sources, string Consumers) LineNetwork()
+    {
+        var pipes = Write("pipes.geojson", Fc(
+            Line("A", "[[0,0],[10,0]]"), Line("B", "[[10,0],[20,0]]"), Line("C", "[[20,0],[30,0]]"), Line("D", "[[30,0],[40,0]]", ",\"status\":\"open\",\"kind\":\"pipe\"")));
+        var valves = Write("valves.geojson", Fc(Pt("V1", 10.2, 0), Pt("V2", 20.2, 0, ",\"operable\":true"), Pt("V3", 30.2, 0, ",\"state\":\"open\"")));
+        var sources = Write("sources.geojson", Fc(Pt("S", 0, 0)));
+        var consumers = Write("consumers.geojson", Fc(Pt("K", 40, 0, ",\"households\":12")));
+        return (pipes, valves, sources, consumers);
+    }
+
+    private static string[] Strings(JsonElement e) => e.EnumerateArray().Select(x => x.GetString()!).ToArray();
+
+    [Fact]
+    public void Segments_ListsPipesAndBoundaryValvesOfEachSegment()
+    {
+        var (pipes, valves, _, _) = LineNetwork();
+        var (code, stdout, stderr) = Gridmap("network", "segments", "--pipes", pipes, "--valves", valves, "--crs", "local");
+        Assert.True(code == 0, stderr);
+        var segs = JsonDocument.Parse(stdout).RootElement.GetProperty("segments").EnumerateArray().ToArray();
+        Assert.Equal(4, segs.Length);
+        Assert.Equal(["A"], Strings(segs[0].GetProperty("pipes")));
+        Assert.Equal(["V1"], Strings(segs[0].GetProperty("valves")));
+        Assert.Equal(["C"], Strings(segs[2].GetProperty("pipes")));
+        Assert.Equal(["V2", "V3"], Strings(segs[2].GetProperty("valves")));
+    }
+
+    [Fact]
+    public void Isolate_WritesTheExactContract_AndABrokenValveGrowsTheSegment()
+    {
+        var (pipes, valves, sources, consumers) = LineNetwork();
+        var (code, stdout, stderr) = Gridmap("network", "isolate", "--pipes", pipes, "--valves", valves, "--sources", sources,
+            "--consumers", consumers, "--crs", "local", "--pipe", "B");
+        Assert.True(code == 0, stderr);
+        var r = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(["pipe", "segment_pipes", "valves_to_close", "valves_to_close_min", "valves_already_closed", "cut_off_pipes", "affected_consumers", "affected_households"],
+            r.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("B", r.GetProperty("pipe").GetString());
+        Assert.Equal(["B"], Strings(r.GetProperty("segment_pipes")));
+        Assert.Equal(["V1", "V2"], Strings(r.GetProperty("valves_to_close")));
+        Assert.Equal(["V1"], Strings(r.GetProperty("valves_to_close_min")));
+        Assert.Equal(["C", "D"], Strings(r.GetProperty("cut_off_pipes")));
+        Assert.Equal(["K"], Strings(r.GetProperty("affected_consumers")));
+        Assert.Equal(12, r.GetProperty("affected_households").GetInt64());
+
+        var (code2, stdout2, _) = Gridmap("network", "isolate", "--pipes", pipes, "--valves", valves, "--sources", sources,
+            "--consumers", consumers, "--crs", "local", "--pipe", "B", "--inoperable", "V1, V2");
+        Assert.Equal(0, code2);
+        var r2 = JsonDocument.Parse(stdout2).RootElement;
+        Assert.Equal(["A", "B", "C"], Strings(r2.GetProperty("segment_pipes")));
+        Assert.Equal(["V3"], Strings(r2.GetProperty("valves_to_close")));
+        Assert.Empty(Strings(r2.GetProperty("valves_to_close_min")));
+    }
+
+    [Fact]
+    public void Check_ReportsFindingsWithTypeIdsAndLocationInTheInputCrs()
+    {
+        // WGS84 input near Zhengzhou: b stops ~0.3 m short of a's middle; the valve is ~100 m away from everything.
+        var pipes = Write("p.geojson", Fc(Line("a", "[[113.6000,34.7500],[113.6010,34.7500]]"), Line("b", "[[113.6005,34.7510],[113.6005,34.750003]]")));
+        var valves = Write("v.geojson", Fc(Pt("lost", 113.6005, 34.7490)));
+        var (code, stdout, stderr) = Gridmap("network", "check", "--pipes", pipes, "--valves", valves, "--snap", "1");
+        Assert.True(code == 0, stderr);
+        var findings = JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray().ToArray();
+        var dangling = Assert.Single(findings, f => f.GetProperty("type").GetString() == "dangling_end");
+        Assert.Equal(["b", "a"], Strings(dangling.GetProperty("ids")));
+        var loc = dangling.GetProperty("location").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        Assert.Equal(113.6005, loc[0], 6);
+        Assert.Equal(34.750003, loc[1], 6);
+        Assert.Contains(findings, f => f.GetProperty("type").GetString() == "valve_not_on_pipe" && Strings(f.GetProperty("ids")).SequenceEqual(["lost"]));
+    }
+
+    [Fact]
+    public void Isolate_WithOut_WritesTheFile_AndNothingOnError()
+    {
+        var (pipes, valves, _, _) = LineNetwork();
+        var outFile = Path.Combine(_dir, "plan.json");
+        var (code, stdout, _) = Gridmap("network", "isolate", "--pipes", pipes, "--valves", valves, "--crs", "local", "--pipe", "C", "--out", outFile);
+        Assert.Equal(0, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("C", JsonDocument.Parse(File.ReadAllText(outFile)).RootElement.GetProperty("pipe").GetString());
+
+        var failed = Path.Combine(_dir, "failed.json");
+        var (code2, _, err) = Gridmap("network", "isolate", "--pipes", pipes, "--crs", "local", "--pipe", "nope", "--out", failed);
+        Assert.NotEqual(0, code2);
+        Assert.Contains("'nope'", err);
+        Assert.False(File.Exists(failed));
+        Assert.Empty(Directory.GetFiles(_dir, "failed.json*"));
+    }
+
+    [Theory]
+    [InlineData("unknown-valve")]
+    [InlineData("no-geometry")]
+    [InlineData("missing-file")]
+    [InlineData("not-json")]
+    [InlineData("duplicate-id")]
+    public void BadInput_FailsWithAClearMessageAndNonZeroExit(string problem)
+    {
+        var (pipes, valves, _, _) = LineNetwork();
+        string[] args = problem switch
+        {
+            "unknown-valve" => ["--pipes", pipes, "--valves", valves, "--inoperable", "V1,V9", "--pipe", "A"],
+            "no-geometry" => ["--pipes", Write("ng.geojson", Fc("""{"type":"Feature","properties":{"id":"X"},"geometry":null}""")), "--pipe", "X"],
+            "missing-file" => ["--pipes", Path.Combine(_dir, "absent.geojson"), "--pipe", "A"],
+            "not-json" => ["--pipes", Write("bad.geojson", "{ not json"), "--pipe", "A"],
+            "duplicate-id" => ["--pipes", Write("dup.geojson", Fc(Line("A", "[[0,0],[1,0]]"), Line("A", "[[1,0],[2,0]]"))), "--pipe", "A"],
+            _ => throw new ArgumentException(problem),
+        };
+        var (code, stdout, err) = Gridmap(["network", "isolate", "--crs", "local", .. args]);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        var expected = problem switch
+        {
+            "unknown-valve" => "'V9'",
+            "no-geometry" => "'X': pipe has no geometry",
+            "missing-file" => "absent.geojson",
+            "not-json" => "bad.geojson",
+            _ => "Duplicate pipe id 'A'",
+        };
+        Assert.Contains(expected, err);
+    }
+
+    private static string SharedData(params string[] parts)
+    {
+        static string? Up(string start)
+        {
+            var d = new DirectoryInfo(start);
+            while (d is not null && !File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) d = d.Parent;
+            return d?.FullName;
+        }
+        var root = Up(AppContext.BaseDirectory) ?? Up(SourceDir()) ?? throw new InvalidOperationException("GridMap.sln not found");
+        return Path.GetFullPath(Path.Combine([root, "..", "shared", "data", .. parts]));
+    }
+
+    private static string SourceDir([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? "";
+
+    [Fact]
+    public void Segments_OnNet3WithWntrRandomValveLayer_AreWntrs23()
+    {
+        // Net3 written as GeoJSON in local map units; each WNTR valve (link, node) as a point on the link 0.0005
+        // units from the node, inside --snap 0.001.
+        var dir = SharedData("network", "net3");
+        var model = GridMap.Domain.Network.EpanetInpReader.Read(Path.Combine(dir, "Net3.inp"));
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var nodes = model.Nodes.ToDictionary(n => n.Id);
+        string C(double x, double y) => "[" + x.ToString("R", inv) + "," + y.ToString("R", inv) + "]";
+        var pipes = Write("net3.geojson", Fc(model.Links.Select(l =>
+        {
+            var pts = new List<(double X, double Y)> { (nodes[l.Node1].X, nodes[l.Node1].Y) };
+            pts.AddRange(l.Vertices.Select(v => (v.X, v.Y)));
+            pts.Add((nodes[l.Node2].X, nodes[l.Node2].Y));
+            return Line(l.Id, "[" + string.Join(",", pts.Select(p => C(p.X, p.Y))) + "]", ",\"kind\":\"" + l.Type + "\"");
+        }).ToArray()));
+        var links = model.Links.ToDictionary(l => l.Id);
+        var valves = File.ReadAllLines(Path.Combine(dir, "valve_layer_random.csv")).Skip(1).Select(r => r.Split(',')).Select((t, i) =>
+        {
+            var l = links[t[1]];
+            var at = nodes[t[2]];
+            var other = l.Node1 == t[2] ? (l.Vertices.Count > 0 ? (l.Vertices[0].X, l.Vertices[0].Y) : (nodes[l.Node2].X, nodes[l.Node2].Y))
+                                         : (l.Vertices.Count > 0 ? (l.Vertices[^1].X, l.Vertices[^1].Y) : (nodes[l.Node1].X, nodes[l.Node1].Y));
+            var len = Math.Sqrt(Math.Pow(other.Item1 - at.X, 2) + Math.Pow(other.Item2 - at.Y, 2));
+            var x = at.X + (other.Item1 - at.X) * 0.0005 / len;
+            var y = at.Y + (other.Item2 - at.Y) * 0.0005 / len;
+            return Pt("V" + i, x, y, ",\"pipe\":\"" + t[1] + "\"");
+        }).ToArray();
+        var valveFile = Write("net3-valves.geojson", Fc(valves));
+        var (code, stdout, stderr) = Gridmap("network", "segments", "--pipes", pipes, "--valves", valveFile, "--crs", "local", "--snap", "0.001");
+        Assert.True(code == 0, stderr);
+        var segs = JsonDocument.Parse(stdout).RootElement.GetProperty("segments").EnumerateArray().ToArray();
+        Assert.Equal(23, segs.Length);
+        // Every link lies in exactly one segment.
+        var all = segs.SelectMany(s => Strings(s.GetProperty("pipes"))).ToList();
+        Assert.Equal(model.Links.Count, all.Count);
+        Assert.Equal(model.Links.Count, all.Distinct().Count());
+    }
+
+    [Fact]
+    public void Help_DescribesTheContract()
+    {
+        var (code, stdout, _) = Gridmap("network", "isolate", "--help");
+        Assert.Equal(0, code);
+        foreach (var o in new[] { "--pipes", "--valves", "--sources", "--consumers", "--crs", "--snap", "--inoperable", "--pipe", "--out" })
+            Assert.Contains(o, stdout);
+    }
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace GridMap.Cli.Tests;
+
+/// <summary>Runs the real `gridmap partition` executable on the Iowa shapefile and on small GeoJSON files.</summary>
+public sealed class PartitionCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("gm-partition-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Gridmap(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "gridmap.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
+        {
+            var dir = new DirectoryInfo(start);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GridMap.sln"))) dir = dir.Parent;
+            if (dir is not null) return dir.FullName;
+        }
+        throw new InvalidOperationException("GridMap.sln not found");
+    }
+
+    private static string IowaShp => Path.Combine(RepoRoot(), "..", "shared", "data", "partition", "iowa_counties", "IA_county.shp");
+
+    private string Path_(string name) => Path.Combine(_dir, name);
+
+    /// <summary>cols × rows square compounds (local metres, 100 m pitch, 10 m streets) as GeoJSON.</summary>
+    private string Squares(int cols, int rows, Func<int, int, string> props, string? crs = "local")
+    {
+        var sb = new StringBuilder("{\"type\":\"FeatureCollection\",");
+        if (crs is not null) sb.Append("\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"" + crs + "\"}},");
+        sb.Append("\"features\":[");
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++)
+            {
+                if (r + c > 0) sb.Append(',');
+                double x = c * 100 + 5, y = r * 100 + 5;
+                string P(double a, double b) => string.Create(CultureInfo.InvariantCulture, $"[{a},{b}]");
+                sb.Append("{\"type\":\"Feature\",\"id\":\"c" + r + "_" + c + "\",\"properties\":{" + props(c, r) + "},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[")
+                  .Append(P(x, y)).Append(',').Append(P(x + 90, y)).Append(',').Append(P(x + 90, y + 90)).Append(',').Append(P(x, y + 90)).Append(',').Append(P(x, y))
+                  .Append("]]}}");
+            }
+        sb.Append("]}");
+        var path = Path_($"units{cols}x{rows}.geojson");
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    private static JsonElement[] Features(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("features").EnumerateArray().ToArray();
+
+    [Fact]
+    public void Partition_IowaCountiesCutEdges_WritesEveryCountyWithACellAndAReport()
+    {
+        var (outFile, report) = (Path_("ia.geojson"), Path_("ia-report.json"));
+        var (code, _, err) = Gridmap("partition", "--units", IowaShp, "--weight", "DP0010001", "--cells", "4", "--tolerance", "0.005",
+            "--objective", "cut-edges", "--seed", "1", "--time-limit", "60", "--out", outFile, "--report", report);
+        Assert.True(code == 0, err);
+        var features = Features(outFile);
+        Assert.Equal(99, features.Length);
+        foreach (var f in features)
+        {
+            var p = f.GetProperty("properties");
+            Assert.InRange(p.GetProperty("cell").GetInt32(), 0, 3);
+            Assert.True(p.TryGetProperty("GEOID10", out _) && p.TryGetProperty("NAMELSAD10", out _));
+        }
+        var rep = JsonDocument.Parse(File.ReadAllText(report)).RootElement;
+        Assert.True(rep.GetProperty("feasible").GetBoolean());
+        var totals = rep.GetProperty("totals");
+        Assert.Equal(3_046_355, totals.GetProperty("weight").GetDouble());
+        Assert.True(totals.GetProperty("cut_edges").GetInt32() <= 35, $"cut edges {totals.GetProperty("cut_edges")}");
+        var cells = rep.GetProperty("cells").EnumerateArray().ToArray();
+        Assert.Equal(4, cells.Length);
+        Assert.All(cells, c => Assert.InRange(c.GetProperty("deviation").GetDouble(), -0.005, 0.005));
+        Assert.All(cells, c => Assert.True(c.GetProperty("contiguous").GetBoolean()));
+        // The report's cell weights are the sums of the written features' weights.
+        var sums = features.GroupBy(f => f.GetProperty("properties").GetProperty("cell").GetInt32())
+            .ToDictionary(g => g.Key, g => g.Sum(f => f.GetProperty("properties").GetProperty("DP0010001").GetDouble()));
+        Assert.All(cells, c => Assert.Equal(sums[c.GetProperty("cell").GetInt32()], c.GetProperty("weight").GetDouble()));
+        Assert.True(rep.GetProperty("runtime_seconds").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Partition_WithWindow_ChoosesKAndKeepsEveryCellInTheWindow()
+    {
+        var units = Squares(8, 6, (c, r) => $"\"households\":{40 + (c * 7 + r * 13) % 30},\"name\":\"小区{c}-{r}\"");
+        var (outFile, report) = (Path_("out.geojson"), Path_("rep.json"));
+        var (code, _, err) = Gridmap("partition", "--units", units, "--weight", "households", "--min", "300", "--max", "500", "--out", outFile, "--report", report);
+        Assert.True(code == 0, err);
+        var features = Features(outFile);
+        Assert.Equal(48, features.Length);
+        Assert.All(features, f => Assert.StartsWith("小区", f.GetProperty("properties").GetProperty("name").GetString()));
+        var weights = features.GroupBy(f => f.GetProperty("properties").GetProperty("cell").GetInt32())
+            .Select(g => g.Sum(f => f.GetProperty("properties").GetProperty("households").GetDouble())).ToList();
+        Assert.All(weights, w => Assert.InRange(w, 300, 500));
+        var k = JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("totals").GetProperty("cells").GetInt32();
+        Assert.Equal(weights.Count, k);
+    }
+
+    [Fact]
+    public void Partition_WithNestAndBarrier_KeepsCellsInsideCommunitiesAndOffTheRoad()
+    {
+        var units = Squares(8, 4, (c, r) => $"\"hh\":100,\"community\":\"{(r < 2 ? "north" : "south")}\"");
+        var barrier = Path_("road.geojson");
+        File.WriteAllText(barrier, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"local\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[400,-50],[400,450]]}}]}");
+        var outFile = Path_("nest.geojson");
+        var (code, _, err) = Gridmap("partition", "--units", units, "--weight", "hh", "--min", "300", "--max", "500", "--nest-by", "community",
+            "--barriers", barrier, "--out", outFile);
+        Assert.True(code == 0, err);
+        foreach (var cell in Features(outFile).GroupBy(f => f.GetProperty("properties").GetProperty("cell").GetInt32()))
+        {
+            Assert.Single(cell.Select(f => f.GetProperty("properties").GetProperty("community").GetString()).Distinct());
+            Assert.Single(cell.Select(f => f.GetProperty("geometry").GetProperty("coordinates")[0][0][0].GetDouble() < 400).Distinct());
+        }
+    }
+
+    [Fact]
+    public void Partition_Infeasible_ExitsNonZeroNamingTheConstraintAndWritesNothing()
+    {
+        var units = Squares(5, 1, (_, _) => "\"hh\":10");
+        var outFile = Path_("none.geojson");
+        var (code, _, err) = Gridmap("partition", "--units", units, "--weight", "hh", "--cells", "2", "--tolerance", "0.05", "--time-limit", "2", "--out", outFile);
+        Assert.Equal(3, code);
+        Assert.Contains("balance", err);
+        Assert.False(File.Exists(outFile));
+        Assert.Empty(Directory.GetFiles(_dir, ".*tmp*"));
+    }
+
+    [Theory]
+    [InlineData("missing-file")]
+    [InlineData("both-modes")]
+    [InlineData("no-mode")]
+    [InlineData("bad-weight")]
+    [InlineData("not-polygons")]
+    [InlineData("bad-objective")]
+    public void Partition_BadInput_ExitsNonZeroWithAMessage(string what)
+    {
+        var units = Squares(3, 3, (c, _) => c == 1 && what == "bad-weight" ? "\"hh\":\"many\"" : "\"hh\":5");
+        if (what == "not-polygons")
+        {
+            units = Path_("points.geojson");
+            File.WriteAllText(units, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"hh\":1},\"geometry\":{\"type\":\"Point\",\"coordinates\":[113.6,34.7]}}]}");
+        }
+        var outFile = Path_("bad.geojson");
+        string[] args = what switch
+        {
+            "missing-file" => ["--units", Path_("nope.geojson"), "--weight", "hh", "--cells", "2", "--out", outFile],
+            "both-modes" => ["--units", units, "--weight", "hh", "--cells", "2", "--min", "1", "--max", "3", "--out", outFile],
+            "no-mode" => ["--units", units, "--weight", "hh", "--out", outFile],
+            "bad-objective" => ["--units", units, "--weight", "hh", "--cells", "2", "--objective", "pretty", "--out", outFile],
+            _ => ["--units", units, "--weight", "hh", "--cells", "2", "--out", outFile],
+        };
+        var (code, _, err) = Gridmap(["partition", .. args]);
+        Assert.NotEqual(0, code);
+        Assert.False(string.IsNullOrWhiteSpace(err));
+        var expected = what switch
+        {
+            "missing-file" => "not found",
+            "both-modes" => "not both",
+            "no-mode" => "--cells",
+            "bad-weight" => "not a number",
+            "not-polygons" => "polygons",
+            _ => "pretty",
+        };
+        Assert.Contains(expected, err);
+        Assert.False(File.Exists(outFile));
+    }
+
+    [Fact]
+    public void Help_DescribesTheContract()
+    {
+        var (code, stdout, _) = Gridmap("partition", "--help");
+        Assert.Equal(0, code);
+        foreach (var o in new[] { "--units", "--weight", "--cells", "--tolerance", "--min", "--max", "--objective", "--barriers", "--nest-by", "--seed", "--time-limit", "--out", "--report" })
+            Assert.Contains(o, stdout);
+    }
+}
