@@ -13,6 +13,7 @@ import GeoJSON from 'ol/format/GeoJSON';
 import MVT from 'ol/format/MVT';
 import type { StyleLike } from 'ol/style/Style';
 import { api, type ClientConfig, type LayerInfo } from '../api';
+import { palette } from '../palette';
 import {
   branchStyle,
   cellStyle,
@@ -88,11 +89,23 @@ export function geoJsonLayer(id: string, style: StyleLike, declutter = false) {
   return layer;
 }
 
+/**
+ * Zoom below which the palette draws nothing of a layer even though the catalog serves it (dense point
+ * layers: 20,000 valves at z14 would bury the compounds). No tiles are requested below it.
+ */
+const drawnFrom: Record<string, number> = {
+  valves: palette.valve.minZoom,
+  stations: palette.station.minZoom ?? 0,
+  staff: palette.staff.minZoom ?? 0,
+  pipes: Math.min(...palette.pipeLevel.map((l) => l.minZoom)),
+};
+
 export function buildLayers(config: ClientConfig, catalog: LayerInfo[] | null): LayerSet {
   const info = (id: string) => {
     const c = catalog?.find((l) => l.id === id);
     const d = defaults[id];
-    return { title: c?.title ?? d.title, minZoom: c?.minZoom ?? d.minZoom, maxZoom: c?.maxZoom ?? 22 };
+    const minZoom = Math.max(c?.minZoom ?? d.minZoom, drawnFrom[id] ?? 0);
+    return { title: c?.title ?? d.title, minZoom, maxZoom: c?.maxZoom ?? 22 };
   };
   const layers: MapLayer[] = [];
   const add = (id: string, group: LayerGroup, layer: BaseLayer, visible = true, title?: string) => {
@@ -118,8 +131,9 @@ export function buildLayers(config: ClientConfig, catalog: LayerInfo[] | null): 
   add('branches', 'basemap', geoJsonLayer('branches', branchStyle, true));
 
   add('pipes', 'network', vectorTileLayer('pipes', info('pipes'), pipeStyle));
-  add('stations', 'network', vectorTileLayer('stations', info('stations'), stationStyle, true));
+  // Valves sit at station inlets: draw stations over them so the station stays recognisable.
   add('valves', 'network', vectorTileLayer('valves', info('valves'), valveStyleFn));
+  add('stations', 'network', vectorTileLayer('stations', info('stations'), stationStyle, true));
   add('heat_sources', 'network', geoJsonLayer('heat_sources', heatSourceStyle, true));
   add('staff', 'campaign', vectorTileLayer('staff', info('staff'), staffStyle), false);
 

@@ -130,19 +130,24 @@ export const pipeStyle: StyleFunction = (feature, resolution) => {
 
 // ── point symbols ─────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * The palette's point symbol as an OpenLayers image. Symbols are decluttering obstacles: always drawn,
+ * and labels (station names, road names) make way for them rather than the other way round.
+ */
 export function symbolImage(sym: Pick<PointSymbol, 'shape' | 'fill' | 'stroke' | 'radius'>, scale = 1) {
   const radius = sym.radius * scale;
   const fill = new Fill({ color: sym.fill });
   const stroke = new Stroke({ color: sym.stroke, width: sym.shape === 'cross' ? 2.5 : 1.5 });
+  const declutterMode = 'obstacle' as const;
   switch (sym.shape) {
     case 'square':
-      return new RegularShape({ points: 4, radius: radius * Math.SQRT2, angle: Math.PI / 4, fill, stroke });
+      return new RegularShape({ points: 4, radius: radius * Math.SQRT2, angle: Math.PI / 4, fill, stroke, declutterMode });
     case 'triangle':
-      return new RegularShape({ points: 3, radius, fill, stroke });
+      return new RegularShape({ points: 3, radius, fill, stroke, declutterMode });
     case 'cross':
-      return new RegularShape({ points: 4, radius, radius2: 0, angle: Math.PI / 4, stroke });
+      return new RegularShape({ points: 4, radius, radius2: 0, angle: Math.PI / 4, stroke, declutterMode });
     default:
-      return new Circle({ radius, fill, stroke });
+      return new Circle({ radius, fill, stroke, declutterMode });
   }
 }
 
@@ -157,7 +162,7 @@ function pointStyle(kind: string, sym: PointSymbol): StyleFunction {
     if (!showLabel) return icon;
     return [
       icon,
-      new Style({ text: label(name, '#1f1f1f', 12, { offsetY: -(sym.radius + 9), placement: 'point' }), zIndex: 11 }),
+      new Style({ text: label(name, '#1f1f1f', 12, { offsetY: -(sym.radius * scale * 1.5 + 9), placement: 'point' }), zIndex: 11 }),
     ];
   };
 }

@@ -122,7 +122,8 @@ export function createLegend(
       ...palette.valve.states.map((v) => h('li', {}, symbolSvg(v), `阀门：${v.label}`)),
     ),
   );
-  network.open = !isNarrow();
+  // Short screens keep the status rows in view; the symbol key is one click away.
+  network.open = !isNarrow() && window.innerHeight >= 820;
 
   const element = panel(
     '改造进度图例 · 全市',
