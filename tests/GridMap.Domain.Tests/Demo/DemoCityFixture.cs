@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using GridMap.Domain.Demo;
+
+namespace GridMap.Domain.Tests.Demo;
+
+/// <summary>One generated demo city (seed 42) shared by the demo tests: generation takes seconds.</summary>
+public sealed class DemoCityFixture
+{
+    public DemoCity City { get; }
+    public TimeSpan Elapsed { get; }
+
+    public DemoCityFixture()
+    {
+        var sw = Stopwatch.StartNew();
+        City = DemoCityGenerator.Generate(42);
+        Elapsed = sw.Elapsed;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DemoCityCollection : ICollectionFixture<DemoCityFixture>
+{
+    public const string Name = "demo city";
+}
+
+/// <summary>Reference data in ../shared/data beside the repository root (the folder holding GridMap.sln).</summary>
+internal static class DemoPaths
+{
+    public static string SharedData(params string[] parts) => Path.Combine([RepoRoot(), "..", "shared", "data", .. parts]);
+
+    private static string RepoRoot([CallerFilePath] string source = "")
+    {
+        // Test binaries may be built outside the checkout (--artifacts-path); the source file is always inside it.
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source)! })
+        {
+            var dir = new DirectoryInfo(start);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GridMap.sln"))) dir = dir.Parent;
+            if (dir is not null) return dir.FullName;
+        }
+        throw new InvalidOperationException($"GridMap.sln not found above {AppContext.BaseDirectory} or {source}.");
+    }
+}
