@@ -5,6 +5,7 @@ import { Circle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style';
 import type { StyleFunction } from 'ol/style/Style';
 import { MultiPolygon, Point, Polygon } from 'ol/geom';
 import type Geometry from 'ol/geom/Geometry';
+import RenderFeature from 'ol/render/Feature';
 import {
   palette,
   pipeFlowStyle,
@@ -60,11 +61,42 @@ export const selection = { compoundId: null as number | null, pipeId: null as nu
 /** Statuses hidden from the map by the legend toggles. */
 export const hiddenStatuses = new Set<string>();
 
-export const compoundStyle: StyleFunction = (feature) => {
+/** Below this zoom most compounds are a few pixels across: each also gets a dot so its colour reads. */
+const COMPOUND_DOT_BELOW_ZOOM = 13;
+
+function interiorPoint(feature: FeatureLike): Geometry | undefined {
+  if (feature instanceof RenderFeature) {
+    // MVT polygons (with or without holes or several parts) all arrive as type 'Polygon'.
+    if (feature.getType() !== 'Polygon') return undefined;
+    const flat = feature.getFlatInteriorPoint();
+    return new Point([flat[0], flat[1]]);
+  }
+  return largestPartInterior(feature);
+}
+
+export const compoundStyle: StyleFunction = (feature, resolution) => {
   const status = feature.get('retrofit_status') as string | undefined;
   if (status && hiddenStatuses.has(status)) return undefined;
   const dispute = feature.get('dispute') === true || feature.get('dispute') === 'true';
   const s = statusStyle(status);
+  if (zoomOf(resolution) < COMPOUND_DOT_BELOW_ZOOM) {
+    return [
+      cached(`c:far:${s.code}`, () => new Style({ fill: new Fill({ color: withAlpha(s.fill, palette.compound.fillOpacity) }) })) as Style,
+      cached(`c:dot:${s.code}:${dispute}`, () =>
+        new Style({
+          geometry: interiorPoint,
+          image: new Circle({
+            radius: 3,
+            fill: new Fill({ color: s.fill }),
+            stroke: dispute
+              ? new Stroke({ color: palette.compound.dispute.stroke, width: 1.5 })
+              : new Stroke({ color: s.stroke, width: 0.75 }),
+          }),
+          zIndex: dispute ? 1 : 0,
+        }),
+      ) as Style,
+    ];
+  }
   const styles = [
     cached(`c:${s.code}:${dispute}`, () =>
       new Style({
