@@ -82,8 +82,14 @@ web_build() {
     log "installing npm packages"
     (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
+  local built="$ROOT/src/GridMap.Api/wwwroot/index.html"
+  # Rebuild only when a source, the palette or the lockfile is newer than the last build (keeps a second run fast).
+  if [ -f "$built" ] && [ -z "$(find "$web/src" "$web/index.html" "$web/package-lock.json" "$web"/*.ts "$ROOT/tiles/styles.json" -newer "$built" 2>/dev/null | head -n 1)" ]; then
+    log "web client is up to date"
+    return
+  fi
   log "building the web client"
-  (cd "$web" && npm run --silent build >/dev/null)
+  (cd "$web" && npm run --silent build >/dev/null) || die "web client build failed (cd src/GridMap.Web && npm run build)"
 }
 
 gridmap_cli() { dotnet "$ROOT/src/GridMap.Cli/bin/Release/net10.0/gridmap.dll" "$@"; }

@@ -1,0 +1,109 @@
+using GridMap.Domain.Geo;
+using GridMap.Domain.IO;
+using Microsoft.Data.Sqlite;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using NetTopologySuite.IO.Esri;
+
+namespace GridMap.Domain.Tests.IO;
+
+public class FeatureFileTests
+{
+    private static readonly GeometryFactory F = new();
+
+    private static string TempDir()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "gm-io-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
+    private const string GaussKrugerPrj = """PROJCS["CGCS2000_3_Degree_GK_CM_114E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",114.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]""";
+
+    [Fact]
+    public void Shapefile_WithGaussKrugerPrj_IsReadAsEpsg4547WithAttributes()
+    {
+        var dir = TempDir();
+        var shp = Path.Combine(dir, "compounds.shp");
+        var (x, y) = Crs.GaussKruger114.FromWgs84Point(113.65, 34.75);
+        var poly = F.CreatePolygon([new(x, y), new(x + 80, y), new(x + 80, y + 60), new(x, y + 60), new(x, y)]);
+        var attrs = new AttributesTable { { "name", "文化路小区" }, { "households", 300 } };
+        Shapefile.WriteAllFeatures([new Feature(poly, attrs)], shp);
+        File.WriteAllText(Path.ChangeExtension(shp, ".prj"), GaussKrugerPrj);
+
+        var set = FeatureFile.Read(shp);
+        Assert.Equal(Crs.GaussKruger114, set.Crs);
+        Assert.True(set.CrsFromFile);
+        var f = Assert.Single(set.Features);
+        Assert.Equal("文化路小区", f.Properties["name"]);
+        Assert.Equal(300L, f.Properties["households"]);
+        Assert.Equal(x, f.Geometry!.Coordinates.Min(c => c.X), 6);
+    }
+
+    [Fact]
+    public void Shapefile_WithoutPrj_AsksForCrs()
+    {
+        var dir = TempDir();
+        var shp = Path.Combine(dir, "pipes.shp");
+        Shapefile.WriteAllFeatures([new Feature(F.CreateLineString([new(0, 0), new(1, 1)]), new AttributesTable { { "dn", 100 } })], shp);
+        File.Delete(Path.ChangeExtension(shp, ".prj"));
+        var e = Assert.Throws<FeatureFileException>(() => FeatureFile.Read(shp));
+        Assert.Contains("--crs", e.Message, StringComparison.Ordinal);
+        Assert.Equal(Crs.Wgs84, FeatureFile.Read(shp, Crs.Wgs84).Crs);
+    }
+
+    [Fact]
+    public void GeoPackage_FeatureTable_IsReadWithSrsAndAttributes()
+    {
+        var path = Path.Combine(TempDir(), "valves.gpkg");
+        using (var c = new SqliteConnection($"Data Source={path}"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = """
+                CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY, organization TEXT, organization_coordsys_id INTEGER, definition TEXT, description TEXT);
+                INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84', 4326, 'EPSG', 4326, 'GEOGCS["WGS 84"]', NULL);
+                CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT, identifier TEXT, description TEXT, last_change TEXT, min_x REAL, min_y REAL, max_x REAL, max_y REAL, srs_id INTEGER);
+                INSERT INTO gpkg_contents (table_name, data_type, srs_id) VALUES ('valves', 'features', 4326);
+                CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, geometry_type_name TEXT, srs_id INTEGER, z TINYINT, m TINYINT);
+                INSERT INTO gpkg_geometry_columns VALUES ('valves', 'geom', 'POINT', 4326, 0, 0);
+                CREATE TABLE valves (fid INTEGER PRIMARY KEY, geom BLOB, state TEXT, operable INTEGER);
+                """;
+            cmd.ExecuteNonQuery();
+            using var ins = c.CreateCommand();
+            ins.CommandText = "INSERT INTO valves (geom, state, operable) VALUES ($g, 'closed', 0)";
+            ins.Parameters.AddWithValue("$g", new GeoPackageGeoWriter().Write(new Point(113.65, 34.75) { SRID = 4326 }));
+            ins.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+        var set = FeatureFile.Read(path);
+        Assert.Equal(Crs.Wgs84, set.Crs);
+        var f = Assert.Single(set.Features);
+        Assert.Equal("closed", f.Properties["state"]);
+        Assert.Equal(0L, f.Properties["operable"]);
+        Assert.Equal(new Coordinate(113.65, 34.75), f.Geometry!.Coordinate);
+    }
+
+    [Fact]
+    public void UnsupportedExtension_IsNamed()
+    {
+        var path = Path.Combine(TempDir(), "data.kml");
+        File.WriteAllText(path, "<kml/>");
+        var e = Assert.Throws<FeatureFileException>(() => FeatureFile.Read(path));
+        Assert.Contains(".kml", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GeoJson_RoundTrip_KeepsCrsMemberAndProperties()
+    {
+        var path = Path.Combine(TempDir(), "out.geojson");
+        var pt = new Point(500000, 3846000);
+        FeatureFile.WriteGeoJson(path, [(pt, new Dictionary<string, object?> { ["id"] = 7L, ["name"] = "阀门" })], Crs.GaussKruger114);
+        var set = FeatureFile.Read(path);
+        Assert.Equal(Crs.GaussKruger114, set.Crs);
+        Assert.Equal("7", set.Features[0].Id);
+        Assert.Equal("阀门", set.Features[0].Properties["name"]);
+        Assert.Equal(500000, set.Features[0].Geometry!.Coordinate.X);
+    }
+}
