@@ -1,3 +1,4 @@
+using GridMap.Tests.Shared;
 using Microsoft.Playwright;
 
 namespace GridMap.Browser.Tests;
@@ -18,6 +19,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Same rule as LiveServer: without PostGIS (and not on CI) every browser test is skipped, so there is
+        // nothing to drive; on CI a missing Chromium must fail loudly.
+        if (!TestDatabase.Configured && !TestDatabase.OnCi) return;
         if (!File.Exists(ExecutablePath))
             throw new InvalidOperationException($"Chromium not found at {ExecutablePath}: install Debian's chromium package (scripts/run does) or set GRIDMAP_CHROMIUM.");
         _playwright = await Playwright.CreateAsync();
