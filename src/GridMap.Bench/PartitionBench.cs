@@ -7,7 +7,7 @@ using GridMap.Domain.Partitioning;
 namespace GridMap.Bench;
 
 /// <summary>
-/// `bench partition [--seeds 1,2,3] [--no-100k] [--no-metis]`: runs the partitioning engine on the published
+/// `bench partition [--seeds 1,2,3] [--no-100k] [--no-metis] [--only NAME]`: runs the partitioning engine on the published
 /// districting instances (Iowa counties k=4, New Hampshire tracts k=2, ±0.5%) and on synthetic Zhengzhou-like
 /// compounds (1,500 → 40 cells, 4,000 → 67 cells, 100,000 → 1,667 cells, ±2%), and beside it, in the same run
 /// and on the same adjacency, gpmetis (Debian metis 5.1) with -contig and shared-boundary-length edge weights.
@@ -66,6 +66,8 @@ internal static class PartitionBench
         };
         if (with100k) instances.Add(new("synthetic compounds 100,000", () => Synthetic(100_000), 1_667, 0.02, PartitionObjective.Compact, 60));
 
+        if (StringArg(args, "--only", "") is { Length: > 0 } only)
+            instances = instances.Where(i => i.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
         var table = new StringBuilder();
         table.AppendLine("| instance | units | K | ±tol | seed | GridMap feasible | cut edges | mean PP | search s | gpmetis feasible | cut edges | mean PP | gpmetis s | PP ratio |");
         table.AppendLine("|---|---:|---:|---:|---:|:---:|---:|---:|---:|:---:|---:|---:|---:|---:|");

@@ -144,7 +144,7 @@ public sealed class CellPartitioner
                 {
                     if (start > 0 && Stop()) break;
                     var search = new PartitionSearch(sub, ks[s], lower, upper, objectiveCut, Mix(Options.Seed, s, start));
-                    RunStart(search, sub.N, ks[s], Stop);
+                    RunStart(search, sub.N, ks[s], start, objectiveCut, Stop);
                     startsRun++;
                     var feasible = search.IsBalanced() && search.AllContiguous();
                     var score = search.Score();
@@ -187,9 +187,12 @@ public sealed class CellPartitioner
     /// <summary>Starts sized so small instances get many restarts and 100,000 units get one.</summary>
     internal static int AutoStarts(int n, int k) => n <= 400 ? 16 : n <= 3000 ? 4 : n <= 20_000 ? 2 : 1;
 
-    private static void RunStart(PartitionSearch search, int n, int k, Func<bool> stop)
+    private static void RunStart(PartitionSearch search, int n, int k, int start, bool cutObjective, Func<bool> stop)
     {
         search.Seed(sweeps: 8, trees: n <= 400 ? 8 : 2);
+        // Compactness starts from a balanced power diagram (near-centroidal, convex cells); cut-edges alternates
+        // it with plain bisection, whose straight cuts suit edge counts on coarse units.
+        if (k >= 3 && (!cutObjective || start % 2 == 0)) search.SeedPowerDiagram(12, 8);
         search.Repair(30, stop);
         for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }
         var iterations = 24 * k + 300;
@@ -199,7 +202,7 @@ public sealed class CellPartitioner
         {
             search.Recombine(iterations / 3, sweeps, trees, stop);
             if (!search.IsBalanced()) search.Repair(10, stop);
-            for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }
+            for (var i = 0; i < 10 && search.MovePass() + search.SwapPass() > 0 && !stop(); i++) { }
         }
         if (!search.IsBalanced()) search.Repair(30, stop);
     }

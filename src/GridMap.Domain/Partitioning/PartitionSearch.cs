@@ -446,6 +446,87 @@ internal sealed class PartitionSearch
         FixContiguity();
     }
 
+    /// <summary>
+    /// Balanced power-diagram seed (capacitated clustering): unit u goes to the centre minimising
+    /// |x_u − c_i|² − ψ_i; ψ rises for light cells and falls for heavy ones until the weights balance,
+    /// and centres move to their cells' centroids (Lloyd steps). Power-diagram cells are convex, so the
+    /// result is close to a centroidal tessellation — the most compact shapes — before contiguity repair.
+    /// Starts from the current plan (its centroids, and its cells as the first candidates).
+    /// </summary>
+    public void SeedPowerDiagram(int outer, int inner)
+    {
+        var cx = new double[_k]; var cy = new double[_k]; var psi = new double[_k];
+        double totalArea = 0;
+        for (var c = 0; c < _k; c++)
+        {
+            double sx = 0, sy = 0, sa = 0;
+            foreach (var u in _members[c]) { var a = Math.Max(_g.A[u], 1e-9); sx += _g.X[u] * a; sy += _g.Y[u] * a; sa += a; }
+            cx[c] = sx / sa; cy[c] = sy / sa; totalArea += sa;
+        }
+        var scale = totalArea / _k;
+        var target = _g.TotalWeight / _k;
+        var assign = new int[_g.N];
+        var w = new double[_k];
+        Array.Copy(Cell, assign, _g.N);
+        var cand = new List<int>[_k];
+        for (var it = 0; it < outer; it++)
+        {
+            // Candidate centres of a unit: its cell and the cells next to it (a power diagram moves little
+            // per step), which keeps a step O(n·degree) instead of O(n·K).
+            var adj = new HashSet<int>[_k];
+            for (var c = 0; c < _k; c++) adj[c] = [c];
+            for (var u = 0; u < _g.N; u++)
+                for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+                    if (assign[_g.Nbr[e]] != assign[u]) adj[assign[u]].Add(assign[_g.Nbr[e]]);
+            for (var c = 0; c < _k; c++)
+            {
+                var set = new HashSet<int>(adj[c]);
+                foreach (var d in adj[c]) set.UnionWith(adj[d]);
+                cand[c] = set.Order().ToList();
+            }
+            var from = (int[])assign.Clone();
+            for (var step = 0; step < inner; step++)
+            {
+                Array.Clear(w);
+                for (var u = 0; u < _g.N; u++)
+                {
+                    var best = from[u]; var bestD = double.PositiveInfinity;
+                    double x = _g.X[u], y = _g.Y[u];
+                    foreach (var c in cand[from[u]])
+                    {
+                        var d = (x - cx[c]) * (x - cx[c]) + (y - cy[c]) * (y - cy[c]) - psi[c];
+                        if (d < bestD) { bestD = d; best = c; }
+                    }
+                    assign[u] = best; w[best] += _g.W[u];
+                }
+                var eta = 0.3 * scale;
+                for (var c = 0; c < _k; c++) psi[c] -= eta * (w[c] - target) / target;
+            }
+            if (it == outer - 1) break;
+            var sx = new double[_k]; var sy = new double[_k]; var sa = new double[_k];
+            for (var u = 0; u < _g.N; u++) { var a = Math.Max(_g.A[u], 1e-9); sx[assign[u]] += _g.X[u] * a; sy[assign[u]] += _g.Y[u] * a; sa[assign[u]] += a; }
+            for (var c = 0; c < _k; c++) if (sa[c] > 0) { cx[c] = sx[c] / sa[c]; cy[c] = sy[c] / sa[c]; }
+        }
+        // Every cell needs at least one unit: give an empty cell the unit nearest its centre.
+        var counts = new int[_k];
+        foreach (var c in assign) counts[c]++;
+        for (var c = 0; c < _k; c++)
+        {
+            if (counts[c] > 0) continue;
+            var best = -1; var bestD = double.PositiveInfinity;
+            for (var u = 0; u < _g.N; u++)
+            {
+                if (counts[assign[u]] <= 1) continue;
+                var d = (_g.X[u] - cx[c]) * (_g.X[u] - cx[c]) + (_g.Y[u] - cy[c]) * (_g.Y[u] - cy[c]);
+                if (d < bestD) { bestD = d; best = u; }
+            }
+            if (best < 0) return;
+            counts[assign[best]]--; assign[best] = c; counts[c]++;
+        }
+        Load(assign);
+        FixContiguity();
+    }
+
     // ---------------------------------------------------------------- improvement
 
     private (int A, int B) RandomAdjacentPair()
@@ -566,6 +647,62 @@ internal sealed class PartitionSearch
         return moves;
     }
 
+    /// <summary>
+    /// Paired moves across one border: u leaves cell A for B and some v of B leaves for A, so that both cells
+    /// stay within bounds although neither move alone would (with ±2% and 30–60 units per cell almost no
+    /// single unit fits the slack). Kept when the two together improve the objective. Returns swaps made.
+    /// </summary>
+    public int SwapPass()
+    {
+        var order = Enumerable.Range(0, _g.N).ToArray();
+        _rng.Shuffle(order);
+        var swaps = 0;
+        var cand = new List<int>(8);
+        foreach (var u in order)
+        {
+            var a = Cell[u];
+            if (_cn[a] <= 2) continue;
+            cand.Clear();
+            for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+            {
+                var c = Cell[_g.Nbr[e]];
+                if (_g.Conn[e] && c != a && !cand.Contains(c)) cand.Add(c);
+            }
+            if (cand.Count == 0) continue;
+            var wu = _g.W[u];
+            foreach (var b in cand)
+            {
+                if (_cn[b] <= 1) continue;
+                // Only pairs where u alone would break a bound: single moves already took the rest.
+                if (_cw[a] - wu >= _lo - Eps && _cw[b] + wu <= _hi + Eps) continue;
+                var gainU = Gain(u, a, b);
+                if (gainU < -0.05 && !_cutObjective) continue;
+                if (!CanRemove(u)) break;
+                Move(u, b);
+                var bestV = -1; var bestGain = 1e-12 - gainU;
+                var needLo = Math.Max(_lo - _cw[a], _cw[b] - _hi);   // v's weight must lie in [needLo, needHi]
+                var needHi = Math.Min(_hi - _cw[a], _cw[b] - _lo);
+                if (needLo <= needHi + Eps)
+                {
+                    foreach (var v in _members[b])
+                    {
+                        if (v == u) continue;
+                        var wv = _g.W[v];
+                        if (wv < needLo - Eps || wv > needHi + Eps) continue;
+                        var touchesA = false;
+                        for (var e = _g.Off[v]; e < _g.Off[v + 1] && !touchesA; e++) touchesA = _g.Conn[e] && Cell[_g.Nbr[e]] == a;
+                        if (!touchesA) continue;
+                        var gv = Gain(v, b, a);
+                        if (gv > bestGain && CanRemove(v)) { bestGain = gv; bestV = v; }
+                    }
+                }
+                if (bestV >= 0) { Move(bestV, a); swaps++; break; }
+                Move(u, a);
+            }
+        }
+        return swaps;
+    }
+
     private double Gain(int u, int a, int b)
     {
         double sa = 0, sb = 0; int ca = 0, cb = 0;
@@ -581,14 +718,41 @@ internal sealed class PartitionSearch
         return after - before;
     }
 
-    /// <summary>Brings an unbalanced plan within bounds: balance moves, then pairwise re-splits.</summary>
+    /// <summary>Brings an unbalanced plan within bounds: balance moves, then re-splits of each violating
+    /// cell with each neighbour (feasible if possible, else toward the neighbour with most slack).</summary>
     public void Repair(int rounds, Func<bool> stop)
     {
         for (var r = 0; r < rounds && !IsBalanced() && !stop(); r++)
         {
             while (MovePass(balanceOnly: true) > 0 && !IsBalanced()) { }
             if (IsBalanced()) break;
-            Recombine(Math.Max(20, 4 * _k), 8, 8, stop);
+            var violating = Enumerable.Range(0, _k).Where(c => Violation(_cw[c]) > Eps).ToList();
+            _rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(violating));
+            foreach (var a in violating)
+            {
+                if (Violation(_cw[a]) <= Eps) continue;
+                if (stop()) return;
+                var neighbours = new HashSet<int>();
+                foreach (var u in _members[a])
+                    for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+                        if (_g.Conn[e] && Cell[_g.Nbr[e]] != a) neighbours.Add(Cell[_g.Nbr[e]]);
+                var ordered = neighbours.Order().ToList();
+                var done = false;
+                int[]? bestPart = null; var bestB = -1; var bestGain = Eps;
+                foreach (var b in ordered)
+                {
+                    var region = _members[a].Concat(_members[b]).ToList();
+                    var split = Bisect(region, 1, 1, 8, 6);
+                    if (split.Part.Length == 0) continue;
+                    if (split.Feasible) { ApplySplit(a, b, split.Part); done = true; break; }
+                    var wPart = split.Part.Sum(u => _g.W[u]);
+                    var total = _cw[a] + _cw[b];
+                    var gain = Violation(_cw[a]) + Violation(_cw[b]) - Violation(wPart) - Violation(total - wPart);
+                    if (gain > bestGain) { bestGain = gain; bestPart = split.Part; bestB = b; }
+                }
+                if (!done && bestPart is not null) ApplySplit(a, bestB, bestPart);
+            }
+            if (!IsBalanced()) Recombine(Math.Max(20, 2 * _k), 8, 4, stop);
         }
     }
 }

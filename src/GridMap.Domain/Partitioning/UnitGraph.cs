@@ -84,6 +84,9 @@ public sealed class UnitGraph
     /// <summary>Undirected edges with a shared boundary, including those cut by barriers.</summary>
     public int GeometricEdgeCount { get; }
 
+    /// <summary>Seconds spent per build stage (footprint adjacency, sites, voronoi, …), for benchmarks.</summary>
+    public IReadOnlyDictionary<string, double> BuildTimings { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Total weight of all units.</summary>
     public double TotalWeight => Weights.Sum();
 

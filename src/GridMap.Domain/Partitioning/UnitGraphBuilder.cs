@@ -48,6 +48,9 @@ public sealed class UnitGraphBuilder
         var dup = units.GroupBy(u => u.Id).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new ArgumentException($"unit id '{dup.Key}' occurs {dup.Count()} times; ids must be unique.");
         var n = units.Count;
+        var timings = new Dictionary<string, double>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Lap(string stage) { timings[stage] = clock.Elapsed.TotalSeconds; clock.Restart(); }
         var footprints = units.Select(u => u.Geometry).ToArray();
         Geometry?[] territories = footprints;
         var pairs = SharedSegments(footprints);
@@ -58,15 +61,18 @@ public sealed class UnitGraphBuilder
             foreach (var key in pairs.Keys) { touching[(int)(key >> 32)] = true; touching[(int)(key & 0xffffffff)] = true; }
             tessellate = n > 1 && touching.Count(t => t) < 0.9 * n;
         }
+        Lap("footprint adjacency");
         if (tessellate)
         {
             ct.ThrowIfCancellationRequested();
-            territories = Tessellate(footprints, ct);
+            territories = Tessellate(footprints, ct, Lap);
             pairs = SharedSegments(territories);
+            Lap("territory adjacency");
         }
         else
         {
             AddTJunctions(footprints, pairs);
+            Lap("t-junctions");
         }
         ct.ThrowIfCancellationRequested();
 
@@ -86,8 +92,9 @@ public sealed class UnitGraphBuilder
             var a = (int)(key >> 32); var b = (int)(key & 0xffffffff);
             edges.Add((a, b, len, !cut(a, b)));
         }
+        Lap("measures and barriers");
         return new UnitGraph(units.Select(u => u.Id).ToArray(), units.Select(u => u.Weight).ToArray(),
-            units.Select(u => u.Parent).ToArray(), areas, perims, x, y, territories, edges, tessellate);
+            units.Select(u => u.Parent).ToArray(), areas, perims, x, y, territories, edges, tessellate) { BuildTimings = timings };
     }
 
     private static long Key(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
@@ -168,7 +175,7 @@ public sealed class UnitGraphBuilder
         }
     }
 
-    private Geometry?[] Tessellate(Geometry[] footprints, CancellationToken ct)
+    private Geometry?[] Tessellate(Geometry[] footprints, CancellationToken ct, Action<string> lap)
     {
         var n = footprints.Length;
         var factory = footprints[0].Factory;
@@ -179,7 +186,7 @@ public sealed class UnitGraphBuilder
         // Sites along each outline: a spacing of about a quarter of a typical compound's side keeps the
         // territory boundary in the middle of the road between two compounds.
         var perimeterTotal = footprints.Sum(f => f.Length);
-        var spacing = Math.Max(size / 4, perimeterTotal / MaxSites);
+        var spacing = Math.Max(size / 3, perimeterTotal / MaxSites);
         var sites = new Dictionary<(double, double), int>();
         var coords = new List<Coordinate>();
         for (var i = 0; i < n; i++)
@@ -188,7 +195,7 @@ public sealed class UnitGraphBuilder
             {
                 var seq = ring.CoordinateSequence;
                 var len = ring.Length;
-                var count = Math.Clamp((int)(len / spacing), 4, 64);
+                var count = Math.Clamp((int)(len / spacing), 4, 48);
                 var step = len / count;
                 var walked = 0.0; var next = 0.0;
                 for (var k = 0; k + 1 < seq.Count; k++)
@@ -209,18 +216,55 @@ public sealed class UnitGraphBuilder
             if (sites.TryAdd((c.X, c.Y), i)) coords.Add(c);
         }
         ct.ThrowIfCancellationRequested();
-        var builder = new VoronoiDiagramBuilder();
-        builder.SetSites(coords);
-        // The builder's own clipping uses the old overlay, which fails on the near-degenerate edges a dense
-        // site set produces; take the raw cells and clip the merged territories with OverlayNG instead.
-        var diagram = builder.GetSubdivision().GetVoronoiCellPolygons(factory);
+        lap("sites");
+        // Incremental Delaunay with a walking point locator is fast only when consecutive sites are near each
+        // other: insert them in snake order (bands of rows, alternating direction) instead of NTS's x-sorted
+        // order, which makes each walk cross the whole data set (hours for 500,000 sites instead of seconds).
+        // A frame of sites that belong to no unit, around the area: it bounds the outer cells (otherwise the
+        // hull's near-degenerate triangles put Voronoi vertices thousands of kilometres away).
+        var frame = new Envelope(area.EnvelopeInternal);
+        frame.ExpandBy(2 * size);
+        var frameStep = Math.Max(spacing * 2, Math.Max(frame.Width, frame.Height) / 4000);
+        for (var fx = frame.MinX; fx < frame.MaxX; fx += frameStep)
+        {
+            coords.Add(new Coordinate(fx, frame.MinY)); coords.Add(new Coordinate(fx + frameStep / 2, frame.MaxY));
+        }
+        for (var fy = frame.MinY; fy < frame.MaxY; fy += frameStep)
+        {
+            coords.Add(new Coordinate(frame.MinX, fy + frameStep / 2)); coords.Add(new Coordinate(frame.MaxX, fy));
+        }
+        var siteEnv = new Envelope();
+        foreach (var c in coords) siteEnv.ExpandToInclude(c);
+        var band = Math.Max(Math.Sqrt(siteEnv.Area / Math.Max(1, coords.Count)) * 4, 1e-9);
+        // A tiny deterministic jitter (a millionth of the site spacing) breaks the exact collinearity of sites
+        // along straight compound walls, on which the walking locator can cycle; the site → unit map keeps the
+        // exact coordinates.
+        var jitter = new Random(12345);
+        var jittered = new Dictionary<(double, double), int>(coords.Count);
+        var ordered = new List<NetTopologySuite.Triangulate.QuadEdge.Vertex>(coords.Count);
+        foreach (var c in coords.OrderBy(c => (int)Math.Floor((c.Y - siteEnv.MinY) / band))
+                     .ThenBy(c => ((int)Math.Floor((c.Y - siteEnv.MinY) / band) & 1) == 0 ? c.X : -c.X))
+        {
+            var jx = c.X + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
+            var jy = c.Y + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
+            if (!jittered.TryAdd((jx, jy), sites.GetValueOrDefault((c.X, c.Y), -1))) continue;
+            ordered.Add(new NetTopologySuite.Triangulate.QuadEdge.Vertex(jx, jy));
+        }
+        sites = jittered;
+        var subdivision = new NetTopologySuite.Triangulate.QuadEdge.QuadEdgeSubdivision(siteEnv, 0);
+        new NetTopologySuite.Triangulate.IncrementalDelaunayTriangulator(subdivision).InsertSites(ordered);
+        lap("delaunay");
+        // The raw cells (the builder's own clipping uses the old overlay, which fails on the near-degenerate
+        // edges dense sites produce); the merged territories are clipped with OverlayNG below.
+        var diagram = subdivision.GetVoronoiCellPolygons(factory);
         var cells = new List<Geometry>[n];
         for (var i = 0; i < n; i++) cells[i] = [];
         foreach (var cell in diagram)
         {
-            if (cell.UserData is Coordinate site && sites.TryGetValue((site.X, site.Y), out var owner)) cells[owner].Add(cell);
+            if (cell.UserData is Coordinate site && sites.TryGetValue((site.X, site.Y), out var owner) && owner >= 0) cells[owner].Add(cell);
         }
         ct.ThrowIfCancellationRequested();
+        lap("voronoi");
         var prepared = PreparedGeometryFactory.Prepare(area);
         var result = new Geometry?[n];
         for (var i = 0; i < n; i++)
@@ -231,6 +275,7 @@ public sealed class UnitGraphBuilder
             if (!prepared.Contains(t)) t = OverlayNGRobust.Overlay(t, area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
             result[i] = t.IsEmpty ? footprints[i] : t;
         }
+        lap("territory union and clip");
         return result;
     }
 
