@@ -14,11 +14,21 @@ internal sealed class CorridorGraph
     public List<Coordinate> Nodes { get; } = [];
     public List<List<(int To, double Length)>> Adjacent { get; } = [];
 
-    public static CorridorGraph Build(IEnumerable<LineString> lines, double maxEdgeM)
+    public static CorridorGraph Build(IEnumerable<LineString> lines, double maxEdgeM) => Build([lines], maxEdgeM);
+
+    /// <summary>Builds one graph from groups of lines that are noded within each group only (groups must not cross).</summary>
+    public static CorridorGraph Build(IEnumerable<IEnumerable<LineString>> groups, double maxEdgeM)
     {
         var g = new CorridorGraph();
+        foreach (var group in groups) g.Add(group, maxEdgeM);
+        return g;
+    }
+
+    private void Add(IEnumerable<LineString> lines, double maxEdgeM)
+    {
+        var g = this;
         var list = lines.Cast<Geometry>().ToList();
-        if (list.Count == 0) return g;
+        if (list.Count == 0) return;
         var noded = UnaryUnionOp.Union(list);
         for (var i = 0; i < noded.NumGeometries; i++)
         {
@@ -41,7 +51,6 @@ internal sealed class CorridorGraph
                 }
             }
         }
-        return g;
     }
 
     public int NodeAt(Coordinate c)

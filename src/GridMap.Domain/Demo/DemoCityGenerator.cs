@@ -188,6 +188,7 @@ public static class DemoCityGenerator
         }
 
         var used = new HashSet<string>(StringComparer.Ordinal);
+        var unitsOfStreet = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var result = new List<Compound>(chosen.Count);
         for (var i = 0; i < chosen.Count; i++)
         {
@@ -197,7 +198,7 @@ public static class DemoCityGenerator
             var (road, number) = NearestRoad(arterials, lot.Centroid, random);
             var (households, buildings, heated, year) = planner.Size(lot.Footprint, lot.Centroid.Distance(centre));
             var state = planner.State(lot.DistrictCode, street.Code, households, year);
-            var name = UniqueName(CompoundName(community, road, number, random), used);
+            var name = CompoundName(community, street, road, number, random, used, unitsOfStreet);
             result.Add(new Compound
             {
                 Id = i + 1,
@@ -224,24 +225,32 @@ public static class DemoCityGenerator
         return result;
     }
 
-    private static string CompoundName(Community? community, string road, int number, Random random)
+    /// <summary>
+    /// A compound name as old Zhengzhou compounds are named: after the community (…小区, …新村), after the work unit
+    /// that built it as staff housing (…家属院, …生活区; each street has a few such units nearby), or by its gate
+    /// address (…路N号院). Names are unique: a taken name moves on to the next variant of the same kind.
+    /// </summary>
+    private static string CompoundName(Community? community, Street street, string road, int number, Random random, HashSet<string> used, Dictionary<string, string[]> unitsOfStreet)
     {
-        var baseName = community is null ? road : NameSource.ShortName(community);
+        if (!unitsOfStreet.TryGetValue(street.Code, out var units))
+            unitsOfStreet[street.Code] = units = Enumerable.Range(0, 3).Select(_ => NameSource.WorkUnits[random.Next(NameSource.WorkUnits.Length)]).Distinct().ToArray();
+        var baseName = community is null ? NameSource.ShortName(street) : NameSource.ShortName(community);
         var u = random.NextDouble();
-        if (u < 0.32) return baseName + "小区";
-        if (u < 0.62) return NameSource.WorkUnits[random.Next(NameSource.WorkUnits.Length)] + "家属院";
-        if (u < 0.82) return $"{road}{number}号院";
-        string[] styles = ["新村", "花园", "北院", "南院", "东院", "西院", "家园"];
-        return baseName + styles[random.Next(styles.Length)];
+        var byCommunity = CommunityStyles.Select(x => baseName + x);
+        var byUnit = UnitStyles.Select(x => units[random.Next(units.Length)] + x);
+        var byAddress = Enumerable.Range(0, 40).Select(i => i == 0 ? $"{road}{number}号院" : $"{road}{1 + random.Next(299)}号院");
+        // The drawn kind first; when a busy community or unit has used all its variants, the next kind.
+        var variants = u < 0.45 ? byCommunity.Concat(byAddress) : u < 0.75 ? byUnit.Concat(byAddress) : byAddress;
+        foreach (var v in variants) if (used.Add(v)) return v;
+        for (var n = 300; ; n++) if (used.Add($"{road}{n}号院")) return $"{road}{n}号院";
     }
 
-    private static string UniqueName(string name, HashSet<string> used)
-    {
-        if (used.Add(name)) return name;
-        string[] parts = ["二区", "三区", "四区", "五区", "六区", "七区", "八区", "九区"];
-        foreach (var p in parts) if (used.Add(name + p)) return name + p;
-        for (var k = 10; ; k++) if (used.Add($"{name}{k}区")) return $"{name}{k}区";
-    }
+    private static readonly string[] CommunityStyles =
+        ["小区", "新村", "北院", "南院", "东院", "西院", "花园", "家园", "小区二区", "小区三区", "北区", "南区", "东区", "西区",
+         "一号院", "二号院", "三号院", "四号院", "五号院", "六号院", "七号院", "八号院", "九号院", "十号院"];
+    private static readonly string[] UnitStyles =
+        ["家属院", "生活区", "宿舍", "北家属院", "南家属院", "东家属院", "西家属院", "家属院一区", "家属院二区", "家属院三区",
+         "一号院", "二号院", "三号院", "四号院", "五号院", "六号院", "七号院", "八号院"];
 
     private static (string Road, int Number) NearestRoad(IReadOnlyList<Arterial> arterials, Coordinate at, Random random)
     {
@@ -254,7 +263,7 @@ public static class DemoCityGenerator
             var d = a.Metric.Distance(p);
             if (d < bestD) { bestD = d; best = a; }
         }
-        return (best.Name, 1 + random.Next(1, 160) * (random.Next(2) == 0 ? 1 : 2) / 2 * 2 - 1 + random.Next(2));
+        return (best.Name, 1 + random.Next(299));
     }
 
     private static MultiPolygon UnionWgs84(IEnumerable<MultiPolygon> parts)

@@ -37,17 +37,19 @@ internal static class DistrictLoader
         raw.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
 
         var result = new List<DistrictShape>();
-        Geometry? taken = null;
+        var earlier = new List<Geometry>();
         foreach (var (code, name, metric) in raw)
         {
-            var own = taken is null ? metric : Repair(metric.Difference(taken));
+            // Only neighbours can overlap: subtract the earlier districts that touch this one.
+            var touching = earlier.Where(e => e.EnvelopeInternal.Intersects(metric.EnvelopeInternal) && e.Intersects(metric)).ToList();
+            var own = touching.Count == 0 ? metric : Repair(metric.Difference(UnaryUnionOp.Union(touching)));
             var parts = Polygons(own).Where(p => p.Area >= MinPartM2).ToArray();
             var mp = MetricFrame.MetricFactory.CreateMultiPolygon(parts);
             var wgs = MetricFrame.ToWgs84(mp);
             if (!wgs.IsValid) wgs = MetricFrame.Wgs84Factory.CreateMultiPolygon(Polygons(Repair(wgs)).ToArray());
             if (!wgs.IsValid) throw new InvalidOperationException($"District {code} {name} could not be repaired.");
             result.Add(new DistrictShape(code, name, wgs, mp));
-            taken = taken is null ? metric : UnaryUnionOp.Union(new[] { taken, metric });
+            earlier.Add(metric);
         }
         return result;
     }

@@ -39,16 +39,26 @@ internal sealed class NameSource
 
     private static readonly string[] CommunitySuffixes =
     [
-        "社区居民委员会", "社区管理委员会", "社区居委会", "社区委员会", "居民委员会", "管理委员会", "居民居委会", "居委会", "社区",
+        "居民委员会", "管理委员会", "村民委员会", "社区委员会", "委员会", "居委会", "村委会", "居民", "社区",
     ];
 
-    /// <summary>The community's short name, e.g. 碧沙岗社区居委会 → 碧沙岗.</summary>
+    /// <summary>The community's short name, e.g. 碧沙岗社区居委会 → 碧沙岗, 逸园社区居民管理委员会 → 逸园.</summary>
     public static string ShortName(Community c)
     {
-        foreach (var suffix in CommunitySuffixes)
-            if (c.Name.EndsWith(suffix, StringComparison.Ordinal) && c.Name.Length > suffix.Length)
-                return c.Name[..^suffix.Length];
-        return c.Name;
+        var name = c.Name;
+        // Strip committee suffixes repeatedly: the NBS names stack them (社区 + 居民 + 管理委员会).
+        for (var stripped = true; stripped;)
+        {
+            stripped = false;
+            foreach (var suffix in CommunitySuffixes)
+                if (name.EndsWith(suffix, StringComparison.Ordinal) && name.Length > suffix.Length + 1)
+                {
+                    name = name[..^suffix.Length];
+                    stripped = true;
+                    break;
+                }
+        }
+        return name;
     }
 
     /// <summary>Street office name without the 街道 suffix (for addresses).</summary>

@@ -53,5 +53,20 @@ internal sealed class PointGrid(double cellM)
         }
     }
 
+    /// <summary>Ids of the points inside the envelope, in ascending order.</summary>
+    public List<int> InEnvelope(Envelope env)
+    {
+        var (x0, y0) = Key(new Coordinate(env.MinX, env.MinY));
+        var (x1, y1) = Key(new Coordinate(env.MaxX, env.MaxY));
+        var ids = new List<int>();
+        for (var x = x0; x <= x1; x++)
+        for (var y = y0; y <= y1; y++)
+            if (_cells.TryGetValue((x, y), out var list))
+                foreach (var (at, id) in list)
+                    if (env.Contains(at)) ids.Add(id);
+        ids.Sort();
+        return ids;
+    }
+
     private (long, long) Key(Coordinate c) => ((long)Math.Floor(c.X / cellM), (long)Math.Floor(c.Y / cellM));
 }

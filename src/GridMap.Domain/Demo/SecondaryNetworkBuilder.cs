@@ -30,9 +30,9 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
     /// <param name="layouts">The blocks of one arterial face (split by local roads, which secondary pipes may cross).</param>
     public List<StationDraft> Build(IReadOnlyList<BlockLayout> layouts, IReadOnlyList<ServedCompound> compounds, RoadIndex roads)
     {
-        var corridors = layouts.SelectMany(l => l.Corridors).ToList();
-        if (compounds.Count == 0 || corridors.Count == 0) return [];
-        var g = CorridorGraph.Build(corridors, 25);
+        if (compounds.Count == 0 || layouts.All(l => l.Corridors.Count == 0)) return [];
+        // Each block's corridors are noded on their own: rings of neighbouring blocks never touch.
+        var g = CorridorGraph.Build(layouts.Select(l => l.Corridors), 25);
         // Blocks of one face are joined where their rings face each other across a local road (~20 m).
         g.JoinComponents(2 * CompoundPlacer.RingInsetM + 5);
         var districtCode = layouts[0].Block.DistrictCode;
@@ -41,6 +41,8 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
         var onRing = g.Nodes.Select(n => roads.IsWithin(n, CompoundPlacer.RingInsetM + 0.6)).ToArray();
 
         // Where each compound's service pipe leaves the corridors: the node nearest its wall.
+        var nodeGrid = new PointGrid(50);
+        for (var n = 0; n < g.Nodes.Count; n++) nodeGrid.Insert(g.Nodes[n], n);
         var connection = new int[compounds.Count];
         var wallPoint = new Coordinate[compounds.Count];
         for (var i = 0; i < compounds.Count; i++)
@@ -51,9 +53,8 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
             var best = -1;
             var bestD = double.MaxValue;
             var fd = new IndexedFacetDistance(fp);
-            for (var n = 0; n < g.Nodes.Count; n++)
+            foreach (var n in nodeGrid.InEnvelope(env))
             {
-                if (!env.Contains(g.Nodes[n])) continue;
                 var d = fd.Distance(new Point(g.Nodes[n]));
                 if (d < bestD) { bestD = d; best = n; }
             }
