@@ -5,7 +5,8 @@ import Overlay from 'ol/Overlay';
 import type { Pixel } from 'ol/pixel';
 import type { FeatureLike } from 'ol/Feature';
 import type VectorTile from 'ol/VectorTile';
-import { toLonLat } from 'ol/proj';
+import { toLonLat, transformExtent } from 'ol/proj';
+import type { Extent } from 'ol/extent';
 import { api, type ClientConfig, type LayerInfo } from '../api';
 import { zh } from '../labels';
 import { buildLayers, type LayerSet } from './layers';
@@ -46,6 +47,8 @@ export interface MapPage {
   layers: LayerSet;
   legend: Legend;
   details: DetailsPanel;
+  /** The demo city's extent from /api/config, in EPSG:3857. */
+  cityExtent: Extent;
   /** The left-hand panel column, for views that add their own panels above the legend. */
   sideColumn: HTMLElement;
   ready: Promise<void>;
@@ -199,7 +202,18 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
     // On a phone the open panels cover most of the map: a tap on the map means "show me the map".
     if (isNarrow()) root.querySelectorAll<HTMLDetailsElement>('details.panel[open]').forEach((d) => (d.open = false));
     const hit = pick(evt.pixel);
-    if (hit) void select(hit.layer, hit.feature);
+    if (!hit) return;
+    void select(hit.layer, hit.feature);
+    if (isNarrow()) {
+      // The details sheet covers the lower half of a phone screen: bring what was tapped above it.
+      const view = map.getView();
+      const size = map.getSize();
+      const res = view.getResolution();
+      if (size && res && evt.pixel[1] > size[1] * 0.35) {
+        const [x, y] = evt.coordinate;
+        view.animate({ center: [x, y - size[1] * 0.25 * res], duration: 250 });
+      }
+    }
   });
 
   // ── hover tooltip (mouse only: on touch the click opens details directly)
@@ -256,6 +270,7 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
     legend,
     details,
     sideColumn,
+    cityExtent: transformExtent(config.extent, 'EPSG:4326', 'EPSG:3857'),
     ready: hook.ready,
     loadStats,
     dispose() {

@@ -2,6 +2,8 @@
 // district (households or compounds per campaign stage, from /api/stats/retrofit?district=…) over
 // the shared map page; choosing a district zooms to it and scopes the legend counts to it.
 import GeoJSON from 'ol/format/GeoJSON';
+import { createEmpty, extend, getIntersection, isEmpty } from 'ol/extent';
+import type VectorTileLayer from 'ol/layer/VectorTile';
 import type VectorLayer from 'ol/layer/Vector';
 import type VectorSource from 'ol/source/Vector';
 import type Feature from 'ol/Feature';
@@ -12,7 +14,7 @@ import { palette, statusStyle } from '../palette';
 import { districtStyle, withAlpha } from '../map/styles';
 import { Fill, Stroke, Style } from 'ol/style';
 import type { FeatureLike } from 'ol/Feature';
-import { h, panel } from '../ui/dom';
+import { h, isNarrow, panel } from '../ui/dom';
 import type { View } from './view';
 
 interface DistrictRow {
@@ -59,10 +61,12 @@ export const manager: View = {
     // Districts tinted by completed share (choropleth) under the compounds, so coverage reads at city zoom.
     const done = palette.retrofitStatus[palette.retrofitStatus.length - 1];
     const tint = new globalThis.Map<string, Style>();
+    const selectedOutline = new Style({ stroke: new Stroke({ color: '#1d3557', width: 3.5 }), zIndex: 4 });
     const choropleth = (feature: FeatureLike, resolution: number) => {
       const base = districtStyle(feature, resolution);
       const r = rows.find((x) => x.code === String(feature.get('code')));
       if (!r?.stats || r.stats.total.compounds === 0) return base;
+      const outline = r.code === selected ? [selectedOutline] : [];
       const share = completedShare(r.stats, measureSel.value as Measure);
       const key = `${r.code}:${share.toFixed(2)}`;
       let fill = tint.get(key);
@@ -73,7 +77,7 @@ export const manager: View = {
         });
         tint.set(key, fill);
       }
-      return [fill, ...(Array.isArray(base) ? base.slice(1) : [])];
+      return [fill, ...outline, ...(Array.isArray(base) ? base.slice(1) : [])];
     };
     districtsLayer?.setStyle(choropleth);
 
@@ -99,7 +103,17 @@ export const manager: View = {
       if (!code || !source) return;
       const f = source.getFeatures().find((x) => String(x.get('code')) === code);
       const g = f?.getGeometry();
-      if (g) view.fit(g.getExtent(), { padding: [40, 40, 40, 40], duration: 400, maxZoom: 15 });
+      if (!g) return;
+      // Districts reach far into the countryside while their old compounds are in the city: fit the
+      // district's compounds among those already loaded, else the part of the district inside the city.
+      const compounds = page.layers.byId.get('compounds')?.layer as VectorTileLayer | undefined;
+      const own = compounds?.getFeaturesInExtent(g.getExtent()).filter((c) => String(c.get('district_code')) === code) ?? [];
+      let target = createEmpty();
+      for (const c of own) extend(target, c.getExtent());
+      if (isEmpty(target)) target = getIntersection(g.getExtent(), page.cityExtent);
+      // Keep the fitted area clear of the side panels on a desktop screen.
+      const padding = isNarrow() ? [60, 20, 60, 20] : [60, 320, 40, 380];
+      view.fit(isEmpty(target) ? g.getExtent() : target, { padding, duration: 400, maxZoom: 15 });
     };
 
     const choose = (r: DistrictRow) => {
@@ -174,7 +188,7 @@ function districtItem(r: DistrictRow, measure: Measure, active: boolean, onClick
   const unit = measure === 'households' ? '户' : '个小区';
   return h(
     'li',
-    { class: `progress-item${active ? ' active' : ''}`, 'data-district': r.code, 'data-testid': `district-${r.code}` },
+    { class: `progress-item${active ? ' active' : ''}`, 'data-district': r.code, 'data-name': r.name, 'data-testid': `district-${r.code}` },
     h(
       'button',
       { type: 'button', class: 'progress-button', title: `查看${r.name}`, onclick: onClick },
