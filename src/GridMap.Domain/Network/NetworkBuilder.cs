@@ -86,6 +86,11 @@ public sealed class NetworkBuilder
             stationPrimary[s] = w.AddNode(c.X, c.Y, NodeKind.StationPrimary);
             stationSecondary[s] = w.AddNode(c.X, c.Y, NodeKind.StationSecondary);
         }
+        // Stations are looked up by grid too: a city has thousands, and every pipe end asks. Station s owns
+        // nodes 2s (primary) and 2s+1 (secondary), so a primary node maps back to its station by halving.
+        var stationGrid = new SnapGrid(tol);
+        for (var s = 0; s < stations.Count; s++) stationGrid.Add(stationPrimary[s], w.X[stationPrimary[s]], w.Y[stationPrimary[s]]);
+        int StationAt(Coordinate c) => stations.Count == 0 ? -1 : stationGrid.Nearest(c.X, c.Y, w.X, w.Y) is var node and >= 0 ? node / 2 : -1;
 
         var grid = new SnapGrid(tol);
         for (var i = 0; i < n; i++)
@@ -98,9 +103,9 @@ public sealed class NetworkBuilder
 
         int JoinEnd(int pipe, Coordinate c)
         {
-            for (var s = 0; s < stations.Count; s++)
+            var s = StationAt(c);
+            if (s >= 0)
             {
-                if (stations[s].Location.Coordinate.Distance(c) > tol) continue;
                 var level = pipes[pipe].Level;
                 if (level is null)
                     findings.Add(new NetworkFinding(FindingTypes.StationSideUnknown, [stations[s].Id, pipes[pipe].Id], c.X, c.Y));
@@ -199,8 +204,7 @@ public sealed class NetworkBuilder
             var c = tap.Location.Coordinate;
             var node = grid.Nearest(c.X, c.Y, w.X, w.Y);
             if (node >= 0) return node;
-            for (var s = 0; s < stations.Count; s++)
-                if (stations[s].Location.Coordinate.Distance(c) <= tol) return stationSecondary[s];
+            if (StationAt(c) is var st and >= 0) return stationSecondary[st];
             var (p, _, _, tapAlong) = n > 0 ? NearestPipe(c) : (-1, 0, 0, 0);
             if (p < 0)
             {
