@@ -161,6 +161,24 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
     }
 
     [PostgisFact]
+    public async Task ClickingAPipe_ShowsItsDetails()
+    {
+        var page = await OpenOverviewAsync();
+        var target = await FindClickablePipeAsync(page);
+
+        await page.Mouse.ClickAsync(target.X, target.Y);
+        var panel = page.Locator("[data-testid=details-panel][data-state=loaded]");
+        await panel.WaitForAsync();
+
+        Assert.Contains($"DN{target.Dn}", await page.GetByTestId("details-title").InnerTextAsync());
+        var text = await panel.InnerTextAsync();
+        foreach (var label in new[] { "管网级别", "供/回水", "管径", "材质", "敷设年份", "埋深", "运行状态", "管段长度", "编号" })
+            Assert.Contains(label, text);
+        Assert.Contains(target.Id.ToString(CultureInfo.InvariantCulture), text);
+        Assert.Contains(target.Level == "primary" ? "一次网" : target.Level == "secondary" ? "二次网" : "楼内", text);
+    }
+
+    [PostgisFact]
     public async Task PhoneWidth_PanelsStartCollapsed_AndATapOpensDetails()
     {
         var page = await OpenOverviewAsync(390, 800);
@@ -230,6 +248,53 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
         Assert.True(result is { ValueKind: JsonValueKind.Object }, "found no compound that a click can reach without hitting a pipe or valve");
         var r = result!.Value;
         return new ClickTarget(r.GetProperty("id").GetInt64(), r.GetProperty("name").GetString()!, r.GetProperty("households").GetInt64(),
+            r.GetProperty("x").GetSingle(), r.GetProperty("y").GetSingle());
+    }
+
+    private sealed record PipeTarget(long Id, string Level, int Dn, float X, float Y);
+
+    /// <summary>
+    /// Zooms to the middle of a long pipe's first segment and returns a page point where the client's pick
+    /// (valves, stations… before pipes) lands on a pipe, with that pipe's attributes.
+    /// </summary>
+    private static async Task<PipeTarget> FindClickablePipeAsync(IPage page)
+    {
+        const string script = """
+            async () => {
+              const map = window.gridmap.map;
+              const view = map.getView();
+              view.setZoom(14);
+              const rendered = () => new Promise(r => { map.once('rendercomplete', r); map.render(); });
+              await rendered();
+              const pipes = map.getLayers().getArray().find(l => l.get('id') === 'pipes');
+              const length = f => { const e = f.getExtent(); return Math.hypot(e[2] - e[0], e[3] - e[1]); };
+              const candidates = pipes.getFeaturesInExtent(view.calculateExtent(map.getSize()))
+                .filter(f => f.getType() === 'LineString' && f.getFlatCoordinates().length >= 4)
+                .sort((a, b) => length(b) - length(a)).slice(0, 12);
+              const before = ['valves', 'stations', 'heat_sources', 'staff'];
+              for (const f of candidates) {
+                const c = f.getFlatCoordinates();
+                view.setCenter([(c[0] + c[2]) / 2, (c[1] + c[3]) / 2]);
+                view.setZoom(16);
+                await rendered();
+                const size = map.getSize();
+                const px = [size[0] / 2, size[1] / 2];
+                const hits = [];
+                map.forEachFeatureAtPixel(px, (g, l) => { hits.push({ layer: l.get('id'), props: g.getProperties() }); },
+                  { hitTolerance: 5, layerFilter: l => before.includes(l.get('id')) || l.get('id') === 'pipes' });
+                const pipe = hits.find(h => h.layer === 'pipes');
+                if (pipe && !hits.some(h => before.includes(h.layer))) {
+                  const rect = map.getTargetElement().getBoundingClientRect();
+                  return { id: Number(pipe.props.id), level: String(pipe.props.level), dn: Number(pipe.props.dn), x: rect.left + px[0], y: rect.top + px[1] };
+                }
+              }
+              return null;
+            }
+            """;
+        var result = await page.EvaluateAsync<JsonElement?>(script);
+        Assert.True(result is { ValueKind: JsonValueKind.Object }, "found no pipe that a click can reach without hitting a valve or station");
+        var r = result!.Value;
+        return new PipeTarget(r.GetProperty("id").GetInt64(), r.GetProperty("level").GetString()!, r.GetProperty("dn").GetInt32(),
             r.GetProperty("x").GetSingle(), r.GetProperty("y").GetSingle());
     }
 
