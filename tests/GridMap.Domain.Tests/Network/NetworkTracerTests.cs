@@ -110,3 +110,29 @@ public class NetworkTracerTests
         Assert.Empty(new NetworkTracer(g).SinglePointsOfFailure());
     }
 }
+
+public class StationServiceAreaTests
+{
+    [Fact]
+    public void ServiceAreas_OfTwoStationsOnOnePrimary_AreSeparate()
+    {
+        var g = NetworkBuilder.Build(new NetworkInput(
+            [
+                Pipe("P1", "LINESTRING(0 0, 100 0)", level: NetworkLevel.Primary),
+                Pipe("P2", "LINESTRING(100 0, 200 0)", level: NetworkLevel.Primary),
+                Pipe("A1", "LINESTRING(100 0, 100 50)", level: NetworkLevel.Secondary),
+                Pipe("B1", "LINESTRING(200 0, 200 50)", level: NetworkLevel.Secondary),
+                Pipe("B2", "LINESTRING(200 0, 250 0)", level: NetworkLevel.Secondary),
+            ],
+            Sources: [Tap("Src", 0, 0)],
+            Consumers: [Tap("KA", 100, 50, 120), Tap("KB1", 200, 50, 80), Tap("KB2", 250, 0, 60)],
+            Stations: [new NetworkStation("SA", new Point(100, 0)), new NetworkStation("SB", new Point(200, 0))]), 0.5);
+        var areas = new NetworkTracer(g).StationServiceAreas().ToDictionary(a => a.Station);
+        Assert.Equal(["KA"], areas["SA"].Consumers);
+        Assert.Equal(120, areas["SA"].Households);
+        Assert.Equal(["KB1", "KB2"], areas["SB"].Consumers);
+        Assert.Equal(["B1", "B2"], areas["SB"].Pipes);
+        // The primary passes station SA's point without entering its secondary side.
+        Assert.Equal(["P1", "P2"], new NetworkTracer(g).Connected("P1").Pipes);
+    }
+}
