@@ -1,7 +1,11 @@
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.LinearReferencing;
 
 namespace GridMap.Domain.Network;
+
+/// <summary>A pipe near a position: distance (coordinate units), position along the pipe and the nearest point on it.</summary>
+public sealed record NearPipe(int Pipe, string Id, double Distance, double Along, Coordinate Nearest);
 
 /// <summary>What an edge of the <see cref="NetworkGraph"/> is.</summary>
 public enum EdgeKind : byte
@@ -154,6 +158,45 @@ public sealed class NetworkGraph
             if (along <= EdgeEnd[e]) break;
         }
         return best;
+    }
+
+    private STRtree<int>? _pipeTree;
+    private readonly Lock _treeLock = new();
+
+    /// <summary>
+    /// Pipes within <paramref name="maxDistance"/> of (<paramref name="x"/>, <paramref name="y"/>), nearest first, at
+    /// most <paramref name="count"/> (≥ 1). The spatial index is built on first use and kept (thread-safe).
+    /// </summary>
+    public IReadOnlyList<NearPipe> NearestPipes(double x, double y, int count, double maxDistance)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (!(maxDistance >= 0)) throw new ArgumentOutOfRangeException(nameof(maxDistance), maxDistance, "Search distance must be ≥ 0.");
+        var tree = _pipeTree;
+        if (tree is null)
+        {
+            lock (_treeLock)
+            {
+                if (_pipeTree is null)
+                {
+                    var t = new STRtree<int>();
+                    for (var i = 0; i < Pipes.Count; i++) t.Insert(Pipes[i].Geometry.EnvelopeInternal, i);
+                    t.Build();
+                    _pipeTree = t;
+                }
+                tree = _pipeTree;
+            }
+        }
+        var c = new Coordinate(x, y);
+        var env = new Envelope(c);
+        env.ExpandBy(maxDistance);
+        var found = new List<NearPipe>();
+        foreach (var i in tree.Query(env))
+        {
+            var (d, along) = NetworkBuilder.Locate(Pipes[i].Geometry, c);
+            if (d > maxDistance) continue;
+            found.Add(new NearPipe(i, Pipes[i].Id, d, along, new LengthIndexedLine(Pipes[i].Geometry).ExtractPoint(along)));
+        }
+        return found.OrderBy(f => f.Distance).ThenBy(f => f.Pipe).Take(count).ToList();
     }
 
     /// <summary>The geometry of a piece (a part of its pipe's line), or of a station-device pipe.</summary>

@@ -59,3 +59,22 @@ public class NetworkBuilderTests
         Assert.Equal(NodeKind.Tap, graph.KindOfNode(graph.NodeOfConsumer(0)));
     }
 }
+
+public class NearestPipeTests
+{
+    [Fact]
+    public void NearestPipes_AreOrderedByDistance_WithThePositionAlongEach_AndLimitedByDistance()
+    {
+        var g = NetworkBuilder.Build(new NetworkInput([
+            Wkt.Pipe("far", "LINESTRING(0 10, 20 10)"),
+            Wkt.Pipe("near", "LINESTRING(0 0, 20 0)"),
+            Wkt.Pipe("out", "LINESTRING(0 100, 20 100)"),
+        ]));
+        var near = g.NearestPipes(5, 3, count: 5, maxDistance: 20);
+        Assert.Equal(["near", "far"], near.Select(n => n.Id));
+        Assert.Equal(3, near[0].Distance, 9);
+        Assert.Equal(5, near[0].Along, 9);
+        Assert.Equal(new NetTopologySuite.Geometries.Coordinate(5, 0), near[0].Nearest);
+        Assert.Single(g.NearestPipes(5, 3, count: 1, maxDistance: 20));
+    }
+}
