@@ -100,8 +100,11 @@ public class ApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(2, stages[2].GetProperty("compounds").GetInt32());
         Assert.Equal(200, stages[2].GetProperty("households").GetInt64());
         Assert.Equal(500, j.GetProperty("total").GetProperty("households").GetInt64());
+        Assert.Equal(0, j.GetProperty("total").GetProperty("disputes").GetInt32());
         var district = await Json("/api/stats/retrofit?district=410104");
         Assert.Equal(1, district.GetProperty("total").GetProperty("compounds").GetInt32());
+        var extent = district.GetProperty("extent").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal([113.750, 34.750, 113.752, 34.752], extent.Select(v => Math.Round(v, 6)).ToArray());
     }
 
     [PostgisFact]
@@ -120,6 +123,26 @@ public class ApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Contains("文化路小区", text, StringComparison.Ordinal);
         var empty = await Client.GetAsync("/tiles/compounds/14/0/0.mvt");
         Assert.Equal(HttpStatusCode.NoContent, empty.StatusCode);
+    }
+
+    [PostgisFact]
+    public async Task PipeTile_BelowZoom13_CarriesOnlyPrimarySupply()
+    {
+        // The seed has only secondary pipes: at z12 their tile is empty, at z14 it is not.
+        var (x12, y12) = TileOf(113.655, 34.754, 12);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.GetAsync($"/tiles/pipes/12/{x12}/{y12}.mvt")).StatusCode);
+        var (x14, y14) = TileOf(113.655, 34.754, 14);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"/tiles/pipes/14/{x14}/{y14}.mvt")).StatusCode);
+    }
+
+    [PostgisFact]
+    public async Task CompoundSearch_FindsByNamePrefixFirst()
+    {
+        var j = await Json("/api/compounds?q=" + Uri.EscapeDataString("路小区"));
+        Assert.Equal(3, j.GetArrayLength());
+        var k = await Json("/api/compounds?q=" + Uri.EscapeDataString("纬五"));
+        Assert.Equal(2, Assert.Single(k.EnumerateArray()).GetProperty("id").GetInt32());
+        await Json("/api/compounds?q=", HttpStatusCode.BadRequest);
     }
 
     [PostgisFact]

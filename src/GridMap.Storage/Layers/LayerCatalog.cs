@@ -10,7 +10,14 @@ public sealed record LayerInfo(
     [property: JsonPropertyName("view")] string View,
     [property: JsonPropertyName("geometryType")] string GeometryType,
     [property: JsonPropertyName("minZoom")] int MinZoom,
-    [property: JsonPropertyName("maxZoom")] int MaxZoom);
+    [property: JsonPropertyName("maxZoom")] int MaxZoom,
+    [property: JsonPropertyName("lowZoom")] LowZoomFilter? LowZoom = null);
+
+/// <summary>Below <see cref="BelowZoom"/> tiles carry only rows matching <see cref="Where"/> (a SQL condition over the
+/// layer view, from the catalog file only): e.g. only primary pipes at city zoom.</summary>
+public sealed record LowZoomFilter(
+    [property: JsonPropertyName("belowZoom")] int BelowZoom,
+    [property: JsonPropertyName("where")] string Where);
 
 /// <summary>The layer catalog (tiles/catalog.json, embedded at build time). Layer ids are the only way a
 /// request names a view, so view names never come from user input.</summary>

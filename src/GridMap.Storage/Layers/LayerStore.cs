@@ -72,7 +72,8 @@ public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
         if (x < 0 || x >= n || y < 0 || y >= n)
             throw new ArgumentOutOfRangeException(nameof(x), $"tile {z}/{x}/{y} does not exist: x and y must be between 0 and {n - 1} at zoom {z}.");
         if (z < layer.MinZoom || z > layer.MaxZoom) return [];
-        await using var cmd = db.CreateCommand(TileSql.Replace("{view}", layer.View, StringComparison.Ordinal));
+        var filter = layer.LowZoom is { } lz && z < lz.BelowZoom ? $"AND ({lz.Where})" : "";
+        await using var cmd = db.CreateCommand(TileSql.Replace("{view}", layer.View, StringComparison.Ordinal).Replace("{filter}", filter, StringComparison.Ordinal));
         cmd.Parameters.AddWithValue("z", z);
         cmd.Parameters.AddWithValue("x", x);
         cmd.Parameters.AddWithValue("y", y);
