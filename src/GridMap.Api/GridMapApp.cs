@@ -21,6 +21,7 @@ public static class GridMapApp
         builder.Services.AddSingleton(LayerCatalog.Default);
         builder.Services.AddSingleton<LayerStore>();
         builder.Services.AddSingleton<CampaignStore>();
+        builder.Services.AddPlanning();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
@@ -39,6 +40,7 @@ public static class GridMapApp
         // Groups, so authorization can be added per audience later (planner, crew, manager).
         app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign();
         app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
+        app.MapPlanning();
         app.MapGet("/styles.json", () => Results.Text(EmbeddedText("styles.json") ?? "{}", "application/json"))
             .WithTags("Map").WithSummary("Shared style palette (retrofit status colours, pipe classes)");
         return app;

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using GridMap.Domain.Geo;
+using GridMap.Domain.Partitioning;
+using GridMap.Domain.Planning;
+using NetTopologySuite.Geometries;
+
+namespace GridMap.Storage.Planning;
+
+/// <summary>
+/// Partitions a plan area into a preview: compounds and roads in EPSG:4547 metres → territories (Voronoi of the
+/// footprints clipped to the area, roads as barriers) → <see cref="CellPartitioner"/> → cell polygons, 15-digit codes
+/// (dominant community, reading order) and names → saved as a preview with staff assigned. The published plan
+/// is not touched. No feasible plan → a rule violation naming the constraint that failed.
+/// </summary>
+public sealed class PlanPartitioner(PlanStore store)
+{
+    /// <summary>Runs the whole partition; reports (stage, fraction) and honours <paramref name="ct"/>. Returns the preview's id.</summary>
+    public async Task<long> RunAsync(PlanRequest request, AreaData area, IProgress<PartitionProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(area);
+        var gk = Crs.GaussKruger114;
+        var sw = Stopwatch.StartNew();
+        progress?.Report(new PartitionProgress("adjacency", 0));
+        var units = area.Compounds.Select(c => new PartitionUnit(c.Id.ToString(CultureInfo.InvariantCulture), gk.FromWgs84(c.Footprint), c.Households,
+            request.Nest ? c.Community ?? c.Street ?? c.District : null)).ToList();
+        var metricArea = gk.FromWgs84(area.Polygon);
+        var barriers = area.Barriers.Select(gk.FromWgs84).ToList();
+        var options = request.ToOptions();
+        var (graph, result) = await Task.Run(() =>
+        {
+            var g = new UnitGraphBuilder { Tessellation = TessellationMode.Always, Area = metricArea, Barriers = barriers }.BuildGraph(units, ct);
+            progress?.Report(new PartitionProgress("search", 0));
+            return (g, CellPartitioner.Partition(g, options, progress, ct));
+        }, ct);
+        ct.ThrowIfCancellationRequested();
+        PlanEditor.Require(result.IsFeasible, $"没有满足约束的方案（{ConstraintName(result.FailedConstraint)}）：{result.Message}");
+        progress?.Report(new PartitionProgress("saving", 1));
+
+        var k = result.CellCount;
+        var cellPolys = CellCoverageBuilder.Build(graph, result.Assignment);
+        var households = new double[k];
+        var communityWeight = new Dictionary<string, double>[k];
+        for (var c = 0; c < k; c++) communityWeight[c] = [];
+        for (var u = 0; u < area.Compounds.Count; u++)
+        {
+            var c = result.Assignment[u];
+            var comp = area.Compounds[u];
+            households[c] += comp.Households;
+            var prefix = comp.Community ?? (comp.Street is not null ? comp.Street + "000" : comp.District + "000000");
+            communityWeight[c][prefix] = communityWeight[c].GetValueOrDefault(prefix) + comp.Households + 1e-3;
+        }
+        var prefixes = communityWeight.Select(w => w.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).First().Key).ToArray();
+        var centroids = cellPolys.Select(p => (p.Centroid.X, p.Centroid.Y)).ToArray();
+        var codes = CellCodeAssigner.Assign(centroids, prefixes);
+        var names = await store.CommunityNamesAsync(prefixes, ct);
+        var cells = new List<PreviewCell>(k);
+        for (var c = 0; c < k; c++)
+        {
+            var seq = int.Parse(codes[c][12..], CultureInfo.InvariantCulture);
+            var name = $"{(names.GetValueOrDefault(prefixes[c]) ?? area.Name).Replace("居民委员会", "", StringComparison.Ordinal)}第{seq}网格";
+            cells.Add(new PreviewCell(c, codes[c], name, ToMulti(gk.ToWgs84(cellPolys[c]))));
+        }
+        var assignments = area.Compounds.Select((comp, u) => new PreviewAssignment(comp.Id, result.Assignment[u], ToMulti(gk.ToWgs84(graph.Territories[u]!)))).ToList();
+        var (lower, upper, target) = new CellPartitioner(options).Bounds(graph);
+        var ev = result.Evaluation!;
+        var search = new
+        {
+            seconds = Math.Round(sw.Elapsed.TotalSeconds, 2),
+            starts = result.Starts,
+            timeLimitReached = result.TimeLimitReached,
+            meanPolsbyPopperMetric = Math.Round(ev.MeanPolsbyPopper, 4),
+            cutEdges = ev.CutEdges,
+            barriers = barriers.Count,
+            units = graph.Count,
+        };
+        return await store.SavePreviewAsync(new PreviewDraft(request, area, lower, upper, target, search, cells, assignments), ct);
+    }
+
+    private static string ConstraintName(PartitionConstraint c) => c switch
+    {
+        PartitionConstraint.Balance => "户数均衡 balance",
+        PartitionConstraint.Contiguity => "连通 contiguity",
+        PartitionConstraint.Nesting => "按社区嵌套 nesting",
+        PartitionConstraint.LockedCells => "锁定网格 locked cells",
+        PartitionConstraint.TimeLimit => "时间上限 time limit",
+        _ => c.ToString(),
+    };
+
+    private static MultiPolygon ToMulti(Geometry g)
+    {
+        g.SRID = 4326;
+        var polys = g switch
+        {
+            MultiPolygon mp => mp,
+            Polygon p => g.Factory.CreateMultiPolygon([p]),
+            _ => g.Factory.CreateMultiPolygon(Enumerable.Range(0, g.NumGeometries).Select(g.GetGeometryN).OfType<Polygon>().ToArray()),
+        };
+        if (!polys.IsValid) polys = NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(polys) is MultiPolygon fixedMp ? fixedMp
+            : g.Factory.CreateMultiPolygon(Enumerable.Range(0, polys.NumGeometries).Select(polys.GetGeometryN).OfType<Polygon>().ToArray());
+        polys.SRID = 4326;
+        return polys;
+    }
+}

@@ -1,0 +1,59 @@
+using GridMap.Domain.Partitioning;
+
+namespace GridMap.Storage.Planning;
+
+/// <summary>
+/// What to partition and how: the area, either households per cell <see cref="MinHouseholds"/>–<see cref="MaxHouseholds"/>
+/// (the common grid norm is 300–500, the default) or a number of <see cref="Cells"/> with ±<see cref="Tolerance"/>,
+/// barriers (arterial roads) on or off, nesting cells inside communities on or off, the seed and a time limit
+/// of 1–120 s. Valid from birth: impossible combinations are rejected with a message naming the parameter.
+/// </summary>
+public sealed record PlanRequest
+{
+    public const double DefaultMin = 300, DefaultMax = 500, MaxTimeLimit = 120;
+
+    public PlanRequest(PlanArea area, int? cells = null, double? tolerance = null, double? minHouseholds = null, double? maxHouseholds = null,
+        bool barriers = true, bool nest = false, int seed = 1, double timeLimitSeconds = 10, string objective = "compact")
+    {
+        Area = area ?? throw new ArgumentException("an area (district, street, community or polygon) is required.");
+        if (cells is not null && (minHouseholds is not null || maxHouseholds is not null))
+            throw new ArgumentException("give either cells (+ tolerance) or minHouseholds/maxHouseholds, not both.");
+        if (cells is null && (minHouseholds is null) != (maxHouseholds is null))
+            throw new ArgumentException("minHouseholds and maxHouseholds go together.");
+        if (cells is null && minHouseholds is null) { minHouseholds = DefaultMin; maxHouseholds = DefaultMax; }
+        if (cells is not null && cells < 1) throw new ArgumentException($"cells {cells} must be at least 1.");
+        if (cells is not null && cells > 999) throw new ArgumentException($"cells {cells} is more than the 999 a community's code sequence allows.");
+        if (tolerance is not null && cells is null) throw new ArgumentException("tolerance applies to a number of cells; with a households window leave it out.");
+        if (tolerance is not null && !(tolerance > 0 && tolerance < 1)) throw new ArgumentException($"tolerance {tolerance} must be between 0 and 1 (0.05 = ±5%).");
+        if (minHouseholds is not null && !(minHouseholds >= 0)) throw new ArgumentException($"minHouseholds {minHouseholds} must be ≥ 0.");
+        if (maxHouseholds is not null && !(maxHouseholds > minHouseholds)) throw new ArgumentException($"maxHouseholds {maxHouseholds} must exceed minHouseholds {minHouseholds}.");
+        if (!(timeLimitSeconds > 0 && timeLimitSeconds <= MaxTimeLimit)) throw new ArgumentException($"timeLimit {timeLimitSeconds} s must be between 0 and {MaxTimeLimit} s.");
+        if (objective is not ("compact" or "cut-edges")) throw new ArgumentException($"objective '{objective}' must be compact or cut-edges.");
+        Cells = cells; Tolerance = tolerance ?? 0.05; MinHouseholds = minHouseholds; MaxHouseholds = maxHouseholds;
+        Barriers = barriers; Nest = nest; Seed = seed; TimeLimitSeconds = timeLimitSeconds; Objective = objective;
+    }
+
+    public PlanArea Area { get; }
+    public int? Cells { get; }
+    public double Tolerance { get; }
+    public double? MinHouseholds { get; }
+    public double? MaxHouseholds { get; }
+    public bool Barriers { get; }
+    public bool Nest { get; }
+    public int Seed { get; }
+    public double TimeLimitSeconds { get; }
+    public string Objective { get; }
+
+    /// <summary>The engine's options for this request.</summary>
+    public PartitionOptions ToOptions() => new()
+    {
+        Cells = Cells,
+        Tolerance = Tolerance,
+        MinWeight = Cells is null ? MinHouseholds : null,
+        MaxWeight = Cells is null ? MaxHouseholds : null,
+        Objective = Objective == "cut-edges" ? PartitionObjective.CutEdges : PartitionObjective.Compact,
+        Nest = Nest,
+        Seed = Seed,
+        TimeLimit = TimeSpan.FromSeconds(TimeLimitSeconds),
+    };
+}

@@ -1,0 +1,16 @@
+-- Connected adjacency between the compounds of some cells of a plan: territories sharing a boundary of
+-- positive length (DE-9IM boundary/boundary of dimension 1; touching at a point is not adjacency), and —
+-- when the plan uses barriers — the segment between the two footprint centroids crosses no arterial road
+-- (the same rule as UnitGraphBuilder).
+SELECT a.compound_id, b.compound_id
+FROM plan_compound a
+JOIN plan_compound b ON b.plan_id = a.plan_id AND a.compound_id < b.compound_id AND a.territory && b.territory
+JOIN compound ca ON ca.id = a.compound_id
+JOIN compound cb ON cb.id = b.compound_id
+WHERE a.plan_id = @plan
+  AND a.cell_idx = ANY(@cells) AND b.cell_idx = ANY(@cells)
+  AND ST_Relate(a.territory, b.territory, '****1****')
+  AND NOT (@barriers AND EXISTS (
+        SELECT 1 FROM road r
+        WHERE r.geom && ST_MakeLine(ST_Centroid(ca.footprint), ST_Centroid(cb.footprint))
+          AND ST_Intersects(r.geom, ST_MakeLine(ST_Centroid(ca.footprint), ST_Centroid(cb.footprint)))));
