@@ -213,6 +213,25 @@ public sealed class NetworkCommandTests : IDisposable
     }
 
     [Fact]
+    public void Heide_InItsOwnCrs_ChecksClean_AndWithoutValvesAnIsolationShutsEverything()
+    {
+        // dhnx_heide declares EPSG:4647 in its crs member: read as metres, no --crs needed.
+        var dir = SharedData("network", "dhnx_heide");
+        string F(string n) => Path.Combine(dir, n);
+        var (code, stdout, stderr) = Gridmap("network", "check", "--pipes", F("pipes.geojson"), "--sources", F("producers.geojson"), "--consumers", F("consumers.geojson"));
+        Assert.True(code == 0, stderr);
+        Assert.Empty(JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray());
+
+        var (code2, stdout2, stderr2) = Gridmap("network", "isolate", "--pipes", F("pipes.geojson"), "--sources", F("producers.geojson"), "--consumers", F("consumers.geojson"), "--pipe", "7");
+        Assert.True(code2 == 0, stderr2);
+        var r = JsonDocument.Parse(stdout2).RootElement;
+        Assert.Equal(333, r.GetProperty("segment_pipes").GetArrayLength());
+        Assert.Empty(Strings(r.GetProperty("valves_to_close")));
+        Assert.Equal(158, r.GetProperty("affected_consumers").GetArrayLength());
+        Assert.Equal(0, r.GetProperty("affected_households").GetInt64()); // DHNx consumers carry no household counts
+    }
+
+    [Fact]
     public void Help_DescribesTheContract()
     {
         var (code, stdout, _) = Gridmap("network", "isolate", "--help");
