@@ -38,7 +38,7 @@ public static class GridMapApp
         app.MapOpenApi();
 
         // Groups, so authorization can be added per audience later (planner, crew, manager).
-        app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign();
+        app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign().MapNetwork();
         app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
         app.MapPlanning();
         app.MapGet("/styles.json", () => Results.Text(EmbeddedText("styles.json") ?? "{}", "application/json"))

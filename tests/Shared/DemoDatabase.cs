@@ -12,6 +12,9 @@ public static class DemoDatabase
     {
         await TestDatabase.EnsureTemplateAsync(TestDatabase.AdminConnection, Template,
             ds => DemoCityLoader.LoadAsync(ds, DemoCityGenerator.Generate(42), replace: false));
-        return await TestDatabase.CreateAsync(Template);
+        var db = await TestDatabase.CreateAsync(Template);
+        // A template built by an earlier run lacks migrations added since; bring the clone up to date.
+        await Migrator.MigrateAsync(db.DataSource);
+        return db;
     }
 }

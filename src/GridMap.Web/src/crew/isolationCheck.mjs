@@ -1,0 +1,50 @@
+// Runs the TypeScript isolation port (isolation.ts) against plans the C# engine computed on the same network:
+//   node src/crew/isolationCheck.mjs FIXTURE.json
+// FIXTURE: { "topology": <gridmap-topology/1>, "cases": [{ "pipe", "inoperable": [valve ids], "plan": <engine plan> }] }
+// Engine plans list consumers as graph ids ("17" supply side of compound 17, "17:return" its return side).
+// Prints a JSON summary; exit code 1 when any plan differs. Used by tests/GridMap.Api.Tests (NetworkApiTests).
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const source = readFileSync(join(here, 'isolation.ts'), 'utf8');
+const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+const dir = mkdtempSync(join(tmpdir(), 'gridmap-isolation-'));
+const modulePath = join(dir, 'isolation.mjs');
+writeFileSync(modulePath, js);
+const { OfflinePlanner } = await import(pathToFileURL(modulePath).href);
+rmSync(dir, { recursive: true, force: true });
+
+const fixture = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const t0 = performance.now();
+const planner = new OfflinePlanner(fixture.topology);
+const buildMs = performance.now() - t0;
+const t = fixture.topology;
+const consumerId = (c) => `${t.consumers.compound[c]}${t.consumers.return[c] ? ':return' : ''}`;
+const fields = ['segment_pipes', 'valves_to_close', 'valves_to_close_min', 'valves_already_closed', 'cut_off_pipes'];
+const mismatches = [];
+const times = [];
+for (const c of fixture.cases) {
+  const s = performance.now();
+  const p = planner.enginePlan(c.pipe, c.inoperable);
+  times.push(performance.now() - s);
+  const diffs = [];
+  for (const f of fields) if (JSON.stringify(p[f]) !== JSON.stringify(c.plan[f])) diffs.push(f);
+  if (JSON.stringify(p.affected_consumers.map(consumerId)) !== JSON.stringify(c.plan.affected_consumers)) diffs.push('affected_consumers');
+  if (p.affected_households !== c.plan.affected_households) diffs.push('affected_households');
+  if (diffs.length) mismatches.push({ pipe: c.pipe, inoperable: c.inoperable, fields: diffs });
+}
+times.sort((a, b) => a - b);
+const summary = {
+  cases: fixture.cases.length,
+  with_inoperable: fixture.cases.filter((c) => c.inoperable.length > 0).length,
+  mismatches: mismatches.length,
+  first_mismatches: mismatches.slice(0, 10),
+  index_build_ms: Math.round(buildMs),
+  median_plan_ms: times.length ? Math.round(times[times.length >> 1] * 100) / 100 : 0,
+};
+console.log(JSON.stringify(summary));
+process.exit(mismatches.length ? 1 : 0);

@@ -1,0 +1,134 @@
+// Offline package for a crew: the app shell (service worker /sw.js), the network topology of the whole city
+// (for isolation plans) and the features of one area (pipes, valves, compounds, stations, heat sources and the
+// basemap layers: districts, roads, grid cells), all kept in IndexedDB.
+import type { ClientConfig } from '../api';
+import type { Topology } from './isolation';
+
+const DB_NAME = 'gridmap-crew';
+const STORE = 'kv';
+
+/** Layers stored for an area; the basemap is GridMap's own (districts, roads, cells). */
+export const AREA_LAYERS = ['districts', 'cells', 'roads', 'compounds', 'pipes', 'valves', 'stations', 'heat_sources'] as const;
+export type AreaLayer = (typeof AREA_LAYERS)[number];
+
+export interface GeoJsonCollection {
+  type: 'FeatureCollection';
+  truncated?: boolean;
+  features: { type: 'Feature'; id?: number | string; geometry: { type: string; coordinates: any } | null; properties: Record<string, unknown> }[];
+}
+
+export interface OfflineArea {
+  name: string;
+  bbox: [number, number, number, number];
+  savedAt: string;
+  layers: Record<AreaLayer, GeoJsonCollection>;
+  truncated: AreaLayer[];
+}
+
+function openDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function put(key: string, value: unknown): Promise<void> {
+  const db = await openDb();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).put(value, key);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB 写入被中止（存储空间不足？）'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+async function get<T>(key: string): Promise<T | undefined> {
+  const db = await openDb();
+  try {
+    return await new Promise<T | undefined>((resolve, reject) => {
+      const req = db.transaction(STORE, 'readonly').objectStore(STORE).get(key);
+      req.onsuccess = () => resolve(req.result as T | undefined);
+      req.onerror = () => reject(req.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export const offlineStore = {
+  area: () => get<OfflineArea>('area'),
+  topology: () => get<Topology>('topology'),
+  config: () => get<ClientConfig>('config'),
+};
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const r = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!r.ok) {
+    let detail = `${r.status}`;
+    try {
+      const p = (await r.json()) as { title?: string; detail?: string };
+      detail = [p.title, p.detail].filter(Boolean).join('：') || detail;
+    } catch {
+      // not ProblemDetails
+    }
+    throw new Error(`${url}：${detail}`);
+  }
+  return (await r.json()) as T;
+}
+
+/** Registers the service worker (app shell cache) and asks it to cache every asset this page has loaded. */
+export async function cacheAppShell(): Promise<boolean> {
+  if (!('serviceWorker' in navigator)) return false;
+  const reg = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  await navigator.serviceWorker.ready;
+  const worker = reg.active ?? navigator.serviceWorker.controller;
+  if (!worker) return false;
+  const origin = location.origin;
+  const urls = new Set<string>([`${origin}/`, `${origin}/index.html`]);
+  for (const e of performance.getEntriesByType('resource')) {
+    const u = new URL(e.name);
+    if (u.origin === origin && !u.pathname.startsWith('/api/') && !u.pathname.startsWith('/tiles/')) urls.add(u.href);
+  }
+  for (const s of document.querySelectorAll<HTMLScriptElement>('script[src]')) urls.add(new URL(s.src, origin).href);
+  for (const l of document.querySelectorAll<HTMLLinkElement>('link[rel=stylesheet], link[rel=modulepreload]')) urls.add(new URL(l.href, origin).href);
+  return await new Promise<boolean>((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(false), 20_000);
+    channel.port1.onmessage = (m) => {
+      clearTimeout(timer);
+      resolve(Boolean((m.data as { ok?: boolean }).ok));
+    };
+    worker.postMessage({ type: 'cache-urls', urls: [...urls] }, [channel.port2]);
+  });
+}
+
+/** Downloads an area (WGS84 bbox) and the topology into IndexedDB; `progress` gets zh status lines. */
+export async function downloadArea(name: string, bbox: [number, number, number, number], progress: (text: string) => void): Promise<OfflineArea> {
+  const b = bbox.map((v) => v.toFixed(6)).join(',');
+  progress('正在缓存应用…');
+  await cacheAppShell().catch(() => false);
+  progress('正在下载管网拓扑…');
+  const topology = await fetchJson<Topology>('/api/network/topology');
+  const config = await fetchJson<ClientConfig>('/api/config');
+  const layers = {} as Record<AreaLayer, GeoJsonCollection>;
+  const truncated: AreaLayer[] = [];
+  for (const id of AREA_LAYERS) {
+    progress(`正在下载 ${id}…`);
+    const fc = await fetchJson<GeoJsonCollection>(`/api/layers/${id}/features?bbox=${b}&limit=50000`);
+    layers[id] = fc;
+    if (fc.truncated) truncated.push(id);
+  }
+  const area: OfflineArea = { name, bbox, savedAt: new Date().toISOString(), layers, truncated };
+  progress('正在保存…');
+  await put('topology', topology);
+  await put('config', config);
+  await put('area', area);
+  return area;
+}

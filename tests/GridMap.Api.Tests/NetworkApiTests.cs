@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GridMap.Domain.Network;
+using GridMap.Storage.Network;
+using GridMap.Tests.Shared;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace GridMap.Api.Tests;
+
+/// <summary>The real app over its own copy of the demo city (seed 42): the network API the crew view uses.</summary>
+public sealed class NetworkApiFixture : IAsyncLifetime
+{
+    public TestDatabase Db { get; private set; } = null!;
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!TestDatabase.Configured && !TestDatabase.OnCi) return;
+        Db = await DemoDatabase.CreateAsync();
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:GridMap", Db.ConnectionString));
+        Client = Factory.CreateClient();
+    }
+
+    /// <summary>The engine built straight from the database, independently of the service's cache.</summary>
+    public async Task<(NetworkSnapshot Snapshot, NetworkGraph Graph)> EngineAsync()
+    {
+        var snap = await new NetworkStore(Db.DataSource).LoadAsync();
+        return (snap, NetworkBuilder.Build(snap.Input, 0.5));
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var cmd = Db.DataSource.CreateCommand(sql);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public async Task ExecAsync(string sql)
+    {
+        await using var cmd = Db.DataSource.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (Factory is not null) await Factory.DisposeAsync();
+        if (Db is not null) await Db.DisposeAsync();
+    }
+}
+
+public sealed class NetworkApiTests(NetworkApiFixture api) : IClassFixture<NetworkApiFixture>
+{
+    private async Task<JsonElement> Json(string url, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var res = await api.Client.GetAsync(url);
+        var body = await res.Content.ReadAsStringAsync();
+        Assert.True(expected == res.StatusCode, $"{url}: expected {expected}, got {res.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    private static long[] Ids(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt64()).ToArray();
+    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A secondary supply pipe of the demo city with an open operable valve that a plan must close, and a point 2 m off its middle.</summary>
+    private async Task<(long Pipe, double Lon, double Lat)> SecondaryPipeAsync(int offset = 0)
+    {
+        await using var cmd = api.Db.DataSource.CreateCommand($"""
+            SELECT p.id, ST_X(m), ST_Y(m) FROM pipe p,
+              LATERAL (SELECT ST_Project(ST_LineInterpolatePoint(p.geom, 0.5)::geography, 2, radians(45))::geometry AS m) q
+            WHERE p.level = 'secondary' AND p.flow = 'supply' AND ST_Length(p.geom::geography) > 40
+            ORDER BY p.id OFFSET {offset} LIMIT 1
+            """);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        return (r.GetInt64(0), r.GetDouble(1), r.GetDouble(2));
+    }
+
+    [PostgisFact]
+    public async Task Nearest_FirstIsTheTrulyNearestPipe_SortedByDistance_WithDnDepthLevelBearing()
+    {
+        var (_, lon, lat) = await SecondaryPipeAsync();
+        var expected = await api.ScalarAsync<long>($"""
+            SELECT id FROM pipe ORDER BY ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint({F(lon)}, {F(lat)}), 4326)::geography), id LIMIT 1
+            """);
+        var j = await Json($"/api/network/nearest?lon={F(lon)}&lat={F(lat)}&k=5");
+        var pipes = j.GetProperty("pipes").EnumerateArray().ToList();
+        Assert.Equal(5, pipes.Count);
+        Assert.Equal(expected, pipes[0].GetProperty("id").GetInt64());
+        var d = pipes.Select(p => p.GetProperty("distance_m").GetDouble()).ToList();
+        Assert.Equal(d.Order().ToList(), d);
+        Assert.InRange(d[0], 0, 3);
+        foreach (var p in pipes)
+        {
+            Assert.InRange(p.GetProperty("dn").GetInt32(), 15, 1400);
+            Assert.InRange(p.GetProperty("depth_m").GetDouble(), 0, 10);
+            Assert.Contains(p.GetProperty("level").GetString(), new[] { "primary", "secondary", "building" });
+            if (p.TryGetProperty("bearing_deg", out var b)) Assert.InRange(b.GetDouble(), 0, 360);
+        }
+        // The position is also given in CGCS2000 / Gauss-Krüger CM 114E metres.
+        Assert.InRange(j.GetProperty("position").GetProperty("x4547").GetDouble(), 400_000, 600_000);
+        Assert.InRange(j.GetProperty("position").GetProperty("y4547").GetDouble(), 3_800_000, 3_900_000);
+    }
+
+    [PostgisFact]
+    public async Task Isolate_AgreesWithTheEngine_ValvesOrderedByDistanceFromTheBurst()
+    {
+        var (pipe, lon, lat) = await SecondaryPipeAsync(3);
+        var (snap, graph) = await api.EngineAsync();
+        var engine = IsolationTracer.Isolate(graph, pipe.ToString(CultureInfo.InvariantCulture));
+        var j = await Json($"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}");
+
+        Assert.Equal(engine.SegmentPipes.Select(long.Parse), Ids(j.GetProperty("segment_pipes")));
+        Assert.Equal(engine.ValvesToCloseMin.Select(long.Parse), Ids(j.GetProperty("valves_to_close_min")));
+        Assert.Equal(engine.CutOffPipes.Select(long.Parse), Ids(j.GetProperty("cut_off_pipes")));
+        var steps = j.GetProperty("valves_to_close").EnumerateArray().ToList();
+        Assert.NotEmpty(steps);
+        Assert.Equal(engine.ValvesToClose.Select(long.Parse).Order(), steps.Select(s => s.GetProperty("id").GetInt64()).Order());
+        var dist = steps.Select(s => s.GetProperty("distance_m").GetDouble()).ToList();
+        Assert.Equal(dist.Order().ToList(), dist);
+        Assert.Equal(Enumerable.Range(1, steps.Count), steps.Select(s => s.GetProperty("order").GetInt32()));
+        foreach (var s in steps)
+            Assert.Equal(engine.ValvesToCloseMin.Contains(s.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture)), s.GetProperty("required").GetBoolean());
+
+        // Compounds once each (supply and return sides collapse), households summed over them.
+        var compounds = engine.AffectedConsumers.Select(c => (int)NetworkIds.DatabaseId(c)!.Value).Distinct().Order().ToList();
+        Assert.NotEmpty(compounds);
+        Assert.Equal(compounds, j.GetProperty("affected_compounds").EnumerateArray().Select(c => c.GetProperty("id").GetInt32()));
+        Assert.Equal(compounds.Sum(c => (long)snap.Compounds[c].Households), j.GetProperty("affected_households").GetInt64());
+    }
+
+    [PostgisFact]
+    public async Task Isolate_WithBrokenValve_GrowsPastItToTheNextOperableValve()
+    {
+        var (pipe, _, _) = await SecondaryPipeAsync(3);
+        var before = await Json($"/api/network/isolate?pipe={pipe}");
+        var broken = before.GetProperty("valves_to_close")[0].GetProperty("id").GetInt64();
+        var after = await Json($"/api/network/isolate?pipe={pipe}&inoperable={broken}");
+
+        Assert.DoesNotContain(broken, after.GetProperty("valves_to_close").EnumerateArray().Select(v => v.GetProperty("id").GetInt64()));
+        Assert.Equal([broken], Ids(after.GetProperty("inoperable")));
+        var segBefore = Ids(before.GetProperty("segment_pipes"));
+        var segAfter = Ids(after.GetProperty("segment_pipes"));
+        Assert.Superset(segBefore.ToHashSet(), segAfter.ToHashSet());
+        Assert.True(segAfter.Length > segBefore.Length, "the segment grows past the broken valve");
+        Assert.True(after.GetProperty("affected_households").GetInt64() >= before.GetProperty("affected_households").GetInt64());
+
+        var (_, graph) = await api.EngineAsync();
+        var engine = IsolationTracer.Isolate(graph, pipe.ToString(CultureInfo.InvariantCulture), [broken.ToString(CultureInfo.InvariantCulture)]);
+        Assert.Equal(engine.SegmentPipes.Select(long.Parse), segAfter);
+    }
+
+    [PostgisFact]
+    public async Task Cache_RebuildsWhenAValveChanges_AndThePlanFollows()
+    {
+        var (pipe, _, _) = await SecondaryPipeAsync(7);
+        var status0 = await Json("/api/network/status");
+        var plan0 = await Json($"/api/network/isolate?pipe={pipe}");
+        var valve = plan0.GetProperty("valves_to_close")[0].GetProperty("id").GetInt64();
+        var again = await Json("/api/network/status");
+        Assert.Equal(status0.GetProperty("version").GetInt64(), again.GetProperty("version").GetInt64());
+        Assert.Equal(status0.GetProperty("builds").GetInt32(), again.GetProperty("builds").GetInt32());
+
+        await api.ExecAsync($"UPDATE valve SET operable = false WHERE id = {valve}");
+        try
+        {
+            var plan1 = await Json($"/api/network/isolate?pipe={pipe}");
+            var status1 = await Json("/api/network/status");
+            Assert.True(status1.GetProperty("version").GetInt64() > status0.GetProperty("version").GetInt64());
+            Assert.Equal(status0.GetProperty("builds").GetInt32() + 1, status1.GetProperty("builds").GetInt32());
+            Assert.DoesNotContain(valve, plan1.GetProperty("valves_to_close").EnumerateArray().Select(v => v.GetProperty("id").GetInt64()));
+            Assert.True(plan1.GetProperty("version").GetInt64() > plan0.GetProperty("version").GetInt64());
+        }
+        finally
+        {
+            await api.ExecAsync($"UPDATE valve SET operable = true WHERE id = {valve}");
+        }
+    }
+
+    [PostgisFact]
+    public async Task StationServiceArea_IsTheCompoundsThatNameTheStation()
+    {
+        var station = await api.ScalarAsync<int>("SELECT station_id FROM compound WHERE station_id IS NOT NULL GROUP BY station_id ORDER BY count(*) DESC, station_id LIMIT 1");
+        var expected = new List<int>();
+        await using (var cmd = api.Db.DataSource.CreateCommand($"SELECT id FROM compound WHERE station_id = {station} ORDER BY id"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) expected.Add(r.GetInt32(0));
+
+        var j = await Json($"/api/network/stations/{station}/service-area");
+        Assert.Equal(expected, j.GetProperty("compound_list").EnumerateArray().Select(c => c.GetProperty("id").GetInt32()));
+        Assert.NotEmpty(Ids(j.GetProperty("pipes")));
+
+        var all = await Json("/api/network/stations/service-areas");
+        var mine = all.EnumerateArray().Single(a => a.GetProperty("station").GetInt64() == station);
+        Assert.Equal(expected.Count, mine.GetProperty("compounds").GetInt32());
+    }
+
+    [PostgisFact]
+    public async Task Trace_DownstreamOfAStationBranch_ReachesThatStationsCompounds_UpstreamEndsAtItsStation()
+    {
+        var station = await api.ScalarAsync<int>("SELECT station_id FROM compound WHERE station_id IS NOT NULL GROUP BY station_id ORDER BY count(*) DESC, station_id LIMIT 1");
+        var branch = await api.ScalarAsync<long>($"SELECT id FROM pipe WHERE station_id = {station} AND level = 'primary' AND flow = 'supply' ORDER BY id LIMIT 1");
+        var down = await Json($"/api/network/trace/downstream?pipe={branch}");
+        var reached = down.GetProperty("compounds").EnumerateArray().Select(c => c.GetProperty("id").GetInt32()).ToHashSet();
+        var served = (await Json($"/api/network/stations/{station}/service-area")).GetProperty("compound_list").EnumerateArray().Select(c => c.GetProperty("id").GetInt32()).ToHashSet();
+        Assert.Superset(served, reached);
+        Assert.Contains(station, Ids(down.GetProperty("stations")));
+
+        var secondary = await api.ScalarAsync<long>($"SELECT id FROM pipe WHERE station_id = {station} AND level = 'secondary' AND flow = 'supply' ORDER BY id DESC LIMIT 1");
+        var up = await Json($"/api/network/trace/upstream?pipe={secondary}");
+        Assert.Equal(station.ToString(CultureInfo.InvariantCulture), up.GetProperty("ends_at").GetString());
+        Assert.True(up.GetProperty("length_m").GetDouble() > 0);
+    }
+
+    [PostgisFact]
+    public async Task Findings_InABbox_LieInsideIt_AndFilterByType()
+    {
+        const string bbox = "113.60,34.72,113.70,34.78";
+        var j = await Json($"/api/network/findings?bbox={bbox}&limit=50000");
+        var list = j.GetProperty("findings").EnumerateArray().ToList();
+        Assert.Equal(j.GetProperty("total").GetInt32(), list.Count);
+        foreach (var f in list)
+        {
+            var loc = f.GetProperty("location");
+            Assert.InRange(loc[0].GetDouble(), 113.60, 113.70);
+            Assert.InRange(loc[1].GetDouble(), 34.72, 34.78);
+        }
+        var world = await Json("/api/network/findings?limit=1");
+        Assert.True(world.GetProperty("total").GetInt32() >= list.Count);
+        if (list.Count > 0)
+        {
+            var type = list[0].GetProperty("type").GetString()!;
+            var typed = await Json($"/api/network/findings?bbox={bbox}&type={type}&limit=50000");
+            Assert.All(typed.GetProperty("findings").EnumerateArray(), f => Assert.Equal(type, f.GetProperty("type").GetString()));
+            Assert.Equal(j.GetProperty("by_type").GetProperty(type).GetInt32(), typed.GetProperty("total").GetInt32());
+        }
+    }
+
+    [PostgisTheory]
+    [InlineData("/api/network/isolate?pipe=99999999", HttpStatusCode.NotFound, "99999999")]
+    [InlineData("/api/network/isolate", HttpStatusCode.BadRequest, "pipe")]
+    [InlineData("/api/network/isolate?pipe=1&inoperable=12,abc", HttpStatusCode.BadRequest, "abc")]
+    [InlineData("/api/network/isolate?pipe=1&inoperable=99999999", HttpStatusCode.BadRequest, "99999999")]
+    [InlineData("/api/network/isolate?pipe=1&lon=113.6", HttpStatusCode.BadRequest, "lat")]
+    [InlineData("/api/network/nearest?lon=500000&lat=3840000", HttpStatusCode.BadRequest, "WGS84")]
+    [InlineData("/api/network/nearest?lon=113.6&lat=34.7&k=500", HttpStatusCode.BadRequest, "k")]
+    [InlineData("/api/network/trace/sideways?pipe=1", HttpStatusCode.BadRequest, "sideways")]
+    [InlineData("/api/network/trace/connected?pipe=99999999", HttpStatusCode.NotFound, "99999999")]
+    [InlineData("/api/network/findings?bbox=1,2,3", HttpStatusCode.BadRequest, "four numbers")]
+    [InlineData("/api/network/stations/999999/service-area", HttpStatusCode.NotFound, "999999")]
+    public async Task BadInput_IsAProblemDetailsNamingTheProblem(string url, HttpStatusCode status, string expected)
+    {
+        var j = await Json(url, status);
+        Assert.Equal((int)status, j.GetProperty("status").GetInt32());
+        Assert.Contains(expected, j.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The crew's offline planner (src/GridMap.Web/src/crew/isolation.ts, run by node) against the C# engine on the
+    /// service's exported topology: every pipe in the normal state, plus pipes re-planned with one and two of their
+    /// valves broken.
+    /// </summary>
+    [PostgisFact]
+    public async Task OfflineIsolation_TypeScriptPort_GivesTheEnginesPlans_ForEveryPipe()
+    {
+        var res = await api.Client.GetAsync("/api/network/topology");
+        Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+        var topology = JsonNode.Parse(await res.Content.ReadAsStringAsync())!;
+        var (_, graph) = await api.EngineAsync();
+        var normal = new IsolationTracer(SegmentIndex.Build(graph));
+
+        var cases = new JsonArray();
+        JsonObject Case(string pipe, string[] inoperable, IsolationPlan p) => new()
+        {
+            ["pipe"] = long.Parse(pipe, CultureInfo.InvariantCulture),
+            ["inoperable"] = new JsonArray(inoperable.Select(v => (JsonNode)long.Parse(v, CultureInfo.InvariantCulture)).ToArray()),
+            ["plan"] = new JsonObject
+            {
+                ["segment_pipes"] = Longs(p.SegmentPipes),
+                ["valves_to_close"] = Longs(p.ValvesToClose),
+                ["valves_to_close_min"] = Longs(p.ValvesToCloseMin),
+                ["valves_already_closed"] = Longs(p.ValvesAlreadyClosed),
+                ["cut_off_pipes"] = Longs(p.CutOffPipes),
+                ["affected_consumers"] = new JsonArray(p.AffectedConsumers.Select(c => (JsonNode)c).ToArray()),
+                ["affected_households"] = p.AffectedHouseholds,
+            },
+        };
+        var random = new Random(4);
+        var replanned = 0;
+        foreach (var pipe in graph.Pipes)
+        {
+            var plan = normal.Isolate(pipe.Id);
+            cases.Add(Case(pipe.Id, [], plan));
+            // Every 40th pipe: its nearest valves turn out broken, one and then two of them.
+            if (graph.PipeIndex(pipe.Id) % 40 != 0 || plan.ValvesToClose.Count == 0) continue;
+            var first = plan.ValvesToClose[random.Next(plan.ValvesToClose.Count)];
+            var p1 = IsolationTracer.Isolate(graph, pipe.Id, [first]);
+            cases.Add(Case(pipe.Id, [first], p1));
+            if (p1.ValvesToClose.Count > 0)
+            {
+                var second = p1.ValvesToClose[random.Next(p1.ValvesToClose.Count)];
+                cases.Add(Case(pipe.Id, [first, second], IsolationTracer.Isolate(graph, pipe.Id, [first, second])));
+            }
+            replanned++;
+        }
+        Assert.True(replanned > 100, $"only {replanned} pipes were re-planned with broken valves");
+
+        var fixture = Path.Combine(Path.GetTempPath(), $"gridmap-isolation-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(fixture, new JsonObject { ["topology"] = topology, ["cases"] = cases }.ToJsonString());
+        try
+        {
+            var web = Path.Combine(RepoRoot(), "src", "GridMap.Web");
+            var psi = new ProcessStartInfo("node", [Path.Combine("src", "crew", "isolationCheck.mjs"), fixture])
+            {
+                WorkingDirectory = web,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var node = Process.Start(psi)!;
+            var stdout = node.StandardOutput.ReadToEndAsync();
+            var stderr = node.StandardError.ReadToEndAsync();
+            await node.WaitForExitAsync();
+            var summary = (await stdout).Trim();
+            Assert.True(node.ExitCode == 0, $"node isolationCheck.mjs exited {node.ExitCode}: {summary} {await stderr}");
+            var s = JsonDocument.Parse(summary).RootElement;
+            Assert.Equal(cases.Count, s.GetProperty("cases").GetInt32());
+            Assert.Equal(0, s.GetProperty("mismatches").GetInt32());
+        }
+        finally
+        {
+            File.Delete(fixture);
+        }
+
+        static JsonArray Longs(IEnumerable<string> ids) => new(ids.Select(v => (JsonNode)long.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+    }
+
+    /// <summary>The checkout: above the test binary, or (with --artifacts-path elsewhere) above this source file.</summary>
+    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) return d.FullName;
+        throw new InvalidOperationException("GridMap.sln not found above " + AppContext.BaseDirectory + " or " + source);
+    }
+}
