@@ -74,6 +74,9 @@ public sealed class NetworkValidator
         for (var i = 0; i < n; i++) tree.Insert(pipes[i].Geometry.EnvelopeInternal, i);
         tree.Build();
 
+        var attached = new HashSet<int>(g.SourceNode.Concat(g.ConsumerNode).Where(x => x >= 0));
+        bool IsLooseEnd(int node) => g.NodeKinds[node] == NodeKind.Junction && g.EdgesAt(node).Length == 1 && !attached.Contains(node);
+
         // Crossings and touches away from any node both pipes share.
         for (var i = 0; i < n; i++)
         {
@@ -87,6 +90,8 @@ public sealed class NetworkValidator
                 foreach (var c in gi.Intersection(gj).Coordinates)
                 {
                     if (shared.Any(node => g.NodeLocation(node).Distance(c) <= tol)) continue;
+                    // A loose end resting on the other pipe is reported once, as a dangling end.
+                    if (new[] { start[i], end[i], start[j], end[j] }.Any(node => IsLooseEnd(node) && g.NodeLocation(node).Distance(c) <= tol)) continue;
                     findings.Add(new NetworkFinding(FindingTypes.CrossingWithoutJunction, [pipes[i].Id, pipes[j].Id], c.X, c.Y));
                     break; // one finding per pair
                 }
@@ -94,11 +99,10 @@ public sealed class NetworkValidator
         }
 
         // Dangling ends: a junction with one pipe, nothing attached, within the gap of another pipe.
-        var attached = new HashSet<int>(g.SourceNode.Concat(g.ConsumerNode).Where(x => x >= 0));
         var factory = n > 0 ? pipes[0].Geometry.Factory : new GeometryFactory();
         for (var node = 0; node < g.NodeCount; node++)
         {
-            if (g.NodeKinds[node] != NodeKind.Junction || g.EdgesAt(node).Length != 1 || attached.Contains(node)) continue;
+            if (!IsLooseEnd(node)) continue;
             var own = g.EdgePipe[g.EdgesAt(node)[0]];
             var c = g.NodeLocation(node);
             var env = new Envelope(c);

@@ -59,3 +59,16 @@ public class NetworkValidatorTests
         Assert.DoesNotContain(Check(Ring(NetworkLevel.Primary)), x => x.Type == FindingTypes.SecondaryLoop);
     }
 }
+
+public class NetworkValidatorTouchTests
+{
+    [Fact]
+    public void Check_LooseEndRestingOnAnotherPipe_IsOneDanglingEnd_NotACrossing()
+    {
+        var f = NetworkValidator.Check(NetworkBuilder.Build(new NetworkInput(
+            [Wkt.Pipe("a", "LINESTRING(0 0, 20 0)"), Wkt.Pipe("b", "LINESTRING(10 10, 10 0)")]), 0.5));
+        var only = Assert.Single(f);
+        Assert.Equal(FindingTypes.DanglingEnd, only.Type);
+        Assert.Equal(["b", "a"], only.Ids);
+    }
+}
