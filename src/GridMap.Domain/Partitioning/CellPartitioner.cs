@@ -195,9 +195,12 @@ public sealed class CellPartitioner
         if (k >= 3 && (!cutObjective || start % 2 == 0)) search.SeedPowerDiagram(12, 8);
         search.Repair(30, stop);
         for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }
-        var iterations = 24 * k + 300;
-        var sweeps = 8;
+        // Cut-edge counts move in plateaus: give them more (cheap, small-instance) iterations.
+        var iterations = (24 * k + 40 * Math.Min(k, 8)) * (cutObjective ? 2 : 1);
+        var sweeps = k == 2 ? 16 : 8;
         var trees = n / Math.Max(1, k) <= 200 ? 3 : 1;
+        // A short anneal first (small instances: cheap), then greedy rounds; each round ends with moves and swaps.
+        if (!cutObjective && n <= 20_000) search.Recombine(n <= 3000 ? 2 * iterations : iterations, sweeps, trees, stop, temperature: 0.05);
         for (var round = 0; round < 3 && !stop(); round++)
         {
             search.Recombine(iterations / 3, sweeps, trees, stop);

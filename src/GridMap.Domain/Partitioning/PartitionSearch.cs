@@ -13,6 +13,9 @@ namespace GridMap.Domain.Partitioning;
 internal sealed class PartitionSearch
 {
     private const double Eps = 1e-9;
+    /// <summary>Weight of compactness as a tie-breaker under the cut-edges objective: Σ of two PP values is
+    /// below 2, so 0.1 × it never outweighs one cut edge.</summary>
+    private const double TieWeight = 0.1;
     private readonly SubProblem _g;
     private readonly int _k;
     private readonly double _lo, _hi;
@@ -95,7 +98,7 @@ internal sealed class PartitionSearch
         for (var u = 0; u < _g.N; u++)
             for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
                 if (_g.Conn[e] && _g.Nbr[e] > u && Cell[_g.Nbr[e]] != Cell[u]) cut++;
-        return -cut;
+        return -cut + TieWeight * MeanPp();
     }
 
     public double MeanPp() { double s = 0; for (var c = 0; c < _k; c++) s += Pp(_ca[c], _cp[c]); return s / _k; }
@@ -231,9 +234,12 @@ internal sealed class PartitionSearch
         var offset = _rng.NextDouble() * 2 * Math.PI;
         for (var s = 0; s < sweeps; s++)
         {
-            var theta = offset + 2 * Math.PI * s / sweeps;
-            Consider(Sweep(region, k1, k2, theta));
-            if (k1 != k2) Consider(Sweep(region, k2, k1, theta));
+            // Even sweeps are straight (a half-plane at angle θ), odd ones radial (a disc grown around a random
+            // unit): boundaries that are not straight lines are often the compact ones.
+            var theta = offset + 2 * Math.PI * (s / 2 * 2) / sweeps;
+            var anchor = (s & 1) == 1 && sweeps >= 4 ? r[_rng.Next(r.Count)] : -1;
+            Consider(Sweep(region, k1, k2, theta, anchor));
+            if (k1 != k2) Consider(Sweep(region, k2, k1, theta, anchor));
         }
         for (var t = 0; t < trees; t++) Consider(TreeCut(region, k1, k2));
         if (haveBest) return best;
@@ -246,14 +252,15 @@ internal sealed class PartitionSearch
 
     private double SplitScore(Region r, int kx, int ky, double a1, double p1, double cutLen, int cutCnt)
     {
-        if (_cutObjective) return -cutCnt;
-        if (kx == 1 && ky == 1) return Pp(a1, p1) + Pp(r.Area - a1, r.Perimeter - p1 + 2 * cutLen);
+        var final = kx == 1 && ky == 1;
+        if (_cutObjective) return -cutCnt + (final ? TieWeight * (Pp(a1, p1) + Pp(r.Area - a1, r.Perimeter - p1 + 2 * cutLen)) : 0);
+        if (final) return Pp(a1, p1) + Pp(r.Area - a1, r.Perimeter - p1 + 2 * cutLen);
         return -cutLen;
     }
 
     /// <summary>Grows a part from the extreme unit in direction θ, always through adjacency (so the part is
     /// contiguous), and cuts where the part's weight fits the band and the rest stays connected.</summary>
-    private Split? Sweep(Region r, int kx, int ky, double theta)
+    private Split? Sweep(Region r, int kx, int ky, double theta, int anchor = -1)
     {
         var (lo, hi) = Band(r.Weight, kx, ky);
         var target = r.Weight * kx / (kx + ky);
@@ -261,7 +268,8 @@ internal sealed class PartitionSearch
         var start = -1; var min = double.PositiveInfinity;
         foreach (var u in r.Nodes)
         {
-            var key = _g.X[u] * cx + _g.Y[u] * cy;
+            var key = anchor < 0 ? _g.X[u] * cx + _g.Y[u] * cy
+                : (_g.X[u] - _g.X[anchor]) * (_g.X[u] - _g.X[anchor]) + (_g.Y[u] - _g.Y[anchor]) * (_g.Y[u] - _g.Y[anchor]);
             _key[u] = key;
             if (key < min) { min = key; start = u; }
         }
@@ -575,24 +583,39 @@ internal sealed class PartitionSearch
     }
 
     /// <summary>Merge-and-resplit of adjacent cell pairs; returns the number of improvements.</summary>
-    public int Recombine(int iterations, int sweeps, int trees, Func<bool> stop)
+    public int Recombine(int iterations, int sweeps, int trees, Func<bool> stop, double temperature = 0)
     {
         if (_k < 2) return 0;
         var improved = 0;
+        // Annealing (compactness only, temperature > 0): a worse re-split of a pair is sometimes kept to leave
+        // local optima; the best plan seen is restored at the end.
+        var anneal = temperature > 0 && !_cutObjective;
+        var bestScore = anneal ? Score() : 0;
+        var current = bestScore;
+        var bestCell = anneal ? (int[])Cell.Clone() : null;
         for (var it = 0; it < iterations; it++)
         {
             if ((it & 15) == 0 && stop()) break;
             var (a, b) = RandomAdjacentPair();
             if (a < 0) break;
             var region = _members[a].Concat(_members[b]).ToList();
-            var current = _cutObjective ? -CutBetween(a, b) : Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b]);
+            var pairScore = _cutObjective ? -CutBetween(a, b) + TieWeight * (Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b])) : Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b]);
             var balanced = Violation(_cw[a]) + Violation(_cw[b]) <= Eps;
             var split = Bisect(region, 1, 1, sweeps, trees);
             if (split.Part.Length == 0) continue;
-            if (split.Feasible && (!balanced || split.Score > current + 1e-12 || (_cutObjective && split.Score >= current && _rng.Next(2) == 0)))
+            var t = anneal ? temperature * (1 - (double)it / iterations) : 0;
+            var accept = split.Feasible && (!balanced || split.Score > pairScore + 1e-12
+                || (_cutObjective && Math.Round(split.Score) >= Math.Round(pairScore) && _rng.Next(3) == 0)
+                || (anneal && t > 0 && _rng.NextDouble() < Math.Exp((split.Score - pairScore) / t)));
+            if (accept)
             {
                 ApplySplit(a, b, split.Part);
                 improved++;
+                if (anneal)
+                {
+                    current += Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b]) - pairScore;
+                    if (current > bestScore + 1e-12 && IsBalanced()) { bestScore = current; Array.Copy(Cell, bestCell!, Cell.Length); }
+                }
             }
             else if (!split.Feasible && !balanced)
             {
@@ -601,9 +624,13 @@ internal sealed class PartitionSearch
                 var wPart = split.Part.Sum(u => _g.W[u]);
                 var total = _cw[a] + _cw[b];
                 if (Violation(wPart) + Violation(total - wPart) < before - Eps || Math.Abs(_cw[a] - _cw[b]) > Math.Abs(2 * wPart - total) + Eps)
+                {
                     ApplySplit(a, b, split.Part);
+                    if (anneal) current = Score();
+                }
             }
         }
+        if (anneal && bestScore > Score() + 1e-12) Load(bestCell!);
         return improved;
     }
 
@@ -712,10 +739,9 @@ internal sealed class PartitionSearch
             if (c == a) { sa += _g.Len[e]; if (_g.Conn[e]) ca++; }
             else if (c == b) { sb += _g.Len[e]; if (_g.Conn[e]) cb++; }
         }
-        if (_cutObjective) return cb - ca;
         var before = Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b]);
         var after = Pp(_ca[a] - _g.A[u], _cp[a] - _g.P[u] + 2 * sa) + Pp(_ca[b] + _g.A[u], _cp[b] + _g.P[u] - 2 * sb);
-        return after - before;
+        return _cutObjective ? cb - ca + TieWeight * (after - before) : after - before;
     }
 
     /// <summary>Brings an unbalanced plan within bounds: balance moves, then re-splits of each violating

@@ -102,7 +102,9 @@ public sealed class UnitGraphBuilder
     /// <summary>Shared boundary length per unit pair, by exact segment matching.</summary>
     internal static Dictionary<long, double> SharedSegments(IReadOnlyList<Geometry?> geoms)
     {
-        var owner = new Dictionary<(double, double, double, double), int>();
+        var total = 0;
+        foreach (var g in geoms) total += g?.NumPoints ?? 0;
+        var owner = new Dictionary<SegmentKey, int>(total);
         var pairs = new Dictionary<long, double>();
         for (var i = 0; i < geoms.Count; i++)
         {
@@ -115,7 +117,7 @@ public sealed class UnitGraphBuilder
                 {
                     double x1 = seq.GetX(k), y1 = seq.GetY(k), x2 = seq.GetX(k + 1), y2 = seq.GetY(k + 1);
                     if (x1 == x2 && y1 == y2) continue;
-                    var key = (x1 < x2 || (x1 == x2 && y1 < y2)) ? (x1, y1, x2, y2) : (x2, y2, x1, y1);
+                    var key = (x1 < x2 || (x1 == x2 && y1 < y2)) ? new SegmentKey(x1, y1, x2, y2) : new SegmentKey(x2, y2, x1, y1);
                     if (owner.TryGetValue(key, out var j))
                     {
                         if (j != i)
@@ -129,6 +131,20 @@ public sealed class UnitGraphBuilder
             }
         }
         return pairs;
+    }
+
+    /// <summary>A boundary segment with its end points in canonical order, hashed on the raw bits.</summary>
+    private readonly record struct SegmentKey(double X1, double Y1, double X2, double Y2)
+    {
+        public bool Equals(SegmentKey o) => X1 == o.X1 && Y1 == o.Y1 && X2 == o.X2 && Y2 == o.Y2;
+        public override int GetHashCode()
+        {
+            var h = (ulong)BitConverter.DoubleToInt64Bits(X1) * 0x9E3779B97F4A7C15UL;
+            h = (h ^ (ulong)BitConverter.DoubleToInt64Bits(Y1)) * 0xC2B2AE3D27D4EB4FUL;
+            h = (h ^ (ulong)BitConverter.DoubleToInt64Bits(X2)) * 0x165667B19E3779F9UL;
+            h = (h ^ (ulong)BitConverter.DoubleToInt64Bits(Y2)) * 0x9E3779B97F4A7C15UL;
+            return (int)(h ^ (h >> 32));
+        }
     }
 
     private static IEnumerable<LineString> Rings(Geometry g)
