@@ -23,7 +23,8 @@ internal sealed class CampaignPlanner(Random random)
     /// <summary>Cut points on the progress scale between successive stages 未启动 … 完成.</summary>
     private static readonly double[] StageCuts = [0.36, 0.46, 0.56, 0.63, 0.69, 0.74];
 
-    private readonly Dictionary<string, double> _streetOffset = new(StringComparer.Ordinal);
+    /// <summary>Progress offset of each street (9-digit code) and community (12-digit code) met so far.</summary>
+    private readonly Dictionary<string, double> _offset = new(StringComparer.Ordinal);
 
     public const int MinHouseholds = 50;
     public const int MaxHouseholds = 2000;
@@ -42,11 +43,16 @@ internal sealed class CampaignPlanner(Random random)
     }
 
     /// <summary>Campaign state of a compound in the given district and street.</summary>
-    public CampaignState State(string districtCode, string streetCode, int households, int builtYear)
+    public CampaignState State(string districtCode, string streetCode, string? communityCode, int households, int builtYear)
     {
-        if (!_streetOffset.TryGetValue(streetCode, out var offset))
-            _streetOffset[streetCode] = offset = 0.14 * Gaussian();
-        var progress = DistrictProgress.GetValueOrDefault(districtCode, 0.3) + offset + 0.17 * Gaussian();
+        // The campaign is organised by street office and then community (社区 mobilise their compounds together),
+        // so progress is mostly shared within a street and a community: the map shows patches, not noise.
+        if (!_offset.TryGetValue(streetCode, out var street))
+            _offset[streetCode] = street = 0.17 * Gaussian();
+        var community = 0.0;
+        if (communityCode is not null && !_offset.TryGetValue(communityCode, out community))
+            _offset[communityCode] = community = 0.10 * Gaussian();
+        var progress = DistrictProgress.GetValueOrDefault(districtCode, 0.3) + street + community + 0.08 * Gaussian();
         var stage = (RetrofitStatus)StageCuts.Count(c => progress >= c);
 
         var rate = stage switch

@@ -86,9 +86,10 @@ internal sealed class CompoundPlacer(Random random)
             if (x1 - x0 < 50 || y1 - y0 < 50) continue;
             var cell = Rect(f, x0, y0, x1, y1);
             // Most cells lie wholly inside the block: skip the overlay for them.
-            var usable = lotPrepared.Contains(cell) ? cell : Largest(cell.Intersection(lotZone));
+            var full = lotPrepared.Contains(cell);
+            var usable = full ? cell : Largest(cell.Intersection(lotZone));
             if (usable is null || usable.Area < MinLotM2) continue;
-            foreach (var fp in Footprints(f, usable, cell, x0, y0, x1, y1))
+            foreach (var fp in Footprints(f, usable, full, x0, y0, x1, y1))
             {
                 var world = (Polygon)toWorld.Transform(fp);
                 if (world.IsValid && world.Area is >= MinLotM2 and <= MaxLotM2)
@@ -98,11 +99,12 @@ internal sealed class CompoundPlacer(Random random)
         return new BlockLayout(block, corridors.Select(l => (LineString)toWorld.Transform(l)).ToList(), lots);
     }
 
-    private IEnumerable<Polygon> Footprints(GeometryFactory f, Polygon usable, Polygon cell, double x0, double y0, double x1, double y1)
+    /// <param name="full">True when the whole cell is usable; otherwise <paramref name="usable"/> is the part inside the setbacks.</param>
+    private IEnumerable<Polygon> Footprints(GeometryFactory f, Polygon usable, bool full, double x0, double y0, double x1, double y1)
     {
         Polygon shape;
         var rectangle = false;
-        if (usable.Area > 0.97 * cell.Area)
+        if (full)
         {
             // A full cell: a rectangle that does not quite fill it, sometimes with a corner left out (L-shape).
             double w = x1 - x0, h = y1 - y0;
@@ -120,8 +122,10 @@ internal sealed class CompoundPlacer(Random random)
         }
         else
         {
-            // A cell cut by the block edge: follow the edge, without the rounding noise of the source lines.
-            shape = Largest(TopologyPreservingSimplifier.Simplify(usable, 3)) ?? usable;
+            // A cell cut by the block edge: follow the edge, without the rounding noise of the source lines. The
+            // simplified outline may bulge a few metres past the setback, so it is clipped back to the usable part.
+            var simple = TopologyPreservingSimplifier.Simplify(usable, 3);
+            shape = Largest(simple.Intersection(usable)) ?? usable;
         }
 
         // Split some lots into two neighbouring compounds (a 家属院 next to an estate), with a 10 m gap.

@@ -126,7 +126,8 @@ internal sealed class CorridorGraph
     /// Joins each connected piece to the largest one (growing) by the shortest link no longer than
     /// <paramref name="maxGapM"/>; returns which nodes ended up connected to the largest piece.
     /// </summary>
-    public bool[] JoinComponents(double maxGapM)
+    /// <param name="allowed">Optional test of a candidate link (from, to): false when it would cross an obstacle.</param>
+    public bool[] JoinComponents(double maxGapM, Func<Coordinate, Coordinate, bool>? allowed = null)
     {
         var label = Components();
         var members = new SortedDictionary<int, List<int>>();
@@ -151,10 +152,24 @@ internal sealed class CorridorGraph
                 int ba = -1, bb = -1;
                 foreach (var i in comp)
                 {
-                    var j = index.Nearest(Nodes[i], bestD);
-                    if (j < 0) continue;
-                    var d = Nodes[i].Distance(Nodes[j]);
-                    if (ba < 0 || d < bestD) { bestD = d; ba = i; bb = j; }
+                    if (allowed is null)
+                    {
+                        var j = index.Nearest(Nodes[i], bestD);
+                        if (j < 0) continue;
+                        var d = Nodes[i].Distance(Nodes[j]);
+                        if (ba < 0 || d < bestD) { bestD = d; ba = i; bb = j; }
+                        continue;
+                    }
+                    var env = new Envelope(Nodes[i]);
+                    env.ExpandBy(bestD);
+                    foreach (var j in index.InEnvelope(env).OrderBy(j => Nodes[i].Distance(Nodes[j])).ThenBy(j => j))
+                    {
+                        var d = Nodes[i].Distance(Nodes[j]);
+                        if (d > bestD || (ba >= 0 && d >= bestD)) break;
+                        if (!allowed(Nodes[i], Nodes[j])) continue;
+                        bestD = d; ba = i; bb = j;
+                        break;
+                    }
                 }
                 if (ba < 0) continue;
                 AddEdge(ba, bb);

@@ -104,7 +104,13 @@ public static class DemoCityGenerator
         }
         var stationOf = new int?[compounds.Count];
         foreach (var s in stationDrafts) foreach (var c in s.Served) stationOf[c.Index] = s.Id;
-        compounds = compounds.Select((c, i) => c with { StationId = stationOf[i] }).ToList();
+        // The service pipe ends on the wall: make that point a vertex of the footprint, so that after rounding to
+        // WGS84 the pipe still ends exactly on the outline instead of a centimetre inside or outside it.
+        compounds = compounds.Select((c, i) => c with
+        {
+            StationId = stationOf[i],
+            Footprint = secondary.Entries.TryGetValue(i, out var entry) ? MetricFrame.ToWgs84(WithVertex(chosen[i].Footprint, entry)) : c.Footprint,
+        }).ToList();
 
         progress?.Report($"热源与一次网：{stationDrafts.Count} 座换热站");
         var sourceDrafts = new PrimaryNetworkBuilder(random, draft).Build(roadLines, stationDrafts);
@@ -197,7 +203,7 @@ public static class DemoCityGenerator
             var community = communityOf[i];
             var (road, number) = NearestRoad(arterials, lot.Centroid, random);
             var (households, buildings, heated, year) = planner.Size(lot.Footprint, lot.Centroid.Distance(centre));
-            var state = planner.State(lot.DistrictCode, street.Code, households, year);
+            var state = planner.State(lot.DistrictCode, street.Code, community?.Code, households, year);
             var name = CompoundName(community, street, road, number, random, used, unitsOfStreet);
             result.Add(new Compound
             {
@@ -264,6 +270,22 @@ public static class DemoCityGenerator
             if (d < bestD) { bestD = d; best = a; }
         }
         return (best.Name, 1 + random.Next(299));
+    }
+
+    /// <summary>The polygon with <paramref name="at"/> (a point on its shell) inserted as a vertex of the nearest edge.</summary>
+    internal static Polygon WithVertex(Polygon polygon, Coordinate at)
+    {
+        var ring = polygon.Shell.Coordinates;
+        var best = 0;
+        var bestD = double.MaxValue;
+        for (var k = 0; k + 1 < ring.Length; k++)
+        {
+            var d = new LineSegment(ring[k], ring[k + 1]).Distance(at);
+            if (d < bestD) { bestD = d; best = k; }
+        }
+        if (ring[best].Distance(at) < 1e-6 || ring[best + 1].Distance(at) < 1e-6) return polygon;
+        var shell = ring.Take(best + 1).Append(at.Copy()).Concat(ring.Skip(best + 1)).ToArray();
+        return polygon.Factory.CreatePolygon(polygon.Factory.CreateLinearRing(shell), polygon.Holes);
     }
 
     private static MultiPolygon UnionWgs84(IEnumerable<MultiPolygon> parts)

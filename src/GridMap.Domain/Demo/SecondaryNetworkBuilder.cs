@@ -26,6 +26,9 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
     public const int CompoundsPerStation = 12;
     private int _nextStation = 1;
 
+    /// <summary>Where each compound's service pipe meets its wall (by compound index), in metres.</summary>
+    public Dictionary<int, Coordinate> Entries { get; } = [];
+
     /// <param name="roads">Road centre lines (arterials and local roads) in metres; stations go beside one.</param>
     /// <param name="layouts">The blocks of one arterial face (split by local roads, which secondary pipes may cross).</param>
     public List<StationDraft> Build(IReadOnlyList<BlockLayout> layouts, IReadOnlyList<ServedCompound> compounds, RoadIndex roads)
@@ -34,7 +37,14 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
         // Each block's corridors are noded on their own: rings of neighbouring blocks never touch.
         var g = CorridorGraph.Build(layouts.Select(l => l.Corridors), 25);
         // Blocks of one face are joined where their rings face each other across a local road (~20 m).
-        g.JoinComponents(2 * CompoundPlacer.RingInsetM + 5);
+        // A link must not cut through a compound (it may where a ring bends round the compound's corner).
+        var walls = compounds.Select(c => c.Footprint).ToList();
+        bool Clear(Coordinate a, Coordinate b)
+        {
+            var link = new LineSegment(a, b).ToGeometry(walls[0].Factory);
+            return !walls.Any(w => w.EnvelopeInternal.Intersects(link.EnvelopeInternal) && w.Intersects(link));
+        }
+        g.JoinComponents(2 * CompoundPlacer.RingInsetM + 5, Clear);
         var districtCode = layouts[0].Block.DistrictCode;
         if (g.Nodes.Count == 0) return [];
         // Ring nodes beside a road (not beside a bare district edge), where the primary main can reach the station.
@@ -78,11 +88,15 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
         }
 
         var (_, pred, owner) = g.ShortestPaths(roots);
-        // A compound on a corridor piece cut off from every station (a lane split by a dangling arterial) gets its own.
+        // Compounds on a corridor piece cut off from every station (a lane split by a dangling arterial) get their own
+        // station on that piece, beside a road if the piece reaches one.
+        var piece = g.Components();
         for (var i = 0; i < compounds.Count; i++)
         {
             if (owner[connection[i]] >= 0) continue;
-            roots.Add(connection[i]);
+            var here = piece[connection[i]];
+            var site = g.Nearest(compounds[i].Footprint.Centroid.Coordinate, n => piece[n] == here && onRing[n] && !isConnection.Contains(n));
+            roots.Add(site >= 0 ? site : connection[i]);
             (_, pred, owner) = g.ShortestPaths(roots);
         }
 
@@ -159,6 +173,7 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
                     var stub = draft.AddPipe(NetworkLevel.Secondary, NetworkDraft.SecondaryDn(c.Households),
                         c.RetrofitYear is null ? material : "preinsulated_steel", stubYear, 0.8 + 0.4 * random.NextDouble(), station.Id,
                         [g.Nodes[start], wallPoint[i]]);
+                    Entries[c.Index] = wallPoint[i];
                     if (isTee) draft.AddValve(stub, atStart: true);
                     // The building inlet valve (入口阀) at the compound wall; a few compounds are shut off (unpaid, vacant).
                     draft.AddValve(stub, atStart: false, random.NextDouble() < 0.015 ? OpenState.Closed : OpenState.Open);

@@ -220,6 +220,20 @@ public sealed class DemoCityGeneratorTests(DemoCityFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public void Pipes_NeverRunThroughACompound()
+    {
+        // Pipes follow roads and lanes; a service pipe ends on its compound's wall (touching, not entering).
+        var tree = new STRtree<Compound>();
+        foreach (var c in City.Compounds) tree.Insert(c.Footprint.EnvelopeInternal, c);
+        var through = City.Pipes.Where(p => p.Flow == FlowDirection.Supply)
+            .SelectMany(p => tree.Query(p.Geometry.EnvelopeInternal)
+                .Where(c => p.Geometry.Relate(c.Footprint, "T********"))
+                .Select(c => $"{p.Level} pipe {p.Id} (station {p.StationId}) through {c.Id} {c.Name}"))
+            .ToList();
+        Assert.True(through.Count == 0, $"{through.Count} pipes cross compounds, e.g. {string.Join("; ", through.Take(5))}");
+    }
+
+    [Fact]
     public void PipeDiameters_NeverGrowDownstream()
     {
         // Pipes are drawn downstream (from plant or station): a pipe is no wider than the widest pipe feeding its start.
