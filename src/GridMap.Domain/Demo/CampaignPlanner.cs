@@ -29,12 +29,13 @@ internal sealed class CampaignPlanner(Random random)
     public const int MinHouseholds = 50;
     public const int MaxHouseholds = 2000;
 
-    /// <summary>Households from footprint and density (log-normal around 190 户/ha, denser in later, taller estates).</summary>
+    /// <summary>Households from footprint and density (log-normal around 170 户/ha, σ 0.55; denser in later, taller estates).</summary>
     public (int Households, int Buildings, double HeatedAreaM2, int BuiltYear) Size(Polygon footprint, double distanceFromCentreM)
     {
         var year = (int)Math.Round(1980 + 22 * Math.Clamp(distanceFromCentreM / 9000, 0, 1) + 5 * Gaussian());
         year = Math.Clamp(year, 1980, 2005);
-        var density = 190 * Math.Exp(0.32 * Gaussian()) * (1 + 0.02 * (year - 1980));
+        // Bounded by what walk-ups and the odd 1990s tower block reach (plot ratio ~0.5–3).
+        var density = Math.Clamp(170 * Math.Exp(0.55 * Gaussian()) * (1 + 0.02 * (year - 1980)), 60, 420);
         var households = Math.Clamp((int)Math.Round(footprint.Area / 10_000 * density), MinHouseholds, MaxHouseholds);
         var perBuilding = year < 1995 ? 24 + random.Next(25) : 30 + random.Next(60);
         var buildings = (int)Math.Ceiling((double)households / perBuilding);
