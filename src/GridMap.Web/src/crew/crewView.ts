@@ -13,6 +13,7 @@ import VectorSource from 'ol/source/Vector';
 import GeoJSON from 'ol/format/GeoJSON';
 import Draw, { createBox } from 'ol/interaction/Draw';
 import { fromLonLat, toLonLat, transformExtent } from 'ol/proj';
+import { buffer, createEmpty, extend, isEmpty } from 'ol/extent';
 import { Circle as CircleStyle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style';
 import type { FeatureLike } from 'ol/Feature';
 import { api, type ClientConfig } from '../api';
@@ -260,6 +261,11 @@ async function mount(root: HTMLElement): Promise<() => void> {
     }
   };
   const onFixError = (e: GeolocationPositionError) => {
+    // A lost fix (tunnel, stairwell) keeps the last position and list on screen; only say the fix is stale.
+    if (fix && e.code !== e.PERMISSION_DENIED) {
+      accuracyEl.textContent = `±${zh.num1(fix.accuracy)} 米（信号暂失）`;
+      return;
+    }
     accuracyEl.textContent = e.code === e.PERMISSION_DENIED ? '未授权定位' : '无法定位';
     nearestList.dataset.state = 'error';
     nearestList.replaceChildren(h('li', { class: 'muted' }, `定位失败：${e.message || e.code}。请允许浏览器使用位置信息。`));
@@ -381,6 +387,10 @@ async function mount(root: HTMLElement): Promise<() => void> {
     overlay.addFeature(new Feature({ geometry: new Point(fromLonLat(plan.burst)), role: 'burst' }));
     for (const v of plan.valves_to_close)
       overlay.addFeature(new Feature({ geometry: new Point(fromLonLat([v.lon, v.lat])), role: 'valve', order: v.order, required: v.required, valve: v.id }));
+    // Show the whole job: the burst, the segment and every valve to close (cut-off pipes may span the district).
+    const ext = createEmpty();
+    for (const f of overlay.getFeatures()) if (f.get('role') !== 'cutoff' && f.get('role') !== 'nearest') extend(ext, f.getGeometry()!.getExtent());
+    if (!isEmpty(ext)) map.getView().fit(buffer(ext, 15), { padding: [30, 30, 30, 30], maxZoom: 19, duration: 0 });
 
     const valves = plan.valves_to_close.map((v) =>
       h(
@@ -424,6 +434,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
       ),
       ].filter((x): x is NonNullable<typeof x> => x !== null),
     );
+    planBox.scrollIntoView({ block: 'start' });
   }
 
   function markBroken(valve: number) {

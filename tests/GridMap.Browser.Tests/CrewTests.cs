@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridMap.Tests.Shared;
+using Microsoft.Playwright;
+
+namespace GridMap.Browser.Tests;
+
+/// <summary>
+/// The crew view (#/crew) on a phone-sized Chromium with a set geolocation, against the real server and the demo
+/// city: the nearest pipe is the one the API names, tapping it shows the API's isolation plan, a broken valve gives
+/// the API's new plan at once; then, after downloading the area, the same with the browser context offline (the
+/// service worker opens the app, plans come from the TypeScript port over IndexedDB). Saves docs/screenshots/crew.png.
+/// </summary>
+public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : IClassFixture<LiveServer>, IClassFixture<ChromiumFixture>
+{
+    private string BaseUrl => server.BaseUrl.TrimEnd('/');
+    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private async Task<JsonElement> ApiAsync(string path)
+    {
+        using var http = new HttpClient();
+        return await http.GetFromJsonAsync<JsonElement>(BaseUrl + path);
+    }
+
+    /// <summary>A spot 1 m north-west of the middle of the first leg of a secondary supply pipe in central Zhengzhou.</summary>
+    private async Task<(double Lon, double Lat)> SpotAsync()
+    {
+        var fc = await ApiAsync("/api/layers/pipes/features?bbox=113.62,34.74,113.68,34.78&limit=5000");
+        var pipe = fc.GetProperty("features").EnumerateArray().First(f =>
+            f.GetProperty("properties").GetProperty("level").GetString() == "secondary" &&
+            f.GetProperty("properties").GetProperty("flow").GetString() == "supply" &&
+            f.GetProperty("geometry").GetProperty("coordinates").GetArrayLength() >= 2);
+        var c = pipe.GetProperty("geometry").GetProperty("coordinates");
+        double x0 = c[0][0].GetDouble(), y0 = c[0][1].GetDouble(), x1 = c[1][0].GetDouble(), y1 = c[1][1].GetDouble();
+        // Playwright passes the geolocation as single-precision floats: use exactly what the browser will report.
+        return ((float)((x0 + x1) / 2 - 0.00001), (float)((y0 + y1) / 2 + 0.000005));
+    }
+
+    private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenPhoneAsync(double lon, double lat, double accuracy)
+    {
+        var context = await chromium.Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 390, Height = 844 },
+            DeviceScaleFactor = 2,
+            IsMobile = true,
+            HasTouch = true,
+            Locale = "zh-CN",
+            Geolocation = new() { Longitude = (float)lon, Latitude = (float)lat, Accuracy = (float)accuracy },
+            Permissions = ["geolocation"],
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(BaseUrl + "/#/crew");
+        return (context, page, errors);
+    }
+
+    private static async Task<long[]> ShownValvesAsync(IPage page) =>
+        (await page.Locator("[data-testid=crew-valves] li").EvaluateAllAsync<long[]>("els => els.map(e => Number(e.dataset.valve))"));
+
+    private static long[] PlanValves(JsonElement plan) =>
+        plan.GetProperty("valves_to_close").EnumerateArray().Select(v => v.GetProperty("id").GetInt64()).ToArray();
+
+    private static async Task WaitPlanAsync(IPage page, string source, int inoperable)
+    {
+        var sel = $"[data-testid=crew-plan][data-state=ready][data-source={source}]";
+        await page.Locator(sel).WaitForAsync();
+        if (inoperable > 0) await page.GetByTestId("crew-inoperable").WaitForAsync();
+    }
+
+    [PostgisFact]
+    public async Task Crew_OnlineThenOffline_NearestPipeAndIsolationPlans_AgreeWithTheApi()
+    {
+        var (lon, lat) = await SpotAsync();
+        var nearest = await ApiAsync($"/api/network/nearest?lon={F(lon)}&lat={F(lat)}&k=5");
+        var first = nearest.GetProperty("pipes")[0];
+        var pipe = first.GetProperty("id").GetInt64();
+        var (context, page, errors) = await OpenPhoneAsync(lon, lat, 12);
+
+        // ── online ──
+        await page.Locator("[data-testid=crew-nearest][data-state=ready]").WaitForAsync();
+        Assert.Equal("online", await page.GetByTestId("crew").GetAttributeAsync("data-mode"));
+        Assert.Equal(pipe.ToString(CultureInfo.InvariantCulture), await page.Locator("[data-testid=crew-nearest] li button").First.GetAttributeAsync("data-pipe"));
+        Assert.Contains("12", await page.GetByTestId("crew-accuracy").InnerTextAsync());
+        Assert.False(await page.GetByTestId("crew-accuracy-warning").IsVisibleAsync());
+        Assert.Contains(lon.ToString("F6", CultureInfo.InvariantCulture), await page.GetByTestId("crew-wgs84").InnerTextAsync());
+        var gkText = await page.GetByTestId("crew-cgcs2000").InnerTextAsync();
+        Assert.Contains("EPSG:4547", gkText);
+        // X is the northing, Y the easting (Chinese survey convention), in metres; the client's proj4 agrees with the server.
+        var pos = nearest.GetProperty("position");
+        var numbers = System.Text.RegularExpressions.Regex.Matches(gkText, @"[XY] (\d+\.\d+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(2, numbers.Length);
+        Assert.InRange(Math.Abs(numbers[0] - pos.GetProperty("y4547").GetDouble()), 0, 0.05);
+        Assert.InRange(Math.Abs(numbers[1] - pos.GetProperty("x4547").GetDouble()), 0, 0.05);
+
+        // A worse fix than the limit warns.
+        await context.SetGeolocationAsync(new() { Longitude = (float)lon, Latitude = (float)lat, Accuracy = 80 });
+        await page.GetByTestId("crew-accuracy-warning").WaitForAsync();
+        Assert.Contains("80", await page.GetByTestId("crew-accuracy-warning").InnerTextAsync());
+        await context.SetGeolocationAsync(new() { Longitude = (float)lon, Latitude = (float)lat, Accuracy = 12 });
+        await page.GetByTestId("crew-accuracy-warning").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+
+        // Tap the nearest pipe: the API's plan, valves in its order.
+        await page.GetByTestId($"crew-pipe-{pipe}").ClickAsync();
+        await WaitPlanAsync(page, "online", 0);
+        var plan = await ApiAsync($"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}");
+        var valves = PlanValves(plan);
+        Assert.NotEmpty(valves);
+        Assert.Equal(valves, await ShownValvesAsync(page));
+        Assert.Equal(plan.GetProperty("affected_households").GetInt64().ToString(CultureInfo.InvariantCulture),
+            await page.GetByTestId("crew-households").GetAttributeAsync("data-households"));
+
+        // The first valve is broken: a new plan at once, the API's.
+        var broken = valves[0];
+        await page.GetByTestId($"crew-broken-{broken}").ClickAsync();
+        await WaitPlanAsync(page, "online", 1);
+        var replan = await ApiAsync($"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}&inoperable={broken}");
+        Assert.Equal(PlanValves(replan), await ShownValvesAsync(page));
+        Assert.DoesNotContain(broken, await ShownValvesAsync(page));
+        Assert.Equal(replan.GetProperty("affected_households").GetInt64().ToString(CultureInfo.InvariantCulture),
+            await page.GetByTestId("crew-households").GetAttributeAsync("data-households"));
+
+        // Screenshot of the first plan on a phone.
+        await page.GetByTestId($"crew-pipe-{pipe}").ClickAsync();
+        await WaitPlanAsync(page, "online", 0);
+        await page.EvaluateAsync("() => new Promise(r => { const m = window.gridmapCrew.map; m.once('rendercomplete', () => r(true)); m.render(); })");
+        Directory.CreateDirectory(Path.Combine(RepoRoot(), "docs", "screenshots"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoRoot(), "docs", "screenshots", "crew.png") });
+
+        // ── download the area, then cut the network ──
+        await page.Locator(".crew-offline summary").ClickAsync();
+        await page.GetByTestId("crew-download-cell").ClickAsync();
+        await page.Locator("[data-testid=crew-offline-status][data-state=saved]").WaitForAsync(new() { Timeout = 120_000 });
+
+        await context.SetOfflineAsync(true);
+        await page.ReloadAsync();
+        await page.Locator("[data-testid=crew][data-mode=offline]").WaitForAsync();
+        await page.Locator("[data-testid=crew-nearest][data-state=ready][data-source=offline]").WaitForAsync();
+        Assert.Equal(pipe.ToString(CultureInfo.InvariantCulture), await page.Locator("[data-testid=crew-nearest] li button").First.GetAttributeAsync("data-pipe"));
+        // The downloaded pipes are drawn from IndexedDB over the project's own basemap.
+        var drawn = await page.EvaluateAsync<int>("() => window.gridmapCrew.map.getLayers().getArray().find(l => l.get('id') === 'pipes').getSource().getFeatures().length");
+        Assert.True(drawn > 10, $"only {drawn} pipes drawn offline");
+
+        await page.GetByTestId($"crew-pipe-{pipe}").ClickAsync();
+        await WaitPlanAsync(page, "offline", 0);
+        Assert.Equal(valves, await ShownValvesAsync(page));
+        Assert.Equal(plan.GetProperty("affected_households").GetInt64().ToString(CultureInfo.InvariantCulture),
+            await page.GetByTestId("crew-households").GetAttributeAsync("data-households"));
+
+        await page.GetByTestId($"crew-broken-{broken}").ClickAsync();
+        await WaitPlanAsync(page, "offline", 1);
+        Assert.Equal(PlanValves(replan), await ShownValvesAsync(page));
+        Assert.Equal(replan.GetProperty("affected_households").GetInt64().ToString(CultureInfo.InvariantCulture),
+            await page.GetByTestId("crew-households").GetAttributeAsync("data-households"));
+
+        Assert.Empty(errors);
+        await context.CloseAsync();
+    }
+
+    /// <summary>The checkout: above the test binary, or (built with --artifacts-path elsewhere) above this source file.</summary>
+    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) return d.FullName;
+        throw new InvalidOperationException("GridMap.sln not found above " + AppContext.BaseDirectory + " or " + source);
+    }
+}
