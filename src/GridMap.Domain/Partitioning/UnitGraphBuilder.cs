@@ -65,9 +65,7 @@ public sealed class UnitGraphBuilder
         if (tessellate)
         {
             ct.ThrowIfCancellationRequested();
-            territories = Tessellate(footprints, ct, Lap);
-            pairs = SharedSegments(territories);
-            Lap("territory adjacency");
+            (territories, pairs) = Tessellate(footprints, ct, Lap);
         }
         else
         {
@@ -191,7 +189,7 @@ public sealed class UnitGraphBuilder
         }
     }
 
-    private Geometry?[] Tessellate(Geometry[] footprints, CancellationToken ct, Action<string> lap)
+    private (Geometry?[] Territories, Dictionary<long, double> Pairs) Tessellate(Geometry[] footprints, CancellationToken ct, Action<string> lap)
     {
         var n = footprints.Length;
         var factory = footprints[0].Factory;
@@ -282,6 +280,24 @@ public sealed class UnitGraphBuilder
         ct.ThrowIfCancellationRequested();
         lap("voronoi");
         var prepared = PreparedGeometryFactory.Prepare(area);
+        // Shared boundary of two territories = the Voronoi edges between their sites: the dual of each Delaunay
+        // edge joins the circumcentres of its two triangles (set on the dual edges while building the cells).
+        // Summing those is exact and far cheaper than matching the merged polygons' segments.
+        var pairs = new Dictionary<long, double>();
+        foreach (var e in subdivision.GetPrimaryEdges(false))
+        {
+            if (!sites.TryGetValue((e.Orig.X, e.Orig.Y), out var a) || !sites.TryGetValue((e.Dest.X, e.Dest.Y), out var b) || a < 0 || b < 0 || a == b) continue;
+            var c1 = e.Rot.Orig; var c2 = e.Sym.Rot.Orig;
+            if (c1 is null || c2 is null) continue;
+            var p1 = new Coordinate(c1.X, c1.Y); var p2 = new Coordinate(c2.X, c2.Y);
+            double len;
+            if (prepared.Contains(factory.CreatePoint(p1)) && prepared.Contains(factory.CreatePoint(p2))) len = p1.Distance(p2);
+            else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
+            if (len <= 0) continue;
+            var key = Key(a, b);
+            pairs[key] = pairs.GetValueOrDefault(key) + len;
+        }
+        lap("territory adjacency");
         var result = new Geometry?[n];
         for (var i = 0; i < n; i++)
         {
@@ -292,7 +308,7 @@ public sealed class UnitGraphBuilder
             result[i] = t.IsEmpty ? footprints[i] : t;
         }
         lap("territory union and clip");
-        return result;
+        return (result, pairs);
     }
 
     private Func<int, int, bool> BarrierCut(Geometry[] footprints)

@@ -163,6 +163,23 @@ public class CellPartitionerTests
     }
 
     [Fact]
+    public void Evaluator_PerimetersAndAreasFromTheGraph_MatchTheCellPolygons()
+    {
+        // The search measures cells from unit perimeters and shared lengths only; that must agree with the
+        // geometry it finally draws (tessellated compounds: shared lengths come from Voronoi edges).
+        var (units, _) = SyntheticCompounds.Generate(400, 11);
+        var g = UnitGraphBuilder.Build(units);
+        var r = Run(g, new PartitionOptions { Cells = 6, Tolerance = 0.05 });
+        Assert.True(r.IsFeasible, r.Message);
+        var polygons = CellCoverageBuilder.Build(g, r.Assignment);
+        foreach (var c in r.Evaluation!.Cells)
+        {
+            Assert.Equal(polygons[c.Cell].Length, c.Perimeter, polygons[c.Cell].Length * 1e-6);
+            Assert.Equal(polygons[c.Cell].Area, c.Area, polygons[c.Cell].Area * 1e-9);
+        }
+    }
+
+    [Fact]
     public void Partition_CancelledToken_Throws()
     {
         var g = UnitGraphBuilder.Build(TestGrids.Squares(10, 10));

@@ -64,3 +64,34 @@ public class StaffAndCodeTests
         Assert.Throws<ArgumentException>(() => CellCodeAssigner.Assign([(0, 0)], ["4101"]));
     }
 }
+
+public class UnitMoveCheckerTests
+{
+    // 4×1 strip of squares.
+    private static readonly UnitGraph Strip = UnitGraphBuilder.Build(TestGrids.Squares(4, 1));
+
+    [Fact]
+    public void Move_ToBorderingCellKeepingContiguity_IsAllowed()
+    {
+        Assert.True(UnitMoveChecker.Check(Strip, [0, 0, 1, 1], 1, 1).Allowed);
+    }
+
+    [Fact]
+    public void Move_ThatSplitsTheOldCell_IsRejectedWithTheReason()
+    {
+        var check = UnitMoveChecker.Check(Strip, [0, 0, 0, 1], 1, 1);
+        Assert.False(check.Allowed);
+        Assert.Contains("does not border", check.Reason);
+        // 3×2 grid, cell 0 is a U (0-3-4-5-2) around cell 1 (unit 1): taking the bottom of the U splits it.
+        var split = UnitMoveChecker.Check(UnitGraphBuilder.Build(TestGrids.Squares(3, 2)), [0, 1, 0, 0, 0, 0], 4, 1);
+        Assert.False(split.Allowed);
+        Assert.Contains("split cell 0", split.Reason);
+    }
+
+    [Fact]
+    public void Move_OutOfALockedOrLastUnitCell_IsRejected()
+    {
+        Assert.Contains("locked", UnitMoveChecker.Check(Strip, [0, 0, 1, 1], 1, 1, new HashSet<int> { 0 }).Reason);
+        Assert.Contains("last unit", UnitMoveChecker.Check(Strip, [0, 1, 1, 1], 0, 1).Reason);
+    }
+}
