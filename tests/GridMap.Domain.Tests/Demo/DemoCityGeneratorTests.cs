@@ -332,7 +332,7 @@ public sealed class DemoCityGeneratorTests(DemoCityFixture fixture, ITestOutputH
         var c = City;
         var lines = new List<string>
         {
-            $"demo city seed {c.Seed}: generated in {fixture.Elapsed.TotalSeconds:F1} s",
+            $"demo city seed {c.Seed}: generated in {fixture.Elapsed.TotalSeconds:F1} s wall, {fixture.Cpu.TotalSeconds:F1} s CPU (cold, this process)",
             c.Summary(),
             "compounds by district: " + string.Join(", ", c.Compounds.GroupBy(x => x.DistrictCode).OrderBy(g => g.Key)
                 .Select(g => $"{c.Districts.First(d => d.Code == g.Key).Name} {g.Count()}")),
