@@ -284,14 +284,17 @@ public sealed class UnitGraphBuilder
         // edge joins the circumcentres of its two triangles (set on the dual edges while building the cells).
         // Summing those is exact and far cheaper than matching the merged polygons' segments.
         var pairs = new Dictionary<long, double>();
-        foreach (var e in subdivision.GetPrimaryEdges(false))
+        var edges = subdivision.GetPrimaryEdges(false);
+        lap("adj: primary edges");
+        var inside = new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area);
+        foreach (var e in edges)
         {
             if (!sites.TryGetValue((e.Orig.X, e.Orig.Y), out var a) || !sites.TryGetValue((e.Dest.X, e.Dest.Y), out var b) || a < 0 || b < 0 || a == b) continue;
             var c1 = e.Rot.Orig; var c2 = e.Sym.Rot.Orig;
             if (c1 is null || c2 is null) continue;
             var p1 = new Coordinate(c1.X, c1.Y); var p2 = new Coordinate(c2.X, c2.Y);
             double len;
-            if (prepared.Contains(factory.CreatePoint(p1)) && prepared.Contains(factory.CreatePoint(p2))) len = p1.Distance(p2);
+            if (inside.Locate(p1) == Location.Interior && inside.Locate(p2) == Location.Interior) len = p1.Distance(p2);
             else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
             if (len <= 0) continue;
             var key = Key(a, b);
