@@ -39,6 +39,15 @@ public static class PlanningEndpoints
             return TypedResults.Accepted($"/api/planning/jobs/{job.Id}", job);
         }).WithName("StartPartition").WithSummary("Partition an area (district/street/community code or a drawn polygon) in the background; 202 + job");
 
+        g.MapGet("/areas", async (string? kind, string? district, PlanStore store, CancellationToken ct) => Json(await store.AreasJsonAsync(kind ?? "street", district, ct)))
+            .WithName("PlanAreas").WithSummary("Streets (or districts, communities) with compounds: counts, households, largest compound, a point inside");
+
+        g.MapGet("/areas/at", async (double? lon, double? lat, string? kind, PlanStore store, CancellationToken ct) =>
+        {
+            if (lon is null || lat is null) throw new ArgumentException("give the point as ?lon=…&lat=… (WGS84).");
+            return Json(await store.AreaAtJsonAsync(lon.Value, lat.Value, kind ?? "street", ct));
+        }).WithName("AreaAt").WithSummary("The district, street or community at a point, with its compounds, households and outline");
+
         g.MapGet("/jobs/{id}", (string id, PlanningJobs jobs) => TypedResults.Ok(jobs.Get(id)))
             .WithName("PartitionJob").WithSummary("Progress of a partition job; planId once it succeeded, error naming the failed constraint otherwise");
         g.MapDelete("/jobs/{id}", (string id, PlanningJobs jobs) => TypedResults.Ok(jobs.Cancel(id)))

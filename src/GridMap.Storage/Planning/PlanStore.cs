@@ -45,7 +45,7 @@ public sealed class PlanStore(NpgsqlDataSource db)
     public async Task<AreaData> LoadAreaAsync(PlanArea area, bool barriers, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        string? name; string? district; int n; MultiPolygon? polygon;
+        string? name; string? district; int n, households; MultiPolygon? polygon;
         await using (var cmd = AreaCommand(conn, "planning_area", area))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
@@ -53,7 +53,8 @@ public sealed class PlanStore(NpgsqlDataSource db)
             name = r.IsDBNull(0) ? null : r.GetString(0);
             district = r.IsDBNull(1) ? null : r.GetString(1);
             n = r.IsDBNull(2) ? 0 : r.GetInt32(2);
-            polygon = r.IsDBNull(3) ? null : r.GetFieldValue<Geometry>(3) as MultiPolygon;
+            households = r.IsDBNull(3) ? 0 : r.GetInt32(3);
+            polygon = r.IsDBNull(4) ? null : r.GetFieldValue<Geometry>(4) as MultiPolygon;
         }
         if (name is null) throw new KeyNotFoundException($"No {area.Kind} with code '{area.Code}'.");
         PlanEditor.Require(n > 0 && district is not null && polygon is not null && !polygon.IsEmpty, $"{name} 范围内没有小区，无法划分网格 (no compounds in this area).");
@@ -72,6 +73,50 @@ public sealed class PlanStore(NpgsqlDataSource db)
             while (await r.ReadAsync(ct)) roads.Add(r.GetFieldValue<Geometry>(0));
         }
         return new AreaData(area, name, district!, polygon!, compounds, roads);
+    }
+
+    /// <summary>Areas of one kind that hold compounds (code, name, compounds, households, largest compound, a point inside),
+    /// optionally within one district, as a JSON array.</summary>
+    public async Task<string> AreasJsonAsync(string kind, string? district, CancellationToken ct = default)
+    {
+        if (kind is not ("district" or "street" or "community")) throw new ArgumentException($"kind '{kind}' must be district, street or community.");
+        if (district is not null && (district.Length != 6 || !district.All(char.IsAsciiDigit))) throw new ArgumentException($"district code '{district}' must be 6 digits.");
+        await using var cmd = db.CreateCommand(Sql("planning_areas"));
+        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = (object?)district ?? DBNull.Value });
+        return (string)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The area of <paramref name="kind"/> at a point, as JSON text: code, name, compounds, households and
+    /// outline (GeoJSON, lon/lat); 404 when there is none there.</summary>
+    public async Task<string> AreaAtJsonAsync(double lon, double lat, string kind, CancellationToken ct = default)
+    {
+        if (!(lon is >= -180 and <= 180 && lat is >= -90 and <= 90)) throw new ArgumentException($"point {lon},{lat} is not WGS84 lon/lat.");
+        var column = Array.IndexOf(["district", "street", "community"], kind);
+        if (column < 0) throw new ArgumentException($"kind '{kind}' must be district, street or community.");
+        string? code;
+        await using (var cmd = db.CreateCommand(Sql("planning_area_at")))
+        {
+            cmd.Parameters.AddWithValue("lon", lon); cmd.Parameters.AddWithValue("lat", lat);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            code = r.IsDBNull(column) ? null : r.GetString(column);
+        }
+        if (code is null) throw new KeyNotFoundException($"No {kind} at {lon:0.#####},{lat:0.#####}.");
+        var area = new PlanArea(kind, code);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var q = AreaCommand(conn, "planning_area", area);
+        await using var rd = await q.ExecuteReaderAsync(ct);
+        await rd.ReadAsync(ct);
+        var outline = rd.IsDBNull(4) ? null : rd.GetFieldValue<Geometry>(4);
+        return JsonSerializer.Serialize(new
+        {
+            kind, code, key = area.Key,
+            name = rd.IsDBNull(0) ? code : rd.GetString(0),
+            compounds = rd.IsDBNull(2) ? 0 : rd.GetInt32(2),
+            households = rd.IsDBNull(3) ? 0 : rd.GetInt32(3),
+            outline,
+        }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory() } });
     }
 
     private static NpgsqlCommand AreaCommand(NpgsqlConnection conn, string query, PlanArea area)

@@ -4,7 +4,7 @@
 -- polygon is taken as given (plus the compounds whose inside point it holds).
 -- @kind: district | street | community | polygon; @code: the code (null for polygon); @polygon: lon/lat or null.
 WITH c AS (
-  SELECT footprint, district_code FROM compound
+  SELECT footprint, district_code, households FROM compound
   WHERE CASE @kind
           WHEN 'district' THEN district_code = @code
           WHEN 'street' THEN street_code = @code
@@ -13,7 +13,7 @@ WITH c AS (
         END
 ), hull AS (
   SELECT ST_Buffer(ST_ConvexHull(ST_Collect(footprint))::geography, 60)::geometry AS g,
-         count(*)::int AS n,
+         count(*)::int AS n, coalesce(sum(households), 0)::int AS households,
          mode() WITHIN GROUP (ORDER BY district_code) AS district
   FROM c
 ), official AS (
@@ -32,6 +32,7 @@ WITH c AS (
 SELECT o.name,
        coalesce(h.district, CASE WHEN @kind <> 'polygon' THEN left(@code, 6) END) AS district_code,
        h.n,
+       h.households,
        ST_Multi(ST_CollectionExtract(ST_MakeValid(
          CASE WHEN h.g IS NULL THEN o.g WHEN o.g IS NULL THEN h.g ELSE ST_Union(o.g, h.g) END), 3)) AS area
 FROM official o, hull h;

@@ -14,6 +14,7 @@ interface Route {
 const routes: Route[] = [
   { path: '/', title: '总览地图', load: async () => (await import('./views/overview')).overview },
   { path: '/manager', title: '改造进度看板', load: async () => (await import('./views/manager')).manager },
+  { path: '/planner', title: '网格规划', load: async () => (await import('./planner/planner')).planner },
   { path: '/crew', title: '现场抢修', load: async () => (await import('./crew/crewView')).crew },
 ];
 
