@@ -6,7 +6,10 @@ namespace GridMap.Tests.Shared;
 /// <summary>A throw-away database holding the demo city (seed 42), cloned from a template generated once per run.</summary>
 public static class DemoDatabase
 {
-    public const string Template = "gridmap_test_demo";
+    /// <summary>Named after the schema and the generator's build (deterministic builds: same source, same id),
+    /// so a changed generator or schema never reuses a stale demo template.</summary>
+    public static readonly string Template = "gridmap_test_demo_" + TestDatabase.MigrationsHash() + "_" +
+        typeof(DemoCityGenerator).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..8];
 
     public static async Task<TestDatabase> CreateAsync()
     {

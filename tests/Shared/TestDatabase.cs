@@ -9,7 +9,15 @@ namespace GridMap.Tests.Shared;
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private const string Template = "gridmap_test_template";
+    /// <summary>Template named after a hash of the migrations, so a changed schema never reuses a stale template.</summary>
+    private static readonly string Template = "gridmap_test_" + MigrationsHash();
+
+    /// <summary>Short hash of every migration's name and text (part of template database names).</summary>
+    public static string MigrationsHash()
+    {
+        var text = string.Concat(SqlScripts.All("Migrations").Select(m => m.Name + "\n" + m.Sql));
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..12].ToLowerInvariant();
+    }
     private const long TemplateLock = 0x67_6d_74_65_6d_70;
 
     public static bool OnCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
@@ -27,6 +35,9 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Name { get; }
     public string ConnectionString { get; }
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>A fresh database with no schema at all (not even PostGIS): for testing migrations themselves.</summary>
+    public static Task<TestDatabase> CreateEmptyAsync() => CreateAsync("template0");
 
     /// <summary>A fresh database with every migration applied (and, if given, seeded from <paramref name="seedTemplate"/>).</summary>
     public static async Task<TestDatabase> CreateAsync(string? seedTemplate = null)
