@@ -87,7 +87,7 @@ internal sealed class CompoundPlacer(Random random)
             var cell = Rect(f, x0, y0, x1, y1);
             // Most cells lie wholly inside the block: skip the overlay for them.
             var full = lotPrepared.Contains(cell);
-            var usable = full ? cell : Largest(cell.Intersection(lotZone));
+            var usable = full ? cell : ClipToCell(f, lotZone, x0, y0, x1, y1) ?? Largest(cell.Intersection(lotZone));
             if (usable is null || usable.Area < MinLotM2) continue;
             foreach (var fp in Footprints(f, usable, full, x0, y0, x1, y1))
             {
@@ -157,6 +157,54 @@ internal sealed class CompoundPlacer(Random random)
             }
         }
         yield return shape;
+    }
+
+    /// <summary>
+    /// The largest piece of the zone inside an axis-parallel cell, by Sutherland–Hodgman clipping of each shell (much
+    /// cheaper than a general overlay for the ~half of all cells that straddle a block edge). Null when the fast path
+    /// does not apply (holes) or its result is not a clean polygon; the caller then falls back to the overlay.
+    /// </summary>
+    private static Polygon? ClipToCell(GeometryFactory f, Geometry zone, double x0, double y0, double x1, double y1)
+    {
+        Polygon? best = null;
+        foreach (var part in DistrictLoader.Polygons(zone))
+        {
+            if (part.NumInteriorRings > 0) return null;
+            var e = part.EnvelopeInternal;
+            if (e.MaxX <= x0 || e.MinX >= x1 || e.MaxY <= y0 || e.MinY >= y1) continue;
+            var pts = part.Shell.Coordinates.Take(part.Shell.NumPoints - 1).ToList();
+            pts = ClipEdge(pts, c => c.X >= x0, (a, b) => Cross(a, b, x0, true));
+            pts = ClipEdge(pts, c => c.X <= x1, (a, b) => Cross(a, b, x1, true));
+            pts = ClipEdge(pts, c => c.Y >= y0, (a, b) => Cross(a, b, y0, false));
+            pts = ClipEdge(pts, c => c.Y <= y1, (a, b) => Cross(a, b, y1, false));
+            if (pts.Count < 3) continue;
+            pts.Add(pts[0].Copy());
+            var p = f.CreatePolygon(pts.ToArray());
+            // Clipping a concave shell can leave zero-width bridges between pieces: not a clean polygon.
+            if (!p.IsValid) return null;
+            if (best is null || p.Area > best.Area) best = p;
+        }
+        return best;
+    }
+
+    private static List<Coordinate> ClipEdge(List<Coordinate> pts, Func<Coordinate, bool> inside, Func<Coordinate, Coordinate, Coordinate> cross)
+    {
+        var result = new List<Coordinate>(pts.Count + 4);
+        for (var i = 0; i < pts.Count; i++)
+        {
+            var a = pts[i];
+            var b = pts[(i + 1) % pts.Count];
+            bool ia = inside(a), ib = inside(b);
+            if (ia) result.Add(a);
+            if (ia != ib) result.Add(cross(a, b));
+        }
+        return result;
+    }
+
+    private static Coordinate Cross(Coordinate a, Coordinate b, double at, bool vertical)
+    {
+        var t = vertical ? (at - a.X) / (b.X - a.X) : (at - a.Y) / (b.Y - a.Y);
+        return vertical ? new Coordinate(at, a.Y + t * (b.Y - a.Y)) : new Coordinate(a.X + t * (b.X - a.X), at);
     }
 
     private static Polygon Clip(GeometryFactory f, Envelope shape, Envelope by)

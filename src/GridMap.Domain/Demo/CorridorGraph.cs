@@ -79,9 +79,9 @@ internal sealed class CorridorGraph
         var bestD = double.MaxValue;
         for (var i = 0; i < Nodes.Count; i++)
         {
-            if (allowed is not null && !allowed(i)) continue;
+            // Distance first: the (possibly costly) test runs only for nodes that would improve the answer.
             var d = Nodes[i].Distance(c);
-            if (d < bestD) { bestD = d; best = i; }
+            if (d < bestD && (allowed is null || allowed(i))) { bestD = d; best = i; }
         }
         return best;
     }

@@ -193,6 +193,7 @@ public static class DemoCityGenerator
             foreach (var i in members) communityOf[i] = candidates[StreetAreaBuilder.Nearest(seedLots, chosen[i].Centroid)];
         }
 
+        var arterialIndex = new RoadIndex(arterials.Select(a => a.Metric));
         var used = new HashSet<string>(StringComparer.Ordinal);
         var unitsOfStreet = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var result = new List<Compound>(chosen.Count);
@@ -201,7 +202,7 @@ public static class DemoCityGenerator
             var lot = chosen[i];
             var street = streetOf[i];
             var community = communityOf[i];
-            var (road, number) = NearestRoad(arterials, lot.Centroid, random);
+            var (road, number) = NearestRoad(arterials, arterialIndex, lot.Centroid, random);
             var (households, buildings, heated, year) = planner.Size(lot.Footprint, lot.Centroid.Distance(centre));
             var state = planner.State(lot.DistrictCode, street.Code, community?.Code, households, year);
             var name = CompoundName(community, street, road, number, random, used, unitsOfStreet);
@@ -258,19 +259,8 @@ public static class DemoCityGenerator
         ["家属院", "生活区", "宿舍", "北家属院", "南家属院", "东家属院", "西家属院", "家属院一区", "家属院二区", "家属院三区",
          "一号院", "二号院", "三号院", "四号院", "五号院", "六号院", "七号院", "八号院"];
 
-    private static (string Road, int Number) NearestRoad(IReadOnlyList<Arterial> arterials, Coordinate at, Random random)
-    {
-        var p = new Point(at);
-        var best = arterials[0];
-        var bestD = double.MaxValue;
-        foreach (var a in arterials)
-        {
-            if (a.Metric.EnvelopeInternal.Distance(p.EnvelopeInternal) > bestD) continue;
-            var d = a.Metric.Distance(p);
-            if (d < bestD) { bestD = d; best = a; }
-        }
-        return (best.Name, 1 + random.Next(299));
-    }
+    private static (string Road, int Number) NearestRoad(IReadOnlyList<Arterial> arterials, RoadIndex index, Coordinate at, Random random) =>
+        (arterials[Math.Max(0, index.Nearest(at))].Name, 1 + random.Next(299));
 
     /// <summary>The polygon with <paramref name="at"/> (a point on its shell) inserted as a vertex of the nearest edge.</summary>
     internal static Polygon WithVertex(Polygon polygon, Coordinate at)

@@ -52,8 +52,9 @@ internal sealed class PrimaryNetworkBuilder(Random random, NetworkDraft draft)
             var bestScore = double.MinValue;
             for (var i = 0; i < g.Nodes.Count; i++)
             {
-                if (!joined[i] || sourceNodes.Contains(i) || served.Nearest(g.Nodes[i], PlantReachM) < 0) continue;
+                if (!joined[i] || sourceNodes.Contains(i)) continue;
                 var score = (g.Nodes[i].X - centre.X) * dx + (g.Nodes[i].Y - centre.Y) * dy;
+                if (score <= bestScore || served.Nearest(g.Nodes[i], PlantReachM) < 0) continue;
                 if (score > bestScore) { bestScore = score; best = i; }
             }
             sourceNodes.Add(best);

@@ -3,10 +3,11 @@ using NetTopologySuite.Index.Strtree;
 
 namespace GridMap.Domain.Demo;
 
-/// <summary>Segments of all road centre lines (metres) in an R-tree, for "is this point beside a road" queries.</summary>
+/// <summary>Segments of road centre lines (metres) in an R-tree: "is this point beside a road", "which road is nearest".</summary>
 internal sealed class RoadIndex
 {
-    private readonly STRtree<LineSegment> _tree = new();
+    private readonly STRtree<(LineSegment Segment, int Road)> _tree = new();
+    private readonly int _count;
 
     public RoadIndex(IEnumerable<LineString> roads)
     {
@@ -14,10 +15,8 @@ internal sealed class RoadIndex
         {
             var cs = r.Coordinates;
             for (var i = 0; i + 1 < cs.Length; i++)
-            {
-                var s = new LineSegment(cs[i], cs[i + 1]);
-                _tree.Insert(new Envelope(cs[i], cs[i + 1]), s);
-            }
+                _tree.Insert(new Envelope(cs[i], cs[i + 1]), (new LineSegment(cs[i], cs[i + 1]), _count));
+            _count++;
         }
         _tree.Build();
     }
@@ -26,8 +25,29 @@ internal sealed class RoadIndex
     {
         var env = new Envelope(c);
         env.ExpandBy(distanceM);
-        foreach (var s in _tree.Query(env))
+        foreach (var (s, _) in _tree.Query(env))
             if (s.Distance(c) <= distanceM) return true;
         return false;
+    }
+
+    /// <summary>Index (in construction order) of the road nearest the point; lowest index on ties, -1 if none.</summary>
+    public int Nearest(Coordinate c)
+    {
+        if (_count == 0) return -1;
+        // Search a growing square: a hit within the square's half-width r is the true nearest.
+        for (var r = 250.0; ; r *= 4)
+        {
+            var env = new Envelope(c);
+            env.ExpandBy(r);
+            var best = -1;
+            var bestD = double.MaxValue;
+            foreach (var (s, road) in _tree.Query(env))
+            {
+                var d = s.Distance(c);
+                if (d < bestD || (d == bestD && road < best)) { bestD = d; best = road; }
+            }
+            if (best >= 0 && bestD <= r) return best;
+            if (r > 1e7) return best;
+        }
     }
 }

@@ -48,7 +48,9 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
         var districtCode = layouts[0].Block.DistrictCode;
         if (g.Nodes.Count == 0) return [];
         // Ring nodes beside a road (not beside a bare district edge), where the primary main can reach the station.
-        var onRing = g.Nodes.Select(n => roads.IsWithin(n, CompoundPlacer.RingInsetM + 0.6)).ToArray();
+        // Evaluated lazily: only nodes that would be chosen as a station site are ever asked.
+        var ringKnown = new bool?[g.Nodes.Count];
+        bool OnRing(int n) => ringKnown[n] ??= roads.IsWithin(g.Nodes[n], CompoundPlacer.RingInsetM + 0.6);
 
         // Where each compound's service pipe leaves the corridors: the node nearest its wall.
         var nodeGrid = new PointGrid(50);
@@ -62,10 +64,10 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
             env.ExpandBy(60);
             var best = -1;
             var bestD = double.MaxValue;
-            var fd = new IndexedFacetDistance(fp);
+
             foreach (var n in nodeGrid.InEnvelope(env))
             {
-                var d = fd.Distance(new Point(g.Nodes[n]));
+                var d = fp.Distance(new Point(g.Nodes[n]));
                 if (d < bestD) { bestD = d; best = n; }
             }
             if (best < 0) best = g.Nearest(fp.Centroid.Coordinate);
@@ -82,7 +84,7 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
         var isConnection = connection.ToHashSet();
         foreach (var c in centres)
         {
-            var n = g.Nearest(c, i => onRing[i] && !roots.Contains(i) && !isConnection.Contains(i));
+            var n = g.Nearest(c, i => !isConnection.Contains(i) && !roots.Contains(i) && OnRing(i));
             if (n < 0) n = g.Nearest(c, i => !roots.Contains(i));
             if (n >= 0) roots.Add(n);
         }
@@ -95,7 +97,7 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
         {
             if (owner[connection[i]] >= 0) continue;
             var here = piece[connection[i]];
-            var site = g.Nearest(compounds[i].Footprint.Centroid.Coordinate, n => piece[n] == here && onRing[n] && !isConnection.Contains(n));
+            var site = g.Nearest(compounds[i].Footprint.Centroid.Coordinate, n => piece[n] == here && !isConnection.Contains(n) && OnRing(n));
             roots.Add(site >= 0 ? site : connection[i]);
             (_, pred, owner) = g.ShortestPaths(roots);
         }
