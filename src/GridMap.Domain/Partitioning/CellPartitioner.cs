@@ -192,7 +192,8 @@ public sealed class CellPartitioner
         search.Seed(sweeps: 8, trees: n <= 400 ? 8 : 2);
         // Compactness starts from a balanced power diagram (near-centroidal, convex cells); cut-edges alternates
         // it with plain bisection, whose straight cuts suit edge counts on coarse units.
-        if (k >= 3 && (!cutObjective || start % 2 == 0)) search.SeedPowerDiagram(12, 8);
+        // Above 20,000 units the power diagram's rounding leaves too many cells to repair: bisection seeds there.
+        if (k >= 3 && n <= 20_000 && (!cutObjective || start % 2 == 0)) search.SeedPowerDiagram(12, 8);
         search.Repair(30, stop);
         for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }
         // Cut-edge counts move in plateaus: give them more (cheap, small-instance) iterations.
@@ -200,7 +201,7 @@ public sealed class CellPartitioner
         var sweeps = k == 2 ? 16 : 8;
         var trees = n / Math.Max(1, k) <= 200 ? 3 : 1;
         // A short anneal first (small instances: cheap), then greedy rounds; each round ends with moves and swaps.
-        if (!cutObjective && n <= 20_000) search.Recombine(n <= 3000 ? 2 * iterations : iterations, sweeps, trees, stop, temperature: 0.05);
+        if (!cutObjective && n <= 3000) search.Recombine(2 * iterations, sweeps, trees, stop, temperature: 0.05);
         for (var round = 0; round < 3 && !stop(); round++)
         {
             search.Recombine(iterations / 3, sweeps, trees, stop);
@@ -293,7 +294,7 @@ public sealed class CellPartitioner
         var centroids = Enumerable.Range(0, freeCells).Select(c => (sx[c] / sa[c], sy[c] / sa[c])).ToArray();
         var meanArea = sa.Length == 0 ? 1 : sa.Average();
         var order = CellCodeAssigner.ReadingOrder(centroids, Math.Sqrt(meanArea));
-        var ids = Enumerable.Range(0, freeCells + locked.Count).Where(c => !locked.Contains(c)).ToArray();
+        var ids = Enumerable.Range(0, int.MaxValue).Where(c => !locked.Contains(c)).Take(freeCells).ToArray();
         var map = new int[freeCells];
         for (var i = 0; i < order.Count; i++) map[order[i]] = ids[i];
         for (var u = 0; u < graph.Count; u++) if (free[u]) cell[u] = map[cell[u]];
