@@ -257,6 +257,42 @@ internal sealed class CompoundPlacer(Random random)
 
     private static void AddClipped(List<LineString> into, LineString line, Geometry zone)
     {
+        // Lanes are axis-parallel here: cut them at the zone's edges directly (even–odd crossings), which is far
+        // cheaper than an overlay; a lane through a vertex exactly falls back to the overlay.
+        var a = line.GetCoordinateN(0);
+        var b = line.GetCoordinateN(1);
+        var vertical = a.X == b.X;
+        if (vertical || a.Y == b.Y)
+        {
+            var at = vertical ? a.X : a.Y;
+            var cuts = new List<double>();
+            var degenerate = false;
+            foreach (var p in DistrictLoader.Polygons(zone))
+            foreach (var ring in new[] { p.Shell }.Concat(p.Holes))
+            {
+                var cs = ring.Coordinates;
+                for (var i = 0; i + 1 < cs.Length; i++)
+                {
+                    double u0 = vertical ? cs[i].X : cs[i].Y, u1 = vertical ? cs[i + 1].X : cs[i + 1].Y;
+                    if (u0 == at || u1 == at) { degenerate = true; break; }
+                    if ((u0 < at) == (u1 < at)) continue;
+                    double v0 = vertical ? cs[i].Y : cs[i].X, v1 = vertical ? cs[i + 1].Y : cs[i + 1].X;
+                    cuts.Add(v0 + (at - u0) / (u1 - u0) * (v1 - v0));
+                }
+            }
+            if (!degenerate && cuts.Count % 2 == 0)
+            {
+                cuts.Sort();
+                for (var k = 0; k + 1 < cuts.Count; k += 2)
+                {
+                    if (cuts[k + 1] - cuts[k] <= 1) continue;
+                    into.Add(line.Factory.CreateLineString(vertical
+                        ? [new Coordinate(at, cuts[k]), new Coordinate(at, cuts[k + 1])]
+                        : [new Coordinate(cuts[k], at), new Coordinate(cuts[k + 1], at)]));
+                }
+                return;
+            }
+        }
         var clipped = line.Intersection(zone);
         for (var i = 0; i < clipped.NumGeometries; i++)
             if (clipped.GetGeometryN(i) is LineString { IsEmpty: false } ls && ls.Length > 1) into.Add(ls);
