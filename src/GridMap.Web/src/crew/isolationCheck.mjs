@@ -1,7 +1,8 @@
 // Runs the TypeScript isolation port (isolation.ts) against plans the C# engine computed on the same network:
 //   node src/crew/isolationCheck.mjs FIXTURE.json
 // FIXTURE: { "topology": <gridmap-topology/1>, "cases": [{ "pipe", "inoperable": [valve ids], "plan": <engine plan> }] }
-// Engine plans list consumers as graph ids ("17" supply side of compound 17, "17:return" its return side).
+// Engine plans give each list as "count:FNV-1a" of its ids joined by commas (consumers as graph ids: "17" is the
+// supply side of compound 17, "17:return" its return side); this script digests its own lists the same way.
 // Prints a JSON summary; exit code 1 when any plan differs. Used by tests/GridMap.Api.Tests (NetworkApiTests).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,12 @@ const planner = new OfflinePlanner(fixture.topology);
 const buildMs = performance.now() - t0;
 const t = fixture.topology;
 const consumerId = (c) => `${t.consumers.compound[c]}${t.consumers.return[c] ? ':return' : ''}`;
+function digest(ids) {
+  const text = ids.join(',');
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  return `${ids.length}:${h.toString(16).padStart(8, '0')}`;
+}
 const fields = ['segment_pipes', 'valves_to_close', 'valves_to_close_min', 'valves_already_closed', 'cut_off_pipes'];
 const mismatches = [];
 const times = [];
@@ -32,8 +39,8 @@ for (const c of fixture.cases) {
   const p = planner.enginePlan(c.pipe, c.inoperable);
   times.push(performance.now() - s);
   const diffs = [];
-  for (const f of fields) if (JSON.stringify(p[f]) !== JSON.stringify(c.plan[f])) diffs.push(f);
-  if (JSON.stringify(p.affected_consumers.map(consumerId)) !== JSON.stringify(c.plan.affected_consumers)) diffs.push('affected_consumers');
+  for (const f of fields) if (digest(p[f]) !== c.plan[f]) diffs.push(f);
+  if (digest(p.affected_consumers.map(consumerId)) !== c.plan.affected_consumers) diffs.push('affected_consumers');
   if (p.affected_households !== c.plan.affected_households) diffs.push('affected_households');
   if (diffs.length) mismatches.push({ pipe: c.pipe, inoperable: c.inoperable, fields: diffs });
 }
