@@ -35,7 +35,7 @@ public sealed record PlanUnit
 
 /// <summary>The outcome of redrawing the edge between two cells: both new cell polygons and every
 /// compound of the two cells with its (possibly new) cell and territory.</summary>
-public sealed record EdgeRedraw(Polygon CellA, Polygon CellB, IReadOnlyList<PlanUnit> Units, IReadOnlyList<int> Reassigned);
+public sealed record EdgeRedraw(Geometry CellA, Geometry CellB, IReadOnlyList<PlanUnit> Units, IReadOnlyList<int> Reassigned);
 
 /// <summary>
 /// The rules of editing a plan by hand: moving one compound to a neighbouring cell, redrawing the edge two
@@ -188,8 +188,9 @@ public static class PlanEditor
             if (la == 0 && lb == 0) (OverlayNGRobust.Overlay(face, cellA, SpatialFunction.Intersection).Area >= face.Area / 2 ? partsA : partsB).Add(face);
             else (la >= lb ? partsA : partsB).Add(face);
         }
-        var newA = Single(partsA, f, cellLabel(a));
-        var newB = Single(partsB, f, cellLabel(b));
+        // A cell may already be in pieces (its territories touch only at a point); the edge must not add pieces.
+        var newA = Pieces(partsA, f, cellLabel(a), cellA.NumGeometries);
+        var newB = Pieces(partsB, f, cellLabel(b), cellB.NumGeometries);
 
         var moved = new List<int>();
         var placed = new List<PlanUnit>(units.Count);
@@ -209,7 +210,7 @@ public static class PlanEditor
         if (!placed.Any(u => u.Cell == b)) throw new InvalidOperationException($"{cellLabel(b)}将没有小区 (the cell would have no compounds).");
 
         var result = new List<PlanUnit>(placed.Count);
-        foreach (var (cell, poly) in new[] { (a, (Geometry)newA), (b, newB) })
+        foreach (var (cell, poly) in new[] { (a, newA), (b, newB) })
         {
             var members = placed.Where(u => u.Cell == cell).ToList();
             var terr = members.ToDictionary(u => u.Id, u => Polygonal(OverlayNGRobust.Overlay(u.Territory, poly, SpatialFunction.Intersection)));
@@ -223,7 +224,7 @@ public static class PlanEditor
                     .ThenBy(m => m.Footprint.Distance(piece)).First();
                 terr[best.Id] = Polygonal(OverlayNGRobust.Union(f.BuildGeometry([terr[best.Id], piece])));
             }
-            foreach (var m in members) result.Add(new PlanUnit(m.Id, m.Households, m.Footprint, Polygonal(terr[m.Id]), m.Cell, m.Parent, m.Name));
+            foreach (var m in members) result.Add(new PlanUnit(m.Id, m.Households, m.Footprint, Valid(Polygonal(terr[m.Id])), m.Cell, m.Parent, m.Name));
         }
         return new EdgeRedraw(newA, newB, result, moved);
     }
@@ -235,13 +236,16 @@ public static class PlanEditor
         return x.Dimension == Dimension.Curve || x is GeometryCollection ? x.Length : 0;
     }
 
-    private static Polygon Single(List<Geometry> parts, GeometryFactory f, string label)
+    private static Geometry Pieces(List<Geometry> parts, GeometryFactory f, string label, int before)
     {
         if (parts.Count == 0) throw new InvalidOperationException($"{label}将被新边界完全覆盖 (the cell would vanish).");
         var g = Polygonal(OverlayNGRobust.Union(f.BuildGeometry(parts)));
-        if (g is Polygon p) return p;
+        if (g.NumGeometries <= Math.Max(1, before)) return Valid(g);
         throw new InvalidOperationException($"新边界会把{label}分成 {g.NumGeometries} 块，网格必须连成一片 (the edge would split the cell into pieces).");
     }
+
+    /// <summary>A valid copy (overlays in floating point can leave a self-touching ring; the store requires valid polygons).</summary>
+    private static Geometry Valid(Geometry g) => g.IsValid ? g : Polygonal(NetTopologySuite.Geometries.Utilities.GeometryFixer.Fix(g));
 
     /// <summary>The polygons of an overlay result (dropping the lines and points an intersection can add).</summary>
     private static Geometry Polygonal(Geometry g)

@@ -315,7 +315,7 @@ public sealed class PlanStore(NpgsqlDataSource db)
             foreach (var (idx, poly) in new[] { (a, redraw.CellA), (b, redraw.CellB) })
             {
                 var cmd = new NpgsqlBatchCommand("UPDATE plan_cell SET area = ST_Multi(@g), contiguous = true WHERE plan_id = @plan AND idx = @i");
-                cmd.Parameters.AddWithValue("g", (Geometry)poly); cmd.Parameters.AddWithValue("plan", id); cmd.Parameters.AddWithValue("i", idx);
+                cmd.Parameters.AddWithValue("g", poly); cmd.Parameters.AddWithValue("plan", id); cmd.Parameters.AddWithValue("i", idx);
                 batch.BatchCommands.Add(cmd);
             }
             await batch.ExecuteNonQueryAsync(ct);

@@ -1,5 +1,6 @@
 -- Connected adjacency between the compounds of some cells of a plan: territories sharing a boundary of
--- positive length (DE-9IM boundary/boundary of dimension 1; touching at a point is not adjacency), and —
+-- positive length (touching at a point is not adjacency; measured with an overlay, which GEOS computes robustly,
+-- where ST_Relate can throw on nearly degenerate rings left by hand edits), and —
 -- when the plan uses barriers — the segment between the two footprint centroids crosses no arterial road
 -- (the same rule as UnitGraphBuilder).
 SELECT a.compound_id, b.compound_id
@@ -9,7 +10,7 @@ JOIN compound ca ON ca.id = a.compound_id
 JOIN compound cb ON cb.id = b.compound_id
 WHERE a.plan_id = @plan
   AND a.cell_idx = ANY(@cells) AND b.cell_idx = ANY(@cells)
-  AND ST_Relate(a.territory, b.territory, '****1****')
+  AND ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.territory), ST_Boundary(b.territory)), 2)) > 1e-9
   AND NOT (@barriers AND EXISTS (
         SELECT 1 FROM road r
         WHERE r.geom && ST_MakeLine(ST_Centroid(ca.footprint), ST_Centroid(cb.footprint))
