@@ -78,14 +78,14 @@ internal static class BlockBuilder
     private static IEnumerable<Polygon> Split(Polygon face, List<LineString> roads, Random random)
     {
         var f = face.Factory;
-        var angle = Geometry2.Orientation(face);
+        var angle = AlignedGrid.Orientation(face);
         var c = face.Centroid.Coordinate;
         var toLocal = NetTopologySuite.Geometries.Utilities.AffineTransformation.RotationInstance(-angle, c.X, c.Y);
         var toWorld = NetTopologySuite.Geometries.Utilities.AffineTransformation.RotationInstance(angle, c.X, c.Y);
         var local = toLocal.Transform(face);
         var env = local.EnvelopeInternal;
-        var xs = Geometry2.Cuts(random, env.MinX, env.MaxX, 380, 560);
-        var ys = Geometry2.Cuts(random, env.MinY, env.MaxY, 380, 560);
+        var xs = AlignedGrid.Cuts(random, env.MinX, env.MaxX, 380, 560);
+        var ys = AlignedGrid.Cuts(random, env.MinY, env.MaxY, 380, 560);
         foreach (var x in xs.Skip(1).SkipLast(1))
             AddRoad(roads, f.CreateLineString([new Coordinate(x, env.MinY - 1), new Coordinate(x, env.MaxY + 1)]), local, toWorld);
         foreach (var y in ys.Skip(1).SkipLast(1))

@@ -40,7 +40,7 @@ internal sealed class CompoundPlacer(Random random)
     public BlockLayout Layout(Block block, IReadOnlyList<Arterial> arterials)
     {
         var f = block.Area.Factory;
-        var angle = Geometry2.Orientation(block.Area);
+        var angle = AlignedGrid.Orientation(block.Area);
         var c = block.Area.Centroid.Coordinate;
         var toLocal = AffineTransformation.RotationInstance(-angle, c.X, c.Y);
         var toWorld = AffineTransformation.RotationInstance(angle, c.X, c.Y);
@@ -64,8 +64,8 @@ internal sealed class CompoundPlacer(Random random)
         var env = ringZone.EnvelopeInternal;
         // Coarse and fine grids in different blocks give the skewed mix of small 家属院 and large estates.
         var coarse = random.NextDouble() < 0.3;
-        var xs = Geometry2.Cuts(random, env.MinX, env.MaxX, coarse ? 160 : 85, coarse ? 290 : 150);
-        var ys = Geometry2.Cuts(random, env.MinY, env.MaxY, coarse ? 150 : 80, coarse ? 260 : 140);
+        var xs = AlignedGrid.Cuts(random, env.MinX, env.MaxX, coarse ? 160 : 85, coarse ? 290 : 150);
+        var ys = AlignedGrid.Cuts(random, env.MinY, env.MaxY, coarse ? 150 : 80, coarse ? 260 : 140);
 
         var corridors = new List<LineString>();
         foreach (var ring in Rings(ringZone)) corridors.Add(ring);

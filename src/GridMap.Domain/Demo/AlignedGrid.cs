@@ -3,8 +3,8 @@ using NetTopologySuite.Geometries;
 
 namespace GridMap.Domain.Demo;
 
-/// <summary>Small geometric helpers shared by the block and lot layout.</summary>
-internal static class Geometry2
+/// <summary>Grids aligned with a polygon (local roads splitting a face, lanes splitting a block): orientation and line positions.</summary>
+internal static class AlignedGrid
 {
     /// <summary>Positions from min to max (both ends included) with random spacing in [lo, hi].</summary>
     public static List<double> Cuts(Random random, double min, double max, double lo, double hi)
