@@ -33,8 +33,10 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
             f.GetProperty("geometry").GetProperty("coordinates").GetArrayLength() >= 2);
         var c = pipe.GetProperty("geometry").GetProperty("coordinates");
         double x0 = c[0][0].GetDouble(), y0 = c[0][1].GetDouble(), x1 = c[1][0].GetDouble(), y1 = c[1][1].GetDouble();
-        // Playwright passes the geolocation as single-precision floats: use exactly what the browser will report.
-        return ((float)((x0 + x1) / 2 - 0.00001), (float)((y0 + y1) / 2 + 0.000005));
+        // Playwright takes the geolocation as single-precision floats and sends their shortest decimal form to the
+        // browser: use exactly that value.
+        static double AsBrowserSees(double v) => double.Parse(((float)v).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return (AsBrowserSees((x0 + x1) / 2 - 0.00001), AsBrowserSees((y0 + y1) / 2 + 0.000005));
     }
 
     private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenPhoneAsync(double lon, double lat, double accuracy)
@@ -100,6 +102,13 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         await page.GetByTestId("crew-accuracy-warning").WaitForAsync();
         Assert.Contains("80", await page.GetByTestId("crew-accuracy-warning").InnerTextAsync());
         await context.SetGeolocationAsync(new() { Longitude = (float)lon, Latitude = (float)lat, Accuracy = 12 });
+        await page.GetByTestId("crew-accuracy-warning").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        // The limit is adjustable: 10 m makes the same ±12 m fix poor.
+        await page.GetByTestId("crew-accuracy-limit").FillAsync("10");
+        await page.GetByTestId("crew-accuracy-limit").DispatchEventAsync("change");
+        await page.GetByTestId("crew-accuracy-warning").WaitForAsync();
+        await page.GetByTestId("crew-accuracy-limit").FillAsync("30");
+        await page.GetByTestId("crew-accuracy-limit").DispatchEventAsync("change");
         await page.GetByTestId("crew-accuracy-warning").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
 
         // Tap the nearest pipe: the API's plan, valves in its order.

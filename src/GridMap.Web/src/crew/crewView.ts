@@ -91,6 +91,8 @@ const overlayStyle = (f: FeatureLike): Style | Style[] => {
       return new Style({ stroke: new Stroke({ color: '#ff9800', width: 4, lineDash: [8, 6] }) });
     case 'nearest':
       return new Style({ stroke: new Stroke({ color: 'rgba(30,90,168,0.55)', width: 10 }) });
+    case 'toPipe':
+      return new Style({ stroke: new Stroke({ color: '#1e5aa8', width: 2, lineDash: [4, 4] }) });
     case 'valve':
       return new Style({
         image: new CircleStyle({ radius: 11, fill: new Fill({ color: f.get('required') ? '#d50000' : '#6a1b9a' }), stroke: new Stroke({ color: '#fff', width: 2 }) }),
@@ -322,9 +324,11 @@ async function mount(root: HTMLElement): Promise<() => void> {
       ),
     );
     const top = list[0];
-    overlay.getFeatures().filter((x) => x.get('role') === 'nearest').forEach((x) => overlay.removeFeature(x));
-    if (top && area) {
-      const feat = area.layers.pipes.features.find((x) => Number(x.properties.id) === top.id);
+    overlay.getFeatures().filter((x) => x.get('role') === 'nearest' || x.get('role') === 'toPipe').forEach((x) => overlay.removeFeature(x));
+    if (top) {
+      // A line from me to the closest point of the nearest pipe: which way to walk, on the map too.
+      overlay.addFeature(new Feature({ geometry: new LineString([fromLonLat([f.lon, f.lat]), fromLonLat(top.closest)]), role: 'toPipe' }));
+      const feat = area?.layers.pipes.features.find((x) => Number(x.properties.id) === top.id);
       if (feat?.geometry) overlay.addFeature(new Feature({ geometry: new LineString((feat.geometry.coordinates as number[][]).map((c) => fromLonLat(c))), role: 'nearest' }));
     }
   }
@@ -378,7 +382,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
   }
 
   function showPlan(plan: PlanWithGeometry, source: string) {
-    overlay.getFeatures().filter((x) => x.get('role') !== 'nearest').forEach((x) => overlay.removeFeature(x));
+    overlay.getFeatures().filter((x) => x.get('role') !== 'nearest' && x.get('role') !== 'toPipe').forEach((x) => overlay.removeFeature(x));
     const seg = plan.geometry?.segment ?? linesFor(plan.segment_pipes);
     const cut = plan.geometry?.cut_off ?? linesFor(plan.cut_off_pipes);
     const toMerc = (lines: number[][][]) => lines.map((l) => l.map((c) => fromLonLat(c)));
@@ -389,7 +393,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
       overlay.addFeature(new Feature({ geometry: new Point(fromLonLat([v.lon, v.lat])), role: 'valve', order: v.order, required: v.required, valve: v.id }));
     // Show the whole job: the burst, the segment and every valve to close (cut-off pipes may span the district).
     const ext = createEmpty();
-    for (const f of overlay.getFeatures()) if (f.get('role') !== 'cutoff' && f.get('role') !== 'nearest') extend(ext, f.getGeometry()!.getExtent());
+    for (const f of overlay.getFeatures()) if (f.get('role') === 'segment' || f.get('role') === 'valve' || f.get('role') === 'burst') extend(ext, f.getGeometry()!.getExtent());
     if (!isEmpty(ext)) map.getView().fit(buffer(ext, 15), { padding: [30, 30, 30, 30], maxZoom: 19, duration: 0 });
 
     const valves = plan.valves_to_close.map((v) =>
