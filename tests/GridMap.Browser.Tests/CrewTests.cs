@@ -131,6 +131,24 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         Assert.Equal(replan.GetProperty("affected_households").GetInt64().ToString(CultureInfo.InvariantCulture),
             await page.GetByTestId("crew-households").GetAttributeAsync("data-households"));
 
+        // Tapping a pipe on the map (vector tiles) gives that pipe's plan too.
+        var closest = first.GetProperty("closest");
+        var pixel = await page.EvaluateAsync<double[]>(@"([lon, lat]) => {
+            const m = window.gridmapCrew.map;
+            m.getView().setCenter([lon * 20037508.342789244 / 180, Math.log(Math.tan((90 + lat) * Math.PI / 360)) * 6378137]);
+            m.getView().setZoom(19);
+            return new Promise(r => { m.once('rendercomplete', () => r(m.getPixelFromCoordinate(m.getView().getCenter()))); m.render(); });
+        }", new[] { closest[0].GetDouble(), closest[1].GetDouble() });
+        var box = (await page.GetByTestId("crew-map").BoundingBoxAsync())!;
+        await page.GetByTestId("crew-plan").EvaluateAsync("e => e.dataset.state = 'none'");
+        await page.Mouse.ClickAsync((float)(box.X + pixel[0]), (float)(box.Y + pixel[1]));
+        await WaitPlanAsync(page, "online", 0);
+        var tapped = long.Parse((await page.GetByTestId("crew-plan").GetAttributeAsync("data-pipe"))!, CultureInfo.InvariantCulture);
+        var tappedPlan = await ApiAsync($"/api/network/isolate?pipe={tapped}");
+        Assert.Equal(PlanValves(tappedPlan).Order(), (await ShownValvesAsync(page)).Order());
+        var near = nearest.GetProperty("pipes").EnumerateArray().Take(2).Select(p => p.GetProperty("id").GetInt64()).ToList();
+        Assert.Contains(tapped, near);
+
         // Screenshot of the first plan on a phone.
         await page.GetByTestId($"crew-pipe-{pipe}").ClickAsync();
         await WaitPlanAsync(page, "online", 0);
