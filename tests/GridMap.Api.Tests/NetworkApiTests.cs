@@ -182,6 +182,30 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
     }
 
     [PostgisFact]
+    public async Task Load_JoinsEveryPlantAndNearlyEveryCompound_OnBothSupplyAndReturn()
+    {
+        var (snap, graph) = await api.EngineAsync();
+        var plants = await api.ScalarAsync<long>("SELECT count(*) FROM heat_source");
+        var compounds = await api.ScalarAsync<long>("SELECT count(*) FROM compound");
+        Assert.Equal(2 * plants, graph.Sources.Count);
+        Assert.All(Enumerable.Range(0, graph.Sources.Count), s => Assert.True(graph.NodeOfSource(s) >= 0, $"source {graph.Sources[s].Id} is not on the network"));
+        var supply = graph.Consumers.Count(c => NetworkIds.FlowOf(c.Id) == Domain.Model.FlowDirection.Supply);
+        var ret = graph.Consumers.Count - supply;
+        Assert.True(supply >= compounds * 0.99, $"{supply} of {compounds} compounds joined on the supply side");
+        Assert.Equal(supply, ret);
+        Assert.All(Enumerable.Range(0, graph.Consumers.Count), c => Assert.True(graph.NodeOfConsumer(c) >= 0));
+        // Through the station devices the plants reach nearly every compound once valves and pipes are open (some are
+        // shut normally: unpaid or vacant compounds, stations off the network).
+        int Reached(bool respectState) => new NetworkTracer(graph, new GridMap.Domain.Network.TraceOptions(RespectState: respectState, CrossStations: true))
+            .FromSources().Consumers.Select(NetworkIds.DatabaseId).Distinct().Count();
+        var connected = Reached(respectState: false);
+        var supplied = Reached(respectState: true);
+        Assert.True(connected >= compounds * 0.99, $"only {connected} of {compounds} compounds are connected to a plant");
+        Assert.True(supplied >= compounds * 0.95 && supplied <= connected, $"{supplied} of {compounds} compounds supplied, {connected} connected");
+        Assert.Equal(snap.Compounds.Count, (int)compounds);
+    }
+
+    [PostgisFact]
     public async Task StationServiceArea_IsTheCompoundsThatNameTheStation()
     {
         var station = await api.ScalarAsync<int>("SELECT station_id FROM compound WHERE station_id IS NOT NULL GROUP BY station_id ORDER BY count(*) DESC, station_id LIMIT 1");
