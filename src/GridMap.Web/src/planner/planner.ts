@@ -265,8 +265,8 @@ export const planner: View = {
       cancelBtn.hidden = true;
       runBtn.disabled = false;
       if (j.status === 'succeeded' && j.planId !== null) {
-        say(`划分完成：用时 ${j.elapsedSeconds.toFixed(1)} 秒，已生成预览方案（未发布）`, 'ok');
         await loadPlan(j.planId, true);
+        say(`划分完成：用时 ${j.elapsedSeconds.toFixed(1)} 秒，已生成预览方案（未发布）`, 'ok');
       } else if (j.status === 'cancelled') {
         say('已取消划分，没有保存任何结果', 'info');
       } else {
