@@ -224,6 +224,17 @@ async function mount(root: HTMLElement): Promise<() => void> {
     offlineStatus.textContent = `已下载：${area.name}（${new Date(area.savedAt).toLocaleString('zh-CN')}）管段 ${n('pipes')}、阀门 ${n('valves')}、小区 ${n('compounds')}、换热站 ${n('stations')}${area.truncated.length ? `；部分图层不完整：${area.truncated.join('、')}` : ''}`;
   };
   renderOfflineStatus();
+  // Online: say when the stored topology is older than the network on the server (pipes or valves changed since).
+  if (online && area) {
+    void Promise.all([offlineStore.topology(), getJson<{ version: number }>('/api/network/status')])
+      .then(([topo, status]) => {
+        if (topo && topo.version !== status.version) {
+          offlineStatus.dataset.stale = 'true';
+          offlineStatus.append(h('strong', { class: 'crew-error' }, ` 管网数据已更新（版本 ${topo.version} → ${status.version}），请重新下载。`));
+        }
+      })
+      .catch(() => undefined);
+  }
 
   // ── position ──────────────────────────────────────────────────────────
   let fix: Fix | null = null;
