@@ -246,6 +246,13 @@ export const planner: View = {
         areaName.textContent = `${a.name}（${a.code}）· ${a.compounds} 个小区 · ${int(a.households)} 户`;
         areaName.dataset.code = a.code;
         runBtn.disabled = false;
+        // An area already planned: offer its current version (404 = not planned yet).
+        const current = await planning.current(a.key).catch(() => null);
+        if (current && area?.key === a.key) {
+          const open = h('button', { type: 'button', class: 'link', 'data-testid': 'open-current' }, `查看现行方案（第 ${current.version} 版）`);
+          open.addEventListener('click', () => void loadPlan(current.id, true));
+          areaName.append(' ', open);
+        }
       } catch (e) {
         say(`未选中范围：${errText(e)}`, 'error');
       }
@@ -270,7 +277,7 @@ export const planner: View = {
       } else if (j.status === 'cancelled') {
         say('已取消划分，没有保存任何结果', 'info');
       } else {
-        say(`划分失败：${j.error ?? '未知原因'}`, 'error');
+        say(`划分失败：${j.error ?? '未知原因'}。可以尝试：放宽每格户数范围、改用网格数、关闭主干道边界或更换种子。`, 'error');
       }
     };
     runBtn.addEventListener('click', async () => {
