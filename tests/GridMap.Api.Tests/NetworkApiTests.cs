@@ -111,7 +111,11 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
     {
         var (pipe, lon, lat) = await SecondaryPipeAsync(3);
         var (snap, graph) = await api.EngineAsync();
-        var engine = IsolationTracer.Isolate(graph, pipe.ToString(CultureInfo.InvariantCulture));
+        // With a position the plan isolates the segment holding the point of the pipe nearest it (EPSG:4547 metres).
+        var id = pipe.ToString(CultureInfo.InvariantCulture);
+        var (x, y) = GridMap.Domain.Geo.Crs.GaussKruger114.FromWgs84Point(lon, lat);
+        var along = new NetTopologySuite.LinearReferencing.LengthIndexedLine(graph.Pipes[graph.PipeIndex(id)].Geometry).Project(new NetTopologySuite.Geometries.Coordinate(x, y));
+        var engine = new IsolationTracer(SegmentIndex.Build(graph)).IsolateAt(id, along);
         var j = await Json($"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}");
 
         Assert.Equal(engine.SegmentPipes.Select(long.Parse), Ids(j.GetProperty("segment_pipes")));
@@ -301,10 +305,11 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
         // Lists go into the fixture as "count:FNV-1a" digests (a primary main's plan cuts off thousands of pipes and
         // consumers; full lists for 20,000 plans would make a fixture of hundreds of megabytes). isolationCheck.mjs
         // digests its own lists the same way; any difference in content or order changes the digest.
-        JsonObject Case(string pipe, string[] inoperable, IsolationPlan p) => new()
+        JsonObject Case(string pipe, string[] inoperable, IsolationPlan p, double? along = null) => new()
         {
             ["pipe"] = long.Parse(pipe, CultureInfo.InvariantCulture),
             ["inoperable"] = new JsonArray(inoperable.Select(v => (JsonNode)long.Parse(v, CultureInfo.InvariantCulture)).ToArray()),
+            ["along"] = along,
             ["plan"] = new JsonObject
             {
                 ["segment_pipes"] = Digest(p.SegmentPipes),
@@ -318,10 +323,24 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
         };
         var random = new Random(4);
         var replanned = 0;
+        var atPosition = 0;
+        var otherSegment = 0; // bursts whose segment is not the pipe's home segment
         foreach (var pipe in graph.Pipes)
         {
             var plan = normal.Isolate(pipe.Id);
             cases.Add(Case(pipe.Id, [], plan));
+            // Every 50th pipe: a burst at a known position (IsolateAt), half of them in the first 5 m where tee valves
+            // leave a short piece in another segment.
+            var index = graph.PipeIndex(pipe.Id);
+            if (index % 50 == 0)
+            {
+                var length = pipe.Geometry.Length;
+                var along = index % 100 == 0 ? random.NextDouble() * length : random.NextDouble() * Math.Min(5, length);
+                var at = normal.IsolateAt(pipe.Id, along);
+                cases.Add(Case(pipe.Id, [], at, along));
+                atPosition++;
+                if (!at.SegmentPipes.SequenceEqual(plan.SegmentPipes) || !at.ValvesToClose.SequenceEqual(plan.ValvesToClose)) otherSegment++;
+            }
             // Every 300th pipe: valves of its plan turn out broken, one and then two of them (each re-plan rebuilds
             // the segment index on both sides, ~0.1 s: a sample keeps the test short).
             if (graph.PipeIndex(pipe.Id) % 300 != 0 || plan.ValvesToClose.Count == 0) continue;
@@ -336,6 +355,9 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
             replanned++;
         }
         Assert.True(replanned >= 40, $"only {replanned} pipes were re-planned with broken valves");
+        Assert.True(atPosition >= 300, $"only {atPosition} bursts at a position");
+        Assert.True(otherSegment >= 10, $"only {otherSegment} bursts lie outside their pipe's home segment: the position cases test little");
+        output.WriteLine($"{atPosition} bursts at a position, {otherSegment} of them outside the pipe's home segment");
 
         var fixture = Path.Combine(Path.GetTempPath(), $"gridmap-isolation-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(fixture, new JsonObject { ["topology"] = topology, ["cases"] = cases }.ToJsonString());
@@ -359,6 +381,7 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
             var s = JsonDocument.Parse(summary).RootElement;
             Assert.Equal(cases.Count, s.GetProperty("cases").GetInt32());
             Assert.Equal(0, s.GetProperty("mismatches").GetInt32());
+            Assert.Equal(atPosition, s.GetProperty("at_position").GetInt32());
         }
         finally
         {

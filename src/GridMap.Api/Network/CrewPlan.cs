@@ -49,8 +49,9 @@ public sealed record CrewPlan(
         }).ToArray();
 
     /// <summary>
-    /// Isolates <paramref name="pipeId"/> (its home segment, as <see cref="IsolationTracer.Isolate(string)"/>) with the
-    /// extra inoperable valves. The burst is the point of the pipe nearest (lon, lat) when given, else the pipe's middle.
+    /// Isolates <paramref name="pipeId"/> with the extra inoperable valves. With (lon, lat) the burst is the point of the
+    /// pipe nearest it and the plan isolates the segment holding that point (<see cref="IsolationTracer.IsolateAt"/>);
+    /// without, the burst is the pipe's middle and the plan isolates the pipe's home segment (<see cref="IsolationTracer.Isolate(int)"/>).
     /// </summary>
     public static CrewPlan Create(NetworkState state, long pipeId, IReadOnlyList<long> inoperable, double? lon, double? lat)
     {
@@ -60,17 +61,24 @@ public sealed record CrewPlan(
         var pipe = state.PipeIndex(pipeId);
         var g = state.Graph;
         if (g.Pipes[pipe].IsStationDevice) throw new ArgumentException($"{pipeId} is a station device, not a pipe.");
-        var plan = state.TracerFor(inoperable).Isolate(pipe);
-
+        var tracer = state.TracerFor(inoperable);
         var line = g.Pipes[pipe].Geometry;
+        var lil = new LengthIndexedLine(line);
         Coordinate burst;
+        IsolationPlan plan;
         if (lon is { } lo && lat is { } la)
         {
-            var at = NetworkState.FromWgs84(lo, la);
-            var lil = new LengthIndexedLine(line);
-            burst = lil.ExtractPoint(lil.Project(at));
+            // A known burst position: isolate the segment holding it (a valve may cut the pipe, e.g. a few metres
+            // from a tee, and the burst may lie on the short side).
+            var along = lil.Project(NetworkState.FromWgs84(lo, la));
+            burst = lil.ExtractPoint(along);
+            plan = tracer.IsolateAt(g.Pipes[pipe].Id, along);
         }
-        else burst = new LengthIndexedLine(line).ExtractPoint(line.Length / 2);
+        else
+        {
+            burst = lil.ExtractPoint(line.Length / 2);
+            plan = tracer.Isolate(pipe);
+        }
 
         var min = plan.ValvesToCloseMin.ToHashSet();
         var steps = plan.ValvesToClose

@@ -74,6 +74,7 @@ public sealed class TopologyPackage
             // reportable piece needs none (0); otherwise millimetres suffice unless rounding would change which piece
             // wins — then that pipe's lengths go out in full precision. Either way the client picks the same piece.
             var lengths = new double[g.EdgeCount];
+            var ends = new double[g.EdgeCount];
             for (var p = 0; p < g.Pipes.Count; p++)
             {
                 var pieces = g.EdgesOfPipe(p).Where(e => g.KindOfEdge(e) == EdgeKind.Piece && g.IsReportable(e)).ToList();
@@ -84,6 +85,20 @@ public sealed class TopologyPackage
             }
             w.WriteStartArray("length");
             foreach (var e in edges) w.WriteNumberValue(lengths[e]);
+            w.WriteEndArray();
+            // Where each piece ends along its pipe (metres from the first vertex, mm), for IsolateAt's PieceAt: a
+            // burst position picks the first non-stub piece ending at or after it. 0 for other edges.
+            w.WriteStartArray("end");
+            for (var p = 0; p < g.Pipes.Count; p++)
+            {
+                var walked = 0.0;
+                foreach (var e in g.EdgesOfPipe(p))
+                {
+                    walked += g.EdgeLength(e);
+                    ends[e] = g.KindOfEdge(e) == EdgeKind.Piece ? Math.Round(walked, 3) : 0;
+                }
+            }
+            foreach (var e in edges) w.WriteNumberValue(ends[e]);
             w.WriteEndArray();
             w.WriteEndObject();
 

@@ -373,8 +373,8 @@ async function mount(root: HTMLElement): Promise<() => void> {
         const p = await ensurePlanner();
         // The burst is the point of the pipe nearest the tap, as the server projects it.
         const feat = area?.layers.pipes.features.find((x) => Number(x.properties.id) === pipe);
-        const burst = feat ? nearestPipes([feat] as never, burstNear[0], burstNear[1], 1)[0]?.closest ?? burstNear : burstNear;
-        plan = p.plan(pipe, burst, inoperable, gkDistance);
+        const at = feat ? nearestPipes([feat] as never, burstNear[0], burstNear[1], 1)[0] : undefined;
+        plan = p.plan(pipe, at?.closest ?? burstNear, inoperable, gkDistance, at?.along_m);
         source = 'offline';
       } catch (err) {
         planBox.dataset.state = 'error';

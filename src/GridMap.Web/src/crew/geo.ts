@@ -59,6 +59,8 @@ export interface PipeProps {
 
 export interface NearPipe extends PipeProps {
   distance_m: number;
+  /** Metres along the pipe (from its first vertex, EPSG:4547) to the closest point; offline only. */
+  along_m?: number;
   bearing_deg: number | null;
   closest: [number, number];
 }
@@ -78,6 +80,8 @@ export function nearestPipes(features: LineFeature[], lon: number, lat: number, 
     let best = Infinity;
     let bx = 0;
     let by = 0;
+    let bestAlong = 0;
+    let walked = 0;
     for (let i = 1; i < cs.length; i++) {
       const [x0, y0] = cs[i - 1];
       const [x1, y1] = cs[i];
@@ -88,11 +92,14 @@ export function nearestPipes(features: LineFeature[], lon: number, lat: number, 
       const cx = x0 + t * dx;
       const cy = y0 + t * dy;
       const d = Math.hypot(cx - px, cy - py);
+      const len = Math.sqrt(len2);
       if (d < best) {
         best = d;
         bx = cx;
         by = cy;
+        bestAlong = walked + t * len;
       }
+      walked += len;
     }
     if (!Number.isFinite(best)) continue;
     const closest = wgs84(bx, by);
@@ -106,6 +113,7 @@ export function nearestPipes(features: LineFeature[], lon: number, lat: number, 
       material: p.material === undefined ? undefined : String(p.material),
       status: p.status === undefined ? undefined : String(p.status),
       distance_m: Math.round(best * 100) / 100,
+      along_m: bestAlong,
       bearing_deg: best < 0.05 ? null : Math.round(bearing(lon, lat, closest[0], closest[1]) * 10) / 10,
       closest,
     });

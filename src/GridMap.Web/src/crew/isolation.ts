@@ -11,7 +11,8 @@
 //    Stations never join their sides.
 // 3. Supply units: components joined by open pieces and conducting valves. Unit graph: open bounding valves link
 //    both ways, stations link primary → secondary only. Units reachable from a source unit are supplied.
-// 4. Isolating pipe P: R = the segment of P's longest reportable piece (first on ties). Boundary = bounding valves
+// 4. Isolating pipe P: R = the segment of P's longest reportable piece (first on ties); with a known burst position
+//    (IsolateAt) R = the segment of the first non-stub piece of P ending at or after it. Boundary = bounding valves
 //    of R with the other side outside R: closed ones are "already closed", open ones "to close". Walk the unit
 //    graph from source units outside R without entering R; "to close (min)" = valves whose far side was reached.
 //    Cut off = units supplied before, outside R, not reached: their open reportable pieces' pipes are cut-off
@@ -24,7 +25,8 @@ export interface Topology {
   node_count: number;
   pipes: { id: number[]; closed: number[]; device: number[] };
   /** kind: 0 reportable piece, 1 zero-length stub piece, 2 valve, 3 station (from = primary side). */
-  edges: { kind: number[]; from: number[]; to: number[]; pipe: number[]; ref: number[]; length: number[] };
+  /** length: piece length where a pipe has several reportable pieces (else 0); end: where a piece ends along its pipe (m). */
+  edges: { kind: number[]; from: number[]; to: number[]; pipe: number[]; ref: number[]; length: number[]; end: number[] };
   valves: { id: number[]; closed: number[]; operable: number[]; edge: number[]; lon: number[]; lat: number[] };
   sources: { id: string[]; node: number[] };
   consumers: { compound: number[]; return: number[]; node: number[]; households: number[] };
@@ -287,11 +289,34 @@ export class SegmentIndex {
     return this.nodeSegment[t.edges.from[best]];
   }
 
-  /** The plan for isolating pipe index `pipe` (IsolationTracer.Isolate). */
+  /** The segment holding position `along` (metres from the pipe's first vertex): GridMap.Domain's NetworkGraph.PieceAt. */
+  segmentAt(pipe: number, along: number): number {
+    const t = this.ix.t;
+    if (t.pipes.device[pipe] === 1) throw new Error(`${t.pipes.id[pipe]} 是换热站设备，不是管段`);
+    const edges = this.ix.pipeEdges[pipe];
+    let best = edges[0];
+    for (const k of edges) {
+      if (t.edges.kind[k] !== PIECE) continue;
+      best = k;
+      if (along <= t.edges.end[k]) break;
+    }
+    return this.nodeSegment[t.edges.from[best]];
+  }
+
+  /** The plan for isolating pipe index `pipe` (IsolationTracer.Isolate: its home segment). */
   isolate(pipe: number): EnginePlan {
+    return this.isolateSegment(pipe, this.homeSegmentOfPipe(pipe));
+  }
+
+  /** The plan for a burst `along` metres from the pipe's first vertex (IsolationTracer.IsolateAt). */
+  isolateAt(pipe: number, along: number): EnginePlan {
+    return this.isolateSegment(pipe, this.segmentAt(pipe, along));
+  }
+
+  /** IsolationTracer.IsolateSegments for one segment R, reported for pipe index `pipe`. */
+  isolateSegment(pipe: number, R: number): EnginePlan {
     const t = this.ix.t;
     const e = t.edges;
-    const R = this.homeSegmentOfPipe(pipe);
     const inR = (segment: number) => segment === R;
 
     const segmentPipes = new Set<number>();
@@ -410,17 +435,21 @@ export class OfflinePlanner {
     this.normal = new SegmentIndex(this.ix);
   }
 
-  /** The engine's plan for a pipe id with extra inoperable valve ids. */
-  enginePlan(pipeId: number, inoperable: number[] = []): EnginePlan {
+  /** The engine's plan for a pipe id with extra inoperable valve ids; with `along` (metres) for a burst at that position. */
+  enginePlan(pipeId: number, inoperable: number[] = [], along?: number): EnginePlan {
     const pipe = this.ix.pipeIndex(pipeId);
     const index = inoperable.length === 0 ? this.normal : new SegmentIndex(this.ix, new Set(inoperable.map((id) => this.ix.valveIndex(id))));
-    return index.isolate(pipe);
+    return along === undefined ? index.isolate(pipe) : index.isolateAt(pipe, along);
   }
 
-  /** The crew plan: valves ordered by distance from the burst point (lon, lat), compounds instead of per-flow consumers. */
-  plan(pipeId: number, burst: [number, number], inoperable: number[] = [], distance: Distance = haversine): CrewPlan {
+  /**
+   * The crew plan: valves ordered by distance from the burst point (lon, lat), compounds instead of per-flow
+   * consumers. `along` (metres from the pipe's first vertex to the burst) isolates the segment holding the burst, as
+   * the server does when given a position; without it the pipe's home segment.
+   */
+  plan(pipeId: number, burst: [number, number], inoperable: number[] = [], distance: Distance = haversine, along?: number): CrewPlan {
     const t = this.ix.t;
-    const p = this.enginePlan(pipeId, inoperable);
+    const p = this.enginePlan(pipeId, inoperable, along);
     const min = new Set(p.valves_to_close_min);
     const steps = p.valves_to_close
       .map((id) => {

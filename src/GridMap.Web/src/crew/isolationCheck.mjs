@@ -1,6 +1,6 @@
 // Runs the TypeScript isolation port (isolation.ts) against plans the C# engine computed on the same network:
 //   node src/crew/isolationCheck.mjs FIXTURE.json
-// FIXTURE: { "topology": <gridmap-topology/1>, "cases": [{ "pipe", "inoperable": [valve ids], "plan": <engine plan> }] }
+// FIXTURE: { "topology": <gridmap-topology/1>, "cases": [{ "pipe", "inoperable": [valve ids], "along"?: metres, "plan": <engine plan> }] }
 // Engine plans give each list as "count:FNV-1a" of its ids joined by commas (consumers as graph ids: "17" is the
 // supply side of compound 17, "17:return" its return side); this script digests its own lists the same way.
 // Prints a JSON summary; exit code 1 when any plan differs. Used by tests/GridMap.Api.Tests (NetworkApiTests).
@@ -36,18 +36,19 @@ const mismatches = [];
 const times = [];
 for (const c of fixture.cases) {
   const s = performance.now();
-  const p = planner.enginePlan(c.pipe, c.inoperable);
+  const p = planner.enginePlan(c.pipe, c.inoperable, c.along ?? undefined);
   times.push(performance.now() - s);
   const diffs = [];
   for (const f of fields) if (digest(p[f]) !== c.plan[f]) diffs.push(f);
   if (digest(p.affected_consumers.map(consumerId)) !== c.plan.affected_consumers) diffs.push('affected_consumers');
   if (p.affected_households !== c.plan.affected_households) diffs.push('affected_households');
-  if (diffs.length) mismatches.push({ pipe: c.pipe, inoperable: c.inoperable, fields: diffs });
+  if (diffs.length) mismatches.push({ pipe: c.pipe, inoperable: c.inoperable, along: c.along, fields: diffs });
 }
 times.sort((a, b) => a - b);
 const summary = {
   cases: fixture.cases.length,
   with_inoperable: fixture.cases.filter((c) => c.inoperable.length > 0).length,
+  at_position: fixture.cases.filter((c) => c.along != null).length,
   mismatches: mismatches.length,
   first_mismatches: mismatches.slice(0, 10),
   index_build_ms: Math.round(buildMs),
