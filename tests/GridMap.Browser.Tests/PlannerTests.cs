@@ -117,7 +117,11 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         var households = plan.GetProperty("cells").EnumerateArray().ToDictionary(c => c.GetProperty("idx").GetInt32(), c => c.GetProperty("households").GetInt32());
         var accepted = false;
         var rejections = 0;
-        foreach (var f in compounds.GetProperty("features").EnumerateArray().Take(25))
+        // Prefer moves that keep both cells inside the window (the published plan stays balanced), any move otherwise.
+        var candidates = compounds.GetProperty("features").EnumerateArray()
+            .OrderByDescending(f => households[f.GetProperty("properties").GetProperty("cell").GetInt32()] - f.GetProperty("properties").GetProperty("households").GetInt32() >= 300)
+            .ThenBy(f => f.GetProperty("id").GetInt32()).Take(25).ToList();
+        foreach (var f in candidates)
         {
             var id = f.GetProperty("id").GetInt32();
             var hh = f.GetProperty("properties").GetProperty("households").GetInt32();
@@ -127,6 +131,9 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
             var lat = (2 * Math.Atan(Math.Exp(centre[1] / 6378137)) - Math.PI / 2) * 180 / Math.PI;
             await ClickLonLatAsync(page, lon, lat, 17);
             await Assertions.Expect(page.GetByTestId("move-compound")).ToHaveAttributeAsync("data-compound", id.ToString(CultureInfo.InvariantCulture));
+            var options = await page.GetByTestId("move-target").EvaluateAsync<int[]>("s => [...s.options].map(o => Number(o.value))");
+            var balanced = options.Where(o => households[o] + hh <= 500).ToList();
+            if (balanced.Count > 0) await page.GetByTestId("move-target").SelectOptionAsync(balanced[0].ToString(CultureInfo.InvariantCulture));
             var to = int.Parse(await page.GetByTestId("move-target").InputValueAsync(), CultureInfo.InvariantCulture);
             var loaded = page.EvaluateAsync("() => window.gridmapPlanner.loaded()");
             await page.GetByTestId("move-apply").ClickAsync();
