@@ -3,7 +3,7 @@
 // new plan at once when a valve turns out broken. Works offline over a downloaded area (see offline.ts).
 import './crew.css';
 import Feature from 'ol/Feature';
-import type Map from 'ol/Map';
+import type OlMap from 'ol/Map';
 import Point from 'ol/geom/Point';
 import LineString from 'ol/geom/LineString';
 import MultiLineString from 'ol/geom/MultiLineString';
@@ -98,6 +98,11 @@ const overlayStyle = (f: FeatureLike): Style | Style[] => {
         image: new CircleStyle({ radius: 11, fill: new Fill({ color: f.get('required') ? '#d50000' : '#6a1b9a' }), stroke: new Stroke({ color: '#fff', width: 2 }) }),
         text: new Text({ text: String(f.get('order')), fill: new Fill({ color: '#fff' }), font: '700 12px sans-serif' }),
         zIndex: 10,
+      });
+    case 'broken':
+      return new Style({
+        image: new RegularShape({ points: 4, radius: 11, radius2: 0, angle: Math.PI / 4, stroke: new Stroke({ color: '#212121', width: 4 }) }),
+        zIndex: 9,
       });
     case 'burst':
       return new Style({
@@ -205,7 +210,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
   }
   const overlay = new VectorSource();
   const position = new VectorSource();
-  const map: Map = createMap(mapEl, config, [
+  const map: OlMap = createMap(mapEl, config, [
     ...layers,
     { id: 'plan', title: '方案', group: 'network', layer: new VectorLayer({ source: overlay, style: overlayStyle, zIndex: 50 }), minZoom: 0 },
     { id: 'me', title: '我的位置', group: 'network', layer: new VectorLayer({ source: position, style: overlayStyle, zIndex: 60 }), minZoom: 0 },
@@ -347,6 +352,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
   // ── isolation plan ────────────────────────────────────────────────────
   let current: { pipe: number; burst: [number, number] } | null = null;
   const broken = new Set<number>();
+  const valveAt = new Map<number, [number, number]>();
   let planGen = 0;
 
   async function isolate(pipe: number, burstNear: [number, number], keepBroken = false) {
@@ -400,8 +406,15 @@ async function mount(root: HTMLElement): Promise<() => void> {
     if (cut.length) overlay.addFeature(new Feature({ geometry: new MultiLineString(toMerc(cut)), role: 'cutoff' }));
     if (seg.length) overlay.addFeature(new Feature({ geometry: new MultiLineString(toMerc(seg)), role: 'segment' }));
     overlay.addFeature(new Feature({ geometry: new Point(fromLonLat(plan.burst)), role: 'burst' }));
-    for (const v of plan.valves_to_close)
+    for (const v of plan.valves_to_close) {
+      valveAt.set(v.id, [v.lon, v.lat]);
       overlay.addFeature(new Feature({ geometry: new Point(fromLonLat([v.lon, v.lat])), role: 'valve', order: v.order, required: v.required, valve: v.id }));
+    }
+    // Valves marked broken stay on the map, crossed out.
+    for (const id of plan.inoperable) {
+      const at = valveAt.get(id);
+      if (at) overlay.addFeature(new Feature({ geometry: new Point(fromLonLat(at)), role: 'broken', valve: id }));
+    }
     // Show the whole job: the burst, the segment and every valve to close (cut-off pipes may span the district).
     const ext = createEmpty();
     for (const f of overlay.getFeatures()) if (f.get('role') === 'segment' || f.get('role') === 'valve' || f.get('role') === 'burst') extend(ext, f.getGeometry()!.getExtent());
