@@ -9,7 +9,7 @@ namespace GridMap.Bench;
 /// <summary>
 /// `bench partition [--seeds 1,2,3] [--no-100k] [--no-metis] [--only NAME]`: runs the partitioning engine on the published
 /// districting instances (Iowa counties k=4, New Hampshire tracts k=2, ±0.5%) and on synthetic Zhengzhou-like
-/// compounds (1,500 → 40 cells, 4,000 → 67 cells, 100,000 → 1,667 cells, ±2%), and beside it, in the same run
+/// compounds (1,500 → 40 cells and 4,000 → 67 cells at ±2%, 100,000 → 1,667 cells at the default ±5%), and beside it, in the same run
 /// and on the same adjacency, gpmetis (Debian metis 5.1) with -contig and shared-boundary-length edge weights.
 /// Both plans are judged by the same <see cref="PlanEvaluator"/>. Prints markdown tables on stdout.
 /// </summary>
@@ -64,7 +64,8 @@ internal static class PartitionBench
             new("Zhengzhou-like compounds 1,500", () => Synthetic(1_500), 40, 0.02, PartitionObjective.Compact, 10, true, 1_500),
             new("synthetic compounds 4,000", () => Synthetic(4_000), 67, 0.02, PartitionObjective.Compact, 10, true, 4_000),
         };
-        if (with100k) instances.Add(new("synthetic compounds 100,000", () => Synthetic(100_000), 1_667, 0.02, PartitionObjective.Compact, 60));
+        // The 100,000-unit goal names no tolerance: it runs at the command line's default, ±5%.
+        if (with100k) instances.Add(new("synthetic compounds 100,000", () => Synthetic(100_000), 1_667, 0.05, PartitionObjective.Compact, 60));
 
         if (StringArg(args, "--only", "") is { Length: > 0 } only)
             instances = instances.Where(i => i.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();

@@ -189,13 +189,20 @@ public sealed class CellPartitioner
 
     private static void RunStart(PartitionSearch search, int n, int k, int start, bool cutObjective, Func<bool> stop)
     {
+        // GRIDMAP_PARTITION_TRACE=1 prints each phase's time, bound violation and compactness to stderr.
+        var trace = Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_TRACE") is not null;
+        var clock = Stopwatch.StartNew();
+        void T(string what) { if (trace) Console.Error.WriteLine($"  {what}: {clock.Elapsed.TotalSeconds:0.00}s violation {search.TotalViolation():0} contiguous {search.AllContiguous()} mean PP {search.MeanPp():0.000}"); }
         search.Seed(sweeps: 8, trees: n <= 400 ? 8 : 2);
+        T("seed");
         // Compactness starts from a balanced power diagram (near-centroidal, convex cells); cut-edges alternates
         // it with plain bisection, whose straight cuts suit edge counts on coarse units.
         // Above 20,000 units the power diagram's rounding leaves too many cells to repair: bisection seeds there.
         if (k >= 3 && n <= 20_000 && (!cutObjective || start % 2 == 0)) search.SeedPowerDiagram(12, 8);
         search.Repair(30, stop);
+        T("repair");
         for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }
+        T("moves");
         // Cut-edge counts move in plateaus: give them more (cheap, small-instance) iterations.
         var iterations = (24 * k + 40 * Math.Min(k, 8)) * (cutObjective ? 2 : 1);
         var sweeps = k == 2 ? 16 : 8;
@@ -207,6 +214,7 @@ public sealed class CellPartitioner
             search.Recombine(iterations / 3, sweeps, trees, stop);
             if (!search.IsBalanced()) search.Repair(10, stop);
             for (var i = 0; i < 10 && search.MovePass() + search.SwapPass() > 0 && !stop(); i++) { }
+            T($"round {round}");
         }
         if (!search.IsBalanced()) search.Repair(30, stop);
     }

@@ -212,7 +212,7 @@ internal sealed class PartitionSearch
     /// for <paramref name="k2"/> cells. Returns the best-scoring split whose both sides can hold their cells
     /// within [L, U]; failing that, the split closest to the proportional weight (Feasible = false).
     /// </summary>
-    private Split Bisect(List<int> r, int k1, int k2, int sweeps, int trees)
+    private Split Bisect(List<int> r, int k1, int k2, int sweeps, int trees, bool radial = true)
     {
         _gen++;
         double w = 0, area = 0, perim = 0;
@@ -236,8 +236,8 @@ internal sealed class PartitionSearch
         {
             // Even sweeps are straight (a half-plane at angle θ), odd ones radial (a disc grown around a random
             // unit): boundaries that are not straight lines are often the compact ones.
-            var theta = offset + 2 * Math.PI * (s / 2 * 2) / sweeps;
-            var anchor = (s & 1) == 1 && sweeps >= 4 ? r[_rng.Next(r.Count)] : -1;
+            var theta = offset + 2 * Math.PI * (radial ? s / 2 * 2 : s) / sweeps;
+            var anchor = radial && (s & 1) == 1 && sweeps >= 4 ? r[_rng.Next(r.Count)] : -1;
             Consider(Sweep(region, k1, k2, theta, anchor));
             if (k1 != k2) Consider(Sweep(region, k2, k1, theta, anchor));
         }
@@ -302,36 +302,56 @@ internal sealed class PartitionSearch
             if (miss < bestMiss) { bestMiss = miss; bestMissStep = order.Count; }
             if (w1 > hi + Eps && w1 > target) break;
         }
-        foreach (var (step, score) in cands.OrderByDescending(c => c.Score).Take(3))
-            if (RestConnected(r, order, step)) return new Split(order.Take(step).ToArray(), kx, score, true, 0);
-        if (bestMissStep > 0 && RestConnected(r, order, bestMissStep))
-            return new Split(order.Take(bestMissStep).ToArray(), kx, double.NegativeInfinity, false, bestMiss);
+        // A growth front leaves pockets behind (units enclosed by the part but not yet taken): they join the
+        // part when it still fits the band, so the rest stays connected.
+        foreach (var (step, score) in cands.OrderByDescending(c => c.Score).Take(8))
+        {
+            var pockets = RestPockets(r, order, step);
+            if (pockets is null) continue;
+            if (pockets.Count == 0) return new Split(order.Take(step).ToArray(), kx, score, true, 0);
+            var wp = w1At(step) + pockets.Sum(u => _g.W[u]);
+            if (wp >= lo - Eps && wp <= hi + Eps) return new Split(order.Take(step).Concat(pockets).ToArray(), kx, score, true, 0);
+        }
+        if (bestMissStep > 0 && RestPockets(r, order, bestMissStep) is { } fill)
+        {
+            var wf = w1At(bestMissStep) + fill.Sum(u => _g.W[u]);
+            return new Split(order.Take(bestMissStep).Concat(fill).ToArray(), kx, double.NegativeInfinity, false, Math.Abs(wf - target));
+        }
         return null;
+
+        double w1At(int step) { double w = 0; for (var i = 0; i < step; i++) w += _g.W[order[i]]; return w; }
     }
 
-    private bool RestConnected(Region r, List<int> order, int step)
+    /// <summary>Units of the region outside the first <paramref name="step"/> of <paramref name="order"/> that are
+    /// cut off from the largest remaining component; empty when the rest is connected, null when no rest.</summary>
+    private List<int>? RestPockets(Region r, List<int> order, int step)
     {
         var inPart = ++_gen2;
         for (var i = 0; i < step; i++) _mark2[order[i]] = inPart;
-        var rest = r.Nodes.Count - step;
-        if (rest <= 0) return false;
-        var start = -1;
-        foreach (var u in r.Nodes) if (_mark2[u] != inPart) { start = u; break; }
+        if (r.Nodes.Count - step <= 0) return null;
         var seen = ++_gen3;
+        var comps = new List<List<int>>();
         var stack = new Stack<int>();
-        stack.Push(start); _mark3[start] = seen;
-        var count = 1;
-        while (stack.Count > 0)
+        foreach (var s0 in r.Nodes)
         {
-            var x = stack.Pop();
-            for (var e = _g.Off[x]; e < _g.Off[x + 1]; e++)
+            if (_mark2[s0] == inPart || _mark3[s0] == seen) continue;
+            var comp = new List<int>();
+            stack.Push(s0); _mark3[s0] = seen;
+            while (stack.Count > 0)
             {
-                var v = _g.Nbr[e];
-                if (!_g.Conn[e] || _mark[v] != r.Gen || _mark2[v] == inPart || _mark3[v] == seen) continue;
-                _mark3[v] = seen; count++; stack.Push(v);
+                var x = stack.Pop(); comp.Add(x);
+                for (var e = _g.Off[x]; e < _g.Off[x + 1]; e++)
+                {
+                    var v = _g.Nbr[e];
+                    if (!_g.Conn[e] || _mark[v] != r.Gen || _mark2[v] == inPart || _mark3[v] == seen) continue;
+                    _mark3[v] = seen; stack.Push(v);
+                }
             }
+            comps.Add(comp);
         }
-        return count == rest;
+        if (comps.Count == 1) return [];
+        var largest = comps.MaxBy(c => c.Count)!;
+        return comps.Where(c => c != largest).SelectMany(c => c).ToList();
     }
 
     /// <summary>Random spanning tree of the region (Kruskal on shuffled edges); a tree edge whose subtree
@@ -433,7 +453,11 @@ internal sealed class PartitionSearch
             if (k == 1 || nodes.Count <= 1) { foreach (var u in nodes) cell[u] = first; continue; }
             int k1 = k / 2, k2 = k - k1;
             var big = nodes.Count > 20_000;
-            var split = Bisect(nodes, k1, k2, big ? 4 : sweeps, nodes.Count > 5000 ? 0 : trees);
+            // Straight cuts only: a disc grown around a random unit makes a poor part for several cells.
+            var split = Bisect(nodes, k1, k2, big ? 4 : sweeps, nodes.Count > 5000 ? 0 : trees, radial: false);
+            // An unbalanced split here costs far more to repair later than a few more tries now.
+            for (var retry = 0; !split.Feasible && retry < 3 && nodes.Count <= 20_000; retry++)
+                split = Bisect(nodes, k1, k2, 16 << retry, 8 << retry, radial: retry > 0);
             var part = split.Part;
             if (part.Length == 0 || part.Length >= nodes.Count)
             {
@@ -638,7 +662,24 @@ internal sealed class PartitionSearch
     /// objective (or, while unbalanced, reduce the bound violation). Returns moves made.</summary>
     public int MovePass(bool balanceOnly = false)
     {
-        var order = Enumerable.Range(0, _g.N).ToArray();
+        int[] order;
+        if (balanceOnly)
+        {
+            // Only units in or next to a cell out of bounds can reduce the violation: on 100,000 units a
+            // full sweep per move would dominate the repair.
+            var near = new HashSet<int>();
+            for (var c = 0; c < _k; c++)
+            {
+                if (Violation(_cw[c]) <= Eps) continue;
+                foreach (var u in _members[c])
+                {
+                    near.Add(u);
+                    for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++) near.Add(_g.Nbr[e]);
+                }
+            }
+            order = near.Order().ToArray();
+        }
+        else order = Enumerable.Range(0, _g.N).ToArray();
         _rng.Shuffle(order);
         var moves = 0;
         var cand = new List<int>(8);
@@ -763,6 +804,7 @@ internal sealed class PartitionSearch
                     for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
                         if (_g.Conn[e] && Cell[_g.Nbr[e]] != a) neighbours.Add(Cell[_g.Nbr[e]]);
                 var ordered = neighbours.Order().ToList();
+                _rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ordered));
                 var done = false;
                 int[]? bestPart = null; var bestB = -1; var bestGain = Eps;
                 foreach (var b in ordered)
@@ -778,7 +820,7 @@ internal sealed class PartitionSearch
                 }
                 if (!done && bestPart is not null) ApplySplit(a, bestB, bestPart);
             }
-            if (!IsBalanced()) Recombine(Math.Max(20, 2 * _k), 8, 4, stop);
+            if (!IsBalanced()) Recombine(Math.Min(Math.Max(20, 2 * _k), 400), 8, 4, stop);
         }
     }
 }
