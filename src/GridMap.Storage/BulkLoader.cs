@@ -25,7 +25,7 @@ public static class BulkLoader
         Copy(c, "community (code, name, street_code)", rows, (w, r) => { w.Write(r.Code); w.Write(r.Name); w.Write(r.StreetCode); }, ct);
 
     public static Task<ulong> RoadsAsync(NpgsqlConnection c, IEnumerable<Road> rows, CancellationToken ct = default) =>
-        Copy(c, "road (id, name, geom)", rows, (w, r) => { w.Write(r.Id); w.Write(r.Name); Geo(w, r.Geometry); }, ct);
+        Copy(c, "road (id, name, kind, geom)", rows, (w, r) => { w.Write(r.Id); w.Write(r.Name); w.Write(r.Kind.ToCode()); Geo(w, r.Geometry); }, ct);
 
     public static Task<ulong> HeatSourcesAsync(NpgsqlConnection c, IEnumerable<HeatSource> rows, CancellationToken ct = default) =>
         Copy(c, "heat_source (id, name, capacity_mw, geom)", rows, (w, r) => { w.Write(r.Id); w.Write(r.Name); w.Write(r.CapacityMw); Geo(w, r.Location); }, ct);

@@ -50,7 +50,7 @@ public static class DemoCityGenerator
         var urbanShapes = shapes.Where(s => CompoundDistricts.Contains(s.Code)).ToList();
         var (blocks, localRoads) = BlockBuilder.Build(arterials, urbanShapes, random);
         var roads = arterials.Select(a => new Road(a.Id, a.Name, a.Wgs84))
-            .Concat(localRoads.Select((l, i) => new Road(arterials.Count + 1 + i, LocalRoadName, MetricFrame.ToWgs84(l)))).ToList();
+            .Concat(localRoads.Select((l, i) => new Road(arterials.Count + 1 + i, LocalRoadName, MetricFrame.ToWgs84(l), RoadKind.Local))).ToList();
         var roadLines = arterials.Select(a => a.Metric).Concat(localRoads).ToList();
         var placer = new CompoundPlacer(random);
         var layouts = blocks.Select(b => placer.Layout(b, arterials)).ToList();

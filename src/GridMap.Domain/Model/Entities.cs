@@ -101,5 +101,6 @@ public sealed record GridCell(string Code, string Name, string DistrictCode, int
     public string Code { get; } = Code.Length == 15 && Code.All(char.IsAsciiDigit) ? Code : throw new ArgumentException($"Grid cell code must be 15 digits, got '{Code}'.");
 }
 
-/// <summary>道路 — an arterial road used for the basemap and as a barrier for grid cells.</summary>
-public sealed record Road(long Id, string Name, LineString Geometry);
+/// <summary>道路 — a road for the basemap. Arterials (主干道) are barriers grid cells do not straddle; local
+/// roads (支路) are drawn but cells may cross them.</summary>
+public sealed record Road(long Id, string Name, LineString Geometry, RoadKind Kind = RoadKind.Arterial);

@@ -18,6 +18,9 @@ public enum FlowDirection { Supply, Return }
 /// <summary>Operational state of a pipe or valve.</summary>
 public enum OpenState { Open, Closed }
 
+/// <summary>Road class: arterial (主干道, a grid-cell barrier) or local (支路).</summary>
+public enum RoadKind { Arterial, Local }
+
 /// <summary>Staff roles in grid governance.</summary>
 public enum StaffRole { GridWorker, Supervisor, Engineer }
 
@@ -56,6 +59,7 @@ public static class Codes
     public static string ToCode(this NetworkLevel l) => l.ToString().ToLowerInvariant();
     public static string ToCode(this FlowDirection f) => f.ToString().ToLowerInvariant();
     public static string ToCode(this OpenState s) => s.ToString().ToLowerInvariant();
+    public static string ToCode(this RoadKind k) => k.ToString().ToLowerInvariant();
     public static string ToCode(this StaffRole r) => r switch
     {
         StaffRole.GridWorker => "grid_worker",

@@ -13,5 +13,5 @@ WHERE a.plan_id = @plan
   AND ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.territory), ST_Boundary(b.territory)), 2)) > 1e-9
   AND NOT (@barriers AND EXISTS (
         SELECT 1 FROM road r
-        WHERE r.geom && ST_MakeLine(ST_Centroid(ca.footprint), ST_Centroid(cb.footprint))
+        WHERE r.kind = 'arterial' AND r.geom && ST_MakeLine(ST_Centroid(ca.footprint), ST_Centroid(cb.footprint))
           AND ST_Intersects(r.geom, ST_MakeLine(ST_Centroid(ca.footprint), ST_Centroid(cb.footprint)))));
