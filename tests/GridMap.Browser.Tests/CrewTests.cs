@@ -111,6 +111,16 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         await page.GetByTestId("crew-accuracy-limit").DispatchEventAsync("change");
         await page.GetByTestId("crew-accuracy-warning").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
 
+        // With a phone compass the arrows point relative to the phone: facing east (alpha 270 → heading 90°), a pipe
+        // due east of me points straight ahead.
+        await page.EvaluateAsync("() => window.dispatchEvent(new DeviceOrientationEvent('deviceorientationabsolute', { alpha: 270, beta: 0, gamma: 0, absolute: true }))");
+        Assert.Contains("90°", await page.GetByTestId("crew-heading").InnerTextAsync());
+        var arrowEl = page.Locator("[data-testid=crew-nearest] .crew-arrow[data-bearing]").First;
+        var bearing = double.Parse((await arrowEl.GetAttributeAsync("data-bearing"))!, CultureInfo.InvariantCulture);
+        var transform = await arrowEl.EvaluateAsync<string>("e => e.style.transform");
+        var turned = double.Parse(System.Text.RegularExpressions.Regex.Match(transform, @"rotate\((-?[\d.]+)deg\)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(bearing - 90, turned, 3);
+
         // Tap the nearest pipe: the API's plan, valves in its order.
         await page.GetByTestId($"crew-pipe-{pipe}").ClickAsync();
         await WaitPlanAsync(page, "online", 0);

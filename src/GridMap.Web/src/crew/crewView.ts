@@ -76,10 +76,17 @@ function isNetworkError(e: unknown): boolean {
   return !(e instanceof Error && 'status' in e);
 }
 
+/** Compass heading of the phone (degrees from north), when the device reports one; arrows then point relative to it. */
+let heading: number | null = null;
+
 function arrow(deg: number | null): HTMLElement {
-  const el = h('span', { class: 'crew-arrow', 'aria-hidden': 'true' }, deg === null ? '●' : '↑');
-  if (deg !== null) el.style.transform = `rotate(${deg}deg)`;
+  const el = h('span', { class: 'crew-arrow', 'aria-hidden': 'true', 'data-bearing': deg ?? undefined }, deg === null ? '●' : '↑');
+  if (deg !== null) el.style.transform = `rotate(${deg - (heading ?? 0)}deg)`;
   return el;
+}
+
+function turnArrows(root: HTMLElement) {
+  for (const el of root.querySelectorAll<HTMLElement>('.crew-arrow[data-bearing]')) el.style.transform = `rotate(${Number(el.dataset.bearing) - (heading ?? 0)}deg)`;
 }
 
 const overlayStyle = (f: FeatureLike): Style | Style[] => {
@@ -178,6 +185,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
   const limitInput = h('input', { type: 'number', min: '1', max: '500', step: '1', value: localStorage.getItem(LIMIT_KEY) ?? '30', 'data-testid': 'crew-accuracy-limit', 'aria-label': '精度告警阈值（米）' });
   const wgsEl = h('div', { class: 'crew-coord', 'data-testid': 'crew-wgs84' }, 'WGS84：—');
   const gkEl = h('div', { class: 'crew-coord', 'data-testid': 'crew-cgcs2000' }, 'CGCS2000：—');
+  const headingSlot = h('span', {});
   const nearestList = h('ol', { class: 'crew-nearest', 'data-testid': 'crew-nearest', 'data-state': 'waiting' });
   const planBox = h('section', { class: 'crew-plan', 'data-testid': 'crew-plan', 'data-state': 'none' }, h('p', { class: 'muted' }, '点选管段（列表或地图）生成关阀方案。'));
   const offlineStatus = h('div', { class: 'crew-offline-status', 'data-testid': 'crew-offline-status' });
@@ -192,7 +200,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
     warnEl,
     wgsEl,
     gkEl,
-    h('h3', {}, '附近管段'),
+    h('h3', {}, '附近管段', headingSlot),
     nearestList,
     planBox,
     h('details', { class: 'crew-offline' }, h('summary', {}, '离线数据'), offlineStatus, h('div', { class: 'crew-buttons' }, cellBtn, downloadViewBtn, drawBtn)),
@@ -292,6 +300,31 @@ async function mount(root: HTMLElement): Promise<() => void> {
     const watch = navigator.geolocation.watchPosition(onFix, onFixError, { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 });
     cleanups.push(() => navigator.geolocation.clearWatch(watch));
   } else accuracyEl.textContent = '此设备不支持定位';
+
+  // Phone compass (Android: deviceorientationabsolute; iOS: webkitCompassHeading). Without one, arrows are
+  // relative to north, like the map.
+  const headingNote = h('span', { class: 'crew-dir', 'data-testid': 'crew-heading' }, '箭头以正北为上');
+  let lastTurn = 0;
+  const onOrientation = (e: DeviceOrientationEvent) => {
+    const ios = (e as DeviceOrientationEvent & { webkitCompassHeading?: number }).webkitCompassHeading;
+    const h2 = typeof ios === 'number' ? ios : e.absolute && e.alpha !== null ? (360 - e.alpha) % 360 : null;
+    if (h2 === null) return;
+    heading = h2;
+    headingNote.textContent = `箭头按手机朝向（${Math.round(h2)}°）`;
+    const now = performance.now();
+    if (now - lastTurn > 150) {
+      lastTurn = now;
+      turnArrows(nearestList);
+    }
+  };
+  headingSlot.replaceWith(headingNote);
+  window.addEventListener('deviceorientationabsolute', onOrientation as EventListener);
+  window.addEventListener('deviceorientation', onOrientation as EventListener);
+  cleanups.push(() => {
+    window.removeEventListener('deviceorientationabsolute', onOrientation as EventListener);
+    window.removeEventListener('deviceorientation', onOrientation as EventListener);
+    heading = null;
+  });
 
   // ── nearest pipes ─────────────────────────────────────────────────────
   let nearest: NearPipe[] = [];
