@@ -364,7 +364,7 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
         output.WriteLine($"fixture: {cases.Count} cases, {new FileInfo(fixture).Length / 1e6:F1} MB");
         try
         {
-            var web = Path.Combine(RepoRoot(), "src", "GridMap.Web");
+            var web = Path.Combine(RepoPaths.Root, "src", "GridMap.Web");
             var psi = new ProcessStartInfo("node", [Path.Combine("src", "crew", "isolationCheck.mjs"), fixture])
             {
                 WorkingDirectory = web,
@@ -396,12 +396,4 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
         }
     }
 
-    /// <summary>The checkout: above the test binary, or (with --artifacts-path elsewhere) above this source file.</summary>
-    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) return d.FullName;
-        throw new InvalidOperationException("GridMap.sln not found above " + AppContext.BaseDirectory + " or " + source);
-    }
 }

@@ -163,8 +163,8 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         await page.GetByTestId($"crew-pipe-{pipe}").ClickAsync();
         await WaitPlanAsync(page, "online", 0);
         await page.EvaluateAsync("() => new Promise(r => { const m = window.gridmapCrew.map; m.once('rendercomplete', () => r(true)); m.render(); })");
-        Directory.CreateDirectory(Path.Combine(RepoRoot(), "docs", "screenshots"));
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoRoot(), "docs", "screenshots", "crew.png") });
+        Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "docs", "screenshots"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Root, "docs", "screenshots", "crew.png") });
 
         // ── download the area, then cut the network ──
         await page.Locator(".crew-offline summary").ClickAsync();
@@ -196,12 +196,4 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         await context.CloseAsync();
     }
 
-    /// <summary>The checkout: above the test binary, or (built with --artifacts-path elsewhere) above this source file.</summary>
-    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) return d.FullName;
-        throw new InvalidOperationException("GridMap.sln not found above " + AppContext.BaseDirectory + " or " + source);
-    }
 }

@@ -27,12 +27,6 @@ public sealed class LiveServer : IAsyncLifetime
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 
-    public static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) return d.FullName;
-        throw new InvalidOperationException("GridMap.sln not found above " + AppContext.BaseDirectory);
-    }
 
     public async Task DisposeAsync()
     {

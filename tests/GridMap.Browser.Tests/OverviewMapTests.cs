@@ -200,7 +200,7 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
         var page = await OpenOverviewAsync();
         await page.Locator("[data-testid=legend-total][data-compounds]").WaitForAsync();
         await RenderCompleteAsync(page);
-        var path = Path.Combine(RepoRoot(), "docs", "screenshots", "demo-city.png");
+        var path = Path.Combine(RepoPaths.Root, "docs", "screenshots", "demo-city.png");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await page.ScreenshotAsync(new() { Path = path });
         Assert.True(new FileInfo(path).Length > 50_000, "the screenshot looks empty");
@@ -339,16 +339,4 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
         return counts ?? [];
     }
 
-    /// <summary>
-    /// The folder holding GridMap.sln: above the test binary, or (when built with --artifacts-path outside
-    /// the checkout) GRIDMAP_ROOT, which scripts/test exports, or above the working directory.
-    /// </summary>
-    private static string RepoRoot()
-    {
-        var starts = new[] { AppContext.BaseDirectory, Environment.GetEnvironmentVariable("GRIDMAP_ROOT"), Directory.GetCurrentDirectory() };
-        foreach (var start in starts.OfType<string>().Where(s => s.Length > 0))
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "GridMap.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"GridMap.sln not found above {AppContext.BaseDirectory} or the working directory; set GRIDMAP_ROOT.");
-    }
 }

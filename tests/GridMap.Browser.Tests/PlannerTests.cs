@@ -1,3 +1,4 @@
+using GridMap.Tests.Shared;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -30,14 +31,6 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         return streets[0];
     }
 
-    /// <summary>The repository root: above the test binary normally, above this source file when built to an outside artifacts path.</summary>
-    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) return d.FullName;
-        throw new InvalidOperationException("GridMap.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private static Task RenderCompleteAsync(IPage page) => page.EvaluateAsync(
         "() => new Promise(resolve => { const m = window.gridmapPlanner.map; m.once('rendercomplete', () => resolve(true)); m.render(); })");
@@ -186,7 +179,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         await RenderCompleteAsync(page);
         await page.EvaluateAsync("() => { const v = window.gridmapPlanner.map.getView(); const e = window.gridmapPlanner.cellsSource.getExtent(); v.fit(e, { padding: [40, 470, 40, 350] }); }");
         await RenderCompleteAsync(page);
-        var shot = Path.Combine(RepoRoot(), "docs", "screenshots", "planner.png");
+        var shot = Path.Combine(RepoPaths.Root, "docs", "screenshots", "planner.png");
         Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
         await page.ScreenshotAsync(new() { Path = shot });
         Assert.True(errors.Count == 0, "script errors: " + string.Join(" | ", errors));

@@ -1,3 +1,4 @@
+using GridMap.Tests.Shared;
 using System.Diagnostics;
 
 namespace GridMap.Cli.Tests;
@@ -26,10 +27,4 @@ public static class CliRunner
         return new Result(p.ExitCode, await stdout, await stderr);
     }
 
-    public static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) return d.FullName;
-        throw new InvalidOperationException("GridMap.sln not found above " + AppContext.BaseDirectory);
-    }
 }

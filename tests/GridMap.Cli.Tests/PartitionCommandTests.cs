@@ -1,3 +1,4 @@
+using GridMap.Tests.Shared;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -25,18 +26,8 @@ public sealed class PartitionCommandTests : IDisposable
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
-    private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
-        {
-            var dir = new DirectoryInfo(start);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GridMap.sln"))) dir = dir.Parent;
-            if (dir is not null) return dir.FullName;
-        }
-        throw new InvalidOperationException("GridMap.sln not found");
-    }
 
-    private static string IowaShp => Path.Combine(RepoRoot(), "..", "shared", "data", "partition", "iowa_counties", "IA_county.shp");
+    private static string IowaShp => RepoPaths.SharedData("partition", "iowa_counties", "IA_county.shp");
 
     private string Path_(string name) => Path.Combine(_dir, name);
 

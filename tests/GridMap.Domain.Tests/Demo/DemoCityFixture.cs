@@ -1,3 +1,4 @@
+using GridMap.Tests.Shared;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using GridMap.Domain.Demo;
@@ -31,17 +32,6 @@ public sealed class DemoCityCollection : ICollectionFixture<DemoCityFixture>
 /// <summary>Reference data in ../shared/data beside the repository root (the folder holding GridMap.sln).</summary>
 internal static class DemoPaths
 {
-    public static string SharedData(params string[] parts) => Path.Combine([RepoRoot(), "..", "shared", "data", .. parts]);
+    public static string SharedData(params string[] parts) => RepoPaths.SharedData(parts);
 
-    private static string RepoRoot([CallerFilePath] string source = "")
-    {
-        // Test binaries may be built outside the checkout (--artifacts-path); the source file is always inside it.
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source)! })
-        {
-            var dir = new DirectoryInfo(start);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GridMap.sln"))) dir = dir.Parent;
-            if (dir is not null) return dir.FullName;
-        }
-        throw new InvalidOperationException($"GridMap.sln not found above {AppContext.BaseDirectory} or {source}.");
-    }
 }

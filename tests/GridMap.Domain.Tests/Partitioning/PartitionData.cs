@@ -1,3 +1,4 @@
+using GridMap.Tests.Shared;
 using System.Text.Json.Nodes;
 using GridMap.Domain.IO;
 using GridMap.Domain.Partitioning;
@@ -7,19 +8,8 @@ namespace GridMap.Domain.Tests.Partitioning;
 /// <summary>The published districting instances in ../shared/data/partition, read as the CLI reads them.</summary>
 internal static class PartitionData
 {
-    public static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        // Builds with a separate --artifacts-path put the binaries outside the repo: then walk up from this source file.
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? "" })
-        {
-            var dir = new DirectoryInfo(start);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GridMap.sln"))) dir = dir.Parent;
-            if (dir is not null) return dir.FullName;
-        }
-        throw new InvalidOperationException("GridMap.sln not found above " + AppContext.BaseDirectory);
-    }
 
-    public static string DataDir => Path.Combine(RepoRoot(), "..", "shared", "data", "partition");
+    public static string DataDir => RepoPaths.SharedData("partition");
     public static string IowaShp => Path.Combine(DataDir, "iowa_counties", "IA_county.shp");
     public static string NhShp => Path.Combine(DataDir, "nh_tracts", "NH_tract.shp");
     public static string IowaJson => Path.Combine(DataDir, "iowa_counties", "county19.json");
