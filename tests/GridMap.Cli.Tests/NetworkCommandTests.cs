@@ -12,15 +12,8 @@ public sealed class NetworkCommandTests : IDisposable
 
     private static (int Code, string Out, string Err) Gridmap(params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "gridmap.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        var r = CliRunner.RunAsync(args).GetAwaiter().GetResult();
+        return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
     private string Write(string name, string json)
