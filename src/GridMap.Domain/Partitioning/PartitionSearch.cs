@@ -687,12 +687,7 @@ internal sealed class PartitionSearch
         {
             var a = Cell[u];
             if (_cn[a] <= 1) continue;
-            cand.Clear();
-            for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
-            {
-                var c = Cell[_g.Nbr[e]];
-                if (_g.Conn[e] && c != a && !cand.Contains(c)) cand.Add(c);
-            }
+            NeighbourCells(u, a, cand);
             if (cand.Count == 0) continue;
             var wu = _g.W[u];
             var bestB = -1; var bestGain = 1e-12; var bestV = 0.0;
@@ -730,12 +725,7 @@ internal sealed class PartitionSearch
         {
             var a = Cell[u];
             if (_cn[a] <= 2) continue;
-            cand.Clear();
-            for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
-            {
-                var c = Cell[_g.Nbr[e]];
-                if (_g.Conn[e] && c != a && !cand.Contains(c)) cand.Add(c);
-            }
+            NeighbourCells(u, a, cand);
             if (cand.Count == 0) continue;
             var wu = _g.W[u];
             foreach (var b in cand)
@@ -769,6 +759,18 @@ internal sealed class PartitionSearch
             }
         }
         return swaps;
+    }
+
+    /// <summary>Fills <paramref name="cells"/> with the distinct cells other than <paramref name="own"/> that unit u
+    /// borders through a connecting edge (the cells a single move or swap of u may go to).</summary>
+    private void NeighbourCells(int u, int own, List<int> cells)
+    {
+        cells.Clear();
+        for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+        {
+            var c = Cell[_g.Nbr[e]];
+            if (_g.Conn[e] && c != own && !cells.Contains(c)) cells.Add(c);
+        }
     }
 
     private double Gain(int u, int a, int b)
