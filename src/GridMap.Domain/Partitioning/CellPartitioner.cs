@@ -193,12 +193,15 @@ public sealed class CellPartitioner
         var trace = Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_TRACE") is not null;
         var clock = Stopwatch.StartNew();
         void T(string what) { if (trace) Console.Error.WriteLine($"  {what}: {clock.Elapsed.TotalSeconds:0.00}s violation {search.TotalViolation():0} contiguous {search.AllContiguous()} mean PP {search.MeanPp():0.000}"); }
-        search.Seed(sweeps: 8, trees: n <= 400 ? 8 : 2);
-        T("seed");
         // Compactness starts from a balanced power diagram (near-centroidal, convex cells); cut-edges alternates
-        // it with plain bisection, whose straight cuts suit edge counts on coarse units.
-        // Above 20,000 units the power diagram's rounding leaves too many cells to repair: bisection seeds there.
-        if (k >= 3 && n <= 20_000 && (!cutObjective || start % 2 == 0)) search.SeedPowerDiagram(12, 8);
+        // it with plain bisection, whose straight cuts suit edge counts on coarse units. The diagram's centres come
+        // from bisection through the adjacency, or, above 20,000 units, from cheap coordinate bisection (the
+        // power diagram redraws the cells anyway, and ejection chains in the repair absorb its rounding).
+        var powerDiagram = k >= 3 && (!cutObjective || start % 2 == 0);
+        if (powerDiagram && n > 20_000) search.SeedGeometric();
+        else search.Seed(sweeps: 8, trees: n <= 400 ? 8 : 2);
+        T("seed");
+        if (powerDiagram) { search.SeedPowerDiagram(12, 8); T("power diagram"); }
         search.Repair(30, stop);
         T("repair");
         for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }

@@ -479,6 +479,44 @@ internal sealed class PartitionSearch
     }
 
     /// <summary>
+    /// A cheap start for very large instances: recursive coordinate bisection by weight (cut across the longer
+    /// side of each part's bounding box, K split in proportion), ignoring adjacency. It only supplies the
+    /// starting centres of <see cref="SeedPowerDiagram"/>, which then restores contiguity; on 100,000 units it
+    /// takes a fraction of a second where bisection through the adjacency takes several.
+    /// </summary>
+    public void SeedGeometric()
+    {
+        var cell = new int[_g.N];
+        var work = new Stack<(int[] Nodes, int K, int First)>();
+        work.Push((Enumerable.Range(0, _g.N).ToArray(), _k, 0));
+        while (work.Count > 0)
+        {
+            var (nodes, k, first) = work.Pop();
+            if (k == 1 || nodes.Length <= 1) { foreach (var u in nodes) cell[u] = first; continue; }
+            int k1 = k / 2, k2 = k - k1;
+            double minX = double.PositiveInfinity, maxX = double.NegativeInfinity, minY = double.PositiveInfinity, maxY = double.NegativeInfinity, w = 0;
+            foreach (var u in nodes)
+            {
+                minX = Math.Min(minX, _g.X[u]); maxX = Math.Max(maxX, _g.X[u]);
+                minY = Math.Min(minY, _g.Y[u]); maxY = Math.Max(maxY, _g.Y[u]);
+                w += _g.W[u];
+            }
+            // Across the longer side, turned by up to ±30° at random so that each seed starts differently.
+            var theta = (maxX - minX >= maxY - minY ? 0 : Math.PI / 2) + (_rng.NextDouble() - 0.5) * Math.PI / 3;
+            double cx = Math.Cos(theta), cy = Math.Sin(theta);
+            var keys = nodes.Select(u => _g.X[u] * cx + _g.Y[u] * cy).ToArray();
+            Array.Sort(keys, nodes);
+            var goal = w * k1 / k;
+            var acc = 0.0; var cut = 0;
+            while (cut < nodes.Length - 1 && acc + _g.W[nodes[cut]] / 2 < goal) acc += _g.W[nodes[cut++]];
+            cut = Math.Clamp(cut, 1, nodes.Length - 1);
+            work.Push((nodes[..cut], k1, first));
+            work.Push((nodes[cut..], k2, first + k1));
+        }
+        Load(cell);
+    }
+
+    /// <summary>
     /// Balanced power-diagram seed (capacitated clustering): unit u goes to the centre minimising
     /// |x_u − c_i|² − ψ_i; ψ rises for light cells and falls for heavy ones until the weights balance,
     /// and centres move to their cells' centroids (Lloyd steps). Power-diagram cells are convex, so the
@@ -787,6 +825,155 @@ internal sealed class PartitionSearch
         return _cutObjective ? cb - ca + TieWeight * (after - before) : after - before;
     }
 
+    /// <summary>
+    /// Ejection chains: an overweight cell hands a border unit to the neighbour one step closer to a cell with
+    /// room, which passes on about as much, and so on until a cell ends within bounds (the mirror image pulls
+    /// weight toward an underweight cell). Distances to the nearest cell with room (or surplus) come from a
+    /// breadth-first search over the cell adjacency; each hand-over keeps both cells contiguous, every cell
+    /// passed through ends within bounds, and a chain that gets stuck is undone. This moves weight across many
+    /// cells where single moves and pair re-splits cannot (thousands of cells at ±5%, units up to 9% of a cell).
+    /// Returns the number of cells brought within bounds.
+    /// </summary>
+    public int ChainRepair(int rounds, Func<bool> stop)
+    {
+        var fixedCells = 0;
+        var cellNbrs = new HashSet<int>[_k];
+        var dist = new int[_k];
+        var queue = new Queue<int>();
+        var moves = new List<(int U, int From)>();
+        var cand = new List<int>(8);
+        int failed = 0, unreachable = 0;
+        for (var round = 0; round < rounds && !IsBalanced() && !stop(); round++)
+        {
+            for (var c = 0; c < _k; c++) cellNbrs[c] = [];
+            for (var u = 0; u < _g.N; u++)
+                for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+                    if (_g.Conn[e] && Cell[_g.Nbr[e]] != Cell[u]) cellNbrs[Cell[u]].Add(Cell[_g.Nbr[e]]);
+            var progress = false;
+            foreach (var over in new[] { true, false })
+            {
+                // Sinks: cells that can take (over) or give (under) at least a typical unit and stay within bounds.
+                var typical = _g.N > 0 ? _cw.Sum() / _g.N : 0;
+                Array.Fill(dist, int.MaxValue);
+                queue.Clear();
+                for (var c = 0; c < _k; c++)
+                {
+                    var room = over ? _hi - _cw[c] : _cw[c] - _lo;
+                    if (Violation(_cw[c]) <= Eps && room >= typical) { dist[c] = 0; queue.Enqueue(c); }
+                }
+                while (queue.Count > 0)
+                {
+                    var c = queue.Dequeue();
+                    foreach (var d in cellNbrs[c]) if (dist[d] == int.MaxValue) { dist[d] = dist[c] + 1; queue.Enqueue(d); }
+                }
+                var violating = Enumerable.Range(0, _k).Where(c => over ? _cw[c] > _hi + Eps : _cw[c] < _lo - Eps).ToList();
+                _rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(violating));
+                foreach (var a in violating)
+                {
+                    if (stop()) return fixedCells;
+                    for (var attempt = 0; attempt < 4 && Violation(_cw[a]) > Eps; attempt++)
+                    {
+                        if (dist[a] == int.MaxValue) { unreachable++; break; }
+                        var before = TotalViolation();
+                        moves.Clear();
+                        var ok = over ? Push(a) : Pull(a);
+                        if (ok && TotalViolation() < before - Eps) { progress = true; continue; }
+                        for (var i = moves.Count - 1; i >= 0; i--) Move(moves[i].U, moves[i].From);
+                        failed++;
+                        break;
+                    }
+                    if (Violation(_cw[a]) <= Eps) fixedCells++;
+                }
+            }
+            if (Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_TRACE") is not null)
+                Console.Error.WriteLine($"    chain round {round}: violation {TotalViolation():0}, cells out of bounds {Enumerable.Range(0, _k).Count(c => Violation(_cw[c]) > Eps)}, fixed {fixedCells}, chains undone {failed}, no sink reachable {unreachable}");
+            if (!progress) break;
+        }
+        return fixedCells;
+
+        // Over: cell c gives a unit to a neighbour no farther from room, until the receiving cell is within bounds.
+        bool Push(int c)
+        {
+            _gen++;
+            _markCell(c);
+            for (var hop = 0; hop <= _k; hop++)
+            {
+                if (_cw[c] <= _hi + Eps) return true;
+                var (u, to) = PickHandOver(c, giving: true);
+                if (u < 0) return false;
+                moves.Add((u, c)); Move(u, to);
+                c = to; _markCell(c);
+            }
+            return false;
+        }
+
+        // Under: cell c takes a unit from a neighbour no farther from surplus, until the giving cell is within bounds.
+        bool Pull(int c)
+        {
+            _gen++;
+            _markCell(c);
+            for (var hop = 0; hop <= _k; hop++)
+            {
+                if (_cw[c] >= _lo - Eps) return true;
+                var (u, from) = PickHandOver(c, giving: false);
+                if (u < 0) return false;
+                moves.Add((u, from)); Move(u, c);
+                c = from; _markCell(c);
+            }
+            return false;
+        }
+
+        // The unit to hand over between c and a neighbour not yet in this chain and no farther from a sink (a step
+        // sideways costs more than a step closer). It must keep the giving cell contiguous and must bring c within
+        // bounds if any unit can (then the lightest such unit: the chain carries as little as possible), else as
+        // close as it can; among equals the most compact.
+        (int Unit, int Other) PickHandOver(int c, bool giving)
+        {
+            var bestU = -1; var bestOther = -1; var bestScore = double.PositiveInfinity;
+            if (giving)
+            {
+                foreach (var u in _members[c])
+                {
+                    NeighbourCells(u, c, cand);
+                    foreach (var d in cand)
+                        if (dist[d] <= dist[c] && _cellMark[d] != _gen) Consider(u, c, d, d, _cw[c] - _g.W[u]);
+                }
+            }
+            else
+            {
+                foreach (var d in cellNbrs[c])
+                {
+                    if (dist[d] > dist[c] || _cellMark[d] == _gen) continue;
+                    foreach (var u in _members[d])
+                    {
+                        var touches = false;
+                        for (var e = _g.Off[u]; e < _g.Off[u + 1] && !touches; e++) touches = _g.Conn[e] && Cell[_g.Nbr[e]] == c;
+                        if (touches) Consider(u, d, c, d, _cw[c] + _g.W[u]);
+                    }
+                }
+            }
+            return (bestU, bestOther);
+
+            void Consider(int u, int from, int to, int other, double cAfter)
+            {
+                // c must improve, and never cross to the other side of the bounds.
+                if (Violation(cAfter) >= Violation(_cw[c]) - Eps) return;
+                if (giving ? cAfter < _lo - Eps : cAfter > _hi + Eps) return;
+                var w = _g.W[u] / (_hi - _lo + Eps);
+                var score = (Violation(cAfter) > Eps ? 10 - w : w) + (dist[other] < dist[c] ? 0 : 1) - 0.1 * Gain(u, from, to);
+                if (score >= bestScore || !CanRemove(u)) return;
+                bestScore = score; bestU = u; bestOther = other;
+            }
+        }
+    }
+
+    private int[] _cellMark = [];
+    private void _markCell(int c)
+    {
+        if (_cellMark.Length != _k) _cellMark = new int[_k];
+        _cellMark[c] = _gen;
+    }
+
     /// <summary>Brings an unbalanced plan within bounds: balance moves, then re-splits of each violating
     /// cell with each neighbour (feasible if possible, else toward the neighbour with most slack).</summary>
     public void Repair(int rounds, Func<bool> stop)
@@ -794,6 +981,8 @@ internal sealed class PartitionSearch
         for (var r = 0; r < rounds && !IsBalanced() && !stop(); r++)
         {
             while (MovePass(balanceOnly: true) > 0 && !IsBalanced()) { }
+            if (IsBalanced()) break;
+            ChainRepair(8, stop);
             if (IsBalanced()) break;
             var violating = Enumerable.Range(0, _k).Where(c => Violation(_cw[c]) > Eps).ToList();
             _rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(violating));
