@@ -269,44 +269,37 @@ public sealed class UnitGraphBuilder
         // along straight compound walls, on which the walking locator can cycle; the site → unit map keeps the
         // exact coordinates.
         var jitter = new Random(12345);
-        var jittered = new Dictionary<(double, double), int>(coords.Count);
+        var jittered = new HashSet<(double, double)>(coords.Count);
         var ordered = new List<NetTopologySuite.Triangulate.QuadEdge.Vertex>(coords.Count);
         foreach (var c in coords.OrderBy(c => (int)Math.Floor((c.Y - siteEnv.MinY) / band))
                      .ThenBy(c => ((int)Math.Floor((c.Y - siteEnv.MinY) / band) & 1) == 0 ? c.X : -c.X))
         {
             var jx = c.X + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
             var jy = c.Y + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
-            if (!jittered.TryAdd((jx, jy), sites.GetValueOrDefault((c.X, c.Y), -1))) continue;
-            ordered.Add(new NetTopologySuite.Triangulate.QuadEdge.Vertex(jx, jy));
+            if (!jittered.Add((jx, jy))) continue;
+            ordered.Add(new Site(jx, jy, sites.GetValueOrDefault((c.X, c.Y), -1)));
         }
-        sites = jittered;
         var subdivision = new NetTopologySuite.Triangulate.QuadEdge.QuadEdgeSubdivision(siteEnv, 0);
         new NetTopologySuite.Triangulate.IncrementalDelaunayTriangulator(subdivision).InsertSites(ordered);
         lap("delaunay");
-        // The raw cells (the builder's own clipping uses the old overlay, which fails on the near-degenerate
-        // edges dense sites produce); the merged territories are clipped with OverlayNG below.
-        var diagram = subdivision.GetVoronoiCellPolygons(factory);
-        var cells = new List<Geometry>[n];
-        for (var i = 0; i < n; i++) cells[i] = [];
-        foreach (var cell in diagram)
-        {
-            if (cell.UserData is Coordinate site && sites.TryGetValue((site.X, site.Y), out var owner) && owner >= 0) cells[owner].Add(cell);
-        }
-        ct.ThrowIfCancellationRequested();
-        lap("voronoi");
-        // Shared boundary of two territories = the Voronoi edges between their sites: the dual of each Delaunay
-        // edge joins the circumcentres of its two triangles (set on the dual edges while building the cells).
-        // Summing those is exact and far cheaper than matching the merged polygons' segments.
+        // Shared boundary of two territories = the Voronoi edges between their sites: the dual of a Delaunay edge
+        // joins the circumcentres of the triangles on its two sides. Summing those is exact and far cheaper than
+        // matching polygons' segments; the same edges, per unit, are its territory's outline.
         var pairs = new Dictionary<long, double>(PairKeyComparer.Instance);
-        var edges = subdivision.GetPrimaryEdges(false);
-        lap("adj: primary edges");
+        var outline = new List<(Coordinate P, Coordinate Q)>[n];
+        for (var i = 0; i < n; i++) outline[i] = [];
         var inside = new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area);
-        foreach (var e in edges)
+        foreach (var e in subdivision.GetPrimaryEdges(false))
         {
-            if (!sites.TryGetValue((e.Orig.X, e.Orig.Y), out var a) || !sites.TryGetValue((e.Dest.X, e.Dest.Y), out var b) || a < 0 || b < 0 || a == b) continue;
-            var c1 = e.Rot.Orig; var c2 = e.Sym.Rot.Orig;
-            if (c1 is null || c2 is null) continue;
-            var p1 = new Coordinate(c1.X, c1.Y); var p2 = new Coordinate(c2.X, c2.Y);
+            if (e.Orig is not Site so || e.Dest is not Site sd) continue;
+            int a = so.Owner, b = sd.Owner;
+            if (a == b) continue;
+            if (e.LNext.Dest is not Site left || e.Sym.LNext.Dest is not Site right) continue;
+            var p1 = Circumcentre(so, sd, left); var p2 = Circumcentre(so, sd, right);
+            if (p1.Equals2D(p2)) continue;
+            if (a >= 0) outline[a].Add((p1, p2));
+            if (b >= 0) outline[b].Add((p1, p2));
+            if (a < 0 || b < 0) continue;
             double len;
             if (inside.Locate(p1) == Location.Interior && inside.Locate(p2) == Location.Interior) len = p1.Distance(p2);
             else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
@@ -316,17 +309,84 @@ public sealed class UnitGraphBuilder
         }
         lap("territory adjacency");
         var result = new Geometry?[n];
-        // Each territory is independent: union and clip them in parallel, one prepared area per worker thread.
+        // Each territory is independent: chain and clip them in parallel, one prepared area per worker thread.
         Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, () => PreparedGeometryFactory.Prepare(area), (i, _, prep) =>
         {
-            if (cells[i].Count == 0) { result[i] = footprints[i]; return prep; }
-            var t = cells[i].Count == 1 ? cells[i][0] : NetTopologySuite.Coverage.CoverageUnion.Union(cells[i].ToArray());
+            var t = Territory(outline[i], factory);
+            if (t is null) { result[i] = footprints[i]; return prep; }
             if (!prep.Contains(t)) t = OverlayNGRobust.Overlay(t, area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
             result[i] = t.IsEmpty ? footprints[i] : t;
             return prep;
         }, _ => { });
-        lap("territory union and clip");
+        lap("territory outlines and clip");
         return (result, pairs);
+    }
+
+    /// <summary>A Delaunay site that knows the unit it belongs to (−1: the frame around the area).</summary>
+    private sealed class Site(double x, double y, int owner) : NetTopologySuite.Triangulate.QuadEdge.Vertex(x, y)
+    {
+        public int Owner { get; } = owner;
+    }
+
+    /// <summary>Circumcentre of a triangle, computed from its vertices in a fixed order so that the triangle's
+    /// three edges get bit-identical points (territory outlines are chained on exact coordinates).</summary>
+    private static Coordinate Circumcentre(Site a, Site b, Site c)
+    {
+        static bool Less(Site p, Site q) => p.X < q.X || (p.X == q.X && p.Y < q.Y);
+        if (Less(b, a)) (a, b) = (b, a);
+        if (Less(c, b)) (b, c) = (c, b);
+        if (Less(b, a)) (a, b) = (b, a);
+        return Triangle.Circumcentre(a.Coordinate, b.Coordinate, c.Coordinate);
+    }
+
+    /// <summary>
+    /// A territory from the Voronoi edges that separate its sites from other units' sites: they form closed rings
+    /// (every Voronoi vertex on the outline has two of them, matched on exact coordinates), the largest ring is a shell, a ring inside a shell a
+    /// hole (a unit enclosed by this one), any other ring another shell. Null when the edges do not close up.
+    /// </summary>
+    internal static Geometry? Territory(List<(Coordinate P, Coordinate Q)> edges, GeometryFactory factory)
+    {
+        if (edges.Count < 3) return null;
+        var at = new Dictionary<Coordinate, List<int>>();
+        for (var s = 0; s < edges.Count; s++)
+        {
+            foreach (var c in new[] { edges[s].P, edges[s].Q })
+            {
+                if (!at.TryGetValue(c, out var list)) at[c] = list = new List<int>(2);
+                list.Add(s);
+            }
+        }
+        var used = new bool[edges.Count];
+        var rings = new List<LinearRing>();
+        for (var s0 = 0; s0 < edges.Count; s0++)
+        {
+            if (used[s0]) continue;
+            used[s0] = true;
+            var start = edges[s0].P;
+            var ring = new List<Coordinate> { start.Copy() };
+            var current = edges[s0].Q;
+            while (!current.Equals2D(start))
+            {
+                ring.Add(current.Copy());
+                var next = -1;
+                foreach (var s in at[current]) if (!used[s]) { next = s; break; }
+                if (next < 0) return null;
+                used[next] = true;
+                current = edges[next].P.Equals2D(current) ? edges[next].Q : edges[next].P;
+            }
+            if (ring.Count < 3) return null;
+            ring.Add(start.Copy());
+            rings.Add(factory.CreateLinearRing(ring.ToArray()));
+        }
+        var byArea = rings.Select(r => (Ring: r, Area: Math.Abs(NetTopologySuite.Algorithm.Area.OfRingSigned(r.CoordinateSequence)))).OrderByDescending(r => r.Area).ToList();
+        var shells = new List<(LinearRing Shell, List<LinearRing> Holes)>();
+        foreach (var (ring, _) in byArea)
+        {
+            var owner = shells.FindIndex(sh => NetTopologySuite.Algorithm.PointLocation.IsInRing(ring.GetCoordinateN(0), sh.Shell.Coordinates));
+            if (owner >= 0) shells[owner].Holes.Add(ring); else shells.Add((ring, []));
+        }
+        var polygons = shells.Select(sh => factory.CreatePolygon(sh.Shell, sh.Holes.ToArray())).ToArray();
+        return polygons.Length == 1 ? polygons[0] : factory.CreateMultiPolygon(polygons);
     }
 
     private Func<int, int, bool> BarrierCut(Geometry[] footprints)
