@@ -289,9 +289,10 @@ public sealed class UnitGraphBuilder
         var outline = new List<(Coordinate P, Coordinate Q)>[n];
         for (var i = 0; i < n; i++) outline[i] = [];
         var inside = new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area);
-        foreach (var e in subdivision.GetPrimaryEdges(false))
+        // Every quad-edge the subdivision holds is one undirected edge: no traversal (GetPrimaryEdges keeps a visited set).
+        foreach (var e in subdivision.GetEdges())
         {
-            if (e.Orig is not Site so || e.Dest is not Site sd) continue;
+            if (!e.IsLive || e.Orig is not Site so || e.Dest is not Site sd) continue;
             int a = so.Owner, b = sd.Owner;
             if (a == b) continue;
             if (e.LNext.Dest is not Site left || e.Sym.LNext.Dest is not Site right) continue;
