@@ -43,11 +43,13 @@ END $$;
 CREATE TRIGGER road_route_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON road
   FOR EACH STATEMENT EXECUTE FUNCTION road_route_mark_stale();
 
--- Rebuilds the graph when stale (or when forced); returns whether it rebuilt.
+-- Rebuilds the graph when stale (or when forced); returns whether it rebuilt. A fresh graph is answered without
+-- the lock, so concurrent planners (each calling this inside its own transaction) do not queue behind each other.
 CREATE FUNCTION road_route_refresh(force boolean DEFAULT false) RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
   grid double precision;
 BEGIN
+  IF NOT force AND NOT (SELECT stale FROM road_route_state) THEN RETURN false; END IF;
   PERFORM pg_advisory_xact_lock(7267786912);
   SELECT grid_m INTO grid FROM road_route_state WHERE stale OR force;
   IF NOT FOUND THEN RETURN false; END IF;
