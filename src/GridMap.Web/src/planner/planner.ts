@@ -331,17 +331,18 @@ export const planner: View = {
       sel.replaceChildren(h('option', { value: '' }, placeholder), ...(plan?.cells ?? []).filter((c) => c.idx !== exclude).map((c) => h('option', { value: c.idx }, `${c.code.slice(-6)} ${c.name}`)));
     };
     // 路网距离: road km from the worker's base to the cell; an estimate (straight line × detour) is marked ≈ and says why.
+    // Shown under the worker's name so the table keeps its width.
     const travelCell = (c: CellStats) => {
       const t = c.staffId === null ? undefined : travel?.cells.find((x) => x.idx === c.idx && x.staffId === c.staffId);
-      if (!t) return h('td', { class: 'num', 'data-testid': `cell-travel-${c.idx}` }, '—');
+      if (!t) return h('div', { class: 'travel', 'data-testid': `cell-travel-${c.idx}` }, '');
       const estimate = t.source === 'estimate';
-      return h('td', { class: `num ${estimate ? 'warn' : ''}`, 'data-testid': `cell-travel-${c.idx}`, 'data-source': t.source,
+      return h('div', { class: `travel ${estimate ? 'estimate' : ''}`, 'data-testid': `cell-travel-${c.idx}`, 'data-source': t.source,
         title: estimate ? `估算：直线 ${t.straightKm.toFixed(2)} km × ${travel!.detourFactor}（${t.reason ?? ''}）` : `沿道路 ${t.km.toFixed(2)} km（直线 ${t.straightKm.toFixed(2)} km）` },
-        `${estimate ? '≈' : ''}${t.km.toFixed(1)} km`);
+        `路网距离 ${estimate ? '≈' : ''}${t.km.toFixed(1)} km`);
     };
     const renderTable = () => {
       if (!plan) return;
-      const head = h('tr', {}, ...['编号', '名称', '户数', '偏差', '紧凑度', '小区', '网格员', '路网距离', '锁定'].map((t) => h('th', {}, t)));
+      const head = h('tr', {}, ...['编号', '名称', '户数', '偏差', '紧凑度', '小区', '网格员 · 路网距离', '锁定'].map((t) => h('th', {}, t)));
       const rows = plan.cells.map((c: CellStats) => {
         const staffSel = h('select', { 'data-testid': `cell-staff-${c.idx}`, 'aria-label': `${c.name} 网格员`, disabled: !editable() });
         staffSel.append(h('option', { value: '' }, '— 未分配 —'));
@@ -376,8 +377,7 @@ export const planner: View = {
           h('td', { class: `num ${c.withinBounds ? '' : 'warn'}` }, pct(c.deviation)),
           h('td', { class: 'num' }, c.polsbyPopper.toFixed(2)),
           h('td', { class: 'num' }, c.compounds),
-          h('td', {}, staffSel),
-          travelCell(c),
+          h('td', {}, staffSel, travelCell(c)),
           h('td', {}, lock),
         );
         tr.addEventListener('click', (e) => {
