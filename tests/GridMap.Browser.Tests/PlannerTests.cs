@@ -162,6 +162,10 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         var cell0 = staffed.GetProperty("cells")[0];
         Assert.Equal(int.Parse(freeOption, CultureInfo.InvariantCulture), cell0.GetProperty("staffId").GetInt32());
         Assert.True(cell0.GetProperty("staffPinned").GetBoolean());
+        // The table shows that worker's road distance (路网距离) as GET …/staff/travel reports it.
+        var travel = await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{planId}/staff/travel");
+        var km = travel.GetProperty("cells").EnumerateArray().Single(c => c.GetProperty("idx").GetInt32() == 0).GetProperty("km").GetDouble();
+        Assert.EndsWith(km.ToString("0.0", CultureInfo.InvariantCulture) + " km", await page.GetByTestId("cell-travel-0").InnerTextAsync());
 
         // 5. Publish, then reload: the page shows the published plan, the API knows it as the street's current plan.
         var published = page.EvaluateAsync("() => window.gridmapPlanner.loaded()");

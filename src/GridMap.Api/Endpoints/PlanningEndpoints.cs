@@ -101,11 +101,15 @@ public static class PlanningEndpoints
             return await WithPlan(store, id, new JsonObject { ["accepted"] = true, ["reassigned"] = new JsonArray(moved.Select(m => (JsonNode)m).ToArray()) }, ct);
         }).WithName("RedrawEdge").WithSummary("Redraw the edge two cells share; compounds re-assigned by side; 422 if it splits a compound or breaks contiguity");
 
-        g.MapPost("/plans/{id:long}/staff/auto", async (long id, PlanStore store, CancellationToken ct) =>
+        g.MapPost("/plans/{id:long}/staff/auto", async (long id, PlanStore store, StaffTravel travel, CancellationToken ct) =>
         {
             await store.AutoAssignStaffAsync(id, ct);
-            return Json(await store.PlanJsonAsync(id, ct));
-        }).WithName("AutoAssignStaff").WithSummary("Assign grid workers of the branch to unpinned cells, least total travel from their base");
+            var plan = JsonNode.Parse(await store.PlanJsonAsync(id, ct))!.AsObject();
+            plan["staffTravel"] = JsonNode.Parse(await travel.PlanTravelJsonAsync(id, ct));
+            return Results.Text(plan.ToJsonString(), "application/json");
+        }).WithName("AutoAssignStaff").WithSummary("Assign grid workers of the branch to unpinned cells, least total road distance from their base; the plan plus staffTravel (km per cell)");
+        g.MapGet("/plans/{id:long}/staff/travel", async (long id, StaffTravel travel, CancellationToken ct) => Json(await travel.PlanTravelJsonAsync(id, ct)))
+            .WithName("StaffTravel").WithSummary("Road distance (路网距离, km) from each assigned worker's base to their cell; straight line × detour where the roads cannot join them");
         g.MapPut("/plans/{id:long}/cells/{idx:int}/staff", async (long id, int idx, StaffBody? body, PlanStore store, CancellationToken ct) =>
         {
             if (body?.StaffId is not { } sid) throw new ArgumentException("give {\"staffId\": n} (DELETE the staff to unassign).");
@@ -136,7 +140,7 @@ public static class PlanningEndpoints
 
     /// <summary>Services the planning endpoints need.</summary>
     public static IServiceCollection AddPlanning(this IServiceCollection services) =>
-        services.AddSingleton<PlanStore>().AddSingleton<PlanPartitioner>().AddSingleton<PlanningJobs>();
+        services.AddSingleton<PlanStore>().AddSingleton<PlanPartitioner>().AddSingleton<PlanningJobs>().AddSingleton<StaffTravel>();
 
     private static IResult Json(string json, string type = "application/json") => Results.Text(json, type);
 

@@ -352,7 +352,10 @@ public sealed class PlanStore(NpgsqlDataSource db)
         var pins = sites.Where(s => s.Pinned && s.Staff is not null).ToDictionary(s => s.Idx, s => s.Staff!.Value.ToString(CultureInfo.InvariantCulture));
         var members = staff.Where(s => !s.Busy || pins.ContainsValue(s.Id.ToString(CultureInfo.InvariantCulture)))
             .Select(s => new StaffMember(s.Id.ToString(CultureInfo.InvariantCulture), s.X, s.Y)).ToList();
-        var result = StaffAssigner.Assign(sites.Select(s => new CellSite(s.Idx, s.X, s.Y)).ToList(), members, pins);
+        var cellSites = sites.Select(s => new CellSite(s.Idx, s.X, s.Y)).ToList();
+        // Road distances (StaffTravel: pgRouting over the noded roads; straight line × detour where a point is off the network).
+        var travel = await StaffTravel.MatrixAsync(conn, tx, members, cellSites, ct);
+        var result = StaffAssigner.Assign(cellSites, members, pins, travel.Costs);
         await using var batch = new NpgsqlBatch(conn, tx);
         foreach (var s in sites)
         {

@@ -24,7 +24,7 @@ import { createMap } from '../map/createMap';
 import { font } from '../map/styles';
 import { h, panel } from '../ui/dom';
 import type { View } from '../views/view';
-import { planning, type AreaInfo, type CellStats, type GeoGeometry, type JobState, type Plan, type StaffList } from './planningApi';
+import { planning, type AreaInfo, type CellStats, type GeoGeometry, type JobState, type Plan, type StaffList, type StaffTravel } from './planningApi';
 
 type AreaKind = 'street' | 'district' | 'community' | 'polygon';
 
@@ -75,6 +75,7 @@ export const planner: View = {
     // ── state
     let plan: Plan | null = null;
     let staff: StaffList | null = null;
+    let travel: StaffTravel | null = null;
     let area: { kind: AreaKind; code?: string; polygon?: GeoGeometry; name: string; key?: string } | null = null;
     let job: JobState | null = null;
     let selectedCompound: Feature | null = null;
@@ -329,9 +330,19 @@ export const planner: View = {
     const cellOptions = (sel: HTMLSelectElement, exclude: number | null, placeholder: string) => {
       sel.replaceChildren(h('option', { value: '' }, placeholder), ...(plan?.cells ?? []).filter((c) => c.idx !== exclude).map((c) => h('option', { value: c.idx }, `${c.code.slice(-6)} ${c.name}`)));
     };
+    // 路网距离: road km from the worker's base to the cell; an estimate (straight line × detour) is marked ≈ and says why.
+    // Shown under the worker's name so the table keeps its width.
+    const travelCell = (c: CellStats) => {
+      const t = c.staffId === null ? undefined : travel?.cells.find((x) => x.idx === c.idx && x.staffId === c.staffId);
+      if (!t) return h('div', { class: 'travel', 'data-testid': `cell-travel-${c.idx}` }, '');
+      const estimate = t.source === 'estimate';
+      return h('div', { class: `travel ${estimate ? 'estimate' : ''}`, 'data-testid': `cell-travel-${c.idx}`, 'data-source': t.source,
+        title: estimate ? `估算：直线 ${t.straightKm.toFixed(2)} km × ${travel!.detourFactor}（${t.reason ?? ''}）` : `沿道路 ${t.km.toFixed(2)} km（直线 ${t.straightKm.toFixed(2)} km）` },
+        `路网距离 ${estimate ? '≈' : ''}${t.km.toFixed(1)} km`);
+    };
     const renderTable = () => {
       if (!plan) return;
-      const head = h('tr', {}, ...['编号', '名称', '户数', '偏差', '紧凑度', '小区', '网格员', '锁定'].map((t) => h('th', {}, t)));
+      const head = h('tr', {}, ...['编号', '名称', '户数', '偏差', '紧凑度', '小区', '网格员 · 路网距离', '锁定'].map((t) => h('th', {}, t)));
       const rows = plan.cells.map((c: CellStats) => {
         const staffSel = h('select', { 'data-testid': `cell-staff-${c.idx}`, 'aria-label': `${c.name} 网格员`, disabled: !editable() });
         staffSel.append(h('option', { value: '' }, '— 未分配 —'));
@@ -366,7 +377,7 @@ export const planner: View = {
           h('td', { class: `num ${c.withinBounds ? '' : 'warn'}` }, pct(c.deviation)),
           h('td', { class: 'num' }, c.polsbyPopper.toFixed(2)),
           h('td', { class: 'num' }, c.compounds),
-          h('td', {}, staffSel),
+          h('td', {}, staffSel, travelCell(c)),
           h('td', {}, lock),
         );
         tr.addEventListener('click', (e) => {
@@ -381,6 +392,7 @@ export const planner: View = {
       staffSummary.replaceChildren(
         h('div', {}, `未分配网格员的网格：${staff?.cellsWithoutStaff.length ?? 0} 个`, ...(staff?.cellsWithoutStaff.length ? [' (', staff.cellsWithoutStaff.map((c) => c.code.slice(-6)).join('、'), ')'] : [])),
         h('div', {}, `没有网格的网格员：${staff?.staffWithoutCells.length ?? 0} 人`, ...(staff?.staffWithoutCells.length ? [' (', staff.staffWithoutCells.slice(0, 12).map((s) => s.name).join('、'), staff.staffWithoutCells.length > 12 ? '…' : '', ')'] : [])),
+        ...(travel ? [h('div', { 'data-testid': 'staff-travel', title: travel.method }, `网格员驻地到网格路网距离合计：${travel.totalKm.toFixed(1)} km${travel.estimated ? `（${travel.estimated} 个按直线×${travel.detourFactor}估算）` : ''}`)] : []),
       );
     };
     const renderSummary = () => {
@@ -400,9 +412,11 @@ export const planner: View = {
       cellOptions(edgeB, null, '网格乙');
     };
     const loadPlan = async (id: number, fit = false) => {
-      const [p, cells, compounds, s] = await Promise.all([planning.plan(id), planning.cellsGeoJson(id), planning.compoundsGeoJson(id), planning.staff(id)]);
+      const [p, cells, compounds, s, t] = await Promise.all([planning.plan(id), planning.cellsGeoJson(id), planning.compoundsGeoJson(id), planning.staff(id),
+        planning.staffTravel(id).catch((): StaffTravel | null => null)]);
       plan = p;
       staff = s;
+      travel = t;
       if (!area || area.key !== p.area.key) {
         area = p.area.kind === 'polygon' ? null : { kind: p.area.kind as AreaKind, code: p.area.code ?? undefined, name: p.area.name, key: p.area.key };
         areaName.textContent = `${p.area.name}${p.area.code ? `（${p.area.code}）` : ''}`;
@@ -432,8 +446,10 @@ export const planner: View = {
     autoBtn.addEventListener('click', async () => {
       if (!plan) return;
       try {
-        plan = await planning.autoStaff(plan.id);
-        say(`已自动分配网格员（同一分公司内总路程最短，手动指定的保留）；${plan.totals.cellsWithoutStaff} 个网格仍无网格员`, 'ok');
+        const r = await planning.autoStaff(plan.id);
+        plan = r;
+        const est = r.staffTravel.estimated ? `，其中 ${r.staffTravel.estimated} 个按直线估算` : '';
+        say(`已自动分配网格员（同一分公司内路网距离总和最短，手动指定的保留）：合计 ${r.staffTravel.totalKm.toFixed(1)} km${est}；${plan.totals.cellsWithoutStaff} 个网格仍无网格员`, 'ok');
       } catch (e) {
         say(errText(e), 'error');
       }

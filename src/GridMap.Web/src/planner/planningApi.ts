@@ -65,6 +65,17 @@ export interface Plan {
   supersededBy: number | null;
 }
 
+/** Road distance (路网距离) from each assigned worker's base to their cell (GET …/staff/travel, docs/api-planning.md). */
+export interface StaffTravel {
+  planId: number;
+  method: string;
+  detourFactor: number;
+  maxSnapMetres: number;
+  totalKm: number;
+  estimated: number;
+  cells: { idx: number; staffId: number; staffName: string; km: number; metres: number; straightKm: number; source: 'road' | 'estimate'; reason: string | null }[];
+}
+
 export interface StaffList {
   staff: { id: number; name: string; cell: number | null; busyElsewhere: boolean }[];
   staffWithoutCells: { id: number; name: string }[];
@@ -131,7 +142,8 @@ export const planning = {
   redraw: (id: number, a: number, b: number, edge: GeoGeometry) =>
     call<{ accepted: boolean; reassigned: number[]; plan: Plan }>('PUT', `${P}/plans/${id}/edges`, { a, b, edge }),
   lock: (id: number, idx: number, locked: boolean) => call<Plan>('PUT', `${P}/plans/${id}/cells/${idx}/lock`, { locked }),
-  autoStaff: (id: number) => call<Plan>('POST', `${P}/plans/${id}/staff/auto`),
+  autoStaff: (id: number) => call<Plan & { staffTravel: StaffTravel }>('POST', `${P}/plans/${id}/staff/auto`),
+  staffTravel: (id: number) => call<StaffTravel>('GET', `${P}/plans/${id}/staff/travel`),
   assignStaff: (id: number, idx: number, staffId: number | null) =>
     staffId === null ? call<Plan>('DELETE', `${P}/plans/${id}/cells/${idx}/staff`) : call<Plan>('PUT', `${P}/plans/${id}/cells/${idx}/staff`, { staffId }),
   staff: (id: number) => call<StaffList>('GET', `${P}/plans/${id}/staff`),

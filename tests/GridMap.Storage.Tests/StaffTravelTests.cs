@@ -1,0 +1,226 @@
+using System.Text.Json;
+using GridMap.Domain.Geo;
+using GridMap.Domain.Partitioning;
+using GridMap.Storage.Planning;
+using GridMap.Tests.Shared;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace GridMap.Storage.Tests;
+
+/// <summary>
+/// Road travel for staff assignment on tiny road networks written in EPSG:4547 metres around (450000, 3850000),
+/// so every expected route can be added up by hand. The roads are stored the way real data arrives: crossing
+/// without shared vertices, ending a fraction of a metre short of the road they meet.
+/// </summary>
+public class StaffTravelTests
+{
+    private const double X0 = 450_000, Y0 = 3_850_000;
+
+    // A "U" of roads around a gap (a river with no bridge on the west side):
+    //   C  (0,1000) ───────────── (1000,1000)
+    //                                  │ B
+    //   A  (0,0)    ───────────── (1000,0)
+    private static readonly (string Name, string Kind, (double X, double Y)[] Line)[] URoads =
+    [
+        ("A 南路", "arterial", [(0, 0), (1000, 0)]),
+        ("B 东路", "arterial", [(1000, 0), (1000, 1000)]),
+        ("C 北路", "local", [(0, 1000), (1000, 1000)]),
+    ];
+
+    private static async Task AddRoads(TestDatabase db, int firstId, params (string Name, string Kind, (double X, double Y)[] Line)[] roads)
+    {
+        var id = firstId;
+        foreach (var (name, kind, line) in roads)
+        {
+            var wkt = "LINESTRING(" + string.Join(",", line.Select(p => FormattableString.Invariant($"{X0 + p.X} {Y0 + p.Y}"))) + ")";
+            await using var cmd = db.DataSource.CreateCommand("INSERT INTO road (id, name, kind, geom) VALUES (@id, @name, @kind, ST_Transform(ST_GeomFromText(@wkt, 4547), 4326))");
+            cmd.Parameters.AddWithValue("id", (long)id++); cmd.Parameters.AddWithValue("name", name);
+            cmd.Parameters.AddWithValue("kind", kind); cmd.Parameters.AddWithValue("wkt", wkt);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static StaffMember Staff(string id, double x, double y) => new(id, X0 + x, Y0 + y);
+    private static CellSite Cell(int n, double x, double y) => new(n, X0 + x, Y0 + y);
+
+    private static async Task<StaffTravelMatrix> Matrix(TestDatabase db, IReadOnlyList<StaffMember> staff, IReadOnlyList<CellSite> cells)
+    {
+        await using var conn = await db.DataSource.OpenConnectionAsync();
+        return await StaffTravel.MatrixAsync(conn, null, staff, cells);
+    }
+
+    private static async Task<(int Edges, int Vertices)> GraphSize(TestDatabase db)
+    {
+        await using var cmd = db.DataSource.CreateCommand("SELECT edges, vertices FROM road_route_state");
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return (r.GetInt32(0), r.GetInt32(1));
+    }
+
+    [PostgisFact]
+    public async Task RoadDistance_AroundAGap_IsTheHandAddedRoute_AndNeverBelowTheStraightLine()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await AddRoads(db, 1, URoads);
+        // Base (100,100) joins A at (100,0): 100 m; cell (100,900) joins C at (100,1000): 100 m.
+        // Along A 900 m east, B 1000 m north, C 900 m west: 100 + 900 + 1000 + 900 + 100 = 3000 m. Straight: 800 m.
+        var m = await Matrix(db, [Staff("s", 100, 100)], [Cell(0, 100, 900)]);
+        var p = m.Pair("s", 0);
+        Assert.Equal(TravelSource.Road, p.Source);
+        Assert.Equal(3000, p.Metres, 0.01);
+        Assert.Equal(800, p.StraightMetres, 0.01);
+        Assert.Equal(3000, m.Costs["s", 0], 0.01);
+        Assert.Equal((3, 4), await GraphSize(db));
+
+        // Any base and any site near the roads: road ≥ straight line (the route is a path between the two points).
+        var rng = new Random(11);
+        var staff = Enumerable.Range(0, 8).Select(i => Staff($"r{i}", rng.NextDouble() * 1200 - 100, rng.NextDouble() * 1200 - 100)).ToList();
+        var cells = Enumerable.Range(0, 8).Select(i => Cell(i, rng.NextDouble() * 1200 - 100, rng.NextDouble() * 1200 - 100)).ToList();
+        var all = await Matrix(db, staff, cells);
+        Assert.Equal(64, all.Pairs.Count);
+        Assert.All(all.Pairs, q =>
+        {
+            Assert.Equal(TravelSource.Road, q.Source);
+            Assert.True(q.Metres >= q.StraightMetres - 1e-6, $"{q.StaffId}→{q.Cell}: road {q.Metres:0.0} m < straight {q.StraightMetres:0.0} m");
+            Assert.Equal(StaffAssigner.StraightLine(staff.Single(s => s.Id == q.StaffId), cells.Single(c => c.Cell == q.Cell)), q.StraightMetres, 0.01);
+        });
+    }
+
+    [PostgisFact]
+    public async Task CrossingRoadWithoutSharedVertex_IsNodedAfterTheRoadsChange_AndShortensTheRoute()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await AddRoads(db, 1, URoads);
+        var staff = new[] { Staff("s", 100, 100) };
+        var cells = new[] { Cell(0, 100, 900) };
+        Assert.Equal(3000, (await Matrix(db, staff, cells)).Costs["s", 0], 0.01);
+        // D runs north-south at x = 500 across A and C; no vertex of A or C lies on it.
+        await AddRoads(db, 10, ("D 中路", "local", [(500, -200), (500, 1200)]));
+        // 100 + 400 along A + 1000 along D + 400 along C + 100 = 2000 m.
+        Assert.Equal(2000, (await Matrix(db, staff, cells)).Costs["s", 0], 0.01);
+        // A and C split in two, D in three: 8 edges; ends (0,0) (500,0) (1000,0) (1000,1000) (500,1000) (0,1000) (500,-200) (500,1200).
+        Assert.Equal((8, 8), await GraphSize(db));
+    }
+
+    [PostgisFact]
+    public async Task RoadEndingHalfAMetreShortOfAnother_JoinsIt()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await AddRoads(db, 1, URoads);
+        // E leaves B westwards but stops 0.3 m short of it (as digitised roads do).
+        await AddRoads(db, 20, ("E 支路", "local", [(200, 500), (999.7, 500)]));
+        // Base (1100,500) joins B at (1000,500): 100 m; west along E 800 m; cell (200,520) joins E's end: 20 m → 920 m.
+        var m = await Matrix(db, [Staff("s", 1100, 500)], [Cell(0, 200, 520)]);
+        Assert.Equal(TravelSource.Road, m.Pair("s", 0).Source);
+        Assert.Equal(920, m.Costs["s", 0], 0.01);
+    }
+
+    [PostgisFact]
+    public async Task PointOffTheNetwork_OrOnAnotherPiece_FallsBackToStraightLineTimesDetour_AndSaysWhy()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await AddRoads(db, 1, URoads);
+        await AddRoads(db, 30, ("F 孤立道路", "local", [(3000, 3000), (3500, 3000)]));
+        var staff = new[] { Staff("near", 100, 100), Staff("far", 100, 5000) };
+        var cells = new[] { Cell(0, 100, 900), Cell(1, 3200, 3050) };
+        var m = await Matrix(db, staff, cells);
+        Assert.Equal(TravelSource.Road, m.Pair("near", 0).Source);
+        var far = m.Pair("far", 0);
+        Assert.Equal(TravelSource.Estimate, far.Source);
+        Assert.Equal(4100 * StaffTravel.DetourFactor, far.Metres, 0.01);
+        Assert.Contains("staff base is more than 1000 m from any road", far.Reason);
+        var island = m.Pair("near", 1);
+        Assert.Equal(TravelSource.Estimate, island.Source);
+        Assert.Equal(island.StraightMetres * StaffTravel.DetourFactor, island.Metres, 6);
+        Assert.Contains("no road route", island.Reason);
+        Assert.Equal(3, m.Estimated);
+    }
+
+    [PostgisFact]
+    public async Task Assignment_NearerAsTheCrowFlies_LosesToTheWorkerNearerByRoad()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await AddRoads(db, 1, URoads);
+        // The cell (100,900) lies across the gap from S1 (800 m straight, 3000 m by road round the U) and
+        // 849 m straight from S2 at (700,1500), who joins C at (700,1000): 500 + 600 + 100 = 1200 m by road.
+        var staff = new[] { Staff("S1", 100, 100), Staff("S2", 700, 1500) };
+        var cells = new[] { Cell(0, 100, 900) };
+        Assert.Equal("S1", StaffAssigner.Assign(cells, staff).StaffOf[0]);
+        var road = await Matrix(db, staff, cells);
+        Assert.Equal(1200, road.Costs["S2", 0], 0.01);
+        var r = StaffAssigner.Assign(cells, staff, costs: road.Costs);
+        Assert.Equal("S2", r.StaffOf[0]);
+        Assert.Equal(1200, r.TotalDistance, 0.01);
+    }
+
+    [PostgisFact]
+    public async Task PlannerAutoAssign_GivesTheCellToTheWorkerNearerByRoad_AndReportsTheRoadKm()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await AddRoads(db, 1, URoads);
+        var gk = Crs.GaussKruger114;
+        var reader = new WKTReader();
+        Geometry Wgs(string localWkt)
+        {
+            var g = reader.Read(localWkt);
+            g.Apply(new Shifter());
+            return gk.ToWgs84(g);
+        }
+        var district = (MultiPolygon)Multi(Wgs("POLYGON((-500 -500, 2000 -500, 2000 2000, -500 2000, -500 -500))"));
+        var cellArea = (MultiPolygon)Multi(Wgs("POLYGON((50 850, 150 850, 150 950, 50 950, 50 850))"));
+        var footprint = Wgs("POLYGON((80 880, 120 880, 120 920, 80 920, 80 880))");
+        var s1 = Wgs("POINT(100 100)");
+        var s2 = Wgs("POINT(700 1500)");
+        await using (var cmd = db.DataSource.CreateCommand("""
+            INSERT INTO branch VALUES (1, '东区', @d);
+            INSERT INTO district VALUES ('410105', '金水区', 1, @d);
+            INSERT INTO staff (id, name, phone, role, branch_id, base) VALUES
+              (1, '近而绕路', '138 0371 0001', 'grid_worker', 1, @s1), (2, '远而顺路', '138 0371 0002', 'grid_worker', 1, @s2);
+            INSERT INTO compound (id, name, district_code, footprint, households) VALUES (1, '河边小区', '410105', @f, 300);
+            """))
+        {
+            cmd.Parameters.AddWithValue("d", (Geometry)district); cmd.Parameters.AddWithValue("s1", s1);
+            cmd.Parameters.AddWithValue("s2", s2); cmd.Parameters.AddWithValue("f", footprint);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var area = new PlanArea("district", "410105");
+        var data = new AreaData(area, "金水区", "410105", district, [new AreaCompound(1, "河边小区", footprint, 300, null, null, "410105")], []);
+        var store = new PlanStore(db.DataSource);
+        var id = await store.SavePreviewAsync(new PreviewDraft(new PlanRequest(area, cells: 1), data, 285, 315, 300, new { },
+            [new PreviewCell(0, "410105000000001", "河边网格", cellArea)], [new PreviewAssignment(1, 0, cellArea)]));
+
+        await using (var cmd = db.DataSource.CreateCommand("SELECT staff_id FROM plan_cell WHERE plan_id = @p AND idx = 0"))
+        {
+            cmd.Parameters.AddWithValue("p", id);
+            Assert.Equal(2, (int)(await cmd.ExecuteScalarAsync())!);
+        }
+        using var travel = JsonDocument.Parse(await new StaffTravel(db.DataSource).PlanTravelJsonAsync(id));
+        var cell = Assert.Single(travel.RootElement.GetProperty("cells").EnumerateArray());
+        Assert.Equal(2, cell.GetProperty("staffId").GetInt32());
+        Assert.Equal("road", cell.GetProperty("source").GetString());
+        // The site is a point inside the 100 m square around (100,900), so about 1.2 km (± the square's half-width).
+        Assert.InRange(cell.GetProperty("km").GetDouble(), 1.1, 1.3);
+        Assert.True(cell.GetProperty("km").GetDouble() >= cell.GetProperty("straightKm").GetDouble());
+        Assert.Equal(0, travel.RootElement.GetProperty("estimated").GetInt32());
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => new StaffTravel(db.DataSource).PlanTravelJsonAsync(id + 1000));
+    }
+
+    private static Geometry Multi(Geometry g)
+    {
+        var mp = g is Polygon p ? g.Factory.CreateMultiPolygon([p]) : g;
+        mp.SRID = 4326;
+        return mp;
+    }
+
+    private sealed class Shifter : ICoordinateSequenceFilter
+    {
+        public bool Done => false;
+        public bool GeometryChanged => true;
+        public void Filter(CoordinateSequence seq, int i)
+        {
+            seq.SetX(i, seq.GetX(i) + X0);
+            seq.SetY(i, seq.GetY(i) + Y0);
+        }
+    }
+}
