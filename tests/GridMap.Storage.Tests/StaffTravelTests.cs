@@ -206,6 +206,50 @@ public class StaffTravelTests
         await Assert.ThrowsAsync<KeyNotFoundException>(() => new StaffTravel(db.DataSource).PlanTravelJsonAsync(id + 1000));
     }
 
+    [PostgisFact]
+    public async Task CellSite_IsTheCompoundNearestTheHouseholdWeightedCentre_NotAPointInsideTheTerritory()
+    {
+        // One long cell 3 km × 200 m; a compound of 900 households at its west end and one of 100 at its east end.
+        // The household-weighted centre lies 300 m east of the big compound, so the site is the big compound's point
+        // (PointOnSurface of the cell would be mid-cell, 1.5 km from either).
+        await using var db = await TestDatabase.CreateAsync();
+        var gk = Crs.GaussKruger114;
+        var reader = new WKTReader();
+        Geometry Wgs(string localWkt)
+        {
+            var g = reader.Read(localWkt);
+            g.Apply(new Shifter());
+            return gk.ToWgs84(g);
+        }
+        var district = (MultiPolygon)Multi(Wgs("POLYGON((-500 -500, 3500 -500, 3500 700, -500 700, -500 -500))"));
+        var cellArea = (MultiPolygon)Multi(Wgs("POLYGON((0 0, 3000 0, 3000 200, 0 200, 0 0))"));
+        var big = Wgs("POLYGON((50 50, 150 50, 150 150, 50 150, 50 50))");
+        var small = Wgs("POLYGON((2850 50, 2950 50, 2950 150, 2850 150, 2850 50))");
+        await using (var cmd = db.DataSource.CreateCommand("""
+            INSERT INTO branch VALUES (1, '东区', @d);
+            INSERT INTO district VALUES ('410105', '金水区', 1, @d);
+            INSERT INTO compound (id, name, district_code, footprint, households) VALUES
+              (1, '西头大院', '410105', @big, 900), (2, '东头小院', '410105', @small, 100);
+            """))
+        {
+            cmd.Parameters.AddWithValue("d", (Geometry)district); cmd.Parameters.AddWithValue("big", big); cmd.Parameters.AddWithValue("small", small);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var area = new PlanArea("district", "410105");
+        var data = new AreaData(area, "金水区", "410105", district,
+            [new AreaCompound(1, "西头大院", big, 900, null, null, "410105"), new AreaCompound(2, "东头小院", small, 100, null, null, "410105")], []);
+        var id = await new PlanStore(db.DataSource).SavePreviewAsync(new PreviewDraft(new PlanRequest(area, cells: 1), data, 950, 1050, 1000, new { },
+            [new PreviewCell(0, "410105000000001", "长条网格", cellArea)], [new PreviewAssignment(1, 0, cellArea), new PreviewAssignment(2, 0, cellArea)]));
+
+        await using var q = db.DataSource.CreateCommand("SELECT x, y FROM plan_cell_sites(@p)");
+        q.Parameters.AddWithValue("p", id);
+        await using var r = await q.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        Assert.Equal(X0 + 100, r.GetDouble(0), 0);
+        Assert.Equal(Y0 + 100, r.GetDouble(1), 0);
+        Assert.False(await r.ReadAsync());
+    }
+
     private static Geometry Multi(Geometry g)
     {
         var mp = g is Polygon p ? g.Factory.CreateMultiPolygon([p]) : g;

@@ -1,4 +1,7 @@
--- Cells of a plan as sites for staff assignment: a point inside each cell in EPSG:4547 metres.
-SELECT idx, ST_X(ST_Transform(ST_PointOnSurface(area), 4547)), ST_Y(ST_Transform(ST_PointOnSurface(area), 4547)),
-       staff_id, staff_pinned
-FROM plan_cell WHERE plan_id = @plan ORDER BY idx;
+-- Cells of a plan as sites for staff assignment (plan_cell_sites: the compound nearest the cell's household-weighted
+-- centre, EPSG:4547 metres), with their staff and pin.
+SELECT pc.idx, s.x, s.y, pc.staff_id, pc.staff_pinned
+FROM plan_cell pc
+JOIN plan_cell_sites(@plan) s ON s.idx = pc.idx
+WHERE pc.plan_id = @plan
+ORDER BY pc.idx;
