@@ -1,0 +1,160 @@
+using GridMap.Domain.Partitioning;
+
+namespace GridMap.Domain.Tests.Partitioning;
+
+/// <summary>Window mode with units heavier than the maximum (oversize cells) and soft barriers.</summary>
+public class OversizeAndSoftBarrierTests
+{
+    private static List<int> Members(PartitionResult r, int c) => Enumerable.Range(0, r.Assignment.Count).Where(u => r.Assignment[u] == c).ToList();
+
+    private static double Weight(UnitGraph g, PartitionResult r, int c) => Members(r, c).Sum(u => g.Weights[u]);
+
+    /// <summary>Contiguity checked independently of the engine: BFS over edges that connect in the original graph,
+    /// plus only the crossings the result reports.</summary>
+    private static void AssertContiguousWithOnlyReportedCrossings(UnitGraph g, PartitionResult r)
+    {
+        var allowed = r.BarrierCrossings.Select(c => (Math.Min(c.A, c.B), Math.Max(c.A, c.B))).ToHashSet();
+        for (var c = 0; c < r.CellCount; c++)
+        {
+            var members = Members(r, c);
+            Assert.NotEmpty(members);
+            var seen = new HashSet<int> { members[0] };
+            var stack = new Stack<int>([members[0]]);
+            while (stack.Count > 0)
+            {
+                var u = stack.Pop();
+                foreach (var (v, _, conn) in g.Neighbours(u))
+                    if ((conn || allowed.Contains((Math.Min(u, v), Math.Max(u, v)))) && r.Assignment[v] == c && seen.Add(v)) stack.Push(v);
+            }
+            Assert.True(seen.Count == members.Count, $"cell {c} is not contiguous without crossing an unreported barrier");
+        }
+    }
+
+    [Fact]
+    public void Window_UnitHeavierThanTheMaximum_BecomesAnOversizeCellAndTheRestIsBalanced()
+    {
+        // A row of five 100 m squares: 600 households, then four of 200. Window 300–500.
+        var g = UnitGraphBuilder.Build(TestGrids.Squares(5, 1, (c, _) => c == 0 ? 600 : 200));
+        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        Assert.True(r.IsFeasible, r.Message);
+        Assert.Equal(3, r.CellCount);
+        var over = Assert.Single(r.OversizeCells);
+        Assert.Equal("u0_0", over.UnitId);
+        Assert.Empty(over.AttachedUnits);
+        Assert.Equal([0], Members(r, over.Cell));
+        Assert.Equal(600, Weight(g, r, over.Cell));
+        for (var c = 0; c < r.CellCount; c++)
+            if (c != over.Cell) Assert.Equal(400, Weight(g, r, c));
+        var ev = r.Evaluation!;
+        Assert.True(ev.WithinBounds);
+        Assert.Equal(1, ev.OversizeCells);
+        Assert.True(ev.Cells.Single(s => s.Cell == over.Cell).Oversize);
+        Assert.Contains(r.Warnings, w => w.Contains("u0_0") && w.Contains("oversize"));
+    }
+
+    [Fact]
+    public void Window_FragmentsCutOffByAnOversizeUnit_JoinItsCell()
+    {
+        // 200 | 900 | 200: the two light ends touch only the heavy middle, so neither can be a cell on its own.
+        var g = UnitGraphBuilder.Build(TestGrids.Squares(3, 1, (c, _) => c == 1 ? 900 : 200));
+        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        Assert.True(r.IsFeasible, r.Message);
+        Assert.Equal(1, r.CellCount);
+        var over = Assert.Single(r.OversizeCells);
+        Assert.Equal("u0_1", over.UnitId);
+        Assert.Equal(["u0_0", "u0_2"], over.AttachedUnits);
+        Assert.Equal(1300, over.CellWeight);
+    }
+
+    [Fact]
+    public void Evaluator_CellOverTheMaximumWithoutAnOversizeUnit_IsStillABalanceViolation()
+    {
+        var g = UnitGraphBuilder.Build(TestGrids.Squares(3, 1, (_, _) => 200));
+        var ev = PlanEvaluator.Evaluate(g, [0, 0, 0], 300, 500, 400);
+        Assert.False(ev.WithinBounds);
+        Assert.Equal(0, ev.OversizeCells);
+    }
+
+    [Fact]
+    public void CellsMode_UnitHeavierThanTheLargestCell_StillFails()
+    {
+        var g = UnitGraphBuilder.Build(TestGrids.Squares(4, 1, (c, _) => c == 0 ? 900 : 100));
+        var r = CellPartitioner.Partition(g, new PartitionOptions { Cells = 2, Tolerance = 0.05 });
+        Assert.False(r.IsFeasible);
+        Assert.Equal(PartitionConstraint.Balance, r.FailedConstraint);
+    }
+
+    // 4 × 2 squares of 100 households with a road between the first and second column: the west group (200)
+    // cannot be a cell of 300–500 on its own.
+    private static UnitGraph FencedIn() => UnitGraphBuilder.Build(TestGrids.Squares(4, 2, (_, _) => 100, gap: 10),
+        [TestGrids.Wkt("LINESTRING (100 50, 100 -250)")]);
+
+    [Fact]
+    public void HardBarriers_FencedInGroupTooLightForACell_Fails()
+    {
+        var r = CellPartitioner.Partition(FencedIn(), new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        Assert.False(r.IsFeasible);
+        Assert.Equal(PartitionConstraint.Contiguity, r.FailedConstraint);
+        Assert.Empty(r.BarrierCrossings);
+    }
+
+    [Fact]
+    public void SoftBarriers_FencedInGroup_IsJoinedAcrossOneCrossingAndReported()
+    {
+        var g = FencedIn();
+        Assert.True(g.GeometricEdgeCount - g.EdgeCount >= 2, "the road cuts both rows"); // (and the tessellation's diagonal)
+        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Barriers = BarrierMode.Soft });
+        Assert.True(r.IsFeasible, r.Message);
+        var crossing = Assert.Single(r.BarrierCrossings);
+        Assert.True(g.X[crossing.A] < 100 != g.X[crossing.B] < 100, "the crossing must span the road");
+        Assert.False(g.Neighbours(crossing.A).Single(x => x.Neighbour == crossing.B).IsConnected);
+        Assert.Equal(2, r.CellCount);
+        for (var c = 0; c < 2; c++) Assert.InRange(Weight(g, r, c), 300, 500);
+        AssertContiguousWithOnlyReportedCrossings(g, r);
+        Assert.Contains(r.Warnings, w => w.Contains("barrier crossing"));
+    }
+
+    [Fact]
+    public void SoftBarriers_WhereEveryGroupIsDivisible_GiveTheHardPlanAndNoCrossing()
+    {
+        var units = TestGrids.Squares(10, 6, gap: 10);
+        var g = UnitGraphBuilder.Build(units, [TestGrids.Wkt("LINESTRING (500 100, 500 -700)")]);
+        var hard = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 12, MaxWeight = 18 });
+        var soft = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 12, MaxWeight = 18, Barriers = BarrierMode.Soft });
+        Assert.True(hard.IsFeasible, hard.Message);
+        Assert.True(soft.IsFeasible, soft.Message);
+        Assert.Empty(soft.BarrierCrossings);
+        Assert.Equal(hard.Assignment, soft.Assignment);
+    }
+
+    [Fact]
+    public void SoftBarriers_WithNesting_NeverCrossAParent()
+    {
+        // The road and the parent boundary coincide: crossing it would mix parents, so the light parent still fails.
+        var units = TestGrids.Squares(4, 2, (_, _) => 100, parent: (c, _) => c < 1 ? "west" : "east", gap: 10);
+        var g = UnitGraphBuilder.Build(units, [TestGrids.Wkt("LINESTRING (100 50, 100 -250)")]);
+        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Nest = true, Barriers = BarrierMode.Soft });
+        Assert.False(r.IsFeasible);
+        Assert.Equal(PartitionConstraint.Nesting, r.FailedConstraint);
+        Assert.Contains("west", r.Message);
+    }
+
+    [Fact]
+    public void SoftBarriers_FragmentWhoseOnlyCrossingLeadsToAnOversizeUnit_JoinsThatCell()
+    {
+        // Row of 7 squares, road between columns 1 and 2: west = [100, 100] (too light for a cell), then a 700 unit,
+        // then four of 150 (two cells of 300). The west pair's only neighbour across the road is the oversize unit.
+        var units = TestGrids.Squares(7, 1, (c, _) => c == 2 ? 700 : c < 2 ? 100 : 150, gap: 10);
+        var g = UnitGraphBuilder.Build(units, [TestGrids.Wkt("LINESTRING (200 50, 200 -150)")]);
+        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Barriers = BarrierMode.Soft });
+        Assert.True(r.IsFeasible, r.Message);
+        var over = Assert.Single(r.OversizeCells);
+        Assert.Equal("u0_2", over.UnitId);
+        Assert.Equal(["u0_0", "u0_1"], over.AttachedUnits);
+        Assert.Equal(900, over.CellWeight);
+        var crossing = Assert.Single(r.BarrierCrossings);
+        Assert.Equal(("u0_1", "u0_2"), (crossing.UnitA, crossing.UnitB));
+        Assert.Equal(3, r.CellCount);
+        AssertContiguousWithOnlyReportedCrossings(g, r);
+    }
+}
