@@ -33,6 +33,7 @@ internal static class PartitionReport
             w.WriteNumber("polsby_popper", Math.Round(c.PolsbyPopper, 6));
             w.WriteNumber("units", c.UnitCount);
             w.WriteBoolean("contiguous", c.Contiguous);
+            w.WriteBoolean("oversize", c.Oversize);
             w.WriteNumber("area_m2", Math.Round(c.Area, 1));
             w.WriteNumber("perimeter_m", Math.Round(c.Perimeter, 1));
             w.WriteEndObject();
@@ -52,7 +53,36 @@ internal static class PartitionReport
         w.WriteNumber("adjacency_edges", graph.EdgeCount);
         w.WriteNumber("barrier_cut_edges", graph.GeometricEdgeCount - graph.EdgeCount);
         w.WriteBoolean("tessellated", graph.IsTessellated);
+        w.WriteNumber("oversize_cells", ev.OversizeCells);
         w.WriteEndObject();
+        w.WriteString("barrier_mode", options.Barriers == BarrierMode.Soft ? "soft" : "hard");
+        w.WriteStartArray("oversize_cells");
+        foreach (var o in result.OversizeCells)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("cell", o.Cell);
+            w.WriteString("unit", o.UnitId);
+            w.WriteNumber("unit_weight", o.UnitWeight);
+            w.WriteNumber("cell_weight", o.CellWeight);
+            w.WriteStartArray("attached_units");
+            foreach (var u in o.AttachedUnits) w.WriteStringValue(u);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("barrier_crossings");
+        foreach (var c in result.BarrierCrossings)
+        {
+            w.WriteStartObject();
+            w.WriteString("a", c.UnitA);
+            w.WriteString("b", c.UnitB);
+            w.WriteNumber("shared_length_m", Math.Round(c.SharedLength, 1));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("warnings");
+        foreach (var s in result.Warnings) w.WriteStringValue(s);
+        w.WriteEndArray();
         w.WriteNumber("runtime_seconds", Math.Round(runtime.TotalSeconds, 3));
         w.WriteNumber("search_seconds", Math.Round(result.Elapsed.TotalSeconds, 3));
         w.WriteBoolean("time_limit_reached", result.TimeLimitReached);

@@ -73,9 +73,32 @@ public sealed class PlanPartitioner(PlanStore store)
             meanPolsbyPopperMetric = Math.Round(ev.MeanPolsbyPopper, 4),
             cutEdges = ev.CutEdges,
             barriers = barriers.Count,
+            barrierMode = options.Barriers == BarrierMode.Soft ? "soft" : "hard",
+            barrierCrossings = result.BarrierCrossings.Count,
+            oversizeCells = result.OversizeCells.Count,
             units = graph.Count,
+            warnings = Warnings(result, area, cells, upper),
         };
-        return await store.SavePreviewAsync(new PreviewDraft(request, area, lower, upper, target, search, cells, assignments), ct);
+        var crossings = result.BarrierCrossings.Select(c => (area.Compounds[c.A].Id, area.Compounds[c.B].Id)).ToList();
+        return await store.SavePreviewAsync(new PreviewDraft(request, area, lower, upper, target, search, cells, assignments) { BarrierCrossings = crossings }, ct);
+    }
+
+    /// <summary>The engine's notes for planners, in Chinese with the compounds' and cells' names.</summary>
+    private static List<string> Warnings(PartitionResult result, AreaData area, IReadOnlyList<PreviewCell> cells, double upper)
+    {
+        var byId = area.Compounds.ToDictionary(c => c.Id.ToString(CultureInfo.InvariantCulture));
+        var list = new List<string>();
+        foreach (var o in result.OversizeCells)
+        {
+            var c = byId[o.UnitId];
+            list.Add($"超大网格 {cells[o.Cell].Name}：小区“{c.Name}”单独 {o.UnitWeight:0} 户，超过每格上限 {upper:0} 户，整小区不可拆分，单独成格" +
+                (o.AttachedUnits.Count > 0 ? $"；另有 {o.AttachedUnits.Count} 个相邻小区无法单独成格，并入该格（共 {o.CellWeight:0} 户）。" : "。"));
+        }
+        if (result.BarrierCrossings.Count > 0)
+            list.Add($"有 {result.BarrierCrossings.Count} 处跨主干道：被主干道围住的小区户数不足以整分成网格，已与相邻区域合并（" +
+                string.Join("；", result.BarrierCrossings.Take(8).Select(x => $"{byId[x.UnitA].Name}—{byId[x.UnitB].Name}")) +
+                (result.BarrierCrossings.Count > 8 ? "；…" : "") + "）。");
+        return list;
     }
 
     private static string ConstraintName(PartitionConstraint c) => c switch

@@ -22,7 +22,11 @@ public sealed record PreviewAssignment(int CompoundId, int Cell, MultiPolygon Te
 
 /// <summary>Everything a preview is saved from.</summary>
 public sealed record PreviewDraft(PlanRequest Request, AreaData Area, double LowerBound, double UpperBound, double Target, object Search,
-    IReadOnlyList<PreviewCell> Cells, IReadOnlyList<PreviewAssignment> Assignments);
+    IReadOnlyList<PreviewCell> Cells, IReadOnlyList<PreviewAssignment> Assignments)
+{
+    /// <summary>Pairs of compound ids whose adjacency across an arterial road the engine allowed (soft barriers).</summary>
+    public IReadOnlyList<(int A, int B)> BarrierCrossings { get; init; } = [];
+}
 
 /// <summary>The outcome of publishing: the new version, the plans it superseded and how many compounds outside
 /// the plan lost their cell because a superseded plan reached beyond this one's area.</summary>
@@ -180,6 +184,12 @@ public sealed class PlanStore(NpgsqlDataSource db)
                 var b = new NpgsqlBatchCommand("INSERT INTO plan_cell (plan_id, idx, code, name, area) VALUES (@p, @i, @c, @n, @a)");
                 b.Parameters.AddWithValue("p", id); b.Parameters.AddWithValue("i", c.Index); b.Parameters.AddWithValue("c", c.Code);
                 b.Parameters.AddWithValue("n", c.Name); b.Parameters.AddWithValue("a", (Geometry)c.Area);
+                batch.BatchCommands.Add(b);
+            }
+            foreach (var (ca, cb) in d.BarrierCrossings)
+            {
+                var b = new NpgsqlBatchCommand("INSERT INTO plan_barrier_crossing (plan_id, compound_a, compound_b) VALUES (@p, @a, @b)");
+                b.Parameters.AddWithValue("p", id); b.Parameters.AddWithValue("a", Math.Min(ca, cb)); b.Parameters.AddWithValue("b", Math.Max(ca, cb));
                 batch.BatchCommands.Add(b);
             }
             foreach (var a in d.Assignments)
