@@ -94,7 +94,7 @@ public sealed class CellPartitioner
 
         // Independent subproblems: connected components of the free units (inside one parent when nesting).
         progress?.Report(new PartitionProgress("adjacency", 0));
-        var grouping = UnitGrouper.Build(graph, free, oversize, KeepEdge, lower, upper, Options.Barriers);
+        var grouping = UnitGrouper.Build(graph, free, oversize, KeepEdge, lower, upper, Options.Barriers, Options.IsWindow);
         var comps = grouping.Groups;
         // Crossings the grouping allowed connect from here on: in the search and in the evaluation.
         graph = UnitGrouper.WithCrossings(graph, grouping.Crossings);
@@ -145,7 +145,9 @@ public sealed class CellPartitioner
             cell[grouping.Oversize[o].Unit] = o;
             foreach (var u in grouping.Oversize[o].Attached) cell[u] = o;
         }
-        var nextCell = grouping.Oversize.Count;
+        for (var o = 0; o < grouping.Undersize.Count; o++)
+            foreach (var u in grouping.Undersize[o]) cell[u] = grouping.Oversize.Count + o;
+        var nextCell = grouping.Oversize.Count + grouping.Undersize.Count;
         var startsRun = 0;
         var failures = new List<string>();
         for (var s = 0; s < comps.Count; s++)
@@ -179,17 +181,20 @@ public sealed class CellPartitioner
         }
         // Free cells take the numbers locked cells leave, in reading order (north to south, west to east).
         Renumber(graph, cell, free, locked, nextCell);
-        return Annotate(Finish(graph, cell, lower, upper, target, locked, sw, timeUp, startsRun), graph, cell, grouping, upper);
+        var undersizeCells = grouping.Undersize.Select(m => cell[m[0]]).ToHashSet();
+        return Annotate(Finish(graph, cell, lower, upper, target, locked, sw, timeUp, startsRun, undersizeCells), graph, cell, grouping, upper);
     }
 
     /// <summary>Adds the oversize cells, the barrier crossings used and their warnings to a result.</summary>
     private static PartitionResult Annotate(PartitionResult r, UnitGraph graph, int[] cell, UnitGrouper.Grouping grouping, double upper)
     {
-        if (grouping.Oversize.Count == 0 && grouping.Crossings.Count == 0) return r;
+        if (grouping.Oversize.Count == 0 && grouping.Undersize.Count == 0 && grouping.Crossings.Count == 0) return r;
         var cellWeight = new Dictionary<int, double>();
         for (var u = 0; u < graph.Count; u++) if (cell[u] >= 0) cellWeight[cell[u]] = cellWeight.GetValueOrDefault(cell[u]) + graph.Weights[u];
         var oversize = grouping.Oversize.Select(o => new OversizeCell(cell[o.Unit], graph.Ids[o.Unit], graph.Weights[o.Unit],
             cellWeight[cell[o.Unit]], o.Attached.Select(u => graph.Ids[u]).ToList())).OrderBy(o => o.Cell).ToList();
+        var undersize = grouping.Undersize.Select(m => new UndersizeCell(cell[m[0]], m.Select(u => graph.Ids[u]).ToList(), cellWeight[cell[m[0]]]))
+            .OrderBy(c => c.Cell).ToList();
         var crossings = grouping.Crossings.Select(c =>
         {
             var len = graph.Neighbours(c.A).First(x => x.Neighbour == c.B).SharedLength;
@@ -199,12 +204,16 @@ public sealed class CellPartitioner
         foreach (var o in oversize)
             warnings.Add($"oversize cell {o.Cell}: unit '{o.UnitId}' alone weighs {o.UnitWeight:0.##}, more than the maximum {upper:0.##}; it is a cell of its own" +
                 (o.AttachedUnits.Count > 0 ? $", with {o.AttachedUnits.Count} neighbouring unit(s) that could not form a cell otherwise (cell weight {o.CellWeight:0.##})." : "."));
+        foreach (var c in undersize)
+            warnings.Add(c.Units.Count == 1
+                ? $"undersize cell {c.Cell}: unit '{c.Units[0]}' weighs {c.Weight:0.##}, less than the minimum, and no neighbour can join it within the maximum; it is a cell of its own."
+                : $"undersize cell {c.Cell}: {c.Units.Count} units (first '{c.Units[0]}') weigh {c.Weight:0.##} together, less than the minimum, with no neighbouring group to join.");
         if (crossings.Count > 0)
             warnings.Add($"{crossings.Count} barrier crossing(s) allowed where fenced-in groups could not be divided into whole cells: " +
                 string.Join(", ", crossings.Take(10).Select(c => $"'{c.UnitA}'–'{c.UnitB}'")) + (crossings.Count > 10 ? ", …" : "") + ".");
         return new PartitionResult(r.Assignment.ToArray(), r.CellCount, r.Evaluation, r.FailedConstraint, r.Message, r.Elapsed, r.TimeLimitReached, r.Starts)
         {
-            OversizeCells = oversize, BarrierCrossings = crossings, Warnings = warnings,
+            OversizeCells = oversize, UndersizeCells = undersize, BarrierCrossings = crossings, Warnings = warnings,
         };
     }
 
@@ -326,9 +335,9 @@ public sealed class CellPartitioner
     }
 
     private PartitionResult Finish(UnitGraph graph, int[] cell, double lower, double upper, double target, HashSet<int> locked,
-        Stopwatch sw, bool timeUp, int starts)
+        Stopwatch sw, bool timeUp, int starts, IReadOnlySet<int>? undersize = null)
     {
-        var ev = PlanEvaluator.Evaluate(graph, cell, lower, upper, target, locked);
+        var ev = PlanEvaluator.Evaluate(graph, cell, lower, upper, target, locked, undersize);
         var k = cell.Length == 0 ? 0 : cell.Max() + 1;
         if (ev.IsFeasible) return new PartitionResult(cell, k, ev, PartitionConstraint.None, null, sw.Elapsed, timeUp, starts);
         string message;
@@ -342,7 +351,7 @@ public sealed class CellPartitioner
         else
         {
             constraint = PartitionConstraint.Balance;
-            var off = ev.Cells.Where(c => !c.Locked && !c.Oversize && (c.Weight < lower - 1e-9 || c.Weight > upper + 1e-9)).ToList();
+            var off = ev.Cells.Where(c => !c.Locked && !c.Oversize && !c.Undersize && (c.Weight < lower - 1e-9 || c.Weight > upper + 1e-9)).ToList();
             message = $"balance: no plan found with every cell within {lower:0.##}–{upper:0.##}; {off.Count} cell(s) outside, e.g. cell {off[0].Cell} weighs {off[0].Weight:0.##}.";
         }
         if (timeUp) message += $" The time limit ({Options.TimeLimit.TotalSeconds:0.#} s) was reached; a longer --time-limit or a wider tolerance may help.";

@@ -20,6 +20,10 @@ public enum PartitionConstraint
 /// because they could not form a cell of their own (fenced in between the oversize unit and barriers or parent limits).</summary>
 public sealed record OversizeCell(int Cell, string UnitId, double UnitWeight, double CellWeight, IReadOnlyList<string> AttachedUnits);
 
+/// <summary>A cell below the window's minimum that no plan could avoid (window mode): a unit no neighbour can join within
+/// the maximum, or (soft barriers) a group lighter than the minimum with nothing to join. <see cref="Weight"/> is the cell's.</summary>
+public sealed record UndersizeCell(int Cell, IReadOnlyList<string> Units, double Weight);
+
 /// <summary>A barrier-crossing adjacency edge (soft barriers) that the plan may use to hold a cell together: the two
 /// units (ids, input order indices) and their shared boundary length in metres.</summary>
 public sealed record BarrierCrossing(int A, int B, string UnitA, string UnitB, double SharedLength);
@@ -58,6 +62,8 @@ public sealed class PartitionResult
     public int Starts { get; }
     /// <summary>Cells built around units heavier than the maximum (window mode); counted as feasible, flagged in the evaluation.</summary>
     public IReadOnlyList<OversizeCell> OversizeCells { get; init; } = [];
+    /// <summary>Cells below the minimum that no plan could avoid (window mode); counted as feasible, flagged in the evaluation.</summary>
+    public IReadOnlyList<UndersizeCell> UndersizeCells { get; init; } = [];
     /// <summary>Barrier-crossing edges the plan was allowed to use (soft barriers); empty with hard barriers.</summary>
     public IReadOnlyList<BarrierCrossing> BarrierCrossings { get; init; } = [];
     /// <summary>Human-readable notes on a feasible plan that departs from the ideal (oversize cells, crossed barriers).</summary>

@@ -3,9 +3,10 @@ namespace GridMap.Domain.Partitioning;
 /// <summary>Statistics of one cell: weight, deviation from the target (fraction, +0.03 = 3% heavy),
 /// Polsby-Popper compactness 4πA/P² in (0, 1], unit count, contiguity, area (m²) and perimeter (m). <see cref="Oversize"/>:
 /// the cell is above the upper bound because it holds a unit that alone weighs more than the bound — unavoidable with
-/// whole units, so reported but not a balance violation.</summary>
+/// whole units, so reported but not a balance violation. <see cref="Undersize"/>: below the lower bound where the engine
+/// proved no cell within the bounds can hold its units (see <see cref="PartitionResult.UndersizeCells"/>), likewise reported.</summary>
 public sealed record CellStats(int Cell, double Weight, double Deviation, double PolsbyPopper, int UnitCount, bool Contiguous,
-    double Area, double Perimeter, bool Locked = false, bool Oversize = false);
+    double Area, double Perimeter, bool Locked = false, bool Oversize = false, bool Undersize = false);
 
 /// <summary>An evaluated plan: per-cell statistics and totals, judged against the weight bounds (oversize cells — see
 /// <see cref="CellStats.Oversize"/> — are counted in <see cref="OversizeCells"/> and do not break <see cref="WithinBounds"/>).</summary>
@@ -14,6 +15,8 @@ public sealed record PlanEvaluation(IReadOnlyList<CellStats> Cells, double MeanP
 {
     /// <summary>Cells over the upper bound only because one of their units alone is.</summary>
     public int OversizeCells => Cells.Count(c => c.Oversize);
+    /// <summary>Cells under the lower bound that the engine proved unavoidable.</summary>
+    public int UndersizeCells => Cells.Count(c => c.Undersize);
     /// <summary>Every unit assigned, every cell contiguous and within bounds.</summary>
     public bool IsFeasible => AllContiguous && WithinBounds && UnassignedUnits == 0;
     /// <summary>Largest absolute deviation from the target over the cells, as a fraction.</summary>
@@ -27,9 +30,10 @@ public sealed record PlanEvaluation(IReadOnlyList<CellStats> Cells, double MeanP
 /// </summary>
 public static class PlanEvaluator
 {
-    /// <summary>Evaluates <paramref name="cell"/> (cell per unit, −1 = unassigned) with K = max cell + 1.</summary>
+    /// <summary>Evaluates <paramref name="cell"/> (cell per unit, −1 = unassigned) with K = max cell + 1.
+    /// <paramref name="undersizeCells"/>: cells below the lower bound known to be unavoidable (not a balance violation).</summary>
     public static PlanEvaluation Evaluate(UnitGraph graph, IReadOnlyList<int> cell, double lowerBound, double upperBound,
-        double target, IReadOnlySet<int>? lockedCells = null)
+        double target, IReadOnlySet<int>? lockedCells = null, IReadOnlySet<int>? undersizeCells = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         if (cell.Count != graph.Count) throw new ArgumentException($"plan has {cell.Count} entries for {graph.Count} units.");
@@ -65,8 +69,10 @@ public static class PlanEvaluator
             var locked = lockedCells?.Contains(c) ?? false;
             var pp = p[c] > 0 ? 4 * Math.PI * a[c] / (p[c] * p[c]) : 0;
             var over = Above(heaviest[c], upperBound);
-            stats.Add(new CellStats(c, w[c], target > 0 ? w[c] / target - 1 : 0, pp, n[c], contiguous[c], a[c], p[c], locked, over));
-            if (!locked && !over && (w[c] < lowerBound * (1 - 1e-12) - 1e-9 || Above(w[c], upperBound))) within = false;
+            var below = w[c] < lowerBound * (1 - 1e-12) - 1e-9;
+            var under = below && (undersizeCells?.Contains(c) ?? false);
+            stats.Add(new CellStats(c, w[c], target > 0 ? w[c] / target - 1 : 0, pp, n[c], contiguous[c], a[c], p[c], locked, over, under));
+            if (!locked && !over && !under && (below || Above(w[c], upperBound))) within = false;
         }
         return new PlanEvaluation(stats, stats.Count == 0 ? 0 : stats.Average(s => s.PolsbyPopper), cut, lowerBound, upperBound, target,
             stats.All(s => s.Contiguous), within, unassigned);

@@ -7,13 +7,17 @@ namespace GridMap.Domain.Partitioning;
 /// weight cannot be divided into whole cells within the bounds is joined to a neighbouring group across one
 /// barrier-crossing edge, repeatedly; a group that still cannot be divided but borders an oversize cell joins that
 /// cell (it was over the maximum anyway, and it is the only way to keep every unit in a contiguous cell).
-/// What cannot be fixed is left for the caller to report.
+/// Undersize cells (window mode) are the light counterpart, made only where a cell within the window provably cannot
+/// hold the units: a unit below the minimum that no neighbour can join without passing the maximum (any cell of two
+/// or more units holds a neighbour of each) is a cell of its own; with soft barriers, a group below the minimum with no
+/// neighbouring group to join is one cell. What cannot be fixed is left for the caller to report.
 /// </summary>
 internal static class UnitGrouper
 {
     /// <summary>Groups to search (unit indices, sorted), oversize cells (their unit, plus attached units) and the
     /// barrier crossings that must count as connecting.</summary>
-    internal sealed record Grouping(List<List<int>> Groups, List<(int Unit, List<int> Attached)> Oversize, List<(int A, int B)> Crossings);
+    internal sealed record Grouping(List<List<int>> Groups, List<(int Unit, List<int> Attached)> Oversize, List<List<int>> Undersize,
+        List<(int A, int B)> Crossings);
 
     /// <summary>True when <paramref name="weight"/> spread over at most <paramref name="count"/> whole units can form
     /// k ≥ 1 cells each within [lower, upper] (the necessary condition the search relies on).</summary>
@@ -25,12 +29,39 @@ internal static class UnitGrouper
     }
 
     public static Grouping Build(UnitGraph graph, bool[] free, IReadOnlyList<int> oversizeUnits, Func<int, int, bool> keepEdge,
-        double lower, double upper, BarrierMode barriers)
+        double lower, double upper, BarrierMode barriers, bool window)
     {
         var n = graph.Count;
         var searchable = (bool[])free.Clone();
         foreach (var u in oversizeUnits) searchable[u] = false;
         var off = graph.Offsets; var tg = graph.Targets; var con = graph.ConnectedFlags; var w = graph.Weights;
+        var soft = barriers == BarrierMode.Soft;
+
+        // A unit below the minimum needs a neighbour to share a cell with, within the maximum. Without one through a
+        // connecting edge: with soft barriers it may take one across a barrier (the shortest hop, reported); otherwise
+        // no cell within the window can hold it, and it is an (undersize) cell of its own.
+        var undersize = new List<List<int>>();
+        var lightCrossings = new List<(int A, int B)>();
+        double Hop(int a, int b) => Math.Sqrt((graph.X[a] - graph.X[b]) * (graph.X[a] - graph.X[b]) + (graph.Y[a] - graph.Y[b]) * (graph.Y[a] - graph.Y[b]));
+        if (window)
+            for (var u = 0; u < n; u++)
+            {
+                if (!searchable[u] || w[u] >= lower - 1e-9) continue;
+                var partner = false; var across = -1;
+                for (var e = off[u]; e < off[u + 1] && !partner; e++)
+                {
+                    var v = tg[e];
+                    if (!free[v] || !keepEdge(u, v) || PlanEvaluator.Above(w[u] + w[v], upper)) continue;
+                    if (con[e]) partner = true;
+                    else if (soft && searchable[v] && (across < 0 || Hop(u, v) < Hop(u, across))) across = v;
+                }
+                if (partner) continue;
+                if (across >= 0) lightCrossings.Add((Math.Min(u, across), Math.Max(u, across)));
+                else undersize.Add([u]);
+            }
+        foreach (var m in undersize) searchable[m[0]] = false;
+        // A partner across a barrier may itself have been left alone (its own partners all too heavy): drop such hops.
+        lightCrossings.RemoveAll(c => !searchable[c.A] || !searchable[c.B]);
 
         // Components through connecting edges; group[u] = component index (−1 when not searchable).
         var group = new int[n];
@@ -60,8 +91,21 @@ internal static class UnitGrouper
         var root = Enumerable.Range(0, members.Count).ToArray();
         int Find(int g) { while (root[g] != g) g = root[g] = root[root[g]]; return g; }
         bool Ok(int g) => Divisible(weight[g], members[g].Count, lower, upper);
+        void Merge(int a, int b, (int A, int B) cross)
+        {
+            int x = Find(group[a]), y = Find(group[b]);
+            if (x != y)
+            {
+                var (keep, gone) = x < y ? (x, y) : (y, x);
+                root[gone] = keep;
+                members[keep].AddRange(members[gone]); members[gone] = [];
+                weight[keep] += weight[gone]; weight[gone] = 0;
+            }
+            crossings.Add(cross);
+        }
+        foreach (var c in lightCrossings.Distinct()) Merge(c.A, c.B, c);
 
-        if (barriers == BarrierMode.Soft)
+        if (soft)
         {
             // Candidate crossings: barrier edges between searchable units of different groups that nesting allows.
             var candidates = new List<(int A, int B)>();
@@ -87,20 +131,15 @@ internal static class UnitGrouper
                     if (ga == gb || (ga != pick && gb != pick)) continue;
                     var other = ga == pick ? gb : ga;
                     var divisible = Divisible(weight[pick] + weight[other], members[pick].Count + members[other].Count, lower, upper);
-                    var hop = Math.Sqrt((graph.X[a] - graph.X[b]) * (graph.X[a] - graph.X[b]) + (graph.Y[a] - graph.Y[b]) * (graph.Y[a] - graph.Y[b]));
+                    var hop = Hop(a, b);
                     if (best is null || (divisible && !bestDivisible) || (divisible == bestDivisible && hop < bestHop))
                     {
                         best = (a, b); bestDivisible = divisible; bestHop = hop;
                     }
                 }
                 if (best is not { } cross) { stuck.Add(pick); continue; }
-                int x = Find(group[cross.A]), y = Find(group[cross.B]);
-                var (keep, gone) = x < y ? (x, y) : (y, x);
-                root[gone] = keep;
-                members[keep].AddRange(members[gone]); members[gone] = [];
-                weight[keep] += weight[gone]; weight[gone] = 0;
-                crossings.Add(cross);
-                stuck.Remove(keep);
+                Merge(cross.A, cross.B, cross);
+                stuck.Remove(Find(group[cross.A]));
             }
         }
 
@@ -114,7 +153,7 @@ internal static class UnitGrouper
         for (var g = 0; g < members.Count; g++)
         {
             if (root[g] != g) continue;
-            if (Ok(g) || oversize.Count == 0) { groups.Add(members[g]); continue; }
+            if (Ok(g)) { groups.Add(members[g]); continue; }
             var target = -1; (int A, int B)? via = null;
             foreach (var u in members[g])
                 for (var e = off[u]; e < off[u + 1]; e++)
@@ -126,16 +165,23 @@ internal static class UnitGrouper
                     if (target < 0 || (con[e] ? 0 : 1, oversizeWeight[o]).CompareTo((via is null ? 0 : 1, oversizeWeight[target])) < 0)
                     { target = o; via = con[e] ? null : (Math.Min(u, v), Math.Max(u, v)); }
                 }
-            if (target < 0) { groups.Add(members[g]); continue; }
+            if (target < 0)
+            {
+                // Soft barriers: a group too light for a cell that could join nothing is one (undersize) cell.
+                if (soft && window && weight[g] < lower) undersize.Add(members[g]); else groups.Add(members[g]);
+                continue;
+            }
             oversize[target].Attached.AddRange(members[g]);
             oversizeWeight[target] += weight[g];
             if (via is { } c) crossings.Add(c);
         }
         foreach (var m in groups) m.Sort();
         foreach (var o in oversize) o.Attached.Sort();
+        foreach (var m in undersize) m.Sort();
+        undersize.Sort((p, q) => p[0].CompareTo(q[0]));
         // Keep the order components had before merging (by their smallest unit), as the search's seeds depend on it.
         groups.Sort((p, q) => p[0].CompareTo(q[0]));
-        return new Grouping(groups, oversize, crossings);
+        return new Grouping(groups, oversize, undersize, crossings);
     }
 
     /// <summary>A copy of <paramref name="graph"/> in which the given barrier-crossing edges connect.</summary>

@@ -12,6 +12,11 @@ CREATE TABLE plan_barrier_crossing (
   CHECK (compound_a < compound_b)
 );
 
+-- undersize: the engine proved no cell within the bounds can hold this cell's compounds (a compound no neighbour can
+-- join under the maximum, or a group lighter than the minimum with nothing to join); shown, not a balance violation
+-- while the cell stays below the minimum.
+ALTER TABLE plan_cell ADD COLUMN undersize boolean NOT NULL DEFAULT false;
+
 -- The compounds of a plan area: a district, street or community by code, or those whose inside point a drawn
 -- polygon holds. One definition for the area's outline (planning_area.sql) and its compounds (planning_area_compounds.sql).
 CREATE FUNCTION plan_area_compounds(kind text, code text, polygon geometry) RETURNS SETOF compound
@@ -26,17 +31,19 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Per-cell statistics of every plan: households, compounds, deviation from the target, Polsby-Popper 4πA/P² on the
--- ellipsoid, within the bounds, oversize (over the maximum only because one compound alone is: not a balance
--- violation, but shown), staff and lock. Read by planning_plan.sql and planning_cells_geojson.sql.
+-- ellipsoid, within the bounds, oversize (over the maximum only because one compound alone is) and undersize (see
+-- above) — neither a balance violation, both shown — staff and lock. Read by planning_plan.sql and planning_cells_geojson.sql.
 CREATE VIEW plan_cell_stats AS
 SELECT s.*,
        s.households / p.target - 1 AS deviation,
        CASE WHEN s.perimeter_m > 0 THEN 4 * pi() * s.area_m2 / (s.perimeter_m * s.perimeter_m) ELSE 0 END AS pp,
        s.largest > p.upper_bound + 1e-9 AS oversize,
-       s.households BETWEEN p.lower_bound - 1e-9 AND p.upper_bound + 1e-9 OR s.largest > p.upper_bound + 1e-9 AS within
+       s.undersize_proven AND s.households < p.lower_bound - 1e-9 AS undersize,
+       s.households BETWEEN p.lower_bound - 1e-9 AND p.upper_bound + 1e-9 OR s.largest > p.upper_bound + 1e-9
+         OR (s.undersize_proven AND s.households < p.lower_bound - 1e-9) AS within
 FROM (
   SELECT pc.plan_id, pc.idx, pc.code::text AS code, pc.name, pc.locked, pc.staff_id, st.name AS staff_name, pc.staff_pinned,
-         pc.contiguous, pc.area AS cell_area,
+         pc.contiguous, pc.undersize AS undersize_proven, pc.area AS cell_area,
          coalesce(sum(c.households), 0)::int AS households, count(c.id)::int AS compounds, coalesce(max(c.households), 0) AS largest,
          ST_Area(pc.area::geography) AS area_m2, ST_Perimeter(pc.area::geography) AS perimeter_m,
          ST_PointOnSurface(pc.area) AS label

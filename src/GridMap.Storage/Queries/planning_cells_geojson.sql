@@ -3,7 +3,7 @@ SELECT json_build_object('type', 'FeatureCollection', 'planId', @plan::bigint, '
   'type', 'Feature', 'id', idx,
   'geometry', ST_AsGeoJSON(cell_area, 8)::json,
   'properties', json_build_object('idx', idx, 'code', code, 'name', name, 'households', households, 'compounds', compounds,
-    'deviation', round(deviation::numeric, 4), 'polsbyPopper', round(pp::numeric, 4), 'withinBounds', within, 'oversize', oversize,
+    'deviation', round(deviation::numeric, 4), 'polsbyPopper', round(pp::numeric, 4), 'withinBounds', within, 'oversize', oversize, 'undersize', undersize,
     'contiguous', contiguous, 'locked', locked, 'staffId', staff_id, 'staffName', staff_name, 'staffPinned', staff_pinned)
 ) ORDER BY idx), '[]'::json))::text
 FROM plan_cell_stats WHERE plan_id = @plan;

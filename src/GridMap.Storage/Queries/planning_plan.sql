@@ -13,7 +13,7 @@ SELECT json_build_object(
   'cells', coalesce((SELECT json_agg(json_build_object(
       'idx', idx, 'code', code, 'name', name, 'households', households, 'compounds', compounds,
       'deviation', round(deviation::numeric, 4), 'polsbyPopper', round(pp::numeric, 4), 'contiguous', contiguous,
-      'withinBounds', within, 'oversize', oversize, 'locked', locked, 'staffId', staff_id, 'staffName', staff_name, 'staffPinned', staff_pinned,
+      'withinBounds', within, 'oversize', oversize, 'undersize', undersize, 'locked', locked, 'staffId', staff_id, 'staffName', staff_name, 'staffPinned', staff_pinned,
       'labelPoint', json_build_array(round(ST_X(label)::numeric, 6), round(ST_Y(label)::numeric, 6))) ORDER BY idx) FROM stats), '[]'::json),
   'barrierCrossings', coalesce((SELECT json_agg(json_build_object(
       'a', x.compound_a, 'b', x.compound_b, 'aName', ca.name, 'bName', cb.name,
@@ -24,7 +24,7 @@ SELECT json_build_object(
       'cells', count(*), 'households', coalesce(sum(households), 0), 'compounds', coalesce(sum(compounds), 0),
       'maxDeviation', round(coalesce(max(abs(deviation)), 0)::numeric, 4), 'meanPolsbyPopper', round(coalesce(avg(pp), 0)::numeric, 4),
       'allContiguous', coalesce(bool_and(contiguous), true), 'allWithinBounds', coalesce(bool_and(within), true),
-      'oversizeCells', count(*) FILTER (WHERE oversize),
+      'oversizeCells', count(*) FILTER (WHERE oversize), 'undersizeCells', count(*) FILTER (WHERE undersize),
       'cellsWithoutStaff', count(*) FILTER (WHERE staff_id IS NULL), 'lockedCells', count(*) FILTER (WHERE locked)) FROM stats)
 )::text
 FROM p;

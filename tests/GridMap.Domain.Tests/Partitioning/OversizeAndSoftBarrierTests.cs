@@ -53,17 +53,44 @@ public class OversizeAndSoftBarrierTests
     }
 
     [Fact]
-    public void Window_FragmentsCutOffByAnOversizeUnit_JoinItsCell()
+    public void Window_LightUnitsNoNeighbourCanJoin_AreUndersizeCellsOfTheirOwn()
     {
-        // 200 | 900 | 200: the two light ends touch only the heavy middle, so neither can be a cell on its own.
+        // 200 | 900 | 200: the light ends touch only the heavy middle (200 + 900 > 500), so no cell within the window
+        // can hold them: each is an undersize cell, the middle an oversize one.
         var g = UnitGraphBuilder.Build(TestGrids.Squares(3, 1, (c, _) => c == 1 ? 900 : 200));
+        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        Assert.True(r.IsFeasible, r.Message);
+        Assert.Equal(3, r.CellCount);
+        Assert.Equal("u0_1", Assert.Single(r.OversizeCells).UnitId);
+        Assert.Equal([["u0_0"], ["u0_2"]], r.UndersizeCells.Select(c => c.Units.ToArray()).OrderBy(u => u[0]).ToArray());
+        Assert.Equal(2, r.Evaluation!.UndersizeCells);
+        Assert.True(r.Evaluation.WithinBounds);
+    }
+
+    [Fact]
+    public void Window_LightUnitWithAPartnerWithinTheMaximum_IsNotLeftAlone()
+    {
+        // 200 | 250 | 900: 200 + 250 = 450 fits, so the two light units must share a cell (no undersize cell).
+        var g = UnitGraphBuilder.Build(TestGrids.Squares(3, 1, (c, _) => c switch { 0 => 200, 1 => 250, _ => 900 }));
+        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        Assert.True(r.IsFeasible, r.Message);
+        Assert.Empty(r.UndersizeCells);
+        Assert.Equal(r.Assignment[0], r.Assignment[1]);
+        Assert.Equal(450, Weight(g, r, r.Assignment[0]));
+    }
+
+    [Fact]
+    public void Window_LightGroupCutOffByAnOversizeUnit_JoinsItsCell()
+    {
+        // 100 | 100 | 900: the light pair could share a cell (200) but is below the minimum and can reach no other
+        // unit: it joins the oversize cell rather than fail.
+        var g = UnitGraphBuilder.Build(TestGrids.Squares(3, 1, (c, _) => c == 2 ? 900 : 100));
         var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
         Assert.True(r.IsFeasible, r.Message);
         Assert.Equal(1, r.CellCount);
         var over = Assert.Single(r.OversizeCells);
-        Assert.Equal("u0_1", over.UnitId);
-        Assert.Equal(["u0_0", "u0_2"], over.AttachedUnits);
-        Assert.Equal(1300, over.CellWeight);
+        Assert.Equal(["u0_0", "u0_1"], over.AttachedUnits);
+        Assert.Equal(1100, over.CellWeight);
     }
 
     [Fact]
@@ -130,13 +157,19 @@ public class OversizeAndSoftBarrierTests
     [Fact]
     public void SoftBarriers_WithNesting_NeverCrossAParent()
     {
-        // The road and the parent boundary coincide: crossing it would mix parents, so the light parent still fails.
+        // The road and the parent boundary coincide: crossing it would mix parents, so the light parent (200) is not
+        // joined to anything; with soft barriers it becomes one undersize cell (with hard barriers the run fails).
         var units = TestGrids.Squares(4, 2, (_, _) => 100, parent: (c, _) => c < 1 ? "west" : "east", gap: 10);
         var g = UnitGraphBuilder.Build(units, [TestGrids.Wkt("LINESTRING (100 50, 100 -250)")]);
         var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Nest = true, Barriers = BarrierMode.Soft });
-        Assert.False(r.IsFeasible);
-        Assert.Equal(PartitionConstraint.Nesting, r.FailedConstraint);
-        Assert.Contains("west", r.Message);
+        Assert.True(r.IsFeasible, r.Message);
+        Assert.Empty(r.BarrierCrossings);
+        var under = Assert.Single(r.UndersizeCells);
+        Assert.Equal(["u0_0", "u1_0"], under.Units);
+        for (var c = 0; c < r.CellCount; c++) Assert.Single(Members(r, c).Select(u => g.Parents[u]).Distinct());
+        var hard = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Nest = true });
+        Assert.Equal(PartitionConstraint.Nesting, hard.FailedConstraint);
+        Assert.Contains("west", hard.Message);
     }
 
     [Fact]
@@ -155,6 +188,37 @@ public class OversizeAndSoftBarrierTests
         var crossing = Assert.Single(r.BarrierCrossings);
         Assert.Equal(("u0_1", "u0_2"), (crossing.UnitA, crossing.UnitB));
         Assert.Equal(3, r.CellCount);
+        AssertContiguousWithOnlyReportedCrossings(g, r);
+    }
+
+    // 2 × 2 squares: top row 250 | 150 with a short road between them, bottom row 400 | 400. The 250 can only share a
+    // cell within 500 with the 150 across the road.
+    private static UnitGraph LightUnitByARoad() => UnitGraphBuilder.Build(
+        TestGrids.Squares(2, 2, (c, r) => r == 1 ? 400 : c == 0 ? 250 : 150), [TestGrids.Wkt("LINESTRING (100 -10, 100 -90)")]);
+
+    [Fact]
+    public void SoftBarriers_LightUnitWhosePartnerIsAcrossARoad_CrossesThere()
+    {
+        var g = LightUnitByARoad();
+        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Barriers = BarrierMode.Soft });
+        Assert.True(r.IsFeasible, r.Message);
+        Assert.Empty(r.UndersizeCells);
+        var crossing = Assert.Single(r.BarrierCrossings);
+        Assert.Equal(("u0_0", "u0_1"), (crossing.UnitA, crossing.UnitB));
+        Assert.Equal(3, r.CellCount);
+        for (var c = 0; c < 3; c++) Assert.Equal(400, Weight(g, r, c));
+        AssertContiguousWithOnlyReportedCrossings(g, r);
+    }
+
+    [Fact]
+    public void HardBarriers_LightUnitsWithoutAPartnerOnTheirSide_AreUndersizeCells()
+    {
+        var g = LightUnitByARoad();
+        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        Assert.True(r.IsFeasible, r.Message);
+        Assert.Empty(r.BarrierCrossings);
+        Assert.Equal(["u0_0", "u0_1"], r.UndersizeCells.Select(c => Assert.Single(c.Units)).Order().ToArray());
+        Assert.Equal(4, r.CellCount);
         AssertContiguousWithOnlyReportedCrossings(g, r);
     }
 }
