@@ -36,6 +36,22 @@ public sealed class CellPartitioner
 
     public PartitionResult Run(UnitGraph graph, IProgress<PartitionProgress>? progress = null, CancellationToken ct = default)
     {
+        var result = Run(graph, Options.Barriers, progress, ct);
+        if (result.IsFeasible || Options.Barriers != BarrierMode.Soft) return result;
+        // Soft barriers joined groups across roads, and the search found no plan for a joined group. Holding every
+        // barrier (light units left alone become undersize cells) may still give one: try it before giving up.
+        var hard = Run(graph, BarrierMode.Hard, progress, ct);
+        if (!hard.IsFeasible) return result;
+        return new PartitionResult(hard.Assignment.ToArray(), hard.CellCount, hard.Evaluation, hard.FailedConstraint, hard.Message,
+            result.Elapsed + hard.Elapsed, hard.TimeLimitReached, result.Starts + hard.Starts)
+        {
+            OversizeCells = hard.OversizeCells, UndersizeCells = hard.UndersizeCells, BarrierCrossings = hard.BarrierCrossings,
+            Warnings = [.. hard.Warnings, "no plan was found with the barrier crossings soft barriers allowed; this plan holds every barrier."],
+        };
+    }
+
+    private PartitionResult Run(UnitGraph graph, BarrierMode barriers, IProgress<PartitionProgress>? progress, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(graph);
         var sw = Stopwatch.StartNew();
         var timeUp = false;
@@ -94,7 +110,7 @@ public sealed class CellPartitioner
 
         // Independent subproblems: connected components of the free units (inside one parent when nesting).
         progress?.Report(new PartitionProgress("adjacency", 0));
-        var grouping = UnitGrouper.Build(graph, free, oversize, KeepEdge, lower, upper, Options.Barriers, Options.IsWindow);
+        var grouping = UnitGrouper.Build(graph, free, oversize, KeepEdge, lower, upper, barriers, Options.IsWindow);
         var comps = grouping.Groups;
         // Crossings the grouping allowed connect from here on: in the search and in the evaluation.
         graph = UnitGrouper.WithCrossings(graph, grouping.Crossings);
@@ -110,7 +126,7 @@ public sealed class CellPartitioner
             if (lo > hi)
             {
                 var what = Options.Nest ? $"parent area '{graph.Parents[comps[s][0]]}'" : "a connected group of units";
-                if (Options.Barriers == BarrierMode.Soft) what += " (even joined across barriers)";
+                if (barriers == BarrierMode.Soft) what += " (even joined across barriers)";
                 var constraint = comps.Count > 1 ? (Options.Nest ? PartitionConstraint.Nesting : PartitionConstraint.Contiguity) : PartitionConstraint.Balance;
                 return Fail(constraint, $"{ConstraintName(constraint)}: {what} of {comps[s].Count} units (first '{graph.Ids[comps[s][0]]}') weighs {weights[s]:0.##}, " +
                     $"which cannot be divided into whole cells of {lower:0.##}–{upper:0.##}.");

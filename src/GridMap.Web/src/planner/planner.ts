@@ -436,6 +436,8 @@ export const planner: View = {
       const [p, cells, compounds, s] = await Promise.all([planning.plan(id), planning.cellsGeoJson(id), planning.compoundsGeoJson(id), planning.staff(id)]);
       plan = p;
       staff = s;
+      // A drawn polygon stays the selected area when its plan loads, so the planner can run it again (other seed/window).
+      if (area?.kind === 'polygon' && p.area.kind === 'polygon' && area.key === undefined) area.key = p.area.key;
       if (!area || area.key !== p.area.key) {
         area = p.area.kind === 'polygon' ? null : { kind: p.area.kind as AreaKind, code: p.area.code ?? undefined, name: p.area.name, key: p.area.key };
         areaName.textContent = `${p.area.name}${p.area.code ? `（${p.area.code}）` : ''}`;
