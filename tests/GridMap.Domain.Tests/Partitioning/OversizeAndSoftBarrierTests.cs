@@ -9,6 +9,10 @@ public class OversizeAndSoftBarrierTests
 
     private static double Weight(UnitGraph g, PartitionResult r, int c) => Members(r, c).Sum(u => g.Weights[u]);
 
+    /// <summary>The planner's default window, 300–500 per cell.</summary>
+    private static PartitionResult Window(UnitGraph g, BarrierMode barriers = BarrierMode.Hard, bool nest = false) =>
+        CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Barriers = barriers, Nest = nest });
+
     /// <summary>Contiguity checked independently of the engine: BFS over edges that connect in the original graph,
     /// plus only the crossings the result reports.</summary>
     private static void AssertContiguousWithOnlyReportedCrossings(UnitGraph g, PartitionResult r)
@@ -35,7 +39,7 @@ public class OversizeAndSoftBarrierTests
     {
         // A row of five 100 m squares: 600 households, then four of 200. Window 300–500.
         var g = UnitGraphBuilder.Build(TestGrids.Squares(5, 1, (c, _) => c == 0 ? 600 : 200));
-        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        var r = Window(g);
         Assert.True(r.IsFeasible, r.Message);
         Assert.Equal(3, r.CellCount);
         var over = Assert.Single(r.OversizeCells);
@@ -58,7 +62,7 @@ public class OversizeAndSoftBarrierTests
         // 200 | 900 | 200: the light ends touch only the heavy middle (200 + 900 > 500), so no cell within the window
         // can hold them: each is an undersize cell, the middle an oversize one.
         var g = UnitGraphBuilder.Build(TestGrids.Squares(3, 1, (c, _) => c == 1 ? 900 : 200));
-        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        var r = Window(g);
         Assert.True(r.IsFeasible, r.Message);
         Assert.Equal(3, r.CellCount);
         Assert.Equal("u0_1", Assert.Single(r.OversizeCells).UnitId);
@@ -72,7 +76,7 @@ public class OversizeAndSoftBarrierTests
     {
         // 200 | 250 | 900: 200 + 250 = 450 fits, so the two light units must share a cell (no undersize cell).
         var g = UnitGraphBuilder.Build(TestGrids.Squares(3, 1, (c, _) => c switch { 0 => 200, 1 => 250, _ => 900 }));
-        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        var r = Window(g);
         Assert.True(r.IsFeasible, r.Message);
         Assert.Empty(r.UndersizeCells);
         Assert.Equal(r.Assignment[0], r.Assignment[1]);
@@ -85,7 +89,7 @@ public class OversizeAndSoftBarrierTests
         // 100 | 100 | 900: the light pair could share a cell (200) but is below the minimum and can reach no other
         // unit: it joins the oversize cell rather than fail.
         var g = UnitGraphBuilder.Build(TestGrids.Squares(3, 1, (c, _) => c == 2 ? 900 : 100));
-        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        var r = Window(g);
         Assert.True(r.IsFeasible, r.Message);
         Assert.Equal(1, r.CellCount);
         var over = Assert.Single(r.OversizeCells);
@@ -119,7 +123,7 @@ public class OversizeAndSoftBarrierTests
     [Fact]
     public void HardBarriers_FencedInGroupTooLightForACell_Fails()
     {
-        var r = CellPartitioner.Partition(FencedIn(), new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        var r = Window(FencedIn());
         Assert.False(r.IsFeasible);
         Assert.Equal(PartitionConstraint.Contiguity, r.FailedConstraint);
         Assert.Empty(r.BarrierCrossings);
@@ -130,7 +134,7 @@ public class OversizeAndSoftBarrierTests
     {
         var g = FencedIn();
         Assert.True(g.GeometricEdgeCount - g.EdgeCount >= 2, "the road cuts both rows"); // (and the tessellation's diagonal)
-        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Barriers = BarrierMode.Soft });
+        var r = Window(g, BarrierMode.Soft);
         Assert.True(r.IsFeasible, r.Message);
         var crossing = Assert.Single(r.BarrierCrossings);
         Assert.True(g.X[crossing.A] < 100 != g.X[crossing.B] < 100, "the crossing must span the road");
@@ -161,13 +165,13 @@ public class OversizeAndSoftBarrierTests
         // joined to anything; with soft barriers it becomes one undersize cell (with hard barriers the run fails).
         var units = TestGrids.Squares(4, 2, (_, _) => 100, parent: (c, _) => c < 1 ? "west" : "east", gap: 10);
         var g = UnitGraphBuilder.Build(units, [TestGrids.Wkt("LINESTRING (100 50, 100 -250)")]);
-        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Nest = true, Barriers = BarrierMode.Soft });
+        var r = Window(g, BarrierMode.Soft, nest: true);
         Assert.True(r.IsFeasible, r.Message);
         Assert.Empty(r.BarrierCrossings);
         var under = Assert.Single(r.UndersizeCells);
         Assert.Equal(["u0_0", "u1_0"], under.Units);
         for (var c = 0; c < r.CellCount; c++) Assert.Single(Members(r, c).Select(u => g.Parents[u]).Distinct());
-        var hard = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Nest = true });
+        var hard = Window(g, nest: true);
         Assert.Equal(PartitionConstraint.Nesting, hard.FailedConstraint);
         Assert.Contains("west", hard.Message);
     }
@@ -179,7 +183,7 @@ public class OversizeAndSoftBarrierTests
         // then four of 150 (two cells of 300). The west pair's only neighbour across the road is the oversize unit.
         var units = TestGrids.Squares(7, 1, (c, _) => c == 2 ? 700 : c < 2 ? 100 : 150, gap: 10);
         var g = UnitGraphBuilder.Build(units, [TestGrids.Wkt("LINESTRING (200 50, 200 -150)")]);
-        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Barriers = BarrierMode.Soft });
+        var r = Window(g, BarrierMode.Soft);
         Assert.True(r.IsFeasible, r.Message);
         var over = Assert.Single(r.OversizeCells);
         Assert.Equal("u0_2", over.UnitId);
@@ -200,7 +204,7 @@ public class OversizeAndSoftBarrierTests
     public void SoftBarriers_LightUnitWhosePartnerIsAcrossARoad_CrossesThere()
     {
         var g = LightUnitByARoad();
-        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Barriers = BarrierMode.Soft });
+        var r = Window(g, BarrierMode.Soft);
         Assert.True(r.IsFeasible, r.Message);
         Assert.Empty(r.UndersizeCells);
         var crossing = Assert.Single(r.BarrierCrossings);
@@ -214,7 +218,7 @@ public class OversizeAndSoftBarrierTests
     public void HardBarriers_LightUnitsWithoutAPartnerOnTheirSide_AreUndersizeCells()
     {
         var g = LightUnitByARoad();
-        var r = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+        var r = Window(g);
         Assert.True(r.IsFeasible, r.Message);
         Assert.Empty(r.BarrierCrossings);
         Assert.Equal(["u0_0", "u0_1"], r.UndersizeCells.Select(c => Assert.Single(c.Units)).Order().ToArray());
