@@ -9,7 +9,8 @@ namespace GridMap.Browser.Tests;
 /// <summary>
 /// The planner (#/planner) in real Chromium against the real server and the demo city: pick a street on the
 /// map, partition it with progress, move one compound to a neighbouring cell, assign a staff member by hand,
-/// publish, reload and see the published plan; a screenshot goes to docs/screenshots/planner.png.
+/// publish, reload and see the published plan; a screenshot goes to docs/screenshots/planner.png. Also: a polygon
+/// drawn on the map as the plan area, and nesting keeping every cell inside one community (checked through the API).
 /// </summary>
 public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : IClassFixture<LiveServer>, IClassFixture<ChromiumFixture>
 {
@@ -38,28 +39,23 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
     /// <summary>Centres the map on lon/lat at <paramref name="zoom"/> and clicks that spot like a user would.</summary>
     private static async Task ClickLonLatAsync(IPage page, double lon, double lat, double zoom)
     {
-        var x = lon * 20037508.342789244 / 180;
-        var y = Math.Log(Math.Tan((90 + lat) * Math.PI / 360)) * 6378137;
+        var (x, y) = Mercator(lon, lat);
         await page.EvaluateAsync(string.Create(CultureInfo.InvariantCulture,
             $"() => {{ const v = window.gridmapPlanner.map.getView(); v.setCenter([{x}, {y}]); v.setZoom({zoom}); }}"));
         await RenderCompleteAsync(page);
-        var pixel = await page.EvaluateAsync<double[]>(string.Create(CultureInfo.InvariantCulture,
-            $"() => window.gridmapPlanner.map.getPixelFromCoordinate([{x}, {y}])"));
-        var box = (await page.GetByTestId("map").BoundingBoxAsync())!;
-        await page.Mouse.ClickAsync((float)(box.X + pixel[0]), (float)(box.Y + pixel[1]));
+        await ClickAtAsync(page, lon, lat);
     }
+
+    /// <summary>Web Mercator (EPSG:3857) metres of a lon/lat.</summary>
+    private static (double X, double Y) Mercator(double lon, double lat) =>
+        (lon * 20037508.342789244 / 180, Math.Log(Math.Tan((90 + lat) * Math.PI / 360)) * 6378137);
 
     /// <summary>Opens the planner, picks a street by clicking it and partitions it (300–500 households per cell,
     /// roads off), trying further seeds when one finds no plan; returns the page with the preview shown.</summary>
     private async Task<(IPage Page, StreetInfo Street, List<string> Errors)> OpenWithPreviewAsync(HttpClient http)
     {
         var street = await PickStreetAsync(http);
-        var page = await chromium.NewPageAsync(1600, 1000);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        page.Dialog += async (_, d) => await d.AcceptAsync();
-        await page.GotoAsync(BaseUrl + "/#/planner");
-        await page.Locator("[data-testid=map][data-ready=true]").WaitForAsync(new() { Timeout = 60_000 });
+        var (page, errors) = await OpenPlannerAsync();
         Assert.Equal("page", await page.GetByTestId("nav-planner").GetAttributeAsync("aria-current"));
 
         // 1. Pick the street by clicking one of its compounds on the map.
@@ -71,8 +67,26 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         Assert.Equal("300", await page.GetByTestId("min-households").InputValueAsync());
         Assert.Equal("500", await page.GetByTestId("max-households").InputValueAsync());
         await page.GetByTestId("barriers").UncheckAsync();
-        // The engine may find no plan inside the window for one seed; a planner then tries another seed. The failure
-        // must name the constraint, and a few seeds must be enough.
+        await RunUntilAcceptedAsync(page);
+        return (page, street, errors);
+    }
+
+    /// <summary>Opens the planner with its map ready; script errors are collected.</summary>
+    private async Task<(IPage Page, List<string> Errors)> OpenPlannerAsync()
+    {
+        var page = await chromium.NewPageAsync(1600, 1000);
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        page.Dialog += async (_, d) => await d.AcceptAsync();
+        await page.GotoAsync(BaseUrl + "/#/planner");
+        await page.Locator("[data-testid=map][data-ready=true]").WaitForAsync(new() { Timeout = 60_000 });
+        return (page, errors);
+    }
+
+    /// <summary>Runs the partition; the engine may find no plan for one seed, and a planner then tries another. The
+    /// failure must name the constraint, and a few seeds must be enough. Leaves the preview shown.</summary>
+    private static async Task RunUntilAcceptedAsync(IPage page)
+    {
         var failures = new List<string>();
         for (var seed = 1; seed <= 4; seed++)
         {
@@ -88,7 +102,129 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         }
         Assert.True(failures.Count < 4, string.Join(" | ", failures));
         await Assertions.Expect(page.GetByTestId("plan-status")).ToHaveAttributeAsync("data-status", "preview");
-        return (page, street, errors);
+    }
+
+    /// <summary>Clicks the map at lon/lat as the view stands (no re-centring).</summary>
+    private static async Task ClickAtAsync(IPage page, double lon, double lat)
+    {
+        var (x, y) = Mercator(lon, lat);
+        var pixel = await page.EvaluateAsync<double[]>(string.Create(CultureInfo.InvariantCulture,
+            $"() => window.gridmapPlanner.map.getPixelFromCoordinate([{x}, {y}])"));
+        var box = (await page.GetByTestId("map").BoundingBoxAsync())!;
+        await page.Mouse.ClickAsync((float)(box.X + pixel[0]), (float)(box.Y + pixel[1]));
+    }
+
+    private sealed record CompoundBox(int Id, int Households, double MinLon, double MinLat, double MaxLon, double MaxLat);
+
+    private static IEnumerable<(double Lon, double Lat)> Coordinates(JsonElement e)
+    {
+        if (e.ValueKind == JsonValueKind.Array && e.GetArrayLength() >= 2 && e[0].ValueKind == JsonValueKind.Number)
+            yield return (e[0].GetDouble(), e[1].GetDouble());
+        else if (e.ValueKind == JsonValueKind.Array)
+            foreach (var c in e.EnumerateArray())
+                foreach (var p in Coordinates(c)) yield return p;
+    }
+
+    [Fact]
+    public async Task DrawPolygon_AsThePlanArea_PartitionsExactlyTheCompoundsInside()
+    {
+        using var http = new HttpClient();
+        var street = await PickStreetAsync(http);
+        // Compounds near the street with their extents, then a square around the street's point that holds 6–30
+        // compounds, none heavier than a third of their households (two cells ±30% can then exist).
+        var url = string.Create(CultureInfo.InvariantCulture,
+            $"{BaseUrl}/api/layers/compounds/features?bbox={street.Lon - 0.02},{street.Lat - 0.02},{street.Lon + 0.02},{street.Lat + 0.02}&limit=5000");
+        var near = (await http.GetFromJsonAsync<JsonElement>(url)).GetProperty("features").EnumerateArray().Select(f =>
+        {
+            var pts = Coordinates(f.GetProperty("geometry").GetProperty("coordinates")).ToList();
+            return new CompoundBox(f.GetProperty("id").GetInt32(), f.GetProperty("properties").GetProperty("households").GetInt32(),
+                pts.Min(p => p.Lon), pts.Min(p => p.Lat), pts.Max(p => p.Lon), pts.Max(p => p.Lat));
+        }).ToList();
+        (double W, double S, double E, double N)? square = null;
+        List<CompoundBox> inside = [], touching = [];
+        for (var d = 0.002; d <= 0.01 && square is null; d += 0.0005)
+        {
+            var (w, s, e, n) = (street.Lon - d, street.Lat - d, street.Lon + d, street.Lat + d);
+            inside = near.Where(c => c.MinLon >= w && c.MaxLon <= e && c.MinLat >= s && c.MaxLat <= n).ToList();
+            touching = near.Where(c => c.MaxLon >= w && c.MinLon <= e && c.MaxLat >= s && c.MinLat <= n).ToList();
+            if (inside.Count >= 6 && touching.Count <= 30 && inside.Max(c => c.Households) * 3 <= inside.Sum(c => c.Households)) square = (w, s, e, n);
+        }
+        Assert.True(square is not null, $"no square around {street.Name} holds a divisible set of compounds");
+        var (west, south, east, north) = square!.Value;
+
+        var (page, errors) = await OpenPlannerAsync();
+        await page.GetByTestId("area-mode").SelectOptionAsync("polygon");
+        Assert.Contains("绘制多边形", await page.GetByTestId("planner-area").InnerTextAsync());
+        var (x0, y0) = Mercator(west, south);
+        var (x1, y1) = Mercator(east, north);
+        await page.EvaluateAsync(string.Create(CultureInfo.InvariantCulture,
+            $"() => window.gridmapPlanner.map.getView().fit([{x0}, {y0}, {x1}, {y1}], {{ padding: [150, 500, 150, 500] }})"));
+        await RenderCompleteAsync(page);
+        // Draw the square like a planner: click its corners, then the first corner again to close it.
+        foreach (var (lon, lat) in new[] { (west, south), (east, south), (east, north), (west, north), (west, south) })
+        {
+            await ClickAtAsync(page, lon, lat);
+            await page.WaitForTimeoutAsync(350); // not a double-click
+        }
+        await Assertions.Expect(page.GetByTestId("planner-area")).ToContainTextAsync("自绘范围");
+        await Assertions.Expect(page.GetByTestId("plan-run")).ToBeEnabledAsync();
+
+        await page.GetByTestId("balance-count").CheckAsync();
+        await page.GetByTestId("cell-count").FillAsync("2");
+        await page.GetByTestId("tolerance").FillAsync("30");
+        await RunUntilAcceptedAsync(page);
+
+        var planId = await page.EvaluateAsync<long>("() => window.gridmapPlanner.plan.id");
+        var plan = await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{planId}");
+        Assert.Equal("polygon", plan.GetProperty("area").GetProperty("kind").GetString());
+        Assert.Equal(2, plan.GetProperty("cells").GetArrayLength());
+        Assert.True(plan.GetProperty("totals").GetProperty("allContiguous").GetBoolean());
+        Assert.True(plan.GetProperty("totals").GetProperty("allWithinBounds").GetBoolean());
+        // The plan area covers the drawn square (drawn polygon ∪ the compounds' hull)…
+        var bbox = plan.GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.True(bbox[0] <= west + 1e-6 && bbox[1] <= south + 1e-6 && bbox[2] >= east - 1e-6 && bbox[3] >= north - 1e-6, $"bbox {string.Join(",", bbox)}");
+        // …and its compounds are those of the square: every one wholly inside, none wholly outside.
+        var planCompounds = (await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{planId}/compounds")).GetProperty("features")
+            .EnumerateArray().Select(f => (Id: f.GetProperty("id").GetInt32(), Households: f.GetProperty("properties").GetProperty("households").GetInt32())).ToList();
+        var ids = planCompounds.Select(c => c.Id).ToHashSet();
+        Assert.Subset(ids, inside.Select(c => c.Id).ToHashSet());
+        Assert.Superset(ids, touching.Select(c => c.Id).ToHashSet());
+        Assert.Equal(planCompounds.Sum(c => c.Households), plan.GetProperty("totals").GetProperty("households").GetInt32());
+        // The drawn area stays selected: the planner can run it again.
+        await Assertions.Expect(page.GetByTestId("plan-run")).ToBeEnabledAsync();
+        Assert.True(errors.Count == 0, "script errors: " + string.Join(" | ", errors));
+    }
+
+    [Fact]
+    public async Task Nesting_On_EveryCellStaysInsideOneCommunity()
+    {
+        using var http = new HttpClient();
+        var street = await PickStreetAsync(http);
+        var (page, errors) = await OpenPlannerAsync();
+        await ClickLonLatAsync(page, street.Lon, street.Lat, 15);
+        await Assertions.Expect(page.GetByTestId("planner-area")).ToHaveAttributeAsync("data-code", street.Code);
+        // A wide window, so that every community can be divided on its own; roads on (soft).
+        await page.GetByTestId("min-households").FillAsync("100");
+        await page.GetByTestId("max-households").FillAsync("900");
+        await page.GetByTestId("nest").CheckAsync();
+        await RunUntilAcceptedAsync(page);
+
+        var planId = await page.EvaluateAsync<long>("() => window.gridmapPlanner.plan.id");
+        var plan = await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{planId}");
+        Assert.True(plan.GetProperty("params").GetProperty("nest").GetBoolean());
+        var compounds = (await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{planId}/compounds")).GetProperty("features")
+            .EnumerateArray().Select(f => (Cell: f.GetProperty("properties").GetProperty("cell").GetInt32(),
+                Community: f.GetProperty("properties").GetProperty("community").GetString())).ToList();
+        Assert.Equal(street.Compounds, compounds.Count);
+        var communities = compounds.Select(c => c.Community).Distinct().Count();
+        Assert.True(communities >= 2, $"{street.Name} has {communities} community: nesting would prove nothing");
+        foreach (var cell in compounds.GroupBy(c => c.Cell))
+            Assert.True(cell.Select(c => c.Community).Distinct().Count() == 1, $"cell {cell.Key} mixes communities {string.Join(", ", cell.Select(c => c.Community).Distinct())}");
+        Assert.True(plan.GetProperty("cells").GetArrayLength() >= communities);
+        // Every cell's code carries its community (12-digit prefix of the 15-digit code).
+        var codeOf = plan.GetProperty("cells").EnumerateArray().ToDictionary(c => c.GetProperty("idx").GetInt32(), c => c.GetProperty("code").GetString()!);
+        foreach (var c in compounds.Where(c => c.Community is not null)) Assert.StartsWith(c.Community!, codeOf[c.Cell]);
+        Assert.True(errors.Count == 0, "script errors: " + string.Join(" | ", errors));
     }
 
     [Fact]

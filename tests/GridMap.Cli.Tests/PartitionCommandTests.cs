@@ -114,6 +114,38 @@ public sealed class PartitionCommandTests : IDisposable
     }
 
     [Fact]
+    public void Partition_BarrierModeSoft_CrossesARoadOnlyWhereAFencedInGroupNeedsIt_AndReportsIt()
+    {
+        // 4 × 2 compounds of 100 households; a road cuts off the first column (200 households: too light for 300–500).
+        var units = Squares(4, 2, (c, r) => $"\"hh\":100,\"key\":\"c{r}_{c}\"");
+        var barrier = Path_("road.geojson");
+        File.WriteAllText(barrier, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"local\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[100,-50],[100,250]]}}]}");
+        var hardOut = Path_("hard.geojson");
+        var (hardCode, _, hardErr) = Gridmap("partition", "--units", units, "--weight", "hh", "--min", "300", "--max", "500", "--barriers", barrier, "--out", hardOut);
+        Assert.Equal(3, hardCode);
+        Assert.Contains("contiguity", hardErr);
+        Assert.False(File.Exists(hardOut));
+
+        var outFile = Path_("soft.geojson");
+        var report = Path_("soft.json");
+        var (code, _, err) = Gridmap("partition", "--units", units, "--weight", "hh", "--min", "300", "--max", "500", "--barriers", barrier,
+            "--barrier-mode", "soft", "--out", outFile, "--report", report);
+        Assert.True(code == 0, err);
+        Assert.Contains("warning", err);
+        var r = JsonDocument.Parse(File.ReadAllText(report)).RootElement;
+        Assert.Equal("soft", r.GetProperty("barrier_mode").GetString());
+        var crossing = Assert.Single(r.GetProperty("barrier_crossings").EnumerateArray().ToArray());
+        var features = Features(outFile);
+        var cellOf = features.ToDictionary(f => f.GetProperty("properties").GetProperty("key").GetString()!, f => f.GetProperty("properties").GetProperty("cell").GetInt32());
+        // The crossing joins a west compound to an east one, and the cell holding the west column is the one that crosses there.
+        var (a, b) = (crossing.GetProperty("a").GetString()!, crossing.GetProperty("b").GetString()!);
+        Assert.NotEqual(a.EndsWith("_0", StringComparison.Ordinal), b.EndsWith("_0", StringComparison.Ordinal));
+        Assert.Equal(cellOf[a], cellOf[b]);
+        foreach (var cell in features.GroupBy(f => f.GetProperty("properties").GetProperty("cell").GetInt32()))
+            Assert.InRange(cell.Sum(f => f.GetProperty("properties").GetProperty("hh").GetInt32()), 300, 500);
+    }
+
+    [Fact]
     public void Partition_Infeasible_ExitsNonZeroNamingTheConstraintAndWritesNothing()
     {
         var units = Squares(5, 1, (_, _) => "\"hh\":10");
@@ -170,7 +202,7 @@ public sealed class PartitionCommandTests : IDisposable
     {
         var (code, stdout, _) = Gridmap("partition", "--help");
         Assert.Equal(0, code);
-        foreach (var o in new[] { "--units", "--weight", "--cells", "--tolerance", "--min", "--max", "--objective", "--barriers", "--nest-by", "--seed", "--time-limit", "--out", "--report" })
+        foreach (var o in new[] { "--units", "--weight", "--cells", "--tolerance", "--min", "--max", "--objective", "--barriers", "--barrier-mode", "--nest-by", "--seed", "--time-limit", "--out", "--report" })
             Assert.Contains(o, stdout);
     }
 }

@@ -28,6 +28,13 @@ internal static class PartitionCommand
         var objective = new Option<string>("--objective") { Description = "优化目标 compact（紧凑度，Polsby-Popper）或 cut-edges（切边数）", DefaultValueFactory = _ => "compact" };
         objective.AcceptOnlyFromAmong("compact", "cut-edges");
         var barriers = new Option<FileInfo?>("--barriers") { Description = "障碍线文件（主干道、河流），网格不跨越 (barrier lines cells must not cross)" };
+        var barrierMode = new Option<string>("--barrier-mode")
+        {
+            Description = "障碍线模式：hard 绝不跨越；soft 尽量不跨越——被障碍围住、无法整分为网格的区域跨最短的一处障碍与相邻区域合并，报告所用跨越 " +
+                "(hard: never cross; soft: cross only where a fenced-in group cannot be divided into whole cells, reported)",
+            DefaultValueFactory = _ => "hard",
+        };
+        barrierMode.AcceptOnlyFromAmong("hard", "soft");
         var nestBy = new Option<string?>("--nest-by") { Description = "嵌套属性，如 community：网格不跨越该属性相同的区域 (keep cells inside areas sharing this property)" };
         var seed = new Option<int>("--seed") { Description = "随机种子，相同种子得到相同结果 (random seed)", DefaultValueFactory = _ => 1 };
         var timeLimit = new Option<double>("--time-limit") { Description = "求解时间上限，秒 (search time limit, seconds)", DefaultValueFactory = _ => 10 };
@@ -36,13 +43,13 @@ internal static class PartitionCommand
         var report = new Option<FileInfo?>("--report") { Description = "报告 JSON：每格权重、偏差、Polsby-Popper、单元数、连通性；总计；运行时间" };
         var quiet = new Option<bool>("--quiet") { Description = "不显示进度条 (no progress bar)" };
         var cmd = new Command("partition", "自动划分网格：整小区、连通、紧凑、均衡 (divide units into balanced, contiguous, compact cells)");
-        foreach (var o in new Option[] { units, weight, cells, tolerance, min, max, objective, barriers, nestBy, seed, timeLimit, crs, output, report, quiet })
+        foreach (var o in new Option[] { units, weight, cells, tolerance, min, max, objective, barriers, barrierMode, nestBy, seed, timeLimit, crs, output, report, quiet })
             cmd.Options.Add(o);
 
         cmd.SetAction((p, ct) =>
         {
             var args = new PartitionArguments(p.GetValue(units)!, p.GetValue(weight)!, p.GetValue(cells), p.GetValue(tolerance), p.GetValue(min),
-                p.GetValue(max), p.GetValue(objective)!, p.GetValue(barriers), p.GetValue(nestBy), p.GetValue(seed), p.GetValue(timeLimit),
+                p.GetValue(max), p.GetValue(objective)!, p.GetValue(barriers), p.GetValue(barrierMode)!, p.GetValue(nestBy), p.GetValue(seed), p.GetValue(timeLimit),
                 p.GetValue(crs), p.GetValue(output)!, p.GetValue(report), p.GetValue(quiet));
             return Task.FromResult(Run(args, ct));
         });
@@ -50,7 +57,7 @@ internal static class PartitionCommand
     }
 
     internal sealed record PartitionArguments(FileInfo Units, string Weight, int? Cells, double Tolerance, double? Min, double? Max,
-        string Objective, FileInfo? Barriers, string? NestBy, int Seed, double TimeLimit, string? Crs, FileInfo Out, FileInfo? Report, bool Quiet);
+        string Objective, FileInfo? Barriers, string BarrierMode, string? NestBy, int Seed, double TimeLimit, string? Crs, FileInfo Out, FileInfo? Report, bool Quiet);
 
     private sealed class InputException(string message) : Exception(message);
 
@@ -172,6 +179,7 @@ internal static class PartitionCommand
         if (a.Report is not null)
             WriteAtomically(a.Report.FullName, path => PartitionReport.Write(path, graph, result, options, a, projection.Description, sw.Elapsed));
         var ev = result.Evaluation!;
+        foreach (var warning in result.Warnings) Console.Error.WriteLine($"gridmap partition: warning: {warning}");
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"gridmap partition: {result.CellCount} cells, max deviation {ev.MaxDeviation:P2}, mean Polsby-Popper {ev.MeanPolsbyPopper:0.000}, cut edges {ev.CutEdges}, {sw.Elapsed.TotalSeconds:0.00} s → {a.Out.Name}"));
         return 0;
@@ -194,6 +202,7 @@ internal static class PartitionCommand
             MaxWeight = a.Max,
             Objective = a.Objective == "cut-edges" ? PartitionObjective.CutEdges : PartitionObjective.Compact,
             Nest = a.NestBy is not null,
+            Barriers = a.BarrierMode == "soft" ? Domain.Partitioning.BarrierMode.Soft : Domain.Partitioning.BarrierMode.Hard,
             Seed = a.Seed,
             TimeLimit = TimeSpan.FromSeconds(a.TimeLimit),
         };

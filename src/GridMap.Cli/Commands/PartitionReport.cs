@@ -33,6 +33,8 @@ internal static class PartitionReport
             w.WriteNumber("polsby_popper", Math.Round(c.PolsbyPopper, 6));
             w.WriteNumber("units", c.UnitCount);
             w.WriteBoolean("contiguous", c.Contiguous);
+            w.WriteBoolean("oversize", c.Oversize);
+            w.WriteBoolean("undersize", c.Undersize);
             w.WriteNumber("area_m2", Math.Round(c.Area, 1));
             w.WriteNumber("perimeter_m", Math.Round(c.Perimeter, 1));
             w.WriteEndObject();
@@ -52,7 +54,19 @@ internal static class PartitionReport
         w.WriteNumber("adjacency_edges", graph.EdgeCount);
         w.WriteNumber("barrier_cut_edges", graph.GeometricEdgeCount - graph.EdgeCount);
         w.WriteBoolean("tessellated", graph.IsTessellated);
+        w.WriteNumber("oversize_cells", ev.OversizeCells);
+        w.WriteNumber("undersize_cells", ev.UndersizeCells);
         w.WriteEndObject();
+        w.WriteString("barrier_mode", options.Barriers == BarrierMode.Soft ? "soft" : "hard");
+        // The exceptions a feasible plan may carry (window mode, soft barriers): see PartitionResult.
+        w.WritePropertyName("oversize_cells");
+        JsonSerializer.Serialize(w, result.OversizeCells.Select(o => new { cell = o.Cell, unit = o.UnitId, unit_weight = o.UnitWeight, cell_weight = o.CellWeight, attached_units = o.AttachedUnits }));
+        w.WritePropertyName("undersize_cells");
+        JsonSerializer.Serialize(w, result.UndersizeCells.Select(u => new { cell = u.Cell, units = u.Units, weight = u.Weight }));
+        w.WritePropertyName("barrier_crossings");
+        JsonSerializer.Serialize(w, result.BarrierCrossings.Select(c => new { a = c.UnitA, b = c.UnitB, shared_length_m = Math.Round(c.SharedLength, 1) }));
+        w.WritePropertyName("warnings");
+        JsonSerializer.Serialize(w, result.Warnings);
         w.WriteNumber("runtime_seconds", Math.Round(runtime.TotalSeconds, 3));
         w.WriteNumber("search_seconds", Math.Round(result.Elapsed.TotalSeconds, 3));
         w.WriteBoolean("time_limit_reached", result.TimeLimitReached);

@@ -36,6 +36,22 @@ public sealed class CellPartitioner
 
     public PartitionResult Run(UnitGraph graph, IProgress<PartitionProgress>? progress = null, CancellationToken ct = default)
     {
+        var result = Run(graph, Options.Barriers, progress, ct);
+        if (result.IsFeasible || Options.Barriers != BarrierMode.Soft) return result;
+        // Soft barriers joined groups across roads, and the search found no plan for a joined group. Holding every
+        // barrier (light units left alone become undersize cells) may still give one: try it before giving up.
+        var hard = Run(graph, BarrierMode.Hard, progress, ct);
+        if (!hard.IsFeasible) return result;
+        return new PartitionResult(hard.Assignment.ToArray(), hard.CellCount, hard.Evaluation, hard.FailedConstraint, hard.Message,
+            result.Elapsed + hard.Elapsed, hard.TimeLimitReached, result.Starts + hard.Starts)
+        {
+            OversizeCells = hard.OversizeCells, UndersizeCells = hard.UndersizeCells, BarrierCrossings = hard.BarrierCrossings,
+            Warnings = [.. hard.Warnings, "no plan was found with the barrier crossings soft barriers allowed; this plan holds every barrier."],
+        };
+    }
+
+    private PartitionResult Run(UnitGraph graph, BarrierMode barriers, IProgress<PartitionProgress>? progress, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(graph);
         var sw = Stopwatch.StartNew();
         var timeUp = false;
@@ -65,9 +81,15 @@ public sealed class CellPartitioner
         if (Options.Cells is { } kAll && locked.Any(c => c >= kAll))
             return Fail(PartitionConstraint.LockedCells, $"locked cell {locked.Max()} does not exist with {kAll} cells (cells are numbered from 0).");
 
+        // A unit heavier than the largest allowed cell cannot be split: in window mode it becomes a cell of its own.
+        var oversize = new List<int>();
         for (var u = 0; u < n; u++)
-            if (free[u] && graph.Weights[u] > upper * (1 + 1e-12))
-                return Fail(PartitionConstraint.Balance, $"balance: unit '{graph.Ids[u]}' weighs {graph.Weights[u]:0.##}, more than the largest allowed cell ({upper:0.##}).");
+            if (free[u] && PlanEvaluator.Above(graph.Weights[u], upper))
+            {
+                if (!Options.IsWindow)
+                    return Fail(PartitionConstraint.Balance, $"balance: unit '{graph.Ids[u]}' weighs {graph.Weights[u]:0.##}, more than the largest allowed cell ({upper:0.##}).");
+                oversize.Add(u);
+            }
 
         bool KeepEdge(int a, int b) => !Options.Nest || graph.Parents[a] == graph.Parents[b];
         var objectiveCut = Options.Objective == PartitionObjective.CutEdges;
@@ -76,7 +98,7 @@ public sealed class CellPartitioner
         if (Options.Cells is not null && kFree < 0) return Fail(PartitionConstraint.LockedCells, $"{locked.Count} locked cells exceed the {Options.Cells} cells asked for.");
 
         // Warm start from the previous plan.
-        if (Options.InitialPlan is { } initial && freeCount > 0)
+        if (Options.InitialPlan is { } initial && freeCount > 0 && oversize.Count == 0)
         {
             var warm = WarmStart(graph, initial, free, locked, lower, upper, objectiveCut, KeepEdge, Stop);
             if (warm is not null)
@@ -88,7 +110,10 @@ public sealed class CellPartitioner
 
         // Independent subproblems: connected components of the free units (inside one parent when nesting).
         progress?.Report(new PartitionProgress("adjacency", 0));
-        var comps = FreeComponents(graph, free, KeepEdge);
+        var grouping = UnitGrouper.Build(graph, free, oversize, KeepEdge, lower, upper, barriers, Options.IsWindow);
+        var comps = grouping.Groups;
+        // Crossings the grouping allowed connect from here on: in the search and in the evaluation.
+        graph = UnitGrouper.WithCrossings(graph, grouping.Crossings);
         var ks = new int[comps.Count];
         var his = new int[comps.Count];
         var weights = comps.Select(cp => cp.Sum(u => graph.Weights[u])).ToArray();
@@ -101,6 +126,7 @@ public sealed class CellPartitioner
             if (lo > hi)
             {
                 var what = Options.Nest ? $"parent area '{graph.Parents[comps[s][0]]}'" : "a connected group of units";
+                if (barriers == BarrierMode.Soft) what += " (even joined across barriers)";
                 var constraint = comps.Count > 1 ? (Options.Nest ? PartitionConstraint.Nesting : PartitionConstraint.Contiguity) : PartitionConstraint.Balance;
                 return Fail(constraint, $"{ConstraintName(constraint)}: {what} of {comps[s].Count} units (first '{graph.Ids[comps[s][0]]}') weighs {weights[s]:0.##}, " +
                     $"which cannot be divided into whole cells of {lower:0.##}–{upper:0.##}.");
@@ -129,7 +155,15 @@ public sealed class CellPartitioner
 
         var totalWork = comps.Select((cp, s) => (double)cp.Count * ks[s]).Sum();
         var done = 0.0;
-        var nextCell = 0;
+        // Oversize cells take the first numbers (renumbered in reading order below with the rest).
+        for (var o = 0; o < grouping.Oversize.Count; o++)
+        {
+            cell[grouping.Oversize[o].Unit] = o;
+            foreach (var u in grouping.Oversize[o].Attached) cell[u] = o;
+        }
+        for (var o = 0; o < grouping.Undersize.Count; o++)
+            foreach (var u in grouping.Undersize[o]) cell[u] = grouping.Oversize.Count + o;
+        var nextCell = grouping.Oversize.Count + grouping.Undersize.Count;
         var startsRun = 0;
         var failures = new List<string>();
         for (var s = 0; s < comps.Count; s++)
@@ -163,7 +197,40 @@ public sealed class CellPartitioner
         }
         // Free cells take the numbers locked cells leave, in reading order (north to south, west to east).
         Renumber(graph, cell, free, locked, nextCell);
-        return Finish(graph, cell, lower, upper, target, locked, sw, timeUp, startsRun);
+        var undersizeCells = grouping.Undersize.Select(m => cell[m[0]]).ToHashSet();
+        return Annotate(Finish(graph, cell, lower, upper, target, locked, sw, timeUp, startsRun, undersizeCells), graph, cell, grouping, upper);
+    }
+
+    /// <summary>Adds the oversize cells, the barrier crossings used and their warnings to a result.</summary>
+    private static PartitionResult Annotate(PartitionResult r, UnitGraph graph, int[] cell, UnitGrouper.Grouping grouping, double upper)
+    {
+        if (grouping.Oversize.Count == 0 && grouping.Undersize.Count == 0 && grouping.Crossings.Count == 0) return r;
+        var cellWeight = new Dictionary<int, double>();
+        for (var u = 0; u < graph.Count; u++) if (cell[u] >= 0) cellWeight[cell[u]] = cellWeight.GetValueOrDefault(cell[u]) + graph.Weights[u];
+        var oversize = grouping.Oversize.Select(o => new OversizeCell(cell[o.Unit], graph.Ids[o.Unit], graph.Weights[o.Unit],
+            cellWeight[cell[o.Unit]], o.Attached.Select(u => graph.Ids[u]).ToList())).OrderBy(o => o.Cell).ToList();
+        var undersize = grouping.Undersize.Select(m => new UndersizeCell(cell[m[0]], m.Select(u => graph.Ids[u]).ToList(), cellWeight[cell[m[0]]]))
+            .OrderBy(c => c.Cell).ToList();
+        var crossings = grouping.Crossings.Select(c =>
+        {
+            var len = graph.Neighbours(c.A).First(x => x.Neighbour == c.B).SharedLength;
+            return new BarrierCrossing(c.A, c.B, graph.Ids[c.A], graph.Ids[c.B], len);
+        }).ToList();
+        var warnings = new List<string>();
+        foreach (var o in oversize)
+            warnings.Add($"oversize cell {o.Cell}: unit '{o.UnitId}' alone weighs {o.UnitWeight:0.##}, more than the maximum {upper:0.##}; it is a cell of its own" +
+                (o.AttachedUnits.Count > 0 ? $", with {o.AttachedUnits.Count} neighbouring unit(s) that could not form a cell otherwise (cell weight {o.CellWeight:0.##})." : "."));
+        foreach (var c in undersize)
+            warnings.Add(c.Units.Count == 1
+                ? $"undersize cell {c.Cell}: unit '{c.Units[0]}' weighs {c.Weight:0.##}, less than the minimum, and no neighbour can join it within the maximum; it is a cell of its own."
+                : $"undersize cell {c.Cell}: {c.Units.Count} units (first '{c.Units[0]}') weigh {c.Weight:0.##} together, less than the minimum, with no neighbouring group to join.");
+        if (crossings.Count > 0)
+            warnings.Add($"{crossings.Count} barrier crossing(s) allowed where fenced-in groups could not be divided into whole cells: " +
+                string.Join(", ", crossings.Take(10).Select(c => $"'{c.UnitA}'–'{c.UnitB}'")) + (crossings.Count > 10 ? ", …" : "") + ".");
+        return new PartitionResult(r.Assignment.ToArray(), r.CellCount, r.Evaluation, r.FailedConstraint, r.Message, r.Elapsed, r.TimeLimitReached, r.Starts)
+        {
+            OversizeCells = oversize, UndersizeCells = undersize, BarrierCrossings = crossings, Warnings = warnings,
+        };
     }
 
     private static string ConstraintName(PartitionConstraint c) => c switch
@@ -268,31 +335,6 @@ public sealed class CellPartitioner
         return result;
     }
 
-    private static List<List<int>> FreeComponents(UnitGraph graph, bool[] free, Func<int, int, bool> keepEdge)
-    {
-        var seen = new bool[graph.Count];
-        var comps = new List<List<int>>();
-        var stack = new Stack<int>();
-        for (var s = 0; s < graph.Count; s++)
-        {
-            if (!free[s] || seen[s]) continue;
-            var comp = new List<int>();
-            seen[s] = true; stack.Push(s);
-            while (stack.Count > 0)
-            {
-                var u = stack.Pop(); comp.Add(u);
-                for (var e = graph.Offsets[u]; e < graph.Offsets[u + 1]; e++)
-                {
-                    var v = graph.Targets[e];
-                    if (!seen[v] && free[v] && graph.ConnectedFlags[e] && keepEdge(u, v)) { seen[v] = true; stack.Push(v); }
-                }
-            }
-            comp.Sort();
-            comps.Add(comp);
-        }
-        return comps;
-    }
-
     private static void Renumber(UnitGraph graph, int[] cell, bool[] free, HashSet<int> locked, int freeCells)
     {
         var sx = new double[freeCells]; var sy = new double[freeCells]; var sa = new double[freeCells];
@@ -312,9 +354,9 @@ public sealed class CellPartitioner
     }
 
     private PartitionResult Finish(UnitGraph graph, int[] cell, double lower, double upper, double target, HashSet<int> locked,
-        Stopwatch sw, bool timeUp, int starts)
+        Stopwatch sw, bool timeUp, int starts, IReadOnlySet<int>? undersize = null)
     {
-        var ev = PlanEvaluator.Evaluate(graph, cell, lower, upper, target, locked);
+        var ev = PlanEvaluator.Evaluate(graph, cell, lower, upper, target, locked, undersize);
         var k = cell.Length == 0 ? 0 : cell.Max() + 1;
         if (ev.IsFeasible) return new PartitionResult(cell, k, ev, PartitionConstraint.None, null, sw.Elapsed, timeUp, starts);
         string message;
@@ -328,7 +370,7 @@ public sealed class CellPartitioner
         else
         {
             constraint = PartitionConstraint.Balance;
-            var off = ev.Cells.Where(c => !c.Locked && (c.Weight < lower - 1e-9 || c.Weight > upper + 1e-9)).ToList();
+            var off = ev.Cells.Where(c => !c.Locked && !c.Oversize && !c.Undersize && (c.Weight < lower - 1e-9 || c.Weight > upper + 1e-9)).ToList();
             message = $"balance: no plan found with every cell within {lower:0.##}–{upper:0.##}; {off.Count} cell(s) outside, e.g. cell {off[0].Cell} weighs {off[0].Weight:0.##}.";
         }
         if (timeUp) message += $" The time limit ({Options.TimeLimit.TotalSeconds:0.#} s) was reached; a longer --time-limit or a wider tolerance may help.";

@@ -9,13 +9,27 @@ public enum PartitionObjective
     CutEdges,
 }
 
+/// <summary>How barrier lines (arterial roads, rivers: adjacency edges that do not connect) bind the cells.</summary>
+public enum BarrierMode
+{
+    /// <summary>No cell ever crosses a barrier; a group of units fenced in by barriers that cannot be divided into
+    /// whole cells within the bounds makes the partition fail. The command line's default.</summary>
+    Hard,
+    /// <summary>Barriers hold wherever possible: a fenced-in group that cannot be divided into whole cells within the
+    /// bounds is joined to a neighbouring group across one barrier-crossing edge (the shortest hop between unit
+    /// centres, preferring joins that make the union divisible), repeated until every group is divisible. The crossings
+    /// used are reported in <see cref="PartitionResult.BarrierCrossings"/>; only they may hold a cell together.</summary>
+    Soft,
+}
+
 /// <summary>One step of progress, for progress bars: a stage name and the fraction done (0–1).</summary>
 public sealed record PartitionProgress(string Stage, double Fraction, double? BestObjective = null);
 
 /// <summary>
 /// Parameters of a partition. Balance is either <see cref="Cells"/> = K with ±<see cref="Tolerance"/>
 /// of total/K, or a window <see cref="MinWeight"/>–<see cref="MaxWeight"/> per cell with K chosen
-/// automatically. Runs are deterministic for a given <see cref="Seed"/> as long as the
+/// automatically; in window mode a unit heavier than the maximum becomes a cell of its own (an oversize cell,
+/// reported in <see cref="PartitionResult.OversizeCells"/>), since a unit cannot be split. Runs are deterministic for a given <see cref="Seed"/> as long as the
 /// <see cref="TimeLimit"/> is not reached (the work per start and the number of starts do not depend on time).
 /// </summary>
 public sealed class PartitionOptions
@@ -32,6 +46,8 @@ public sealed class PartitionOptions
     public PartitionObjective Objective { get; init; } = PartitionObjective.Compact;
     /// <summary>Keep every cell inside one parent area (<see cref="UnitGraph.Parents"/>).</summary>
     public bool Nest { get; init; }
+    /// <summary>Barriers: hard (never crossed; the default) or soft (crossed only where a group could not be divided otherwise).</summary>
+    public BarrierMode Barriers { get; init; } = BarrierMode.Hard;
     /// <summary>Random seed; the same seed gives the same plan.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>Wall-clock limit for the search; default 10 s.</summary>

@@ -16,6 +16,18 @@ public enum PartitionConstraint
     TimeLimit,
 }
 
+/// <summary>A cell made around a unit heavier than the window's maximum (window mode), with the units that joined it
+/// because they could not form a cell of their own (fenced in between the oversize unit and barriers or parent limits).</summary>
+public sealed record OversizeCell(int Cell, string UnitId, double UnitWeight, double CellWeight, IReadOnlyList<string> AttachedUnits);
+
+/// <summary>A cell below the window's minimum that no plan could avoid (window mode): a unit no neighbour can join within
+/// the maximum, or (soft barriers) a group lighter than the minimum with nothing to join. <see cref="Weight"/> is the cell's.</summary>
+public sealed record UndersizeCell(int Cell, IReadOnlyList<string> Units, double Weight);
+
+/// <summary>A barrier-crossing adjacency edge (soft barriers) that the plan may use to hold a cell together: the two
+/// units (ids, input order indices) and their shared boundary length in metres.</summary>
+public sealed record BarrierCrossing(int A, int B, string UnitA, string UnitB, double SharedLength);
+
 /// <summary>
 /// The outcome of a partition: the cell (0-based) of every unit in input order, evaluated statistics,
 /// and — when no plan meets every hard constraint — which constraint failed and why. A result with
@@ -48,4 +60,12 @@ public sealed class PartitionResult
     public bool TimeLimitReached { get; }
     /// <summary>Starts completed (multi-start).</summary>
     public int Starts { get; }
+    /// <summary>Cells built around units heavier than the maximum (window mode); counted as feasible, flagged in the evaluation.</summary>
+    public IReadOnlyList<OversizeCell> OversizeCells { get; init; } = [];
+    /// <summary>Cells below the minimum that no plan could avoid (window mode); counted as feasible, flagged in the evaluation.</summary>
+    public IReadOnlyList<UndersizeCell> UndersizeCells { get; init; } = [];
+    /// <summary>Barrier-crossing edges the plan was allowed to use (soft barriers); empty with hard barriers.</summary>
+    public IReadOnlyList<BarrierCrossing> BarrierCrossings { get; init; } = [];
+    /// <summary>Human-readable notes on a feasible plan that departs from the ideal (oversize cells, crossed barriers).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

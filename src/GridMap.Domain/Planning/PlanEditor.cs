@@ -1,3 +1,4 @@
+using GridMap.Domain.Partitioning;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Linemerge;
 using NetTopologySuite.Operation.Overlay;
@@ -48,7 +49,7 @@ public static class PlanEditor
     /// <summary>
     /// Checks moving compound <paramref name="compoundId"/> into cell <paramref name="toCell"/>. <paramref name="units"/>
     /// holds at least every compound of the compound's current cell and of the target cell; <paramref name="edges"/> the
-    /// connecting adjacency (shared boundary of positive length, not cut by a barrier) between them, by compound id.
+    /// connecting adjacency (shared boundary of positive length, not cut by a barrier unless the plan allows that crossing) between them, by compound id.
     /// Rejected when: the target is the current cell, either cell is locked, nesting keeps them in different communities,
     /// the compound does not border the target cell, it is the last compound of its cell, or the rest of its cell would
     /// fall apart. Balance is not a rule here: the caller reports the new deviations.
@@ -59,23 +60,27 @@ public static class PlanEditor
         ArgumentNullException.ThrowIfNull(units);
         ArgumentNullException.ThrowIfNull(edges);
         cellLabel ??= c => $"网格 {c}";
-        var unit = units.FirstOrDefault(u => u.Id == compoundId) ?? throw new KeyNotFoundException($"compound {compoundId} is not in this plan.");
+        var index = new Dictionary<int, int>(units.Count);
+        for (var i = 0; i < units.Count; i++) index[units[i].Id] = i;
+        if (!index.TryGetValue(compoundId, out var me)) throw new KeyNotFoundException($"compound {compoundId} is not in this plan.");
+        var unit = units[me];
+        if (unit.Cell != toCell && !units.Any(u => u.Cell == toCell)) throw new ArgumentException($"cell {toCell} has no compounds in this plan.");
+        var adjacent = units.Select(_ => new List<int>()).ToArray();
+        foreach (var (a, b) in edges)
+            if (index.TryGetValue(a, out var ia) && index.TryGetValue(b, out var ib)) { adjacent[ia].Add(ib); adjacent[ib].Add(ia); }
+        var check = UnitMoveChecker.Check(units.Select(u => u.Cell).ToArray(), i => adjacent[i], me, toCell, lockedCells,
+            nest ? units.Select(u => u.Parent).ToArray() : null);
         var from = unit.Cell;
-        if (from == toCell) throw new InvalidOperationException($"小区 {unit.Label} 已在{cellLabel(toCell)}中 (already in that cell).");
-        if (lockedCells.Contains(from)) throw new InvalidOperationException($"{cellLabel(from)} 已锁定，不能移出小区 (cell is locked).");
-        if (lockedCells.Contains(toCell)) throw new InvalidOperationException($"{cellLabel(toCell)} 已锁定，不能移入小区 (target cell is locked).");
-        var target = units.Where(u => u.Cell == toCell).ToList();
-        if (target.Count == 0) throw new ArgumentException($"cell {toCell} has no compounds in this plan.");
-        if (nest && target.Any(t => t.Parent != unit.Parent))
-            throw new InvalidOperationException($"按社区嵌套：小区 {unit.Label} 属于社区 {unit.Parent}，{cellLabel(toCell)} 属于其他社区 (nesting keeps cells inside one community).");
-        var targetIds = target.Select(t => t.Id).ToHashSet();
-        var adjacent = edges.Any(e => e.A == compoundId && targetIds.Contains(e.B) || e.B == compoundId && targetIds.Contains(e.A));
-        if (!adjacent)
-            throw new InvalidOperationException($"小区 {unit.Label} 与{cellLabel(toCell)}不相邻（或被主干道隔开），只能移入相邻网格 (not adjacent to the target cell).");
-        var rest = units.Where(u => u.Cell == from && u.Id != compoundId).Select(u => u.Id).ToList();
-        if (rest.Count == 0) throw new InvalidOperationException($"小区 {unit.Label} 是{cellLabel(from)}的最后一个小区，移出后网格为空 (cell would be empty).");
-        if (!IsContiguous(rest, edges))
-            throw new InvalidOperationException($"移出小区 {unit.Label} 会使{cellLabel(from)}不连通 (would break the contiguity of its cell).");
+        if (!check.Allowed) throw new InvalidOperationException(check.Rule switch
+        {
+            MoveRule.AlreadyInCell => $"小区 {unit.Label} 已在{cellLabel(toCell)}中 (already in that cell).",
+            MoveRule.CellLocked => $"{cellLabel(from)} 已锁定，不能移出小区 (cell is locked).",
+            MoveRule.TargetLocked => $"{cellLabel(toCell)} 已锁定，不能移入小区 (target cell is locked).",
+            MoveRule.OtherParent => $"按社区嵌套：小区 {unit.Label} 属于社区 {unit.Parent}，{cellLabel(toCell)} 属于其他社区 (nesting keeps cells inside one community).",
+            MoveRule.NotAdjacent => $"小区 {unit.Label} 与{cellLabel(toCell)}不相邻（或被主干道隔开），只能移入相邻网格 (not adjacent to the target cell).",
+            MoveRule.LastUnit => $"小区 {unit.Label} 是{cellLabel(from)}的最后一个小区，移出后网格为空 (cell would be empty).",
+            _ => $"移出小区 {unit.Label} 会使{cellLabel(from)}不连通 (would break the contiguity of its cell).",
+        });
     }
 
     /// <summary>True when the compounds <paramref name="members"/> are connected through <paramref name="edges"/> among themselves

@@ -22,18 +22,8 @@ public sealed class PlanPartitioner(PlanStore store)
         ArgumentNullException.ThrowIfNull(area);
         var gk = Crs.GaussKruger114;
         var sw = Stopwatch.StartNew();
-        progress?.Report(new PartitionProgress("adjacency", 0));
-        var units = area.Compounds.Select(c => new PartitionUnit(c.Id.ToString(CultureInfo.InvariantCulture), gk.FromWgs84(c.Footprint), c.Households,
-            request.Nest ? c.Community ?? c.Street ?? c.District : null)).ToList();
-        var metricArea = gk.FromWgs84(area.Polygon);
-        var barriers = area.Barriers.Select(gk.FromWgs84).ToList();
         var options = request.ToOptions();
-        var (graph, result) = await Task.Run(() =>
-        {
-            var g = new UnitGraphBuilder { Tessellation = TessellationMode.Always, Area = metricArea, Barriers = barriers }.BuildGraph(units, ct);
-            progress?.Report(new PartitionProgress("search", 0));
-            return (g, CellPartitioner.Partition(g, options, progress, ct));
-        }, ct);
+        var (graph, result) = await Task.Run(() => Solve(area, options, request.Nest, progress, ct), ct);
         ct.ThrowIfCancellationRequested();
         PlanEditor.Require(result.IsFeasible, $"没有满足约束的方案（{ConstraintName(result.FailedConstraint)}）：{result.Message}");
         progress?.Report(new PartitionProgress("saving", 1));
@@ -56,11 +46,12 @@ public sealed class PlanPartitioner(PlanStore store)
         var codes = CellCodeAssigner.Assign(centroids, prefixes);
         var names = await store.CommunityNamesAsync(prefixes, ct);
         var cells = new List<PreviewCell>(k);
+        var undersize = result.UndersizeCells.Select(u => u.Cell).ToHashSet();
         for (var c = 0; c < k; c++)
         {
             var seq = int.Parse(codes[c][12..], CultureInfo.InvariantCulture);
             var name = $"{(names.GetValueOrDefault(prefixes[c]) ?? area.Name).Replace("居民委员会", "", StringComparison.Ordinal)}第{seq}网格";
-            cells.Add(new PreviewCell(c, codes[c], name, ToMulti(gk.ToWgs84(cellPolys[c]))));
+            cells.Add(new PreviewCell(c, codes[c], name, ToMulti(gk.ToWgs84(cellPolys[c])), undersize.Contains(c)));
         }
         var assignments = area.Compounds.Select((comp, u) => new PreviewAssignment(comp.Id, result.Assignment[u], ToMulti(gk.ToWgs84(graph.Territories[u]!)))).ToList();
         var (lower, upper, target) = new CellPartitioner(options).Bounds(graph);
@@ -72,10 +63,56 @@ public sealed class PlanPartitioner(PlanStore store)
             timeLimitReached = result.TimeLimitReached,
             meanPolsbyPopperMetric = Math.Round(ev.MeanPolsbyPopper, 4),
             cutEdges = ev.CutEdges,
-            barriers = barriers.Count,
+            barriers = area.Barriers.Count,
+            barrierMode = options.Barriers == BarrierMode.Soft ? "soft" : "hard",
+            barrierCrossings = result.BarrierCrossings.Count,
+            oversizeCells = result.OversizeCells.Count,
+            undersizeCells = result.UndersizeCells.Count,
             units = graph.Count,
+            warnings = Warnings(result, area, cells, upper),
         };
-        return await store.SavePreviewAsync(new PreviewDraft(request, area, lower, upper, target, search, cells, assignments), ct);
+        var crossings = result.BarrierCrossings.Select(c => (area.Compounds[c.A].Id, area.Compounds[c.B].Id)).ToList();
+        return await store.SavePreviewAsync(new PreviewDraft(request, area, lower, upper, target, search, cells, assignments) { BarrierCrossings = crossings }, ct);
+    }
+
+    /// <summary>The engine's notes for planners, in Chinese with the compounds' and cells' names.</summary>
+    private static List<string> Warnings(PartitionResult result, AreaData area, IReadOnlyList<PreviewCell> cells, double upper)
+    {
+        var byId = area.Compounds.ToDictionary(c => c.Id.ToString(CultureInfo.InvariantCulture));
+        var list = new List<string>();
+        foreach (var o in result.OversizeCells)
+        {
+            var c = byId[o.UnitId];
+            list.Add($"超大网格 {cells[o.Cell].Name}：小区“{c.Name}”单独 {o.UnitWeight:0} 户，超过每格上限 {upper:0} 户，整小区不可拆分，单独成格" +
+                (o.AttachedUnits.Count > 0 ? $"；另有 {o.AttachedUnits.Count} 个相邻小区无法单独成格，并入该格（共 {o.CellWeight:0} 户）。" : "。"));
+        }
+        foreach (var u in result.UndersizeCells)
+            list.Add(u.Units.Count == 1
+                ? $"不足额网格 {cells[u.Cell].Name}：小区“{byId[u.Units[0]].Name}”仅 {u.Weight:0} 户，低于每格下限，且与任何相邻小区合并都会超过上限 {upper:0} 户，单独成格。"
+                : $"不足额网格 {cells[u.Cell].Name}：{u.Units.Count} 个小区共 {u.Weight:0} 户，低于每格下限，且没有可合并的相邻区域，合为一格。");
+        if (result.BarrierCrossings.Count > 0)
+            list.Add($"有 {result.BarrierCrossings.Count} 处跨主干道：被主干道围住的小区户数不足以整分成网格，已与相邻区域合并（" +
+                string.Join("；", result.BarrierCrossings.Take(8).Select(x => $"{byId[x.UnitA].Name}—{byId[x.UnitB].Name}")) +
+                (result.BarrierCrossings.Count > 8 ? "；…" : "") + "）。");
+        return list;
+    }
+
+    /// <summary>The engine's part of a run, without saving: compounds and roads in EPSG:4547 metres → territories
+    /// (Voronoi of the footprints clipped to the area, roads as barriers) → <see cref="CellPartitioner"/>.
+    /// Benchmarks call it to measure the planner's outcome on every demo street.</summary>
+    public static (UnitGraph Graph, PartitionResult Result) Solve(AreaData area, PartitionOptions options, bool nest,
+        IProgress<PartitionProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        var gk = Crs.GaussKruger114;
+        progress?.Report(new PartitionProgress("adjacency", 0));
+        var units = area.Compounds.Select(c => new PartitionUnit(c.Id.ToString(CultureInfo.InvariantCulture), gk.FromWgs84(c.Footprint), c.Households,
+            nest ? c.Community ?? c.Street ?? c.District : null)).ToList();
+        var metricArea = gk.FromWgs84(area.Polygon);
+        var barriers = area.Barriers.Select(gk.FromWgs84).ToList();
+        var g = new UnitGraphBuilder { Tessellation = TessellationMode.Always, Area = metricArea, Barriers = barriers }.BuildGraph(units, ct);
+        progress?.Report(new PartitionProgress("search", 0));
+        return (g, CellPartitioner.Partition(g, options, progress, ct));
     }
 
     private static string ConstraintName(PartitionConstraint c) => c switch

@@ -5,7 +5,7 @@ namespace GridMap.Storage.Planning;
 /// <summary>
 /// What to partition and how: the area, either households per cell <see cref="MinHouseholds"/>–<see cref="MaxHouseholds"/>
 /// (the common grid norm is 300–500, the default) or a number of <see cref="Cells"/> with ±<see cref="Tolerance"/>,
-/// barriers (arterial roads) on or off, nesting cells inside communities on or off, the seed and a time limit
+/// barriers (arterial roads, soft: crossed only where a fenced-in group could not otherwise be divided) on or off, nesting cells inside communities on or off, the seed and a time limit
 /// of 1–120 s. Valid from birth: impossible combinations are rejected with a message naming the parameter.
 /// </summary>
 public sealed record PlanRequest
@@ -53,6 +53,9 @@ public sealed record PlanRequest
         MaxWeight = Cells is null ? MaxHouseholds : null,
         Objective = Objective == "cut-edges" ? PartitionObjective.CutEdges : PartitionObjective.Compact,
         Nest = Nest,
+        // Planners ask for cells "bounded by real roads where possible": roads hold unless a fenced-in group could
+        // not be divided into whole cells, where the engine crosses the fewest roads and reports it.
+        Barriers = Barriers ? BarrierMode.Soft : BarrierMode.Hard,
         Seed = Seed,
         TimeLimit = TimeSpan.FromSeconds(TimeLimitSeconds),
     };

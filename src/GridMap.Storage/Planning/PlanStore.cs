@@ -14,15 +14,20 @@ public sealed record AreaCompound(int Id, string Name, Geometry Footprint, int H
 /// <summary>A plan area loaded from the database: name, district, polygon (lon/lat), compounds and barrier roads.</summary>
 public sealed record AreaData(PlanArea Area, string Name, string DistrictCode, MultiPolygon Polygon, IReadOnlyList<AreaCompound> Compounds, IReadOnlyList<Geometry> Barriers);
 
-/// <summary>One cell of a new preview: 0-based index, 15-digit code, name and polygon (lon/lat).</summary>
-public sealed record PreviewCell(int Index, string Code, string Name, MultiPolygon Area);
+/// <summary>One cell of a new preview: 0-based index, 15-digit code, name and polygon (lon/lat); <paramref name="Undersize"/> when
+/// the engine proved no cell within the bounds can hold its compounds.</summary>
+public sealed record PreviewCell(int Index, string Code, string Name, MultiPolygon Area, bool Undersize = false);
 
 /// <summary>A compound's cell and territory (lon/lat) in a new preview.</summary>
 public sealed record PreviewAssignment(int CompoundId, int Cell, MultiPolygon Territory);
 
 /// <summary>Everything a preview is saved from.</summary>
 public sealed record PreviewDraft(PlanRequest Request, AreaData Area, double LowerBound, double UpperBound, double Target, object Search,
-    IReadOnlyList<PreviewCell> Cells, IReadOnlyList<PreviewAssignment> Assignments);
+    IReadOnlyList<PreviewCell> Cells, IReadOnlyList<PreviewAssignment> Assignments)
+{
+    /// <summary>Pairs of compound ids whose adjacency across an arterial road the engine allowed (soft barriers).</summary>
+    public IReadOnlyList<(int A, int B)> BarrierCrossings { get; init; } = [];
+}
 
 /// <summary>The outcome of publishing: the new version, the plans it superseded and how many compounds outside
 /// the plan lost their cell because a superseded plan reached beyond this one's area.</summary>
@@ -177,9 +182,16 @@ public sealed class PlanStore(NpgsqlDataSource db)
         {
             foreach (var c in d.Cells)
             {
-                var b = new NpgsqlBatchCommand("INSERT INTO plan_cell (plan_id, idx, code, name, area) VALUES (@p, @i, @c, @n, @a)");
+                var b = new NpgsqlBatchCommand("INSERT INTO plan_cell (plan_id, idx, code, name, area, undersize) VALUES (@p, @i, @c, @n, @a, @u)");
                 b.Parameters.AddWithValue("p", id); b.Parameters.AddWithValue("i", c.Index); b.Parameters.AddWithValue("c", c.Code);
+                b.Parameters.AddWithValue("u", c.Undersize);
                 b.Parameters.AddWithValue("n", c.Name); b.Parameters.AddWithValue("a", (Geometry)c.Area);
+                batch.BatchCommands.Add(b);
+            }
+            foreach (var (ca, cb) in d.BarrierCrossings)
+            {
+                var b = new NpgsqlBatchCommand("INSERT INTO plan_barrier_crossing (plan_id, compound_a, compound_b) VALUES (@p, @a, @b)");
+                b.Parameters.AddWithValue("p", id); b.Parameters.AddWithValue("a", Math.Min(ca, cb)); b.Parameters.AddWithValue("b", Math.Max(ca, cb));
                 batch.BatchCommands.Add(b);
             }
             foreach (var a in d.Assignments)

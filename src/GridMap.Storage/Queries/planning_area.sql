@@ -4,13 +4,7 @@
 -- polygon is taken as given (plus the compounds whose inside point it holds).
 -- @kind: district | street | community | polygon; @code: the code (null for polygon); @polygon: lon/lat or null.
 WITH c AS (
-  SELECT footprint, district_code, households FROM compound
-  WHERE CASE @kind
-          WHEN 'district' THEN district_code = @code
-          WHEN 'street' THEN street_code = @code
-          WHEN 'community' THEN community_code = @code
-          ELSE ST_Intersects(ST_PointOnSurface(footprint), @polygon)
-        END
+  SELECT footprint, district_code, households FROM plan_area_compounds(@kind, @code, @polygon)
 ), hull AS (
   SELECT ST_Buffer(ST_ConvexHull(ST_Collect(footprint))::geography, 60)::geometry AS g,
          count(*)::int AS n, coalesce(sum(households), 0)::int AS households,

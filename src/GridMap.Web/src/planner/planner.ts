@@ -87,13 +87,21 @@ export const planner: View = {
     const cellsSource = new VectorSource();
     const compoundsSource = new VectorSource();
     const edgeSource = new VectorSource();
+    const crossingSource = new VectorSource();
     const cellStyle: StyleFunction = (f, resolution) => {
       const p = f.getProperties();
       const bad = p.withinBounds === false || p.contiguous === false;
-      const lines = [`${int(p.households)}户 ${pct(p.deviation)}`, `${p.staffName ?? '未分配网格员'}${p.locked ? ' 🔒' : ''}`];
+      // Oversize / undersize cells are unavoidable with whole compounds: shown in their own colour, not as errors.
+      const odd = !bad && (p.oversize === true || p.undersize === true);
+      const tag = p.oversize ? '【超大】' : p.undersize ? '【不足额】' : '';
+      const lines = [`${tag}${int(p.households)}户 ${pct(p.deviation)}`, `${p.staffName ?? '未分配网格员'}${p.locked ? ' 🔒' : ''}`];
       return new Style({
         fill: new Fill({ color: cellColour(p.idx, 0.42) }),
-        stroke: new Stroke({ color: bad ? '#c62828' : '#263238', width: bad ? 2.5 : 1.6, lineDash: bad ? [8, 5] : undefined }),
+        stroke: new Stroke({
+          color: bad ? '#c62828' : odd ? (p.oversize ? '#6a1b9a' : '#00838f') : '#263238',
+          width: bad || odd ? 2.5 : 1.6,
+          lineDash: bad ? [8, 5] : odd ? [2, 4] : undefined,
+        }),
         text:
           resolution < 30
             ? new Text({
@@ -121,7 +129,18 @@ export const planner: View = {
       source: edgeSource,
       style: new Style({ stroke: new Stroke({ color: '#1565c0', width: 5, lineDash: [6, 4] }) }),
     });
-    for (const l of [areaLayer, cellsLayer, compoundsLayer, edgeLayer]) map.addLayer(l);
+    const crossingLayer = new VectorLayer({
+      source: crossingSource,
+      style: (_f, resolution) =>
+        new Style({
+          stroke: new Stroke({ color: '#ef6c00', width: 4, lineDash: [2, 6], lineCap: 'round' }),
+          text:
+            resolution < 20
+              ? new Text({ text: '跨主干道', font: font(11, 600), fill: new Fill({ color: '#e65100' }), stroke: new Stroke({ color: '#fff', width: 3 }), placement: 'line' })
+              : undefined,
+        }),
+    });
+    for (const l of [areaLayer, cellsLayer, compoundsLayer, crossingLayer, edgeLayer]) map.addLayer(l);
 
     // ── left: area + parameters + run
     const areaName = h('div', { class: 'area-name', 'data-testid': 'planner-area' }, '尚未选择范围：在地图上点击一个街道');
@@ -165,7 +184,8 @@ export const planner: View = {
         h('label', { class: 'row' }, byWindow, ' 每格户数 ', minInput, ' – ', maxInput),
         h('label', { class: 'row' }, byCount, ' 网格数 ', cellsInput, ' 偏差 ±', tolInput, '%'),
       ),
-      h('label', { class: 'row' }, barriers, ' 主干道作为网格边界（不跨越）'),
+      h('label', { class: 'row', title: '主干道尽量作为网格边界；被主干道围住、户数无法整分成网格的小区群，跨越最少、最短的主干道与相邻区域合并，并在地图上标出' },
+        barriers, ' 沿主干道划分（尽量不跨越）'),
       h('label', { class: 'row' }, nest, ' 按社区嵌套（网格不跨社区）'),
       h('label', { class: 'row small' }, '种子 ', seedInput, ' 时间上限 ', timeInput, ' 秒'),
       h('div', { class: 'row buttons' }, runBtn, cancelBtn),
@@ -175,6 +195,7 @@ export const planner: View = {
     // ── left: plan summary, actions, feedback, move + edge tools
     const statusEl = h('div', { class: 'plan-status', 'data-testid': 'plan-status' }, '还没有方案');
     const totalsEl = h('div', { class: 'plan-totals', 'data-testid': 'plan-totals' });
+    const warningsEl = h('ul', { class: 'plan-warnings', 'data-testid': 'plan-warnings', hidden: true });
     const message = h('div', { class: 'plan-message', role: 'status', 'aria-live': 'polite', 'data-testid': 'plan-message', 'data-state': 'idle' });
     const autoBtn = h('button', { type: 'button', 'data-testid': 'plan-autostaff', disabled: true }, '自动分配网格员');
     const publishBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'plan-publish', disabled: true }, '发布方案');
@@ -191,6 +212,7 @@ export const planner: View = {
       'planner-plan',
       statusEl,
       totalsEl,
+      warningsEl,
       h('div', { class: 'row buttons' }, autoBtn, publishBtn),
       message,
       h('div', { class: 'tool' }, h('h4', {}, '移动小区'), moveTitle, h('div', { class: 'row' }, moveTarget, moveBtn)),
@@ -204,6 +226,9 @@ export const planner: View = {
       h('ul', { class: 'legend-list' },
         h('li', {}, h('span', { class: 'swatch cells' }), '网格（每格一种颜色），标注：户数 偏差 · 网格员'),
         h('li', {}, h('span', { class: 'swatch bad' }), '红色虚线：户数超出范围或不连通'),
+        h('li', {}, h('span', { class: 'swatch oversize' }), '紫色点线【超大】：单个小区户数已超过每格上限，单独成格'),
+        h('li', {}, h('span', { class: 'swatch undersize' }), '青色点线【不足额】：小区户数低于下限且无法与相邻小区合并'),
+        h('li', {}, h('span', { class: 'swatch crossing' }), '橙色点线：网格在此跨越主干道（被围住的小区无法单独成格）'),
         h('li', {}, h('span', { class: 'swatch compound' }), '小区（点击可移动）；橙色为选中'),
         h('li', {}, h('span', { class: 'swatch edge' }), '正在编辑的共用边界'),
         h('li', {}, h('span', { class: 'swatch area' }), '选中的规划范围'),
@@ -370,9 +395,11 @@ export const planner: View = {
           }
           await loadPlan(plan!.id);
         });
-        const tr = h('tr', { 'data-testid': `cell-row-${c.idx}`, class: `${c.withinBounds ? '' : 'out'} ${c.contiguous ? '' : 'broken'}` },
+        const badge = c.oversize ? h('span', { class: 'badge oversize', 'data-testid': `cell-oversize-${c.idx}`, title: '单个小区户数超过上限，单独成格' }, '超大')
+          : c.undersize ? h('span', { class: 'badge undersize', 'data-testid': `cell-undersize-${c.idx}`, title: '户数低于下限，且无法与相邻小区合并' }, '不足额') : '';
+        const tr = h('tr', { 'data-testid': `cell-row-${c.idx}`, class: `${c.withinBounds ? '' : 'out'} ${c.contiguous ? '' : 'broken'} ${c.oversize ? 'oversize' : ''} ${c.undersize ? 'undersize' : ''}` },
           h('td', {}, h('span', { class: 'dot', style: `background:${cellColour(c.idx, 0.9)}` }), c.code.slice(-6)),
-          h('td', { class: 'name' }, c.name),
+          h('td', { class: 'name' }, badge, c.name),
           h('td', { class: 'num' }, int(c.households)),
           h('td', { class: `num ${c.withinBounds ? '' : 'warn'}` }, pct(c.deviation)),
           h('td', { class: 'num' }, c.polsbyPopper.toFixed(2)),
@@ -405,7 +432,13 @@ export const planner: View = {
       totalsEl.replaceChildren(
         h('div', {}, `${p.totals.cells} 个网格 · ${p.totals.compounds} 个小区 · ${int(p.totals.households)} 户（${bounds}）`),
         h('div', {}, `最大偏差 ${pct(p.totals.maxDeviation)} · 平均紧凑度 ${p.totals.meanPolsbyPopper.toFixed(3)} · ${p.totals.allContiguous ? '全部连通' : '有网格不连通'} · ${p.totals.allWithinBounds ? '户数均在范围内' : '有网格户数超出范围'}`),
+        ...(p.totals.oversizeCells || p.totals.undersizeCells || p.barrierCrossings.length
+          ? [h('div', { 'data-testid': 'plan-exceptions' }, `超大网格 ${p.totals.oversizeCells} 个 · 不足额网格 ${p.totals.undersizeCells} 个 · 跨主干道 ${p.barrierCrossings.length} 处`)]
+          : []),
       );
+      const warnings = (p.search?.warnings as string[] | undefined) ?? [];
+      warningsEl.replaceChildren(...warnings.map((w) => h('li', {}, w)));
+      warningsEl.hidden = warnings.length === 0;
       autoBtn.disabled = publishBtn.disabled = !editable();
       edgeBtn.disabled = !editable();
       cellOptions(edgeA, null, '网格甲');
@@ -417,6 +450,8 @@ export const planner: View = {
       plan = p;
       staff = s;
       travel = t;
+      // A drawn polygon stays the selected area when its plan loads, so the planner can run it again (other seed/window).
+      if (area?.kind === 'polygon' && p.area.kind === 'polygon' && area.key === undefined) area.key = p.area.key;
       if (!area || area.key !== p.area.key) {
         area = p.area.kind === 'polygon' ? null : { kind: p.area.kind as AreaKind, code: p.area.code ?? undefined, name: p.area.name, key: p.area.key };
         areaName.textContent = `${p.area.name}${p.area.code ? `（${p.area.code}）` : ''}`;
@@ -425,6 +460,11 @@ export const planner: View = {
       }
       cellsSource.clear();
       cellsSource.addFeatures(geojson.readFeatures(cells) as Feature[]);
+      crossingSource.clear();
+      for (const x of p.barrierCrossings ?? []) {
+        const f = geojson.readFeature({ type: 'Feature', geometry: x.line, properties: { a: x.a, b: x.b, name: `${x.aName} — ${x.bName}` } }) as Feature;
+        crossingSource.addFeature(f);
+      }
       const selectedId = selectedCompound?.getId();
       compoundsSource.clear();
       compoundsSource.addFeatures(geojson.readFeatures(compounds) as Feature[]);

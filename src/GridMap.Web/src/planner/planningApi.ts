@@ -33,6 +33,10 @@ export interface CellStats {
   polsbyPopper: number;
   contiguous: boolean;
   withinBounds: boolean;
+  /** Over the maximum only because one compound alone is (not a balance violation). */
+  oversize: boolean;
+  /** Under the minimum where the engine proved no cell within the window can hold these compounds. */
+  undersize: boolean;
   locked: boolean;
   staffId: number | null;
   staffName: string | null;
@@ -51,6 +55,8 @@ export interface Plan {
   target: number;
   bbox: [number, number, number, number];
   cells: CellStats[];
+  /** Arterial-road crossings the engine allowed (soft barriers), as lines between the two compounds' centres. */
+  barrierCrossings: { a: number; b: number; aName: string; bName: string; line: GeoGeometry }[];
   totals: {
     cells: number;
     households: number;
@@ -59,6 +65,8 @@ export interface Plan {
     meanPolsbyPopper: number;
     allContiguous: boolean;
     allWithinBounds: boolean;
+    oversizeCells: number;
+    undersizeCells: number;
     cellsWithoutStaff: number;
     lockedCells: number;
   };
