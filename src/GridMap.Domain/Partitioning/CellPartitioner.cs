@@ -190,6 +190,11 @@ public sealed class CellPartitioner
                         objectiveCut ? -bestScore : bestScore / ks[s]));
                 }
             }
+            // Window mode on coarse units: when no start balanced the group with K fixed, pack it (K free).
+            if (!bestFeasible && Options.IsWindow && !Stop() && PackWindow(sub, lower, upper, objectiveCut, Mix(Options.Seed, s, 1 << 20), Stop) is { } packed)
+            {
+                best = packed.Cell; bestFeasible = true; ks[s] = packed.K;
+            }
             done += sub.N * ks[s];
             if (!bestFeasible) failures.Add($"group of {sub.N} units into {ks[s]} cells");
             for (var i = 0; i < sub.N; i++) cell[sub.Global[i]] = nextCell + best![i];
@@ -231,6 +236,37 @@ public sealed class CellPartitioner
         {
             OversizeCells = oversize, UndersizeCells = undersize, BarrierCrossings = crossings, Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// Window mode fallback (<see cref="WindowPacker"/>): up to four packings of the group, each made compact by
+    /// pair re-splits, single moves and swaps that keep every cell within the window; the most compact wins.
+    /// Null when no packing is found in the time left.
+    /// </summary>
+    private static (int[] Cell, int K)? PackWindow(SubProblem sub, double lower, double upper, bool objectiveCut, int seed, Func<bool> stop)
+    {
+        var rng = new Random(seed);
+        (int[] Cell, int K)? best = null; var bestScore = double.NegativeInfinity;
+        for (var round = 0; round < 4 && !stop(); round++)
+        {
+            var cells = WindowPacker.Pack(sub, lower, upper, rng, 20_000, stop);
+            if (Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_TRACE") is not null)
+                Console.Error.WriteLine($"  window packing {round}: {(cells is null ? "none found" : $"{cells.Max() + 1} cells")}");
+            if (cells is null) break;
+            var k = cells.Max() + 1;
+            var search = new PartitionSearch(sub, k, lower, upper, objectiveCut, rng.Next());
+            search.Load(cells);
+            if (k >= 2)
+                for (var r = 0; r < 3 && !stop(); r++)
+                {
+                    search.Recombine(8 * k, 8, 3, stop);
+                    for (var i = 0; i < 10 && search.MovePass() + search.SwapPass() > 0 && !stop(); i++) { }
+                }
+            if (!search.IsBalanced() || !search.AllContiguous()) continue;
+            var score = objectiveCut ? search.Score() : search.Score() / k;
+            if (score > bestScore) { bestScore = score; best = ((int[])search.Cell.Clone(), k); }
+        }
+        return best;
     }
 
     private static string ConstraintName(PartitionConstraint c) => c switch
