@@ -159,14 +159,6 @@ public class StaffTravelTests
     {
         await using var db = await TestDatabase.CreateAsync();
         await AddRoads(db, 1, URoads);
-        var gk = Crs.GaussKruger114;
-        var reader = new WKTReader();
-        Geometry Wgs(string localWkt)
-        {
-            var g = reader.Read(localWkt);
-            g.Apply(new Shifter());
-            return gk.ToWgs84(g);
-        }
         var district = (MultiPolygon)Multi(Wgs("POLYGON((-500 -500, 2000 -500, 2000 2000, -500 2000, -500 -500))"));
         var cellArea = (MultiPolygon)Multi(Wgs("POLYGON((50 850, 150 850, 150 950, 50 950, 50 850))"));
         var footprint = Wgs("POLYGON((80 880, 120 880, 120 920, 80 920, 80 880))");
@@ -213,14 +205,6 @@ public class StaffTravelTests
         // The household-weighted centre lies 300 m east of the big compound, so the site is the big compound's point
         // (PointOnSurface of the cell would be mid-cell, 1.5 km from either).
         await using var db = await TestDatabase.CreateAsync();
-        var gk = Crs.GaussKruger114;
-        var reader = new WKTReader();
-        Geometry Wgs(string localWkt)
-        {
-            var g = reader.Read(localWkt);
-            g.Apply(new Shifter());
-            return gk.ToWgs84(g);
-        }
         var district = (MultiPolygon)Multi(Wgs("POLYGON((-500 -500, 3500 -500, 3500 700, -500 700, -500 -500))"));
         var cellArea = (MultiPolygon)Multi(Wgs("POLYGON((0 0, 3000 0, 3000 200, 0 200, 0 0))"));
         var big = Wgs("POLYGON((50 50, 150 50, 150 150, 50 150, 50 50))");
@@ -248,6 +232,14 @@ public class StaffTravelTests
         Assert.Equal(X0 + 100, r.GetDouble(0), 0);
         Assert.Equal(Y0 + 100, r.GetDouble(1), 0);
         Assert.False(await r.ReadAsync());
+    }
+
+    /// <summary>A WKT in local metres (offset from X0, Y0) as WGS84, the way the tables store it.</summary>
+    private static Geometry Wgs(string localWkt)
+    {
+        var g = new WKTReader().Read(localWkt);
+        g.Apply(new Shifter());
+        return Crs.GaussKruger114.ToWgs84(g);
     }
 
     private static Geometry Multi(Geometry g)
