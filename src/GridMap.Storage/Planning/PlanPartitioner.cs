@@ -11,7 +11,8 @@ namespace GridMap.Storage.Planning;
 /// Partitions a plan area into a preview: compounds and roads in EPSG:4547 metres → territories (Voronoi of the
 /// footprints clipped to the area, roads as barriers) → <see cref="CellPartitioner"/> → cell polygons, 15-digit codes
 /// (dominant community, reading order) and names → saved as a preview with staff assigned. The published plan
-/// is not touched. No feasible plan → a rule violation naming the constraint that failed.
+/// is not touched. No feasible plan → a rule violation naming the constraint that failed, except in window mode when
+/// only balance failed: then the best plan is saved as a preview flagged infeasible, its out-of-window cells named.
 /// </summary>
 public sealed class PlanPartitioner(PlanStore store)
 {
@@ -25,10 +26,18 @@ public sealed class PlanPartitioner(PlanStore store)
         var options = request.ToOptions();
         var (graph, result) = await Task.Run(() => Solve(area, options, request.Nest, progress, ct), ct);
         ct.ThrowIfCancellationRequested();
-        PlanEditor.Require(result.IsFeasible, $"没有满足约束的方案（{ConstraintName(result.FailedConstraint)}）：{result.Message}");
+        // Window mode on coarse compounds may have no plan with every cell inside the window (or none the search
+        // finds). Then the best plan found — every compound placed, every cell contiguous — is still worth a preview:
+        // the cells outside the window are flagged and named, the planner fixes them by hand or widens the window,
+        // and publishing it needs an explicit confirmation. Any other failure (contiguity, nesting, locks) has no
+        // usable plan and is refused with the engine's reason.
+        var bestEffort = !result.IsFeasible && options.IsWindow && result.FailedConstraint == PartitionConstraint.Balance
+            && result.Evaluation is { AllContiguous: true, UnassignedUnits: 0 };
+        PlanEditor.Require(result.IsFeasible || bestEffort, $"没有满足约束的方案（{ConstraintName(result.FailedConstraint)}）：{result.Message}");
         progress?.Report(new PartitionProgress("saving", 1));
 
         var k = result.CellCount;
+        var (lower, upper, target) = new CellPartitioner(options).Bounds(graph);
         var cellPolys = CellCoverageBuilder.Build(graph, result.Assignment);
         var households = new double[k];
         var communityWeight = new Dictionary<string, double>[k];
@@ -54,7 +63,6 @@ public sealed class PlanPartitioner(PlanStore store)
             cells.Add(new PreviewCell(c, codes[c], name, ToMulti(gk.ToWgs84(cellPolys[c])), undersize.Contains(c)));
         }
         var assignments = area.Compounds.Select((comp, u) => new PreviewAssignment(comp.Id, result.Assignment[u], ToMulti(gk.ToWgs84(graph.Territories[u]!)))).ToList();
-        var (lower, upper, target) = new CellPartitioner(options).Bounds(graph);
         var ev = result.Evaluation!;
         var search = new
         {
@@ -69,17 +77,25 @@ public sealed class PlanPartitioner(PlanStore store)
             oversizeCells = result.OversizeCells.Count,
             undersizeCells = result.UndersizeCells.Count,
             units = graph.Count,
-            warnings = Warnings(result, area, cells, upper),
+            feasible = result.IsFeasible,
+            warnings = Warnings(result, area, cells, lower, upper),
         };
         var crossings = result.BarrierCrossings.Select(c => (area.Compounds[c.A].Id, area.Compounds[c.B].Id)).ToList();
         return await store.SavePreviewAsync(new PreviewDraft(request, area, lower, upper, target, search, cells, assignments) { BarrierCrossings = crossings }, ct);
     }
 
     /// <summary>The engine's notes for planners, in Chinese with the compounds' and cells' names.</summary>
-    private static List<string> Warnings(PartitionResult result, AreaData area, IReadOnlyList<PreviewCell> cells, double upper)
+    private static List<string> Warnings(PartitionResult result, AreaData area, IReadOnlyList<PreviewCell> cells, double lower, double upper)
     {
         var byId = area.Compounds.ToDictionary(c => c.Id.ToString(CultureInfo.InvariantCulture));
         var list = new List<string>();
+        if (!result.IsFeasible)
+        {
+            var outside = result.Evaluation!.Cells.Where(c => !c.Oversize && !c.Undersize && (c.Weight < lower - 1e-9 || c.Weight > upper + 1e-9)).ToList();
+            list.Add($"未找到每格都在 {lower:0}–{upper:0} 户之间的方案，这是找到的最好方案：{outside.Count} 个网格超出范围（" +
+                string.Join("、", outside.Take(6).Select(c => $"{cells[c.Cell].Name} {c.Weight:0} 户")) + (outside.Count > 6 ? "、…" : "") +
+                "，表中偏差标红）。可点击小区移入相邻网格手动调整，或放宽户数范围后重新划分；发布前需确认。");
+        }
         foreach (var o in result.OversizeCells)
         {
             var c = byId[o.UnitId];
