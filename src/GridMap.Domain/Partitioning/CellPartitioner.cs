@@ -169,7 +169,7 @@ public sealed class CellPartitioner
         for (var s = 0; s < comps.Count; s++)
         {
             var sub = new SubProblem(graph, comps[s], KeepEdge);
-            int[]? best = null; var bestScore = double.NegativeInfinity; var bestFeasible = false;
+            int[]? best = null; var bestScore = double.NegativeInfinity; var bestFeasible = false; var bestMiss = double.PositiveInfinity;
             if (ks[s] == 1) { best = new int[sub.N]; bestFeasible = true; }
             else
             {
@@ -182,9 +182,13 @@ public sealed class CellPartitioner
                     startsRun++;
                     var feasible = search.IsBalanced() && search.AllContiguous();
                     var score = search.Score();
-                    if (best is null || (feasible && !bestFeasible) || (feasible == bestFeasible && score > bestScore))
+                    // Among infeasible starts the one closest to the bounds wins (it is the plan reported, and the
+                    // planner's best-effort preview): contiguous first, then the least bound violation.
+                    var miss = feasible ? 0 : search.TotalViolation() + (search.AllContiguous() ? 0 : 1e12);
+                    if (best is null || (feasible && !bestFeasible) || (feasible && score > bestScore)
+                        || (!feasible && !bestFeasible && (miss < bestMiss - 1e-9 || (Math.Abs(miss - bestMiss) <= 1e-9 && score > bestScore))))
                     {
-                        best = (int[])search.Cell.Clone(); bestScore = score; bestFeasible = feasible;
+                        best = (int[])search.Cell.Clone(); bestScore = score; bestFeasible = feasible; bestMiss = miss;
                     }
                     progress?.Report(new PartitionProgress("search", Math.Min(1, (done + (start + 1.0) / starts * sub.N * ks[s]) / totalWork),
                         objectiveCut ? -bestScore : bestScore / ks[s]));
