@@ -16,9 +16,9 @@ die() { printf '\033[1;31m[gridmap] error:\033[0m %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages GridMap needs: PostGIS (+pgRouting), CJK fonts, Chromium for browser tests,
-# METIS and networkx for the benchmark references.
+# METIS and networkx for the benchmark references; procps and iproute2 (pgrep, ss) for scripts/run.
 ensure_packages() {
-  local want=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting fonts-noto-cjk chromium metis python3-networkx)
+  local want=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting fonts-noto-cjk chromium metis python3-networkx procps iproute2)
   local missing=()
   for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -33,7 +33,7 @@ internal static class StreetsBench
         var store = new PlanStore(db);
         using var streets = JsonDocument.Parse(await store.AreasJsonAsync("street", null));
         var codes = streets.RootElement.EnumerateArray().Select(e => e.GetProperty("code").GetString()!).Take(most).ToList();
-        int before = 0, hard = 0, soft = 0, withOversize = 0, withCrossings = 0, crossings = 0, oversizeCells = 0, undersizeCells = 0;
+        int before = 0, hard = 0, soft = 0, bestEffort = 0, outside = 0, bestEffortCells = 0, withOversize = 0, withCrossings = 0, crossings = 0, oversizeCells = 0, undersizeCells = 0;
         var failures = new List<string>();
         Console.WriteLine($"| street | compounds | households | before | hard + exception cells | soft + exception cells | oversize cells | undersize cells | crossings |");
         Console.WriteLine("|---|---:|---:|---|---|---|---:|---:|---:|");
@@ -49,12 +49,19 @@ internal static class StreetsBench
             withOversize += s.OversizeCells.Count > 0 ? 1 : 0; oversizeCells += s.OversizeCells.Count; undersizeCells += s.UndersizeCells.Count;
             withCrossings += s.BarrierCrossings.Count > 0 ? 1 : 0; crossings += s.BarrierCrossings.Count;
             if (!s.IsFeasible) failures.Add($"{code} {area.Name}: {s.Message}");
+            // The planner saves a best-effort preview when only balance failed (PlanPartitioner.RunAsync).
+            if (!s.IsFeasible && s.FailedConstraint == PartitionConstraint.Balance && s.Evaluation is { AllContiguous: true, UnassignedUnits: 0 } ev)
+            {
+                bestEffort++; bestEffortCells += s.CellCount;
+                outside += ev.Cells.Count(c => !c.Oversize && !c.Undersize && (c.Weight < ev.LowerBound - 1e-9 || c.Weight > ev.UpperBound + 1e-9));
+            }
             static string Mark(PartitionResult r) => r.IsFeasible ? $"✓ {r.CellCount} cells" : $"✗ {r.FailedConstraint}";
             Console.WriteLine($"| {code} {area.Name} | {area.Compounds.Count} | {area.Compounds.Sum(c => c.Households)} | {(b ? "✓" : "✗")} | {Mark(h)} | {Mark(s)} | {s.OversizeCells.Count} | {s.UndersizeCells.Count} | {s.BarrierCrossings.Count} |");
         }
         Console.WriteLine();
         Console.WriteLine($"streets: {codes.Count}; feasible before: {before}; hard barriers + oversize/undersize cells: {hard}; soft barriers + oversize/undersize cells (planner default): {soft}");
         Console.WriteLine($"streets with oversize cells: {withOversize} ({oversizeCells} cells); undersize cells: {undersizeCells}; streets with barrier crossings: {withCrossings} ({crossings} crossings)");
+        Console.WriteLine($"soft: best-effort previews (only balance failed, every cell contiguous): {bestEffort} streets, {outside} of their {bestEffortCells} cells outside the window; no preview at all: {codes.Count - soft - bestEffort}");
         foreach (var f in failures) Console.WriteLine($"still infeasible: {f}");
         return 0;
     }
