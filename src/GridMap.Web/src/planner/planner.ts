@@ -241,9 +241,11 @@ export const planner: View = {
     const staffSummary = h('div', { class: 'staff-summary', 'data-testid': 'staff-summary' });
     right.append(panel('网格列表', 'planner-cells', 'planner-cells', staffSummary, h('div', { class: 'table-wrap' }, table)));
 
-    const say = (text: string, state: 'ok' | 'error' | 'info') => {
+    // 'warn': the request went through (data-state accepted) but the result needs the planner's attention.
+    const say = (text: string, state: 'ok' | 'warn' | 'error' | 'info') => {
       message.textContent = text;
-      message.dataset.state = state === 'ok' ? 'accepted' : state === 'error' ? 'rejected' : 'info';
+      message.dataset.state = state === 'ok' || state === 'warn' ? 'accepted' : state === 'error' ? 'rejected' : 'info';
+      message.dataset.tone = state;
     };
     const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -299,7 +301,9 @@ export const planner: View = {
       runBtn.disabled = false;
       if (j.status === 'succeeded' && j.planId !== null) {
         await loadPlan(j.planId, true);
-        say(`划分完成：用时 ${j.elapsedSeconds.toFixed(1)} 秒，已生成预览方案（未发布）`, 'ok');
+        if (plan?.search?.feasible === false)
+          say(`划分完成（用时 ${j.elapsedSeconds.toFixed(1)} 秒）：未找到每格都在户数范围内的方案，已生成最接近的预览（未发布）。超出范围的网格见下方提示和列表中标红的偏差，可移动小区调整或放宽户数范围。`, 'warn');
+        else say(`划分完成：用时 ${j.elapsedSeconds.toFixed(1)} 秒，已生成预览方案（未发布）`, 'ok');
       } else if (j.status === 'cancelled') {
         say('已取消划分，没有保存任何结果', 'info');
       } else {
