@@ -82,7 +82,9 @@ public sealed class PlanningJobs(PlanPartitioner partitioner, ILogger<PlanningJo
             job.Status = "cancelled";
             job.Error = "已取消 (cancelled); nothing saved.";
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        // Planning rules (PlanEditor.Require and kin, thrown from GridMap.Domain) and bad parameters are the user's to
+        // read; anything else — an InvalidOperationException from LINQ included — is a bug: logged, reported as such.
+        catch (Exception e) when (e is InvalidOperationException { Source: "GridMap.Domain" } or ArgumentException)
         {
             job.Status = "failed";
             job.Error = e.Message;

@@ -204,6 +204,18 @@ public sealed class CellPartitioner
             for (var i = 0; i < sub.N; i++) cell[sub.Global[i]] = nextCell + best![i];
             nextCell += ks[s];
         }
+        // A start that left a cell empty (possible only in an infeasible plan) must not leave a gap in the numbering:
+        // a plan is a list of non-empty cells. With K fixed, Finish then reports the missing cells.
+        var used = new bool[nextCell];
+        for (var u = 0; u < n; u++) if (free[u] && cell[u] >= 0) used[cell[u]] = true;
+        if (used.Contains(false))
+        {
+            var remap = new int[nextCell];
+            var next = 0;
+            for (var c = 0; c < nextCell; c++) remap[c] = used[c] ? next++ : -1;
+            for (var u = 0; u < n; u++) if (free[u] && cell[u] >= 0) cell[u] = remap[cell[u]];
+            nextCell = next;
+        }
         // Free cells take the numbers locked cells leave, in reading order (north to south, west to east).
         Renumber(graph, cell, free, locked, nextCell);
         var undersizeCells = grouping.Undersize.Select(m => cell[m[0]]).ToHashSet();
@@ -398,6 +410,10 @@ public sealed class CellPartitioner
     {
         var ev = PlanEvaluator.Evaluate(graph, cell, lower, upper, target, locked, undersize);
         var k = cell.Length == 0 ? 0 : cell.Max() + 1;
+        if (Options.Cells is { } kWanted && k != kWanted)
+            return new PartitionResult(cell, k, ev, PartitionConstraint.Balance,
+                $"balance: no plan found with {kWanted} non-empty cells within {lower:0.##}–{upper:0.##}; the best has {k}." +
+                (timeUp ? $" The time limit ({Options.TimeLimit.TotalSeconds:0.#} s) was reached; a longer --time-limit may help." : ""), sw.Elapsed, timeUp, starts);
         if (ev.IsFeasible) return new PartitionResult(cell, k, ev, PartitionConstraint.None, null, sw.Elapsed, timeUp, starts);
         string message;
         PartitionConstraint constraint;
