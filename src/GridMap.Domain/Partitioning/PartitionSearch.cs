@@ -28,6 +28,8 @@ internal sealed class PartitionSearch
     private readonly List<int>[] _members;
     private readonly int[] _pos;
     private readonly int[] _mark, _mark2, _mark3;
+    /// <summary>Cells already in the current ejection chain (= <c>_gen</c>).</summary>
+    private readonly int[] _cellMark;
     private int _gen, _gen2, _gen3;
     private readonly double[] _key;
 
@@ -42,6 +44,7 @@ internal sealed class PartitionSearch
         for (var c = 0; c < k; c++) _members[c] = [];
         _pos = new int[g.N];
         _mark = new int[g.N]; _mark2 = new int[g.N]; _mark3 = new int[g.N];
+        _cellMark = new int[k];
         _key = new double[g.N];
     }
 
@@ -895,14 +898,14 @@ internal sealed class PartitionSearch
         bool Push(int c)
         {
             _gen++;
-            _markCell(c);
+            _cellMark[c] = _gen;
             for (var hop = 0; hop <= _k; hop++)
             {
                 if (_cw[c] <= _hi + Eps) return true;
                 var (u, to) = PickHandOver(c, giving: true);
                 if (u < 0) return false;
                 moves.Add((u, c)); Move(u, to);
-                c = to; _markCell(c);
+                c = to; _cellMark[c] = _gen;
             }
             return false;
         }
@@ -911,14 +914,14 @@ internal sealed class PartitionSearch
         bool Pull(int c)
         {
             _gen++;
-            _markCell(c);
+            _cellMark[c] = _gen;
             for (var hop = 0; hop <= _k; hop++)
             {
                 if (_cw[c] >= _lo - Eps) return true;
                 var (u, from) = PickHandOver(c, giving: false);
                 if (u < 0) return false;
                 moves.Add((u, from)); Move(u, c);
-                c = from; _markCell(c);
+                c = from; _cellMark[c] = _gen;
             }
             return false;
         }
@@ -967,12 +970,6 @@ internal sealed class PartitionSearch
         }
     }
 
-    private int[] _cellMark = [];
-    private void _markCell(int c)
-    {
-        if (_cellMark.Length != _k) _cellMark = new int[_k];
-        _cellMark[c] = _gen;
-    }
 
     /// <summary>Brings an unbalanced plan within bounds: balance moves, then re-splits of each violating
     /// cell with each neighbour (feasible if possible, else toward the neighbour with most slack).</summary>
