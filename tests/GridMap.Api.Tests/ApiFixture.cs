@@ -5,10 +5,37 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace GridMap.Api.Tests;
 
 /// <summary>
-/// The real GridMap app (WebApplicationFactory) over its own PostGIS database holding a tiny known city:
-/// one branch, two districts, three compounds, a station, two pipes and a valve.
+/// The real GridMap app (WebApplicationFactory) over its own PostGIS database; subclasses say how that database is
+/// made. Without a configured PostGIS (and not on CI) nothing starts and every test using it is skipped.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public abstract class AppFixture : IAsyncLifetime
+{
+    private TestDatabase? _db;
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+    public TestDatabase Db => _db!;
+
+    /// <summary>Creates and fills the fixture's database.</summary>
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        if (!TestDatabase.Configured && !TestDatabase.OnCi) return;
+        _db = await CreateDatabaseAsync();
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:GridMap", _db.ConnectionString));
+        Client = Factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (Factory is not null) await Factory.DisposeAsync();
+        if (_db is not null) await _db.DisposeAsync();
+    }
+}
+
+/// <summary>The app over a tiny known city: one branch, two districts, three compounds, a station, two pipes and a valve.</summary>
+public sealed class ApiFixture : AppFixture
 {
     public const string Seed = """
         INSERT INTO branch VALUES (1, '东区', ST_Multi(ST_GeomFromText('POLYGON((113.60 34.70,113.80 34.70,113.80 34.90,113.60 34.90,113.60 34.70))', 4326)));
@@ -29,23 +56,11 @@ public sealed class ApiFixture : IAsyncLifetime
         INSERT INTO valve (id, state, operable, level, dn, pipe_id, geom) VALUES (100, 'open', true, 'secondary', 200, 10, ST_SetSRID(ST_MakePoint(113.655, 34.754), 4326));
         """;
 
-    private TestDatabase? _db;
-    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
-    public HttpClient Client { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task<TestDatabase> CreateDatabaseAsync()
     {
-        if (!TestDatabase.Configured && !TestDatabase.OnCi) return; // every test here is skipped then
-        _db = await TestDatabase.CreateAsync();
-        await using (var cmd = _db.DataSource.CreateCommand(Seed)) await cmd.ExecuteNonQueryAsync();
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:GridMap", _db.ConnectionString));
-        Client = Factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client?.Dispose();
-        if (Factory is not null) await Factory.DisposeAsync();
-        if (_db is not null) await _db.DisposeAsync();
+        var db = await TestDatabase.CreateAsync();
+        await using var cmd = db.DataSource.CreateCommand(Seed);
+        await cmd.ExecuteNonQueryAsync();
+        return db;
     }
 }

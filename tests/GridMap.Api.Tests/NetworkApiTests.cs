@@ -12,19 +12,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace GridMap.Api.Tests;
 
 /// <summary>The real app over its own copy of the demo city (seed 42): the network API the crew view uses.</summary>
-public sealed class NetworkApiFixture : IAsyncLifetime
+public sealed class NetworkApiFixture : AppFixture
 {
-    public TestDatabase Db { get; private set; } = null!;
-    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
-    public HttpClient Client { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (!TestDatabase.Configured && !TestDatabase.OnCi) return;
-        Db = await DemoDatabase.CreateAsync();
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:GridMap", Db.ConnectionString));
-        Client = Factory.CreateClient();
-    }
+    protected override Task<TestDatabase> CreateDatabaseAsync() => DemoDatabase.CreateAsync();
 
     /// <summary>The engine built straight from the database, independently of the service's cache.</summary>
     public async Task<(NetworkSnapshot Snapshot, NetworkGraph Graph)> EngineAsync()
@@ -43,13 +33,6 @@ public sealed class NetworkApiFixture : IAsyncLifetime
     {
         await using var cmd = Db.DataSource.CreateCommand(sql);
         await cmd.ExecuteNonQueryAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client?.Dispose();
-        if (Factory is not null) await Factory.DisposeAsync();
-        if (Db is not null) await Db.DisposeAsync();
     }
 }
 

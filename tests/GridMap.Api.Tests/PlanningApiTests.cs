@@ -8,27 +8,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace GridMap.Api.Tests;
 
 /// <summary>The real app over its own copy of the demo city (no grid cells yet: the planner makes them).</summary>
-public sealed class PlanningFixture : IAsyncLifetime
+public sealed class PlanningFixture : AppFixture
 {
-    private TestDatabase? _db;
-    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
-    public HttpClient Client { get; private set; } = null!;
-    public TestDatabase Db => _db!;
-
-    public async Task InitializeAsync()
-    {
-        if (!TestDatabase.Configured && !TestDatabase.OnCi) return;
-        _db = await DemoDatabase.CreateAsync();
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:GridMap", _db.ConnectionString));
-        Client = Factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client?.Dispose();
-        if (Factory is not null) await Factory.DisposeAsync();
-        if (_db is not null) await _db.DisposeAsync();
-    }
+    protected override Task<TestDatabase> CreateDatabaseAsync() => DemoDatabase.CreateAsync();
 }
 
 /// <summary>
