@@ -1,5 +1,7 @@
 using System.Text.Json;
 using GridMap.Api.Endpoints;
+using GridMap.Application;
+using Scalar.AspNetCore;
 using GridMap.Api.Errors;
 using GridMap.Storage;
 using GridMap.Storage.Campaign;
@@ -18,6 +20,7 @@ public static class GridMapApp
         // Resolved lazily so test hosts can override the connection string after Program starts.
         builder.Services.AddSingleton(sp => GridMapDatabase.Create(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
+        builder.Services.AddGridMapApplication();
         builder.Services.AddSingleton(LayerCatalog.Default);
         builder.Services.AddSingleton<LayerStore>();
         builder.Services.AddSingleton<CampaignStore>();
@@ -36,6 +39,8 @@ public static class GridMapApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();
+        // Interactive API reference over /openapi/v1.json.
+        app.MapScalarApiReference("/docs", o => o.WithTitle("GridMap API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 
         // Groups, so authorization can be added per audience later (planner, crew, manager).
         app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign().MapNetwork();

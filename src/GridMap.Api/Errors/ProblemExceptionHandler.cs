@@ -1,4 +1,5 @@
 using GridMap.Domain.IO;
+using GridMap.Domain.Rules;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -6,25 +7,26 @@ using Npgsql;
 namespace GridMap.Api.Errors;
 
 /// <summary>
-/// The one place where exceptions become RFC 7807 ProblemDetails. Bad input (ArgumentException and kin)
-/// is the caller's fault (4xx, message passed through); anything else is a 500 without internals.
+/// The one place where exceptions become RFC 7807 ProblemDetails, each with a stable code in the extension member
+/// <c>rule</c>: a <see cref="RuleViolation"/> is a 422 carrying its rule code; bad input (ArgumentException and kin)
+/// is the caller's fault (4xx, message passed through); anything else is a logged 500 without internals.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        var (status, title, detail) = exception switch
+        var (status, title, detail, rule) = exception switch
         {
-            BadHttpRequestException b => (b.StatusCode, "请求无效 Bad request", b.Message),
-            KeyNotFoundException k => (StatusCodes.Status404NotFound, "未找到 Not found", k.Message),
-            ArgumentException a => (StatusCodes.Status400BadRequest, "参数无效 Invalid parameter", StripParam(a)),
-            FeatureFileException f => (StatusCodes.Status400BadRequest, "文件无效 Invalid file", f.Message),
-            InvalidOperationException { Source: "GridMap.Domain" } d => (StatusCodes.Status422UnprocessableEntity, "无法执行 Cannot do that", d.Message),
-            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p => (StatusCodes.Status409Conflict, "冲突 Conflict", p.MessageText + (p.Detail is null ? "" : ": " + p.Detail)),
+            RuleViolation r => (StatusCodes.Status422UnprocessableEntity, "无法执行 Cannot do that", r.Message, r.Code),
+            BadHttpRequestException b => (b.StatusCode, "请求无效 Bad request", b.Message, ErrorCodes.BadRequest),
+            KeyNotFoundException k => (StatusCodes.Status404NotFound, "未找到 Not found", k.Message, ErrorCodes.NotFound),
+            ArgumentException a => (StatusCodes.Status400BadRequest, "参数无效 Invalid parameter", StripParam(a), ErrorCodes.InvalidParameter),
+            FeatureFileException f => (StatusCodes.Status400BadRequest, "文件无效 Invalid file", f.Message, ErrorCodes.InvalidFile),
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p => (StatusCodes.Status409Conflict, "冲突 Conflict", p.MessageText + (p.Detail is null ? "" : ": " + p.Detail), ErrorCodes.Conflict),
             PostgresException { SqlState: PostgresErrorCodes.CheckViolation or PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.NotNullViolation } p
-                => (StatusCodes.Status400BadRequest, "数据无效 Invalid data", $"{p.MessageText} (constraint {p.ConstraintName})"),
-            OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "请求已取消 Request cancelled", "The client closed the request."),
-            _ => (StatusCodes.Status500InternalServerError, "服务器错误 Server error", "An unexpected error occurred; it has been logged."),
+                => (StatusCodes.Status400BadRequest, "数据无效 Invalid data", $"{p.MessageText} (constraint {p.ConstraintName})", ErrorCodes.InvalidData),
+            OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "请求已取消 Request cancelled", "客户端已取消请求 (the client closed the request).", ErrorCodes.Cancelled),
+            _ => (StatusCodes.Status500InternalServerError, "服务器错误 Server error", "服务器内部错误，已记录日志 (an unexpected error occurred; it has been logged).", ErrorCodes.ServerError),
         };
         if (status >= 500) log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
         http.Response.StatusCode = status;
@@ -32,7 +34,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             HttpContext = http,
             Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http.Request.Path },
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http.Request.Path, Extensions = { ["rule"] = rule } },
         });
     }
 
@@ -42,4 +44,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var i = m.IndexOf(" (Parameter '", StringComparison.Ordinal);
         return i > 0 ? m[..i] : m;
     }
+}
+
+/// <summary>Codes of the errors that are not business rules (the <c>rule</c> member of every ProblemDetails).</summary>
+public static class ErrorCodes
+{
+    public const string BadRequest = "bad-request";
+    public const string NotFound = "not-found";
+    public const string InvalidParameter = "invalid-parameter";
+    public const string InvalidFile = "invalid-file";
+    public const string InvalidData = "invalid-data";
+    public const string Conflict = "conflict";
+    public const string Cancelled = "cancelled";
+    public const string ServerError = "server-error";
+    public const string DatabaseUnavailable = "database-unavailable";
 }

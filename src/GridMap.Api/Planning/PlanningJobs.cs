@@ -84,7 +84,7 @@ public sealed class PlanningJobs(PlanPartitioner partitioner, ILogger<PlanningJo
         }
         // Planning rules (PlanEditor.Require and kin, thrown from GridMap.Domain) and bad parameters are the user's to
         // read; anything else — an InvalidOperationException from LINQ included — is a bug: logged, reported as such.
-        catch (Exception e) when (e is InvalidOperationException { Source: "GridMap.Domain" } or ArgumentException)
+        catch (Exception e) when (e is GridMap.Domain.Rules.RuleViolation or ArgumentException)
         {
             job.Status = "failed";
             job.Error = e.Message;

@@ -1,4 +1,5 @@
 using GridMap.Domain.Partitioning;
+using GridMap.Domain.Rules;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Linemerge;
 using NetTopologySuite.Operation.Overlay;
@@ -41,7 +42,7 @@ public sealed record EdgeRedraw(Geometry CellA, Geometry CellB, IReadOnlyList<Pl
 /// <summary>
 /// The rules of editing a plan by hand: moving one compound to a neighbouring cell, redrawing the edge two
 /// cells share, and the contiguity every cell must keep. A rule that the edit would break is reported as an
-/// <see cref="InvalidOperationException"/> whose message names the cell or compound and the reason (the API
+/// <see cref="RuleViolation"/> (stable code) whose message names the cell or compound and the reason (the API
 /// answers 422 with it); input that cannot be valid at all is an <see cref="ArgumentException"/>.
 /// </summary>
 public static class PlanEditor
@@ -71,16 +72,20 @@ public static class PlanEditor
         var check = UnitMoveChecker.Check(units.Select(u => u.Cell).ToArray(), i => adjacent[i], me, toCell, lockedCells,
             nest ? units.Select(u => u.Parent).ToArray() : null);
         var from = unit.Cell;
-        if (!check.Allowed) throw new InvalidOperationException(check.Rule switch
+        if (!check.Allowed)
         {
-            MoveRule.AlreadyInCell => $"小区 {unit.Label} 已在{cellLabel(toCell)}中 (already in that cell).",
-            MoveRule.CellLocked => $"{cellLabel(from)} 已锁定，不能移出小区 (cell is locked).",
-            MoveRule.TargetLocked => $"{cellLabel(toCell)} 已锁定，不能移入小区 (target cell is locked).",
-            MoveRule.OtherParent => $"按社区嵌套：小区 {unit.Label} 属于社区 {unit.Parent}，{cellLabel(toCell)} 属于其他社区 (nesting keeps cells inside one community).",
-            MoveRule.NotAdjacent => $"小区 {unit.Label} 与{cellLabel(toCell)}不相邻（或被主干道隔开），只能移入相邻网格 (not adjacent to the target cell).",
-            MoveRule.LastUnit => $"小区 {unit.Label} 是{cellLabel(from)}的最后一个小区，移出后网格为空 (cell would be empty).",
-            _ => $"移出小区 {unit.Label} 会使{cellLabel(from)}不连通 (would break the contiguity of its cell).",
-        });
+            var (code, message) = check.Rule switch
+            {
+                MoveRule.AlreadyInCell => (RuleCodes.AlreadyInCell, $"小区 {unit.Label} 已在{cellLabel(toCell)}中 (already in that cell)."),
+                MoveRule.CellLocked => (RuleCodes.CellLocked, $"{cellLabel(from)} 已锁定，不能移出小区 (cell is locked)."),
+                MoveRule.TargetLocked => (RuleCodes.TargetLocked, $"{cellLabel(toCell)} 已锁定，不能移入小区 (target cell is locked)."),
+                MoveRule.OtherParent => (RuleCodes.OtherCommunity, $"按社区嵌套：小区 {unit.Label} 属于社区 {unit.Parent}，{cellLabel(toCell)} 属于其他社区 (nesting keeps cells inside one community)."),
+                MoveRule.NotAdjacent => (RuleCodes.NotAdjacent, $"小区 {unit.Label} 与{cellLabel(toCell)}不相邻（或被主干道隔开），只能移入相邻网格 (not adjacent to the target cell)."),
+                MoveRule.LastUnit => (RuleCodes.LastCompound, $"小区 {unit.Label} 是{cellLabel(from)}的最后一个小区，移出后网格为空 (cell would be empty)."),
+                _ => (RuleCodes.WouldSplitCell, $"移出小区 {unit.Label} 会使{cellLabel(from)}不连通 (would break the contiguity of its cell)."),
+            };
+            throw new RuleViolation(code, message);
+        }
     }
 
     /// <summary>True when the compounds <paramref name="members"/> are connected through <paramref name="edges"/> among themselves
@@ -109,21 +114,14 @@ public static class PlanEditor
     public static void EnsureContiguous(IReadOnlyCollection<int> members, IReadOnlyList<(int A, int B)> edges, string cellLabel)
     {
         if (!IsContiguous(members, edges))
-            throw new InvalidOperationException($"{cellLabel}的小区将不再连通（被主干道或其他网格隔开）(the cell would not be contiguous).");
-    }
-
-    /// <summary>Throws the rule violation (<see cref="InvalidOperationException"/>, reported as 422) with
-    /// <paramref name="reason"/> unless <paramref name="condition"/> holds.</summary>
-    public static void Require(bool condition, string reason)
-    {
-        if (!condition) throw new InvalidOperationException(reason);
+            throw new RuleViolation(RuleCodes.WouldSplitCell, $"{cellLabel}的小区将不再连通（被主干道或其他网格隔开）(the cell would not be contiguous).");
     }
 
     /// <summary>Throws unless a plan in <paramref name="status"/> may be edited (only previews may).</summary>
     public static void EnsureEditable(string status, long planId)
     {
         if (status != "preview")
-            throw new InvalidOperationException($"方案 {planId} 状态为 {status}，只能修改预览方案 (only preview plans can be edited; partition again to change a published plan).");
+            throw new RuleViolation(RuleCodes.PlanNotEditable, $"方案 {planId} 状态为 {status}，只能修改预览方案 (only preview plans can be edited; partition again to change a published plan).");
     }
 
     /// <summary>
@@ -143,7 +141,7 @@ public static class PlanEditor
         ArgumentNullException.ThrowIfNull(newEdge);
         cellLabel ??= c => $"网格 {c}";
         if (newEdge.NumPoints < 2 || newEdge.IsEmpty) throw new ArgumentException("the new edge needs at least two points.");
-        if (!newEdge.IsSimple) throw new InvalidOperationException("新边界自相交 (the new edge crosses itself).");
+        if (!newEdge.IsSimple) throw new RuleViolation(RuleCodes.EdgeSelfIntersects, "新边界自相交 (the new edge crosses itself).");
         if (!(tolerance > 0)) throw new ArgumentOutOfRangeException(nameof(tolerance), "tolerance must be positive.");
         var f = cellA.Factory;
 
@@ -153,7 +151,7 @@ public static class PlanEditor
         for (var i = 0; i < shared.NumGeometries; i++)
             if (shared.GetGeometryN(i) is LineString ls && ls.Length > 0) merger.Add(ls);
         var stretches = merger.GetMergedLineStrings().Cast<LineString>().ToList();
-        if (stretches.Count == 0) throw new InvalidOperationException($"{cellLabel(a)}与{cellLabel(b)}没有共用边界 (the cells are not neighbours).");
+        if (stretches.Count == 0) throw new RuleViolation(RuleCodes.NotNeighbours, $"{cellLabel(a)}与{cellLabel(b)}没有共用边界 (the cells are not neighbours).");
 
         var p0 = newEdge.StartPoint.Coordinate; var p1 = newEdge.EndPoint.Coordinate;
         LineString? old = null;
@@ -165,7 +163,7 @@ public static class PlanEditor
             if (s0.Distance(p1) <= tolerance && s1.Distance(p0) <= tolerance) { old = s; reversed = true; break; }
         }
         if (old is null)
-            throw new InvalidOperationException($"新边界的两端必须与{cellLabel(a)}和{cellLabel(b)}共用边界的两端重合 (the new edge must start and end where the shared edge does).");
+            throw new RuleViolation(RuleCodes.EdgeEndsMismatch, $"新边界的两端必须与{cellLabel(a)}和{cellLabel(b)}共用边界的两端重合 (the new edge must start and end where the shared edge does).");
         // Snap the ends exactly onto the old edge's ends so the outline of A ∪ B keeps its exact vertices.
         var coords = newEdge.Coordinates.Select(c => c.Copy()).ToArray();
         coords[0] = (reversed ? old.EndPoint : old.StartPoint).Coordinate.Copy();
@@ -183,7 +181,7 @@ public static class PlanEditor
         polygonizer.Add(noded);
         var faces = polygonizer.GetPolygons().Cast<Polygon>().Where(p => p.Area > 0).ToList();
         if (!union.Buffer(tolerance).Covers(edge))
-            throw new InvalidOperationException($"新边界超出了{cellLabel(a)}和{cellLabel(b)}的范围 (the new edge leaves the two cells).");
+            throw new RuleViolation(RuleCodes.EdgeOutsideCells, $"新边界超出了{cellLabel(a)}和{cellLabel(b)}的范围 (the new edge leaves the two cells).");
         var inside = faces.Where(p => union.Covers(p.InteriorPoint)).ToList();
 
         var partsA = new List<Geometry>(); var partsB = new List<Geometry>();
@@ -207,12 +205,12 @@ public static class PlanEditor
             int cell;
             if (inA >= 0.999) cell = a;
             else if (inA <= 0.001) cell = b;
-            else throw new InvalidOperationException($"新边界穿过小区 {u.Label}，小区必须整体归属一个网格 (the edge would split a compound).");
+            else throw new RuleViolation(RuleCodes.EdgeSplitsCompound, $"新边界穿过小区 {u.Label}，小区必须整体归属一个网格 (the edge would split a compound).");
             if (cell != u.Cell) moved.Add(u.Id);
             placed.Add(new PlanUnit(u.Id, u.Households, u.Footprint, u.Territory, cell, u.Parent, u.Name));
         }
-        if (!placed.Any(u => u.Cell == a)) throw new InvalidOperationException($"{cellLabel(a)}将没有小区 (the cell would have no compounds).");
-        if (!placed.Any(u => u.Cell == b)) throw new InvalidOperationException($"{cellLabel(b)}将没有小区 (the cell would have no compounds).");
+        if (!placed.Any(u => u.Cell == a)) throw new RuleViolation(RuleCodes.CellWouldBeEmpty, $"{cellLabel(a)}将没有小区 (the cell would have no compounds).");
+        if (!placed.Any(u => u.Cell == b)) throw new RuleViolation(RuleCodes.CellWouldBeEmpty, $"{cellLabel(b)}将没有小区 (the cell would have no compounds).");
 
         var result = new List<PlanUnit>(placed.Count);
         foreach (var (cell, poly) in new[] { (a, newA), (b, newB) })
@@ -243,10 +241,10 @@ public static class PlanEditor
 
     private static Geometry Pieces(List<Geometry> parts, GeometryFactory f, string label, int before)
     {
-        if (parts.Count == 0) throw new InvalidOperationException($"{label}将被新边界完全覆盖 (the cell would vanish).");
+        if (parts.Count == 0) throw new RuleViolation(RuleCodes.CellWouldBeEmpty, $"{label}将被新边界完全覆盖 (the cell would vanish).");
         var g = Polygonal(OverlayNGRobust.Union(f.BuildGeometry(parts)));
         if (g.NumGeometries <= Math.Max(1, before)) return Valid(g);
-        throw new InvalidOperationException($"新边界会把{label}分成 {g.NumGeometries} 块，网格必须连成一片 (the edge would split the cell into pieces).");
+        throw new RuleViolation(RuleCodes.WouldSplitCell, $"新边界会把{label}分成 {g.NumGeometries} 块，网格必须连成一片 (the edge would split the cell into pieces).");
     }
 
     /// <summary>A valid copy (overlays in floating point can leave a self-touching ring; the store requires valid polygons).</summary>

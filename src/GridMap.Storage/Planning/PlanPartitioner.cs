@@ -1,3 +1,4 @@
+using GridMap.Domain.Rules;
 using System.Diagnostics;
 using System.Globalization;
 using GridMap.Domain.Geo;
@@ -33,7 +34,7 @@ public sealed class PlanPartitioner(PlanStore store)
         // usable plan and is refused with the engine's reason.
         var bestEffort = !result.IsFeasible && options.IsWindow && result.FailedConstraint == PartitionConstraint.Balance
             && result.Evaluation is { AllContiguous: true, UnassignedUnits: 0 };
-        PlanEditor.Require(result.IsFeasible || bestEffort, $"没有满足约束的方案（{ConstraintName(result.FailedConstraint)}）：{result.Message}");
+        RuleViolation.Require(result.IsFeasible || bestEffort, RuleCodes.NoFeasiblePlan, $"没有满足约束的方案（{ConstraintName(result.FailedConstraint)}）：{result.Message}");
         progress?.Report(new PartitionProgress("saving", 1));
 
         var k = result.CellCount;

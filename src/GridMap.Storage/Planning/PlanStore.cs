@@ -1,3 +1,4 @@
+using GridMap.Domain.Rules;
 using System.Globalization;
 using System.Text.Json;
 using GridMap.Domain.Partitioning;
@@ -62,7 +63,7 @@ public sealed class PlanStore(NpgsqlDataSource db)
             polygon = r.IsDBNull(4) ? null : r.GetFieldValue<Geometry>(4) as MultiPolygon;
         }
         if (name is null) throw new KeyNotFoundException($"No {area.Kind} with code '{area.Code}'.");
-        PlanEditor.Require(n > 0 && district is not null && polygon is not null && !polygon.IsEmpty, $"{name} 范围内没有小区，无法划分网格 (no compounds in this area).");
+        RuleViolation.Require(n > 0 && district is not null && polygon is not null && !polygon.IsEmpty, RuleCodes.AreaEmpty, $"{name} 范围内没有小区，无法划分网格 (no compounds in this area).");
         var compounds = new List<AreaCompound>(n);
         await using (var cmd = AreaCommand(conn, "planning_area_compounds", area))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -311,7 +312,7 @@ public sealed class PlanStore(NpgsqlDataSource db)
         var plan = await LockEditable(conn, tx, id, ct);
         var cells = await EnsureCells(conn, tx, id, [a, b], ct);
         foreach (var c in new[] { a, b })
-            PlanEditor.Require(!cells[c].Locked, $"{Label(cells, c)} 已锁定，不能修改边界 (cell is locked).");
+            RuleViolation.Require(!cells[c].Locked, RuleCodes.CellLocked, $"{Label(cells, c)} 已锁定，不能修改边界 (cell is locked).");
         var units = await UnitsAsync(conn, tx, id, [a, b], ct);
         // 1e-6° ≈ 0.1 m: the client's ends, projected to the screen and back, land within a few nanodegrees.
         var redraw = PlanEditor.RedrawEdge(cells[a].Area, cells[b].Area, a, b, edge, units, 1e-6, c => Label(cells, c));
@@ -396,12 +397,12 @@ public sealed class PlanStore(NpgsqlDataSource db)
                 await using var cmd = new NpgsqlCommand("SELECT role FROM staff WHERE id = @s", conn, tx);
                 cmd.Parameters.AddWithValue("s", sid);
                 var role = await cmd.ExecuteScalarAsync(ct) as string ?? throw new KeyNotFoundException($"No staff member with id {sid}.");
-                PlanEditor.Require(false, role == "grid_worker"
+                throw new RuleViolation(role == "grid_worker" ? RuleCodes.StaffOtherBranch : RuleCodes.NotGridWorker, role == "grid_worker"
                     ? $"网格员 {sid} 不属于本区所在分公司 (staff member is in another branch)."
                     : $"员工 {sid} 不是网格员（{role}）(only grid workers can be responsible for a cell).");
             }
-            PlanEditor.Require(s!.Cell is null || s.Cell == idx, $"网格员 {s.Name} 已负责{Label(cells, s.Cell ?? 0)}，请先取消 (already responsible for another cell of this plan).");
-            PlanEditor.Require(!s.Busy, $"网格员 {s.Name} 已负责其他现行方案的网格 (already responsible for a cell of another current plan).");
+            RuleViolation.Require(s!.Cell is null || s.Cell == idx, RuleCodes.StaffBusy, $"网格员 {s.Name} 已负责{Label(cells, s.Cell ?? 0)}，请先取消 (already responsible for another cell of this plan).");
+            RuleViolation.Require(!s.Busy, RuleCodes.StaffBusy, $"网格员 {s.Name} 已负责其他现行方案的网格 (already responsible for a cell of another current plan).");
         }
         await Exec(conn, tx, "UPDATE plan_cell SET staff_id = @s, staff_pinned = @pin WHERE plan_id = @plan AND idx = @i", ct,
             ("s", staffId is null ? DBNull.Value : staffId.Value), ("pin", staffId is not null), ("plan", id), ("i", idx));
@@ -451,10 +452,10 @@ public sealed class PlanStore(NpgsqlDataSource db)
         // Publishing replaces rows other publishers may touch: serialise publishes (transaction-scoped lock).
         await Exec(conn, tx, "SELECT pg_advisory_xact_lock(7072657669657773)", ct);
         var status = await PlanStatus(conn, tx, id, ct);
-        PlanEditor.Require(status == "preview", $"方案 {id} 状态为 {status}，只能发布预览方案 (only a preview can be published).");
+        RuleViolation.Require(status == "preview", RuleCodes.NotPreview, $"方案 {id} 状态为 {status}，只能发布预览方案 (only a preview can be published).");
         var cells = await CellsAsync(conn, tx, id, ct);
         var broken = cells.Where(c => !c.Value.Contiguous).Select(c => Label(cells, c.Key)).ToList();
-        PlanEditor.Require(broken.Count == 0, $"{string.Join("、", broken)} 不连通，不能发布 (every cell must be contiguous).");
+        RuleViolation.Require(broken.Count == 0, RuleCodes.NotContiguous, $"{string.Join("、", broken)} 不连通，不能发布 (every cell must be contiguous).");
         var replaced = await ReplacedAsync(conn, tx, id, ct);
         // Codes of cells that stay (other areas' plans) must not be taken twice: renumber any collision.
         var inUse = new HashSet<string>();
@@ -471,7 +472,7 @@ public sealed class PlanStore(NpgsqlDataSource db)
         {
             var prefix = cell.Code[..12];
             var free = Enumerable.Range(1, 999).Select(s => prefix + s.ToString("000", CultureInfo.InvariantCulture)).FirstOrDefault(c => !taken.Contains(c));
-            PlanEditor.Require(free is not null, $"社区 {prefix} 的网格编号已用完 (999 cells).");
+            RuleViolation.Require(free is not null, RuleCodes.CodesExhausted, $"社区 {prefix} 的网格编号已用完 (999 cells).");
             taken.Add(free!);
             await Exec(conn, tx, "UPDATE plan_cell SET code = @c WHERE plan_id = @plan AND idx = @i", ct, ("c", free!), ("plan", id), ("i", idx));
             renumbered.Add($"{cell.Code}→{free}");

@@ -1,3 +1,4 @@
+using GridMap.Domain.Rules;
 using GridMap.Domain.Planning;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
@@ -30,8 +31,8 @@ public class PlanEditorTests
     public void Move_NotAdjacent_IsRejectedNamingIt()
     {
         var units = new[] { Unit(1, 0, 0, 0), Unit(2, 1, 0, 0), Unit(3, 2, 0, 1) };
-        var e = Assert.Throws<InvalidOperationException>(() => PlanEditor.CheckMove(units, StripEdges, new HashSet<int>(), 1, 1, false));
-        Assert.Contains("not adjacent", e.Message);
+        var e = Assert.Throws<RuleViolation>(() => PlanEditor.CheckMove(units, StripEdges, new HashSet<int>(), 1, 1, false));
+        Assert.Equal(RuleCodes.NotAdjacent, e.Code);
     }
 
     [Fact]
@@ -39,17 +40,17 @@ public class PlanEditorTests
     {
         // cell 0 = 1, 2, 3 in a row; moving the middle one to cell 1 (unit 4 above it) leaves 1 and 3 apart.
         var units = new[] { Unit(1, 0, 0, 0), Unit(2, 1, 0, 0), Unit(3, 2, 0, 0), Unit(4, 1, 1, 1) };
-        var e = Assert.Throws<InvalidOperationException>(() => PlanEditor.CheckMove(units, [(1, 2), (2, 3), (2, 4)], new HashSet<int>(), 2, 1, false));
-        Assert.Contains("contiguity", e.Message);
+        var e = Assert.Throws<RuleViolation>(() => PlanEditor.CheckMove(units, [(1, 2), (2, 3), (2, 4)], new HashSet<int>(), 2, 1, false));
+        Assert.Equal(RuleCodes.WouldSplitCell, e.Code);
     }
 
     [Fact]
     public void Move_LastCompoundOrLockedCellOrOtherCommunity_IsRejected()
     {
         var units = new[] { Unit(1, 0, 0, 0, parent: "A"), Unit(2, 1, 0, 0, parent: "A"), Unit(3, 2, 0, 1, parent: "B") };
-        Assert.Contains("empty", Assert.Throws<InvalidOperationException>(() => PlanEditor.CheckMove(units, StripEdges, new HashSet<int>(), 3, 0, false)).Message);
-        Assert.Contains("locked", Assert.Throws<InvalidOperationException>(() => PlanEditor.CheckMove(units, StripEdges, new HashSet<int> { 1 }, 2, 1, false)).Message);
-        Assert.Contains("nesting", Assert.Throws<InvalidOperationException>(() => PlanEditor.CheckMove(units, StripEdges, new HashSet<int>(), 2, 1, true)).Message);
+        Assert.Equal(RuleCodes.LastCompound, Assert.Throws<RuleViolation>(() => PlanEditor.CheckMove(units, StripEdges, new HashSet<int>(), 3, 0, false)).Code);
+        Assert.Equal(RuleCodes.TargetLocked, Assert.Throws<RuleViolation>(() => PlanEditor.CheckMove(units, StripEdges, new HashSet<int> { 1 }, 2, 1, false)).Code);
+        Assert.Equal(RuleCodes.OtherCommunity, Assert.Throws<RuleViolation>(() => PlanEditor.CheckMove(units, StripEdges, new HashSet<int>(), 2, 1, true)).Code);
         Assert.Throws<KeyNotFoundException>(() => PlanEditor.CheckMove(units, StripEdges, new HashSet<int>(), 9, 1, false));
     }
 
@@ -92,17 +93,17 @@ public class PlanEditorTests
     public void RedrawEdge_ThroughAFootprint_IsRejected()
     {
         var (a, b, units) = TwoCells();
-        var e = Assert.Throws<InvalidOperationException>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0, 2.5 0.5, 2 1)"), units, 1e-9));
-        Assert.Contains("split a compound", e.Message);
+        var e = Assert.Throws<RuleViolation>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0, 2.5 0.5, 2 1)"), units, 1e-9));
+        Assert.Equal(RuleCodes.EdgeSplitsCompound, e.Code);
     }
 
     [Fact]
     public void RedrawEdge_WithLooseEndsOrOutsideTheCells_IsRejected()
     {
         var (a, b, units) = TwoCells();
-        Assert.Contains("start and end", Assert.Throws<InvalidOperationException>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0.1, 2.2 0.5, 2 1)"), units, 1e-9)).Message);
-        Assert.Contains("leaves the two cells", Assert.Throws<InvalidOperationException>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0, 2.2 -0.5, 2 1)"), units, 1e-9)).Message);
-        Assert.Contains("crosses itself", Assert.Throws<InvalidOperationException>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0, 2.2 0.8, 2.2 0.2, 2.1 0.5, 2.3 0.5, 2 1)"), units, 1e-9)).Message);
+        Assert.Equal(RuleCodes.EdgeEndsMismatch, Assert.Throws<RuleViolation>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0.1, 2.2 0.5, 2 1)"), units, 1e-9)).Code);
+        Assert.Equal(RuleCodes.EdgeOutsideCells, Assert.Throws<RuleViolation>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0, 2.2 -0.5, 2 1)"), units, 1e-9)).Code);
+        Assert.Equal(RuleCodes.EdgeSelfIntersects, Assert.Throws<RuleViolation>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0, 2.2 0.8, 2.2 0.2, 2.1 0.5, 2.3 0.5, 2 1)"), units, 1e-9)).Code);
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public class PlanEditorTests
     {
         var (a, b, units) = TwoCells();
         // Wrap B's compounds into A: B keeps only a sliver along its far side with no compound in it.
-        var e = Assert.Throws<InvalidOperationException>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0, 3.9 0, 3.9 1, 2 1)"), units, 1e-9));
-        Assert.Contains("no compounds", e.Message);
+        var e = Assert.Throws<RuleViolation>(() => PlanEditor.RedrawEdge(a, b, 0, 1, Line("LINESTRING(2 0, 3.9 0, 3.9 1, 2 1)"), units, 1e-9));
+        Assert.Equal(RuleCodes.CellWouldBeEmpty, e.Code);
     }
 }
