@@ -4,8 +4,6 @@ using GridMap.Application;
 using Scalar.AspNetCore;
 using GridMap.Api.Errors;
 using GridMap.Storage;
-using GridMap.Storage.Campaign;
-using GridMap.Storage.Layers;
 
 namespace GridMap.Api;
 
@@ -21,9 +19,6 @@ public static class GridMapApp
         builder.Services.AddSingleton(sp => GridMapDatabase.Create(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddGridMapApplication();
-        builder.Services.AddSingleton(LayerCatalog.Default);
-        builder.Services.AddSingleton<LayerStore>();
-        builder.Services.AddSingleton<CampaignStore>();
         builder.Services.AddPlanning();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -47,7 +42,7 @@ public static class GridMapApp
         app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
         app.MapPlanning();
         app.MapGet("/styles.json", () => Results.Text(EmbeddedText("styles.json") ?? "{}", "application/json"))
-            .WithTags("Map").WithSummary("Shared style palette (retrofit status colours, pipe classes)");
+            .WithTags("Map").WithName("StylePalette").WithSummary("Shared style palette (retrofit status colours, pipe classes): the static file tiles/styles.json");
         return app;
     }
 

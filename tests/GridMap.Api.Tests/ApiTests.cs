@@ -54,6 +54,7 @@ public class ApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     {
         var j = await Json(url, HttpStatusCode.BadRequest);
         Assert.Equal(400, j.GetProperty("status").GetInt32());
+        Assert.Equal("invalid-parameter", j.GetProperty("rule").GetString());
         Assert.Contains(expectedText, j.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
@@ -66,6 +67,7 @@ public class ApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task UnknownId_Returns404ProblemDetails(string url, string expectedText)
     {
         var j = await Json(url, HttpStatusCode.NotFound);
+        Assert.Equal("not-found", j.GetProperty("rule").GetString());
         Assert.Contains(expectedText, j.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 

@@ -1,12 +1,16 @@
+using GridMap.Storage.Campaign;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GridMap.Application.Campaign;
 
-/// <summary>The Campaign use cases and what they need.</summary>
+/// <summary>The campaign use cases and what they need.</summary>
 public static class CampaignServices
 {
     public static IServiceCollection AddCampaignUseCases(this IServiceCollection services)
     {
+        services.TryAddSingleton<CampaignStore>();
+        services.TryAddSingleton<CampaignQueries>();
         return services;
     }
 }

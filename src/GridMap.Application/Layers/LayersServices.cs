@@ -1,12 +1,17 @@
+using GridMap.Storage.Layers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GridMap.Application.Layers;
 
-/// <summary>The Layers use cases and what they need.</summary>
+/// <summary>The map layer use cases and what they need.</summary>
 public static class LayersServices
 {
     public static IServiceCollection AddLayerUseCases(this IServiceCollection services)
     {
+        services.TryAddSingleton(LayerCatalog.Default);
+        services.TryAddSingleton<LayerStore>();
+        services.TryAddSingleton<LayerQueries>();
         return services;
     }
 }

@@ -28,7 +28,7 @@ internal static class DbCommand
             await using var r = await c.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) Console.WriteLine($"{r.GetInt32(0):0000} {r.GetString(1)} {r.GetDateTime(2):u}");
             await r.DisposeAsync();
-            Console.WriteLine(await new GridMap.Storage.Campaign.CampaignStore(ds).CountsJsonAsync(ct));
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(await new GridMap.Storage.Campaign.CampaignStore(ds).CountsAsync(ct), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
             return 0;
         }));
 

@@ -54,4 +54,4 @@ public sealed class LayerCatalog
 
 /// <summary>A request named a layer that is not in the catalog.</summary>
 public sealed class UnknownLayerException(string id, IEnumerable<string> known)
-    : KeyNotFoundException($"Unknown layer '{id}'. Known layers: {string.Join(", ", known)}.");
+    : KeyNotFoundException($"未知图层 '{id}'，可用图层：{string.Join("、", known)} (Unknown layer '{id}'. Known layers: {string.Join(", ", known)}).");

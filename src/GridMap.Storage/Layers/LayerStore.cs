@@ -8,9 +8,9 @@ public readonly record struct BoundingBox
     public BoundingBox(double minLon, double minLat, double maxLon, double maxLat)
     {
         if (!(minLon >= -180 && maxLon <= 180 && minLat >= -90 && maxLat <= 90))
-            throw new ArgumentException($"bbox {minLon},{minLat},{maxLon},{maxLat} is outside WGS84 lon/lat range (lon ±180, lat ±90); coordinates must be WGS84 degrees.");
+            throw new ArgumentException($"bbox 超出经纬度范围，坐标须为 WGS84 经纬度 (bbox {minLon},{minLat},{maxLon},{maxLat} is outside WGS84 lon/lat range (lon ±180, lat ±90); coordinates must be WGS84 degrees.");
         if (!(minLon < maxLon && minLat < maxLat))
-            throw new ArgumentException($"bbox {minLon},{minLat},{maxLon},{maxLat} is empty: expected minLon,minLat,maxLon,maxLat with min < max.");
+            throw new ArgumentException($"bbox 为空，应为 最小经度,最小纬度,最大经度,最大纬度 (bbox {minLon},{minLat},{maxLon},{maxLat} is empty: expected minLon,minLat,maxLon,maxLat with min < max.");
         (MinLon, MinLat, MaxLon, MaxLat) = (minLon, minLat, maxLon, maxLat);
     }
 
@@ -26,7 +26,7 @@ public readonly record struct BoundingBox
     {
         var parts = text.Split(',');
         if (parts.Length != 4 || !parts.All(p => double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
-            throw new ArgumentException($"bbox '{text}' is not four numbers minLon,minLat,maxLon,maxLat.");
+            throw new ArgumentException($"bbox 应为四个数字 最小经度,最小纬度,最大经度,最大纬度 (bbox '{text}' is not four numbers minLon,minLat,maxLon,maxLat).");
         var v = parts.Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         return new BoundingBox(v[0], v[1], v[2], v[3]);
     }
@@ -49,7 +49,7 @@ public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
     /// <summary>Features of <paramref name="layerId"/> intersecting <paramref name="bbox"/>, ordered by id, at most <paramref name="limit"/> (1–50,000).</summary>
     public async Task<FeaturePage> FeaturesAsync(string layerId, BoundingBox bbox, int limit, CancellationToken ct = default)
     {
-        if (limit is < 1 or > MaxLimit) throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be between 1 and {MaxLimit}.");
+        if (limit is < 1 or > MaxLimit) throw new ArgumentException($"limit {limit} 超出范围 1–{MaxLimit} (limit must be between 1 and {MaxLimit}).");
         var layer = catalog.Get(layerId);
         await using var cmd = db.CreateCommand(FeaturesSql.Replace("{view}", layer.View, StringComparison.Ordinal));
         cmd.Parameters.AddWithValue("minx", bbox.MinLon);
@@ -67,10 +67,10 @@ public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
     public async Task<byte[]> TileAsync(string layerId, int z, int x, int y, CancellationToken ct = default)
     {
         var layer = catalog.Get(layerId);
-        if (z is < 0 or > 22) throw new ArgumentOutOfRangeException(nameof(z), z, "zoom must be between 0 and 22.");
+        if (z is < 0 or > 22) throw new ArgumentException($"缩放级别 {z} 超出范围 0–22 (zoom must be between 0 and 22).");
         var n = 1 << z;
         if (x < 0 || x >= n || y < 0 || y >= n)
-            throw new ArgumentOutOfRangeException(nameof(x), $"tile {z}/{x}/{y} does not exist: x and y must be between 0 and {n - 1} at zoom {z}.");
+            throw new ArgumentException($"瓦片 {z}/{x}/{y} 不存在 (tile {z}/{x}/{y} does not exist: x and y must be between 0 and {n - 1} at zoom {z}).");
         if (z < layer.MinZoom || z > layer.MaxZoom) return [];
         var filter = layer.LowZoom is { } lz && z < lz.BelowZoom ? $"AND ({lz.Where})" : "";
         await using var cmd = db.CreateCommand(TileSql.Replace("{view}", layer.View, StringComparison.Ordinal).Replace("{filter}", filter, StringComparison.Ordinal));

@@ -1,6 +1,2 @@
-SELECT json_build_object(
-  'branches', (SELECT count(*) FROM branch), 'districts', (SELECT count(*) FROM district),
-  'compounds', (SELECT count(*) FROM compound), 'stations', (SELECT count(*) FROM station),
-  'pipes', (SELECT count(*) FROM pipe), 'valves', (SELECT count(*) FROM valve),
-  'cells', (SELECT count(*) FROM grid_cell), 'staff', (SELECT count(*) FROM staff)
-)::text;
+SELECT (SELECT count(*) FROM branch), (SELECT count(*) FROM district), (SELECT count(*) FROM compound), (SELECT count(*) FROM station),
+       (SELECT count(*) FROM pipe), (SELECT count(*) FROM valve), (SELECT count(*) FROM grid_cell), (SELECT count(*) FROM staff);
