@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GridMap.Api.Endpoints;
 using GridMap.Application;
+using GridMap.Application.Jobs;
 using Scalar.AspNetCore;
 using GridMap.Api.Errors;
 using GridMap.Storage;
@@ -19,6 +20,8 @@ public static class GridMapApp
         builder.Services.AddSingleton(sp => GridMapDatabase.Create(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddGridMapApplication();
+        // The build-time OpenAPI generator (GetDocument.Insider) starts the host without a database: no worker then.
+        if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider") builder.Services.AddJobWorker();
         builder.Services.AddPlanning();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();

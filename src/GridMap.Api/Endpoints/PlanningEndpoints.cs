@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GridMap.Api.Planning;
+using GridMap.Application.Jobs;
 using GridMap.Storage.Planning;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
@@ -29,13 +29,12 @@ public static class PlanningEndpoints
     {
         var g = app.MapGroup("/api/planning").WithTags("Planning");
 
-        g.MapPost("/partitions", async (PartitionBody? body, PlanStore store, PlanningJobs jobs, CancellationToken ct) =>
+        g.MapPost("/partitions", async (PartitionBody? body, PartitionJobs jobs, CancellationToken ct) =>
         {
-            if (body is null) throw new ArgumentException("request body is missing: give {\"area\": {\"kind\": \"street\", \"code\": \"…\"}, …}.");
+            if (body is null) throw new ArgumentException("缺少请求内容 (request body is missing: give {\"area\": {\"kind\": \"street\", \"code\": \"…\"}, …}).");
             var request = new PlanRequest(ParseArea(body.Area), body.Cells, body.Tolerance, body.MinHouseholds, body.MaxHouseholds,
                 body.Barriers ?? true, body.Nest ?? false, body.Seed ?? 1, body.TimeLimit ?? 10, body.Objective ?? "compact");
-            var area = await store.LoadAreaAsync(request.Area, request.Barriers, ct);
-            var job = jobs.Start(request, area);
+            var job = await jobs.StartAsync(request, ct);
             return TypedResults.Accepted($"/api/planning/jobs/{job.Id}", job);
         }).WithName("StartPartition").WithSummary("Partition an area (district/street/community code or a drawn polygon) in the background; 202 + job");
 
@@ -48,9 +47,9 @@ public static class PlanningEndpoints
             return Json(await store.AreaAtJsonAsync(lon.Value, lat.Value, kind ?? "street", ct));
         }).WithName("AreaAt").WithSummary("The district, street or community at a point, with its compounds, households and outline");
 
-        g.MapGet("/jobs/{id}", (string id, PlanningJobs jobs) => TypedResults.Ok(jobs.Get(id)))
+        g.MapGet("/jobs/{id}", async (string id, PartitionJobs jobs, CancellationToken ct) => TypedResults.Ok(await jobs.GetAsync(id, ct)))
             .WithName("PartitionJob").WithSummary("Progress of a partition job; planId once it succeeded, error naming the failed constraint otherwise");
-        g.MapDelete("/jobs/{id}", (string id, PlanningJobs jobs) => TypedResults.Ok(jobs.Cancel(id)))
+        g.MapDelete("/jobs/{id}", async (string id, PartitionJobs jobs, CancellationToken ct) => TypedResults.Ok(await jobs.CancelAsync(id, ct)))
             .WithName("CancelPartitionJob").WithSummary("Cancel a queued or running partition (nothing is saved)");
 
         g.MapGet("/plans", async (string? area, string? status, PlanStore store, CancellationToken ct) =>
@@ -140,7 +139,7 @@ public static class PlanningEndpoints
 
     /// <summary>Services the planning endpoints need.</summary>
     public static IServiceCollection AddPlanning(this IServiceCollection services) =>
-        services.AddSingleton<PlanStore>().AddSingleton<PlanPartitioner>().AddSingleton<PlanningJobs>().AddSingleton<StaffTravel>();
+        services.AddSingleton<PlanStore>().AddSingleton<PlanPartitioner>().AddSingleton<StaffTravel>();
 
     private static IResult Json(string json, string type = "application/json") => Results.Text(json, type);
 
