@@ -23,7 +23,7 @@ export const messages = {
   'cell-would-be-empty': '修改后网格将没有小区。',
   // planning: partitioning, staff, publishing
   'area-empty': '范围内没有小区，无法划分网格。',
-  'window-infeasible': '没有满足约束的方案：请放宽每格户数范围、改用网格数、关闭主干道边界或更换种子。',
+  'window-infeasible': '没有满足约束的方案。请放宽每格户数范围、改用网格数、关闭主干道边界或更换种子。',
   'staff-other-branch': '该网格员属于其他分公司，不能负责此网格。',
   'not-grid-worker': '只有网格员可以负责网格。',
   'staff-busy': '该网格员已负责其他网格，请先取消。',
@@ -31,7 +31,7 @@ export const messages = {
   'not-contiguous': '有网格不连通，不能发布。',
   'codes-exhausted': '社区的网格编号已用完（最多 999 个）。',
   // network
-  'not-isolatable': '无法隔离该管段：没有可关闭的阀门，需在上游停运。',
+  'not-isolatable': '无法隔离该管段（没有可关闭的阀门），需在上游停运。',
 
   // ── other server errors (ErrorCodes)
   'bad-request': '请求无效，请刷新页面后重试。',
@@ -47,12 +47,12 @@ export const messages = {
   'http-error': '服务器返回错误，请稍后重试。',
 
   // ── failures on the client's side of the wire
-  network: '无法连接服务器：请检查网络，或确认 GridMap 服务正在运行。',
+  network: '无法连接服务器。请检查网络，或确认 GridMap 服务正在运行。',
   offline: '当前没有网络连接。',
   timeout: '服务器响应超时，请稍后重试。',
   'bad-response': '服务器返回的数据无法识别，请刷新页面后重试。',
   'chunk-load': '应用已更新或网络中断，页面组件加载失败。请刷新页面。',
-  'geolocation-denied': '未获准使用位置信息：请在浏览器设置中允许本网站定位。',
+  'geolocation-denied': '未获准使用位置信息。请在浏览器设置中允许本网站定位。',
   'geolocation-unavailable': '暂时无法获得位置（信号弱或定位服务未开启），请到开阔处重试。',
   'geolocation-timeout': '定位超时，请到开阔处重试。',
   'geolocation-unsupported': '此设备或浏览器不支持定位。',
@@ -86,14 +86,14 @@ const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 export function chinesePart(text: string | null | undefined): string | null {
   if (!text || !CJK.test(text)) return null;
   let t = text
-    // (English …) / （English …）: brackets holding no Chinese
-    .replace(/\s*[(（][^()（）\u3400-\u9fff]*[)）]/g, '')
-    // "中文 english words" right before a closing bracket, a separator or the end
-    .replace(/([\u3400-\u9fff])\s+[A-Za-z][A-Za-z \-']*(?=[)）：:；;。,，]|$)/g, '$1');
+    // (English …) / （English …）: brackets holding Latin words and no Chinese ("（#783）" stays)
+    .replace(/\s*[(（][^()（）\u3400-\u9fff]*[A-Za-z][^()（）\u3400-\u9fff]*[)）]/g, '')
+    // "中文 english words" right before a closing bracket or the end: "（户数均衡 balance）", "无法执行 Cannot do that"
+    .replace(/([\u3400-\u9fff])\s+[A-Za-z][A-Za-z \-']*(?=[)）]|$)/g, '$1');
   // Sentences or clauses with no Chinese in them ("…：balance: no plan found…", "; nothing saved.")
   const parts = t.split(/(?<=[：:；;。])/);
   t = parts.filter((p) => CJK.test(p)).join('');
-  t = t.replace(/[\s：:；;,，]+$/, '').trim();
+  t = t.replace(/[\s：:；;,，.]+$/, '').trim();
   return t === '' ? null : t;
 }
 

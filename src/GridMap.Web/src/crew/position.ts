@@ -68,7 +68,7 @@ export function watchPosition(ctx: CrewContext, moved: (fix: Fix) => void): void
     accuracyEl.textContent = e.code === e.PERMISSION_DENIED ? '未授权定位' : '无法定位';
     nearestList.dataset.state = 'error';
     // The browser's own message is English ("User denied Geolocation"): the code says enough.
-    nearestList.replaceChildren(h('li', { class: 'muted' }, `定位失败：${geolocationMessage(e.code)}`));
+    nearestList.replaceChildren(h('li', { class: 'muted' }, geolocationMessage(e.code)));
   };
   if ('geolocation' in navigator) {
     const watch = navigator.geolocation.watchPosition(onFix, onFixError, { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 });
