@@ -97,7 +97,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
             if (await page.GetByTestId("plan-message").GetAttributeAsync("data-state") == "accepted") break;
             var why = await page.GetByTestId("plan-message").InnerTextAsync();
             Assert.Contains("划分失败", why);
-            Assert.Matches("balance|contiguity|nesting|time limit", why);
+            Assert.Matches("户数均衡|连通|按社区嵌套|锁定网格|时间上限", why);
             failures.Add($"seed {seed}: {why}");
         }
         Assert.True(failures.Count < 4, string.Join(" | ", failures));
