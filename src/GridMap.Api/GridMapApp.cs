@@ -29,6 +29,8 @@ public static class GridMapApp
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            // Numbers are numbers: no "12" accepted for 12, and the OpenAPI schemas say `number`, not `number | string`.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
 
         var app = builder.Build();
