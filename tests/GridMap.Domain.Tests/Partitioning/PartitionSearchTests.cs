@@ -1,4 +1,5 @@
 using GridMap.Domain.Partitioning;
+using GridMap.Domain.Partitioning.Search;
 
 namespace GridMap.Domain.Tests.Partitioning;
 
