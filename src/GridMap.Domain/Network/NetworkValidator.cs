@@ -197,32 +197,13 @@ public sealed class NetworkValidator
         return path;
     }
 
-    /// <summary>Component label of every node over the edges <paramref name="use"/> accepts.</summary>
+    /// <summary>Component label of every node over the edges <paramref name="use"/> accepts, numbered in order of each
+    /// component's lowest node.</summary>
     internal static int[] Components(NetworkGraph g, Func<int, bool> use)
     {
-        var label = new int[g.NodeCount];
-        Array.Fill(label, -1);
-        var stack = new Stack<int>();
-        var next = 0;
-        for (var s = 0; s < g.NodeCount; s++)
-        {
-            if (label[s] >= 0) continue;
-            label[s] = next;
-            stack.Push(s);
-            while (stack.Count > 0)
-            {
-                var u = stack.Pop();
-                foreach (var e in g.EdgesAt(u))
-                {
-                    if (!use(e)) continue;
-                    var w = g.Opposite(e, u);
-                    if (label[w] >= 0) continue;
-                    label[w] = next;
-                    stack.Push(w);
-                }
-            }
-            next++;
-        }
-        return label;
+        var sets = new UnionFind(g.NodeCount);
+        for (var e = 0; e < g.EdgeCount; e++)
+            if (use(e)) sets.Union(g.EdgeFrom[e], g.EdgeTo[e]);
+        return sets.Labels();
     }
 }
