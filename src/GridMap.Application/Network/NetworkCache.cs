@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using GridMap.Storage.Network;
+using Microsoft.Extensions.Logging;
 
-namespace GridMap.Api.Network;
+namespace GridMap.Application.Network;
 
 /// <summary>
 /// The service's one network graph: built on first use, rebuilt when the database's <c>network_change</c> counter
 /// (bumped by triggers on pipes, valves, stations, heat sources and compounds; migration 0005) moves. Each request
 /// pays one single-row query to compare the counter; a rebuild happens once, under a lock, while other requests wait
-/// for it (they need the new data anyway).
+/// for it (they need the new data anyway). A singleton (registered in <see cref="NetworkServices"/>): one graph per
+/// process, shared by every request.
 /// </summary>
 public sealed class NetworkCache(NetworkStore store, ILogger<NetworkCache> log)
 {

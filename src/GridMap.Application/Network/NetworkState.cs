@@ -6,7 +6,7 @@ using GridMap.Domain.Network;
 using GridMap.Storage.Network;
 using NetTopologySuite.Geometries;
 
-namespace GridMap.Api.Network;
+namespace GridMap.Application.Network;
 
 /// <summary>
 /// One built network: the snapshot read from PostGIS, its graph, the segment index for the normal valve state and
@@ -55,15 +55,15 @@ public sealed class NetworkState
         foreach (var id in inoperable)
         {
             if (!Graph.TryGetValveIndex(Id(id), out var v))
-                throw new ArgumentException($"inoperable: no valve with id {id}.");
+                throw new ArgumentException($"inoperable：管网中没有编号为 {id} 的阀门 (inoperable: no valve with id {id}).");
             set.Add(v);
         }
         return new IsolationTracer(new SegmentIndex(Graph, set));
     }
 
-    /// <summary>The pipe index of a database pipe id; unknown ids are a 404.</summary>
+    /// <summary>The pipe index of a database pipe id; an unknown id throws <see cref="KeyNotFoundException"/> (a 404).</summary>
     public int PipeIndex(long id) =>
-        Graph.TryGetPipeIndex(Id(id), out var i) ? i : throw new KeyNotFoundException($"No pipe with id {id} in the network.");
+        Graph.TryGetPipeIndex(Id(id), out var i) ? i : throw new KeyNotFoundException($"管网中没有编号为 {id} 的管道 (no pipe with id {id} in the network).");
 
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
     public static long DbId(string id) => long.Parse(id, CultureInfo.InvariantCulture);
