@@ -274,7 +274,7 @@ public sealed class NetworkCommandTests : IDisposable
         await using (var cmd = db.DataSource.CreateCommand("""
             SELECT p.id, ST_X(m), ST_Y(m) FROM pipe p,
               LATERAL (SELECT ST_Project(ST_LineInterpolatePoint(p.geom, 0.3)::geography, 2, radians(45))::geometry AS m) q
-            WHERE ST_Length(p.geom::geography) > 40 ORDER BY p.id % 97, p.id LIMIT 4
+            WHERE ST_Length(p.geom::geography) > 40 ORDER BY p.id % 97, p.id LIMIT 3
             """))
         await using (var r = await cmd.ExecuteReaderAsync())
             while (await r.ReadAsync()) cases.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
@@ -289,13 +289,18 @@ public sealed class NetworkCommandTests : IDisposable
             foreach (var (pipe, lon, lat) in cases)
             {
                 var (x, y) = GridMap.Domain.Geo.Crs.GaussKruger114.FromWgs84Point(lon, lat);
+                // Each CLI run reads the whole city (~10 s): the two runs per pipe go side by side.
+                var runs = new[] { false, true }.Select(withBurst =>
+                {
+                    string[] args = ["network", "isolate", "--pipes", pipes, "--valves", valves, "--crs", "EPSG:4547", "--pipe", pipe.ToString(inv)];
+                    if (withBurst) args = [.. args, "--at", $"{x.ToString("R", inv)},{y.ToString("R", inv)}"];
+                    return Task.Run(() => Gridmap(args));
+                }).ToArray();
                 foreach (var withBurst in new[] { false, true })
                 {
                     var url = $"/api/network/isolate?pipe={pipe}" + (withBurst ? $"&lon={lon.ToString("R", inv)}&lat={lat.ToString("R", inv)}" : "");
                     var api = JsonDocument.Parse(await http.GetStringAsync(url)).RootElement;
-                    string[] args = ["network", "isolate", "--pipes", pipes, "--valves", valves, "--crs", "EPSG:4547", "--pipe", pipe.ToString(inv)];
-                    if (withBurst) args = [.. args, "--at", $"{x.ToString("R", inv)},{y.ToString("R", inv)}"];
-                    var (code, stdout, stderr) = await Task.Run(() => Gridmap(args));
+                    var (code, stdout, stderr) = await runs[withBurst ? 1 : 0];
                     Assert.True(code == 0, stderr);
                     var cli = JsonDocument.Parse(stdout).RootElement;
 
@@ -316,7 +321,7 @@ public sealed class NetworkCommandTests : IDisposable
                     compared += apiOrder.Length;
                 }
             }
-            Assert.True(compared >= 8, $"only {compared} valves compared");
+            Assert.True(compared >= 6, $"only {compared} valves compared");
         }
         finally
         {
