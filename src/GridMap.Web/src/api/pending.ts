@@ -17,10 +17,10 @@ export interface GeoGeometry {
 
 /** A GeoJSON FeatureCollection as the layer and plan endpoints send it (`truncated` when the limit cut it). */
 export interface GeoJsonCollection {
-  type: 'FeatureCollection';
+  type: string;
   truncated?: boolean;
   // coordinates nest differently per geometry type
-  features: { type: 'Feature'; id?: number | string; geometry: { type: string; coordinates: any } | null; properties: Record<string, unknown> }[];
+  features: { type: string; id?: number | string; geometry: { type: string; coordinates: any } | null; properties: Record<string, unknown> }[];
 }
 
 export interface CompoundDetails {

@@ -32,7 +32,7 @@ export function nearestPipesList(ctx: CrewContext, isolate: (pipe: number, burst
     try {
       if (!state.online) throw new ApiError(0, 'offline');
       const r = await crewApi.nearest(f.lon, f.lat, 5);
-      pipes = r.pipes.map((p) => ({ ...p, bearing_deg: p.bearing_deg ?? null }));
+      pipes = r.pipes.map((p) => ({ ...p, bearing_deg: p.bearing_deg ?? null, closest: [p.closest[0], p.closest[1]] }));
     } catch (e) {
       // The server answered with an error: say it. No answer (or offline from the start): use the downloaded area.
       if (state.online && !(e instanceof ApiError && e.isTransport)) {
