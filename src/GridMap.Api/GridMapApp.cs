@@ -24,7 +24,6 @@ public static class GridMapApp
         builder.Services.AddSingleton(LayerCatalog.Default);
         builder.Services.AddSingleton<LayerStore>();
         builder.Services.AddSingleton<CampaignStore>();
-        builder.Services.AddPlanning();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();

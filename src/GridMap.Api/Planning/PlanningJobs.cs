@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using GridMap.Domain.Partitioning;
-using GridMap.Storage.Planning;
+using GridMap.Application.Planning;
 
 namespace GridMap.Api.Planning;
 
@@ -34,13 +34,13 @@ public sealed class PlanningJobs(PlanPartitioner partitioner, ILogger<PlanningJo
             Math.Round(((FinishedAt ?? DateTimeOffset.UtcNow) - CreatedAt).TotalSeconds, 2));
     }
 
-    /// <summary>Queues a partition of an already loaded area; returns its state.</summary>
-    public PlanningJobState Start(PlanRequest request, AreaData area)
+    /// <summary>Queues a partition of an area already checked (<see cref="PlanPartitioner.ValidateAreaAsync"/>, which gave its name); returns its state.</summary>
+    public PlanningJobState Start(PlanRequest request, string areaName)
     {
         Evict();
-        var job = new Job(Guid.NewGuid().ToString("N")[..12], area.Name);
+        var job = new Job(Guid.NewGuid().ToString("N")[..12], areaName);
         _jobs[job.Id] = job;
-        _ = Task.Run(() => RunAsync(job, request, area));
+        _ = Task.Run(() => RunAsync(job, request));
         return job.State();
     }
 
@@ -57,7 +57,7 @@ public sealed class PlanningJobs(PlanPartitioner partitioner, ILogger<PlanningJo
 
     private Job Find(string id) => _jobs.TryGetValue(id, out var job) ? job : throw new KeyNotFoundException($"No partition job '{id}' (jobs are kept for an hour after they finish).");
 
-    private async Task RunAsync(Job job, PlanRequest request, AreaData area)
+    private async Task RunAsync(Job job, PlanRequest request)
     {
         var ct = job.Cts.Token;
         try
@@ -67,7 +67,7 @@ public sealed class PlanningJobs(PlanPartitioner partitioner, ILogger<PlanningJo
             {
                 job.Status = "running";
                 var progress = new Progress(job);
-                job.PlanId = await partitioner.RunAsync(request, area, progress, ct);
+                job.PlanId = await partitioner.PartitionAsync(request, progress, ct);
                 job.Stage = "done";
                 Volatile.Write(ref job.Fraction, 1);
                 job.Status = "succeeded";
