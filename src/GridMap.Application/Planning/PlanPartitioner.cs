@@ -17,6 +17,7 @@ namespace GridMap.Application.Planning;
 /// (dominant community, reading order) and names → saved as a preview with staff assigned. The published plan
 /// is not touched. No feasible plan → a rule violation naming the constraint that failed, except in window mode when
 /// only balance failed: then the best plan is saved as a preview flagged infeasible, its out-of-window cells named.
+/// The preview (plan, cells, compounds, contiguity, staff) is saved as one write through the <see cref="WritePipeline"/>.
 /// </summary>
 public sealed class PlanPartitioner(AreaQueries areas, WritePipeline pipeline)
 {

@@ -23,8 +23,8 @@ public sealed class PlanQueries(NpgsqlDataSource db)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var area = new PlanAreaInfo(r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7));
-        var parameters = JsonSerializer.Deserialize<PlanParams>(r.GetString(8), Json)!;
-        var search = r.IsDBNull(9) ? null : JsonSerializer.Deserialize<PlanSearch>(r.GetString(9), Json);
+        var parameters = Document<PlanParams>(r, 8)!;
+        var search = Document<PlanSearch>(r, 9);
         double lower = r.GetDouble(10), upper = r.GetDouble(11), target = r.GetDouble(12);
         double[] bbox = [r.GetDouble(13), r.GetDouble(14), r.GetDouble(15), r.GetDouble(16)];
         long planId = r.GetInt64(0);
@@ -53,6 +53,14 @@ public sealed class PlanQueries(NpgsqlDataSource db)
             r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10));
         return new PlanDetail(planId, status, version, area, parameters, search, lower, upper, target, bbox, created, published, superseded, supersededBy,
             cells, crossings, totals);
+    }
+
+    /// <summary>A jsonb column as a record (null for SQL NULL).</summary>
+    private static T? Document<T>(NpgsqlDataReader r, int column) where T : class
+    {
+        if (r.IsDBNull(column)) return null;
+        using var doc = r.GetFieldValue<JsonDocument>(column);
+        return doc.Deserialize<T>(Json);
     }
 
     /// <summary>Plans newest first (at most 200), filtered by area key and/or status when given.</summary>

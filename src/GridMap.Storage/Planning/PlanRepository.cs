@@ -61,11 +61,11 @@ public static class PlanRepository
             cmd.Parameters.AddWithValue("district", p.DistrictCode);
             cmd.Parameters.AddWithValue("area", (Geometry)p.Area);
             // The request and the engine's report are stored as jsonb documents (read back by PlanQueries).
-            cmd.Parameters.Add(new NpgsqlParameter("params", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(p.Params, Json) });
+            cmd.Parameters.Add(new NpgsqlParameter("params", NpgsqlDbType.Jsonb) { Value = JsonSerializer.SerializeToDocument(p.Params, Json) });
             cmd.Parameters.AddWithValue("lower", p.LowerBound);
             cmd.Parameters.AddWithValue("upper", p.UpperBound);
             cmd.Parameters.AddWithValue("target", p.Target);
-            cmd.Parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(p.Search, Json) });
+            cmd.Parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Jsonb) { Value = JsonSerializer.SerializeToDocument(p.Search, Json) });
             id = (long)(await cmd.ExecuteScalarAsync(ct))!;
         }
         await using var batch = new NpgsqlBatch(s.Connection, s.Transaction);

@@ -7,7 +7,7 @@
 -- 4. totals over the cells.
 -- No row in 1 when there is no such plan.
 SELECT p.id, p.status, p.version, p.area_kind, p.area_code, p.area_key, p.area_name, p.district_code::text,
-       p.params::text, p.search::text, p.lower_bound, p.upper_bound, p.target,
+       p.params, p.search, p.lower_bound, p.upper_bound, p.target,
        ST_XMin(p.area), ST_YMin(p.area), ST_XMax(p.area), ST_YMax(p.area),
        p.created_at, p.published_at, p.superseded_at, p.superseded_by
 FROM plan p WHERE p.id = @plan;
