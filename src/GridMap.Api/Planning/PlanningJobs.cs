@@ -82,9 +82,9 @@ public sealed class PlanningJobs(PlanPartitioner partitioner, ILogger<PlanningJo
             job.Status = "cancelled";
             job.Error = "已取消 (cancelled); nothing saved.";
         }
-        // Planning rules (PlanEditor.Require and kin, thrown from GridMap.Domain) and bad parameters are the user's to
+        // Planning rules (RuleViolation), bad parameters and an area gone since the request was checked are the user's to
         // read; anything else — an InvalidOperationException from LINQ included — is a bug: logged, reported as such.
-        catch (Exception e) when (e is GridMap.Domain.Rules.RuleViolation or ArgumentException)
+        catch (Exception e) when (e is GridMap.Domain.Rules.RuleViolation or ArgumentException or KeyNotFoundException)
         {
             job.Status = "failed";
             job.Error = e.Message;
