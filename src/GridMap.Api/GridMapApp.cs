@@ -22,7 +22,6 @@ public static class GridMapApp
         builder.Services.AddGridMapApplication();
         // The build-time OpenAPI generator (GetDocument.Insider) starts the host without a database: no worker then.
         if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider") builder.Services.AddJobWorker();
-        builder.Services.AddPlanning();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();

@@ -1,12 +1,15 @@
-using GridMap.Domain.Rules;
 using System.Diagnostics;
 using System.Globalization;
+using GridMap.Application.Pipeline;
 using GridMap.Domain.Geo;
 using GridMap.Domain.Partitioning;
 using GridMap.Domain.Planning;
+using GridMap.Domain.Rules;
+using GridMap.Storage;
+using GridMap.Storage.Planning;
 using NetTopologySuite.Geometries;
 
-namespace GridMap.Storage.Planning;
+namespace GridMap.Application.Planning;
 
 /// <summary>
 /// Partitions a plan area into a preview: compounds and roads in EPSG:4547 metres → territories (Voronoi of the
@@ -14,11 +17,52 @@ namespace GridMap.Storage.Planning;
 /// (dominant community, reading order) and names → saved as a preview with staff assigned. The published plan
 /// is not touched. No feasible plan → a rule violation naming the constraint that failed, except in window mode when
 /// only balance failed: then the best plan is saved as a preview flagged infeasible, its out-of-window cells named.
+/// The preview (plan, cells, compounds, contiguity, staff) is saved as one write through the <see cref="WritePipeline"/>.
 /// </summary>
-public sealed class PlanPartitioner(PlanStore store)
+public sealed class PlanPartitioner(AreaQueries areas, WritePipeline pipeline)
 {
-    /// <summary>Runs the whole partition; reports (stage, fraction) and honours <paramref name="ct"/>. Returns the preview's id.</summary>
-    public async Task<long> RunAsync(PlanRequest request, AreaData area, IProgress<PartitionProgress>? progress = null, CancellationToken ct = default)
+    /// <summary>Checks an area before a partition is queued, cheaply (no compounds or roads loaded): unknown code →
+    /// <see cref="KeyNotFoundException"/>, no compounds → rule <c>area-empty</c>. Returns the area's name.</summary>
+    public async Task<string> ValidateAreaAsync(PlanArea area, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        return Checked(area, await areas.SummaryAsync(area.Kind, area.Code, area.Polygon, ct)).Name;
+    }
+
+    /// <summary>Loads the area, its compounds and (when <paramref name="barriers"/>) the arterial roads crossing it; the same
+    /// checks as <see cref="ValidateAreaAsync"/>.</summary>
+    public Task<AreaData> LoadAreaAsync(PlanArea area, bool barriers, CancellationToken ct = default) => LoadAreaAsync(areas, area, barriers, ct);
+
+    /// <summary>Loads an area through <paramref name="areas"/> (benchmarks and tools that only solve, without saving).</summary>
+    public static async Task<AreaData> LoadAreaAsync(AreaQueries areas, PlanArea area, bool barriers, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(areas);
+        ArgumentNullException.ThrowIfNull(area);
+        var (name, district, polygon) = Checked(area, await areas.SummaryAsync(area.Kind, area.Code, area.Polygon, ct));
+        var compounds = await areas.CompoundsAsync(area.Kind, area.Code, area.Polygon, ct);
+        var roads = barriers ? await areas.BarriersAsync(polygon, ct) : [];
+        return new AreaData(area, name, district, polygon, compounds, roads);
+    }
+
+    private static (string Name, string District, MultiPolygon Polygon) Checked(PlanArea area, AreaSummary s)
+    {
+        if (s.Name is null) throw new KeyNotFoundException($"没有代码为 {area.Code} 的区域 (no {area.Kind} with code '{area.Code}').");
+        RuleViolation.Require(s.Compounds > 0 && s.DistrictCode is not null && s.Polygon is { IsEmpty: false }, RuleCodes.AreaEmpty,
+            $"{s.Name} 范围内没有小区，无法划分网格 (no compounds in this area).");
+        return (s.Name, s.DistrictCode!, s.Polygon!);
+    }
+
+    /// <summary>The partition use case: loads the request's area, partitions it and saves the preview (staff assigned);
+    /// reports (stage, fraction) and honours <paramref name="ct"/> (cancelled → nothing saved). Returns the preview's plan id.</summary>
+    public async Task<long> PartitionAsync(PlanRequest request, IProgress<PartitionProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var area = await LoadAreaAsync(request.Area, request.Barriers, ct);
+        return await PartitionAsync(request, area, progress, ct);
+    }
+
+    /// <summary>Partitions an already loaded area and saves the preview; returns its id.</summary>
+    public async Task<long> PartitionAsync(PlanRequest request, AreaData area, IProgress<PartitionProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(area);
@@ -54,7 +98,7 @@ public sealed class PlanPartitioner(PlanStore store)
         var prefixes = communityWeight.Select(w => w.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).First().Key).ToArray();
         var centroids = cellPolys.Select(p => (p.Centroid.X, p.Centroid.Y)).ToArray();
         var codes = CellCodeAssigner.Assign(centroids, prefixes);
-        var names = await store.CommunityNamesAsync(prefixes, ct);
+        var names = await areas.CommunityNamesAsync(prefixes, ct);
         var cells = new List<PreviewCell>(k);
         var undersize = result.UndersizeCells.Select(u => u.Cell).ToHashSet();
         for (var c = 0; c < k; c++)
@@ -65,24 +109,40 @@ public sealed class PlanPartitioner(PlanStore store)
         }
         var assignments = area.Compounds.Select((comp, u) => new PreviewAssignment(comp.Id, result.Assignment[u], ToMulti(gk.ToWgs84(graph.Territories[u]!)))).ToList();
         var ev = result.Evaluation!;
-        var search = new
+        var search = new PlanSearch
         {
-            seconds = Math.Round(sw.Elapsed.TotalSeconds, 2),
-            starts = result.Starts,
-            timeLimitReached = result.TimeLimitReached,
-            meanPolsbyPopperMetric = Math.Round(ev.MeanPolsbyPopper, 4),
-            cutEdges = ev.CutEdges,
-            barriers = area.Barriers.Count,
-            barrierMode = options.Barriers == BarrierMode.Soft ? "soft" : "hard",
-            barrierCrossings = result.BarrierCrossings.Count,
-            oversizeCells = result.OversizeCells.Count,
-            undersizeCells = result.UndersizeCells.Count,
-            units = graph.Count,
-            feasible = result.IsFeasible,
-            warnings = Warnings(result, area, cells, lower, upper),
+            Seconds = Math.Round(sw.Elapsed.TotalSeconds, 2),
+            Starts = result.Starts,
+            TimeLimitReached = result.TimeLimitReached,
+            MeanPolsbyPopperMetric = Math.Round(ev.MeanPolsbyPopper, 4),
+            CutEdges = ev.CutEdges,
+            Barriers = area.Barriers.Count,
+            BarrierMode = options.Barriers == BarrierMode.Soft ? "soft" : "hard",
+            BarrierCrossings = result.BarrierCrossings.Count,
+            OversizeCells = result.OversizeCells.Count,
+            UndersizeCells = result.UndersizeCells.Count,
+            Units = graph.Count,
+            Feasible = result.IsFeasible,
+            Warnings = Warnings(result, area, cells, lower, upper),
         };
         var crossings = result.BarrierCrossings.Select(c => (area.Compounds[c.A].Id, area.Compounds[c.B].Id)).ToList();
-        return await store.SavePreviewAsync(new PreviewDraft(request, area, lower, upper, target, search, cells, assignments) { BarrierCrossings = crossings }, ct);
+        var preview = new NewPreview(area.Area.Kind, area.Area.Code, area.Area.Key, area.Name, area.DistrictCode, area.Polygon, request.ToParams(), search,
+            lower, upper, target, cells, assignments) { BarrierCrossings = crossings };
+        return await pipeline.RunAsync(new WriteSpec("planning.partition", $"area:{area.Area.Key}"), s => SavePreviewAsync(s, preview, request.Barriers, ct), ct);
+    }
+
+    /// <summary>Saves a new preview in <paramref name="session"/>, marks each cell's contiguity as every later edit checks it
+    /// (territories + roads when <paramref name="barriers"/>), assigns staff; returns its id.</summary>
+    internal static async Task<long> SavePreviewAsync(DbSession session, NewPreview preview, bool barriers, CancellationToken ct)
+    {
+        var id = await PlanRepository.InsertPreviewAsync(session, preview, ct);
+        var all = preview.Cells.Select(c => c.Index).ToArray();
+        var edges = await PlanRepository.AdjacencyAsync(session, id, all, barriers, ct);
+        var members = preview.Assignments.GroupBy(a => a.Cell).ToDictionary(g => g.Key, g => g.Select(a => a.CompoundId).ToList());
+        var broken = all.Where(c => !PlanEditor.IsContiguous(members.GetValueOrDefault(c) ?? [], edges)).ToArray();
+        if (broken.Length > 0) await PlanRepository.SetContiguousAsync(session, id, broken, false, ct);
+        await PlanStaffing.AutoAssignAsync(session, id, ct);
+        return id;
     }
 
     /// <summary>The engine's notes for planners, in Chinese with the compounds' and cells' names.</summary>

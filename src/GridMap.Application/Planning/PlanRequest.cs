@@ -1,6 +1,7 @@
 using GridMap.Domain.Partitioning;
+using GridMap.Storage.Planning;
 
-namespace GridMap.Storage.Planning;
+namespace GridMap.Application.Planning;
 
 /// <summary>
 /// What to partition and how: the area, either households per cell <see cref="MinHouseholds"/>–<see cref="MaxHouseholds"/>
@@ -15,20 +16,20 @@ public sealed record PlanRequest
     public PlanRequest(PlanArea area, int? cells = null, double? tolerance = null, double? minHouseholds = null, double? maxHouseholds = null,
         bool barriers = true, bool nest = false, int seed = 1, double timeLimitSeconds = 10, string objective = "compact")
     {
-        Area = area ?? throw new ArgumentException("an area (district, street, community or polygon) is required.");
+        Area = area ?? throw new ArgumentException("缺少划分范围 (an area — district, street, community or polygon — is required).");
         if (cells is not null && (minHouseholds is not null || maxHouseholds is not null))
-            throw new ArgumentException("give either cells (+ tolerance) or minHouseholds/maxHouseholds, not both.");
+            throw new ArgumentException("网格数与每格户数范围只能给一个 (give either cells (+ tolerance) or minHouseholds/maxHouseholds, not both).");
         if (cells is null && (minHouseholds is null) != (maxHouseholds is null))
-            throw new ArgumentException("minHouseholds and maxHouseholds go together.");
+            throw new ArgumentException("每格户数上下限须同时给出 (minHouseholds and maxHouseholds go together).");
         if (cells is null && minHouseholds is null) { minHouseholds = DefaultMin; maxHouseholds = DefaultMax; }
-        if (cells is not null && cells < 1) throw new ArgumentException($"cells {cells} must be at least 1.");
-        if (cells is not null && cells > 999) throw new ArgumentException($"cells {cells} is more than the 999 a community's code sequence allows.");
-        if (tolerance is not null && cells is null) throw new ArgumentException("tolerance applies to a number of cells; with a households window leave it out.");
-        if (tolerance is not null && !(tolerance > 0 && tolerance < 1)) throw new ArgumentException($"tolerance {tolerance} must be between 0 and 1 (0.05 = ±5%).");
-        if (minHouseholds is not null && !(minHouseholds >= 0)) throw new ArgumentException($"minHouseholds {minHouseholds} must be ≥ 0.");
-        if (maxHouseholds is not null && !(maxHouseholds > minHouseholds)) throw new ArgumentException($"maxHouseholds {maxHouseholds} must exceed minHouseholds {minHouseholds}.");
-        if (!(timeLimitSeconds > 0 && timeLimitSeconds <= MaxTimeLimit)) throw new ArgumentException($"timeLimit {timeLimitSeconds} s must be between 0 and {MaxTimeLimit} s.");
-        if (objective is not ("compact" or "cut-edges")) throw new ArgumentException($"objective '{objective}' must be compact or cut-edges.");
+        if (cells is not null && cells < 1) throw new ArgumentException($"网格数 {cells} 至少为 1 (cells {cells} must be at least 1).");
+        if (cells is not null && cells > 999) throw new ArgumentException($"网格数 {cells} 超过社区编号上限 999 (cells {cells} is more than the 999 a community's code sequence allows).");
+        if (tolerance is not null && cells is null) throw new ArgumentException("容差只用于按网格数划分 (tolerance applies to a number of cells; with a households window leave it out).");
+        if (tolerance is not null && !(tolerance > 0 && tolerance < 1)) throw new ArgumentException($"容差 {tolerance} 应在 0 与 1 之间 (tolerance {tolerance} must be between 0 and 1: 0.05 = ±5%).");
+        if (minHouseholds is not null && !(minHouseholds >= 0)) throw new ArgumentException($"每格户数下限 {minHouseholds} 不能为负 (minHouseholds {minHouseholds} must be ≥ 0).");
+        if (maxHouseholds is not null && !(maxHouseholds > minHouseholds)) throw new ArgumentException($"每格户数上限 {maxHouseholds} 必须大于下限 {minHouseholds} (maxHouseholds {maxHouseholds} must exceed minHouseholds {minHouseholds}).");
+        if (!(timeLimitSeconds > 0 && timeLimitSeconds <= MaxTimeLimit)) throw new ArgumentException($"计算时限 {timeLimitSeconds} 秒应在 0–{MaxTimeLimit} 秒之间 (timeLimit {timeLimitSeconds} s must be between 0 and {MaxTimeLimit} s).");
+        if (objective is not ("compact" or "cut-edges")) throw new ArgumentException($"优化目标 '{objective}' 无效 (objective '{objective}' must be compact or cut-edges).");
         Cells = cells; Tolerance = tolerance ?? 0.05; MinHouseholds = minHouseholds; MaxHouseholds = maxHouseholds;
         Barriers = barriers; Nest = nest; Seed = seed; TimeLimitSeconds = timeLimitSeconds; Objective = objective;
     }
@@ -59,4 +60,8 @@ public sealed record PlanRequest
         Seed = Seed,
         TimeLimit = TimeSpan.FromSeconds(TimeLimitSeconds),
     };
+
+    /// <summary>The request as it is stored with the plan (and shown as the plan's <c>params</c>).</summary>
+    public PlanParams ToParams() => new(new PlanParamsArea(Area.Kind, Area.Code), Cells, Cells is null ? null : Tolerance,
+        MinHouseholds, MaxHouseholds, Barriers, Nest, Seed, TimeLimitSeconds, Objective);
 }
