@@ -136,11 +136,12 @@ cli_build() {  # cli_build [--quiet]: --quiet says nothing when the build is up 
     return
   fi
   log "building GridMap (Release)"
+  touch "$stamp.next"  # taken before the build, so a file saved while it runs still counts as newer next time
   if ! dotnet build "$ROOT/src/GridMap.Cli" -c Release -v quiet -nologo -clp:ErrorsOnly > "$ROOT/.run/build.log" 2>&1; then
     grep -E "error" "$ROOT/.run/build.log" | sort -u | head -20 >&2
     die "build failed (full log: $ROOT/.run/build.log)"
   fi
-  touch "$stamp"
+  mv "$stamp.next" "$stamp"
 }
 
 gridmap_cli() { dotnet "$CLI_DLL" "$@"; }
