@@ -319,8 +319,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         await RenderCompleteAsync(page);
         await page.EvaluateAsync("() => { const v = window.gridmapPlanner.map.getView(); const e = window.gridmapPlanner.cellsSource.getExtent(); v.fit(e, { padding: [40, 470, 40, 350] }); }");
         await RenderCompleteAsync(page);
-        var shot = Path.Combine(RepoPaths.Root, "docs", "screenshots", "planner.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
+        var shot = Screenshots.PathFor("planner.png");
         await page.ScreenshotAsync(new() { Path = shot });
         Assert.True(errors.Count == 0, "script errors: " + string.Join(" | ", errors));
     }
