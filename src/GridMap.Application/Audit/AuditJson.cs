@@ -61,11 +61,12 @@ public static class AuditJson
         }
     }
 
-    /// <summary>Area (m²) of a geometry: lon/lat (SRID 4326, or 0 with degree-sized coordinates) through EPSG:4547, else as given.</summary>
+    /// <summary>Area (m²) and length (m) of a geometry: lon/lat (SRID 4326 or 4490, or no SRID (0, -1) with degree-sized coordinates)
+    /// through EPSG:4547, else as given (projected metres).</summary>
     public static (double AreaM2, double LengthM) Measure(Geometry g)
     {
         var env = g.EnvelopeInternal;
-        var lonLat = g.SRID == 4326 || (g.SRID == 0 && env.MinX >= -180 && env.MaxX <= 180 && env.MinY >= -90 && env.MaxY <= 90);
+        var lonLat = g.SRID is 4326 or 4490 || (g.SRID <= 0 && env.MinX >= -180 && env.MaxX <= 180 && env.MinY >= -90 && env.MaxY <= 90);
         var m = lonLat && !g.IsEmpty ? Crs.GaussKruger114.FromWgs84(g) : g;
         return (Math.Round(m.Area, 2), Math.Round(m.Length, 2));
     }
