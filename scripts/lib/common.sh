@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Shared set-up for scripts/run, scripts/test and scripts/bench. Safe to run any number of times.
+# Shared set-up for scripts/run, test, bench, gridmap and screenshots (the one place for it). Safe to run any number of times.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export GRIDMAP_ROOT="$ROOT"
 PG_PORT="${GRIDMAP_PG_PORT:-55432}"
-PG_DATA="$ROOT/.pgdata/15"
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER_OS=postgres
+CLI_DLL="$ROOT/src/GridMap.Cli/bin/Release/net10.0/gridmap.dll"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log() { printf '\033[1;34m[gridmap]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[gridmap] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# --help: the calling script's opening comment block (everything after the #! line up to the first line of code).
+usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -30,18 +33,40 @@ ensure_packages() {
   command -v npm >/dev/null || die "Node.js 20 + npm are required (npm not on PATH)"
 }
 
-# A project-local PostgreSQL cluster under .pgdata/, bound to 127.0.0.1:$PG_PORT, owned by the postgres OS user
-# (initdb refuses to run as root). Debian's own cluster is left alone.
+# Commands of the cluster run as its owner: the postgres OS user when we are root (initdb refuses root), else
+# ourselves. From / so that a postgres program never complains it cannot enter the caller's directory.
+pg_owner() {
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u "$PG_USER_OS" -- "$@"); else (cd / && "$@"); fi
+}
+
+# Where the cluster of this repository lives. In the repository (.pgdata/15, git-ignored) when its owner can
+# reach it; when it cannot — a clone in a 0700 home such as /root, run as root — under
+# /var/lib/gridmap/<hash of the repository path>/15, with the repository path written beside it.
+PG_DATA_LOCAL="$ROOT/.pgdata/15"
+PG_DATA_HOME="/var/lib/gridmap/$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
+PG_DATA_ELSEWHERE="$PG_DATA_HOME/15"
+pg_data_dir() {
+  if [ -f "$PG_DATA_ELSEWHERE/PG_VERSION" ]; then echo "$PG_DATA_ELSEWHERE"
+  elif [ "$(id -u)" != 0 ] || pg_owner test -x "$ROOT"; then echo "$PG_DATA_LOCAL"
+  else echo "$PG_DATA_ELSEWHERE"; fi
+}
+PG_DATA="$(pg_data_dir)"
+
+# A project-local PostgreSQL cluster in $PG_DATA, bound to 127.0.0.1:$PG_PORT, owned by the postgres OS user.
+# Debian's own cluster is left alone.
 db_start() {
   if [ -n "${GRIDMAP_DB:-}" ]; then log "using existing database from GRIDMAP_DB"; return; fi
-  mkdir -p "$ROOT/.pgdata"
-  if [ "$(id -u)" = 0 ]; then chown "$PG_USER_OS" "$ROOT/.pgdata"; chmod 700 "$ROOT/.pgdata"; fi
-  local run=(runuser -u "$PG_USER_OS" --)
-  [ "$(id -u)" = 0 ] || run=()
+  local parent; parent="$(dirname "$PG_DATA")"
+  if [ "$PG_DATA" = "$PG_DATA_ELSEWHERE" ] && [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    log "the postgres user cannot enter $ROOT, so this repository's cluster lives in $PG_DATA"
+  fi
+  mkdir -p "$parent"
+  if [ "$PG_DATA" = "$PG_DATA_ELSEWHERE" ]; then chmod 755 "$(dirname "$parent")"; printf '%s\n' "$ROOT" > "$parent/repository"; fi
+  if [ "$(id -u)" = 0 ]; then chown "$PG_USER_OS" "$parent"; chmod 700 "$parent"; fi
   if [ ! -f "$PG_DATA/PG_VERSION" ]; then
     log "creating PostgreSQL cluster in $PG_DATA"
-    "${run[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    cat >> "$PG_DATA/postgresql.conf" <<CONF
+    pg_owner "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    pg_owner tee -a "$PG_DATA/postgresql.conf" >/dev/null <<CONF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '/tmp'
 fsync = off
@@ -54,9 +79,12 @@ max_connections = 200
 jit = off
 CONF
   fi
-  if ! "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
-    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-    "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -o "-p $PG_PORT" -l "$PG_DATA/server.log" -w start >/dev/null \
+  if ! pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    if ss -ltn "sport = :$PG_PORT" 2>/dev/null | grep -q LISTEN; then
+      die "port $PG_PORT is taken (another clone's cluster?): choose another with GRIDMAP_PG_PORT=…, or set GRIDMAP_DB"
+    fi
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT (data: $PG_DATA)"
+    pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -o "-p $PG_PORT" -l "$PG_DATA/server.log" -w start >/dev/null \
       || die "PostgreSQL did not start; see $PG_DATA/server.log"
   fi
   local psql=("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
@@ -67,12 +95,17 @@ CONF
   export GRIDMAP_DB="Host=127.0.0.1;Port=$PG_PORT;Username=gridmap;Password=gridmap;Database=gridmap"
 }
 
+# Stops this repository's cluster wherever it lives (both places are looked at, so a clone whose permissions
+# changed since its cluster was made is still stopped).
 db_stop() {
-  if [ -f "$PG_DATA/PG_VERSION" ]; then
-    local run=(runuser -u "$PG_USER_OS" --)
-    [ "$(id -u)" = 0 ] || run=()
-    "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 && log "PostgreSQL stopped" || log "PostgreSQL was not running"
-  fi
+  local d found=0
+  for d in "$PG_DATA_LOCAL" "$PG_DATA_ELSEWHERE"; do
+    [ -f "$d/PG_VERSION" ] || continue
+    found=1
+    if pg_owner "$PG_BIN/pg_ctl" -D "$d" -m fast stop >/dev/null 2>&1; then log "PostgreSQL stopped ($d)"
+    else log "PostgreSQL was not running ($d)"; fi
+  done
+  [ "$found" = 1 ] || log "no local PostgreSQL cluster for this repository"
 }
 
 web_build() {
@@ -92,4 +125,23 @@ web_build() {
   (cd "$web" && npm run --silent build >/dev/null) || die "web client build failed (cd src/GridMap.Web && npm run build)"
 }
 
-gridmap_cli() { dotnet "$ROOT/src/GridMap.Cli/bin/Release/net10.0/gridmap.dll" "$@"; }
+# Builds the CLI (which also serves the API) in Release unless no source is newer than the last build: then MSBuild
+# is skipped entirely and a second scripts/run or scripts/gridmap starts in seconds.
+cli_build() {  # cli_build [--quiet]: --quiet says nothing when the build is up to date
+  local stamp="$ROOT/.run/build.stamp"
+  mkdir -p "$ROOT/.run"
+  if [ -f "$stamp" ] && [ -f "$CLI_DLL" ] \
+     && [ -z "$(find "$ROOT/src" "$ROOT/tiles" "$ROOT"/Directory.*.props "$ROOT/global.json" \( -name bin -o -name obj -o -name node_modules -o -name wwwroot -o -name GridMap.Web \) -prune -o -type f -newer "$stamp" -print 2>/dev/null | head -n 1)" ]; then
+    [ "${1:-}" = --quiet ] || log "build is up to date"
+    return
+  fi
+  log "building GridMap (Release)"
+  touch "$stamp.next"  # taken before the build, so a file saved while it runs still counts as newer next time
+  if ! dotnet build "$ROOT/src/GridMap.Cli" -c Release -v quiet -nologo -clp:ErrorsOnly > "$ROOT/.run/build.log" 2>&1; then
+    grep -E "error" "$ROOT/.run/build.log" | sort -u | head -20 >&2
+    die "build failed (full log: $ROOT/.run/build.log)"
+  fi
+  mv "$stamp.next" "$stamp"
+}
+
+gridmap_cli() { dotnet "$CLI_DLL" "$@"; }

@@ -1,4 +1,5 @@
 using GridMap.Application.Campaign;
+using GridMap.Application.Import;
 using GridMap.Application.Jobs;
 using GridMap.Application.Layers;
 using GridMap.Application.Network;
@@ -20,6 +21,7 @@ public static class ApplicationServices
         return services
             .AddLayerUseCases()
             .AddCampaignUseCases()
+            .AddImportUseCases()
             .AddPlanningUseCases()
             .AddNetworkUseCases()
             .AddJobUseCases();

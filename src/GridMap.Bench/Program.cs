@@ -5,7 +5,7 @@ var which = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
 if (which is "--help" or "-h")
 {
-    Console.WriteLine("usage: scripts/bench [partition|network|postgis|streets|all] [args]\n  partition  partitioning engine vs gpmetis\n  network    topology build and isolation vs networkx\n  postgis    nearest pipe on 1M segments, vector tiles (needs GRIDMAP_DB)\n  streets    planner default (300–500 households, barriers on) on every demo street: feasible before/after (needs GRIDMAP_DB with the demo; not in all)");
+    Console.WriteLine("usage: scripts/bench [partition|network|postgis|streets|all] [args]\n  partition  partitioning engine vs gpmetis (Iowa, New Hampshire, synthetic compounds, the 22,500-unit grid; --only NAME picks one, e.g. --only grid)\n  network    topology build and isolation vs networkx\n  postgis    nearest pipe on 1M segments, vector tiles (needs GRIDMAP_DB)\n  streets    planner default (300–500 households, barriers on) on every demo street: feasible before/after (needs GRIDMAP_DB with the demo; not in all)");
     return 0;
 }
 if (which is not ("partition" or "network" or "postgis" or "streets" or "all"))

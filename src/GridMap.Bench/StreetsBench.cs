@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using GridMap.Domain.Partitioning;
 using GridMap.Storage;
+using GridMap.Application.Planning;
 using GridMap.Storage.Planning;
 
 namespace GridMap.Bench;
@@ -30,16 +30,15 @@ internal static class StreetsBench
     private static async Task<int> RunAsync(string cs, double seconds, int most, bool roads)
     {
         await using var db = GridMapDatabase.Create(cs);
-        var store = new PlanStore(db);
-        using var streets = JsonDocument.Parse(await store.AreasJsonAsync("street", null));
-        var codes = streets.RootElement.EnumerateArray().Select(e => e.GetProperty("code").GetString()!).Take(most).ToList();
+        var areas = new AreaQueries(db);
+        var codes = (await areas.ListAsync("street", null)).Select(a => a.Code).Take(most).ToList();
         int before = 0, hard = 0, soft = 0, bestEffort = 0, outside = 0, bestEffortCells = 0, withOversize = 0, withCrossings = 0, crossings = 0, oversizeCells = 0, undersizeCells = 0;
         var failures = new List<string>();
         Console.WriteLine($"| street | compounds | households | before | hard + exception cells | soft + exception cells | oversize cells | undersize cells | crossings |");
         Console.WriteLine("|---|---:|---:|---|---|---|---:|---:|---:|");
         foreach (var code in codes)
         {
-            var area = await store.LoadAreaAsync(new PlanArea("street", code), barriers: roads);
+            var area = await PlanPartitioner.LoadAreaAsync(areas, new PlanArea("street", code), barriers: roads);
             PartitionOptions Options(BarrierMode m) => new() { MinWeight = PlanRequest.DefaultMin, MaxWeight = PlanRequest.DefaultMax, Barriers = m, TimeLimit = TimeSpan.FromSeconds(seconds) };
             var (_, h) = PlanPartitioner.Solve(area, Options(BarrierMode.Hard), nest: false);
             var (_, s) = PlanPartitioner.Solve(area, Options(BarrierMode.Soft), nest: false);
@@ -49,7 +48,7 @@ internal static class StreetsBench
             withOversize += s.OversizeCells.Count > 0 ? 1 : 0; oversizeCells += s.OversizeCells.Count; undersizeCells += s.UndersizeCells.Count;
             withCrossings += s.BarrierCrossings.Count > 0 ? 1 : 0; crossings += s.BarrierCrossings.Count;
             if (!s.IsFeasible) failures.Add($"{code} {area.Name}: {s.Message}");
-            // The planner saves a best-effort preview when only balance failed (PlanPartitioner.RunAsync).
+            // The planner saves a best-effort preview when only balance failed (PlanPartitioner.PartitionAsync).
             if (!s.IsFeasible && s.FailedConstraint == PartitionConstraint.Balance && s.Evaluation is { AllContiguous: true, UnassignedUnits: 0 } ev)
             {
                 bestEffort++; bestEffortCells += s.CellCount;

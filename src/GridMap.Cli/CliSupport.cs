@@ -1,5 +1,9 @@
 using System.CommandLine;
+using GridMap.Application;
+using GridMap.Application.Pipeline;
 using GridMap.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Spectre.Console;
 
@@ -16,6 +20,25 @@ internal static class CliSupport
     public static NpgsqlDataSource OpenDatabase(ParseResult p, Option<string?> db) =>
         GridMapDatabase.Create(p.GetValue(db) ?? GridMapDatabase.ConnectionStringFromEnvironment());
 
+    /// <summary>The application's use cases over the database of --db (or GRIDMAP_DB), as the web host composes them;
+    /// the caller is the operating-system user at the terminal. Dispose it when the command is done.</summary>
+    public static ServiceProvider UseCases(ParseResult p, Option<string?> db)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("GridMap", LogLevel.Warning));
+        services.AddSingleton(_ => OpenDatabase(p, db));
+        services.AddSingleton<ICallerAccessor>(new CliCallerAccessor());
+        services.AddGridMapApplication();
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Commands run as the OS user who typed them (recorded with every write).</summary>
+    private sealed class CliCallerAccessor : ICallerAccessor
+    {
+        public Caller Current { get; } = new($"cli:{Environment.UserName}", "admin", null);
+    }
+
     /// <summary>Runs a command body, turning expected failures into a message on stderr and exit code 1.</summary>
     public static async Task<int> Run(Func<Task<int>> body)
     {
@@ -23,7 +46,7 @@ internal static class CliSupport
         {
             return await body();
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or GridMap.Domain.Rules.RuleViolation
                                      or GridMap.Domain.IO.FeatureFileException or NpgsqlException or UnauthorizedAccessException)
         {
             var msg = e is PostgresException pg ? $"database: {pg.MessageText}{(pg.Detail is null ? "" : " — " + pg.Detail)}" : e.Message;

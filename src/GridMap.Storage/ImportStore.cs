@@ -31,19 +31,12 @@ public sealed class ImportStore(NpgsqlDataSource db)
         return p => tree.Query(p.EnvelopeInternal).FirstOrDefault(d => d.Area.Covers(p)).Code;
     }
 
-    /// <summary>Writes all items in one transaction; any constraint violation rolls everything back.</summary>
-    public async Task<ulong> WriteAsync<T>(IReadOnlyList<T> items, CancellationToken ct = default)
+    /// <summary>Writes all items in the caller's transaction (binary COPY); any constraint violation fails the whole session.</summary>
+    public async Task<ulong> WriteAsync<T>(DbSession session, IReadOnlyList<T> items, CancellationToken ct = default) => items switch
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var n = items switch
-        {
-            IReadOnlyList<Compound> c => await BulkLoader.CompoundsAsync(conn, c, ct),
-            IReadOnlyList<Pipe> p => await BulkLoader.PipesAsync(conn, p, ct),
-            IReadOnlyList<Valve> v => await BulkLoader.ValvesAsync(conn, v, ct),
-            _ => throw new ArgumentException($"cannot import {typeof(T).Name}"),
-        };
-        await tx.CommitAsync(ct);
-        return n;
-    }
+        IReadOnlyList<Compound> c => await BulkLoader.CompoundsAsync(session.Connection, c, ct),
+        IReadOnlyList<Pipe> p => await BulkLoader.PipesAsync(session.Connection, p, ct),
+        IReadOnlyList<Valve> v => await BulkLoader.ValvesAsync(session.Connection, v, ct),
+        _ => throw new ArgumentException($"cannot import {typeof(T).Name}"),
+    };
 }

@@ -252,22 +252,88 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
     }
 
     [PostgisTheory]
-    [InlineData("/api/network/isolate?pipe=99999999", HttpStatusCode.NotFound, "99999999")]
-    [InlineData("/api/network/isolate", HttpStatusCode.BadRequest, "pipe")]
-    [InlineData("/api/network/isolate?pipe=1&inoperable=12,abc", HttpStatusCode.BadRequest, "abc")]
-    [InlineData("/api/network/isolate?pipe=1&inoperable=99999999", HttpStatusCode.BadRequest, "99999999")]
-    [InlineData("/api/network/isolate?pipe=1&lon=113.6", HttpStatusCode.BadRequest, "lat")]
-    [InlineData("/api/network/nearest?lon=500000&lat=3840000", HttpStatusCode.BadRequest, "WGS84")]
-    [InlineData("/api/network/nearest?lon=113.6&lat=34.7&k=500", HttpStatusCode.BadRequest, "k")]
-    [InlineData("/api/network/trace/sideways?pipe=1", HttpStatusCode.BadRequest, "sideways")]
-    [InlineData("/api/network/trace/connected?pipe=99999999", HttpStatusCode.NotFound, "99999999")]
-    [InlineData("/api/network/findings?bbox=1,2,3", HttpStatusCode.BadRequest, "four numbers")]
-    [InlineData("/api/network/stations/999999/service-area", HttpStatusCode.NotFound, "999999")]
-    public async Task BadInput_IsAProblemDetailsNamingTheProblem(string url, HttpStatusCode status, string expected)
+    [InlineData("/api/network/isolate?pipe=99999999", HttpStatusCode.NotFound, "not-found", "99999999")]
+    [InlineData("/api/network/isolate", HttpStatusCode.BadRequest, "invalid-parameter", "pipe")]
+    [InlineData("/api/network/isolate?pipe=1&inoperable=12,abc", HttpStatusCode.BadRequest, "invalid-parameter", "abc")]
+    [InlineData("/api/network/isolate?pipe=1&inoperable=99999999", HttpStatusCode.BadRequest, "invalid-parameter", "99999999")]
+    [InlineData("/api/network/isolate?pipe=1&lon=113.6", HttpStatusCode.BadRequest, "invalid-parameter", "lat")]
+    [InlineData("/api/network/isolate?pipe=1&lon=500000&lat=3840000", HttpStatusCode.BadRequest, "invalid-parameter", "WGS84")]
+    [InlineData("/api/network/nearest?lat=34.7", HttpStatusCode.BadRequest, "invalid-parameter", "lon")]
+    [InlineData("/api/network/nearest?lon=500000&lat=3840000", HttpStatusCode.BadRequest, "invalid-parameter", "WGS84")]
+    [InlineData("/api/network/nearest?lon=113.6&lat=34.7&k=500", HttpStatusCode.BadRequest, "invalid-parameter", "k")]
+    [InlineData("/api/network/trace/sideways?pipe=1", HttpStatusCode.BadRequest, "invalid-parameter", "sideways")]
+    [InlineData("/api/network/trace/connected", HttpStatusCode.BadRequest, "invalid-parameter", "pipe")]
+    [InlineData("/api/network/trace/connected?pipe=99999999", HttpStatusCode.NotFound, "not-found", "99999999")]
+    [InlineData("/api/network/findings?bbox=1,2,3", HttpStatusCode.BadRequest, "invalid-parameter", "bbox")]
+    [InlineData("/api/network/findings?limit=0", HttpStatusCode.BadRequest, "invalid-parameter", "limit")]
+    [InlineData("/api/network/stations/service-areas?bbox=5,5,1,1", HttpStatusCode.BadRequest, "invalid-parameter", "bbox")]
+    [InlineData("/api/network/stations/999999/service-area", HttpStatusCode.NotFound, "not-found", "999999")]
+    public async Task BadInput_IsAProblemDetailsWithItsCode_NamingTheParameter(string url, HttpStatusCode status, string rule, string parameter)
     {
         var j = await Json(url, status);
         Assert.Equal((int)status, j.GetProperty("status").GetInt32());
-        Assert.Contains(expected, j.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(rule, j.GetProperty("rule").GetString());
+        // Bad input is stopped at the edge with a message naming the parameter (or the id) for the person who sent it.
+        Assert.Contains(parameter, j.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The wire and /openapi/v1.json agree: every network JSON response (the offline topology too) conforms to its
+    /// operation's 200 schema — each member it sends is declared, with the declared type; each required member is
+    /// sent — and every member name in those schemas is snake_case, as sent.
+    /// </summary>
+    [PostgisFact]
+    public async Task Responses_ConformToTheirOpenApiSchemas_WithTheSnakeCaseNamesOnTheWire()
+    {
+        var doc = JsonNode.Parse(await api.Client.GetStringAsync("/openapi/v1.json"))!;
+        var (pipe, lon, lat) = await SecondaryPipeAsync(3);
+        var station = await api.ScalarAsync<int>("SELECT station_id FROM compound WHERE station_id IS NOT NULL GROUP BY station_id ORDER BY count(*) DESC, station_id LIMIT 1");
+        var standingOn = await api.ScalarAsync<string>($"SELECT ST_X(ST_StartPoint(geom))::text || '&lat=' || ST_Y(ST_StartPoint(geom))::text FROM pipe WHERE id = {pipe}");
+        var calls = new (string Path, string Url)[]
+        {
+            ("/api/network/status", "/api/network/status"),
+            ("/api/network/nearest", $"/api/network/nearest?lon={F(lon)}&lat={F(lat)}&k=10"),
+            ("/api/network/nearest", $"/api/network/nearest?lon={standingOn}&k=3"),
+            ("/api/network/isolate", $"/api/network/isolate?pipe={pipe}"),
+            ("/api/network/isolate", $"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}&geometry=true"),
+            ("/api/network/trace/{kind}", $"/api/network/trace/connected?pipe={pipe}"),
+            ("/api/network/trace/{kind}", $"/api/network/trace/downstream?pipe={pipe}"),
+            ("/api/network/trace/{kind}", $"/api/network/trace/upstream?pipe={pipe}"),
+            ("/api/network/findings", "/api/network/findings?limit=20"),
+            ("/api/network/stations/service-areas", "/api/network/stations/service-areas"),
+            ("/api/network/stations/{id}/service-area", $"/api/network/stations/{station}/service-area"),
+            ("/api/network/topology", "/api/network/topology"),
+        };
+        var names = new HashSet<string>();
+        foreach (var (path, url) in calls)
+        {
+            var schema = doc["paths"]?[path]?["get"]?["responses"]?["200"]?["content"]?["application/json"]?["schema"];
+            Assert.True(schema is not null, $"{path}: no application/json schema for 200 in /openapi/v1.json");
+            var body = await Json(url);
+            var errors = new List<string>();
+            OpenApiConformance.Check(body, schema!, doc, "$", errors, names);
+            Assert.True(errors.Count == 0, $"{url}:\n" + string.Join("\n", errors.Take(20)));
+        }
+        var notSnake = names.Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-z][a-z0-9_]*$")).ToList();
+        Assert.True(notSnake.Count == 0, "schema members not in snake_case: " + string.Join(", ", notSnake));
+        // Members the schemas declare and these calls saw, optional ones included (bearing_deg, geometry, ends_at …).
+        Assert.Superset(new HashSet<string> { "distance_m", "valves_to_close_min", "cut_off", "by_type", "compound_list", "ends_at", "length_m", "snap_tolerance_m", "x4547" }, names);
+    }
+
+    [PostgisFact]
+    public async Task Isolate_APlanIsTheSameAsTheCrewIsolationOfTheEngine_ValvesInWalkingOrder()
+    {
+        // The endpoint is the use case: its valve order is CrewIsolation's (shared with `gridmap network isolate`).
+        var (pipe, lon, lat) = await SecondaryPipeAsync(5);
+        var (_, graph) = await api.EngineAsync();
+        var (x, y) = GridMap.Domain.Geo.Crs.GaussKruger114.FromWgs84Point(lon, lat);
+        var expected = GridMap.Application.Network.CrewIsolation.Isolate(new IsolationTracer(SegmentIndex.Build(graph)),
+            graph.PipeIndex(pipe.ToString(CultureInfo.InvariantCulture)), new NetTopologySuite.Geometries.Coordinate(x, y));
+        var j = await Json($"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}");
+        Assert.Equal(expected.Valves.Select(v => long.Parse(v.Id, CultureInfo.InvariantCulture)),
+            j.GetProperty("valves_to_close").EnumerateArray().Select(v => v.GetProperty("id").GetInt64()));
+        Assert.Equal(expected.Valves.Select(v => Math.Round(v.Distance, 1)),
+            j.GetProperty("valves_to_close").EnumerateArray().Select(v => v.GetProperty("distance_m").GetDouble()));
     }
 
     /// <summary>
@@ -378,5 +444,69 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
             return $"{ids.Count}:{h:x8}";
         }
     }
+}
 
+/// <summary>
+/// Just enough of JSON Schema (2020-12 as ASP.NET writes it: $ref, oneOf/anyOf, type, properties, required, items,
+/// additionalProperties) to say whether a response is what /openapi/v1.json promises. Long arrays are sampled.
+/// </summary>
+internal static class OpenApiConformance
+{
+    public static void Check(JsonElement value, JsonNode schema, JsonNode doc, string at, List<string> errors, HashSet<string> names)
+    {
+        while (schema["$ref"]?.GetValue<string>() is { } r)
+            schema = doc["components"]!["schemas"]![r["#/components/schemas/".Length..]]
+                ?? throw new InvalidOperationException($"unresolved {r}");
+        if ((schema["oneOf"] ?? schema["anyOf"]) is JsonArray choices)
+        {
+            // Conforms when some alternative takes it (a nullable member: null or the $ref).
+            var tries = choices.Select(c => { var e = new List<string>(); Check(value, c!, doc, at, e, names); return e; }).ToList();
+            if (tries.All(e => e.Count > 0)) errors.AddRange(tries.OrderBy(e => e.Count).First());
+            return;
+        }
+        var types = schema["type"] switch
+        {
+            JsonArray a => a.Select(t => t!.GetValue<string>()).ToHashSet(),
+            JsonValue v => [v.GetValue<string>()],
+            _ => null,
+        };
+        bool Allows(string t) => types is null || types.Contains(t);
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (!Allows("object")) { errors.Add($"{at}: an object, the schema says {string.Join("|", types!)}"); return; }
+                var props = schema["properties"] as JsonObject;
+                foreach (var p in props ?? []) names.Add(p.Key);
+                foreach (var m in value.EnumerateObject())
+                {
+                    if (props?[m.Name] is { } ps) Check(m.Value, ps, doc, $"{at}.{m.Name}", errors, names);
+                    else if (schema["additionalProperties"] is JsonObject extra) Check(m.Value, extra, doc, $"{at}.{m.Name}", errors, names);
+                    else errors.Add($"{at}: member '{m.Name}' is sent but not in the schema");
+                }
+                foreach (var req in schema["required"] as JsonArray ?? [])
+                    if (!value.TryGetProperty(req!.GetValue<string>(), out _)) errors.Add($"{at}: required member '{req}' is not sent");
+                break;
+            case JsonValueKind.Array:
+                if (!Allows("array")) { errors.Add($"{at}: an array, the schema says {string.Join("|", types!)}"); return; }
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (schema["items"] is { } items) Check(item, items, doc, $"{at}[{i}]", errors, names);
+                    if (++i >= 50) break;
+                }
+                break;
+            case JsonValueKind.String:
+                if (!Allows("string")) errors.Add($"{at}: a string, the schema says {string.Join("|", types!)}");
+                break;
+            case JsonValueKind.Number:
+                if (!Allows("number") && !(Allows("integer") && value.TryGetInt64(out _))) errors.Add($"{at}: the number {value}, the schema says {string.Join("|", types!)}");
+                break;
+            case JsonValueKind.True or JsonValueKind.False:
+                if (!Allows("boolean")) errors.Add($"{at}: a boolean, the schema says {string.Join("|", types!)}");
+                break;
+            case JsonValueKind.Null:
+                if (!Allows("null")) errors.Add($"{at}: null, the schema says {string.Join("|", types!)}");
+                break;
+        }
+    }
 }

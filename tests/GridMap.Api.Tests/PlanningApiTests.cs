@@ -16,7 +16,7 @@ public sealed class PlanningFixture : AppFixture
 /// <summary>
 /// /api/planning against PostGIS and the demo city: background partitions with progress, cancel and clear
 /// failures; previews that leave the published plan alone; the editing rules (move, lock, shared edge, staff)
-/// answered with 422 and a reason; publishing as versions. Each test works on its own street.
+/// answered with 422 and the rule's code; publishing as versions. Each test works on its own street.
 /// </summary>
 public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<PlanningFixture>
 {
@@ -46,6 +46,9 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
     }
 
     private Task<JsonElement> Get(string url, HttpStatusCode expected = HttpStatusCode.OK) => Send(HttpMethod.Get, url, null, expected);
+
+    /// <summary>The stable code of a refused request (ProblemDetails extension <c>rule</c>).</summary>
+    private static string? Rule(JsonElement problem) => problem.GetProperty("rule").GetString();
 
     private async Task<JsonElement> WaitJob(string id)
     {
@@ -137,6 +140,8 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
         var res = await Client.PostAsync("/api/planning/partitions", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var j = JsonDocument.Parse(await res.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+        Assert.Equal("invalid-parameter", Rule(j));
+        // The detail names the parameter (zh-CN first, the English gloss in brackets).
         Assert.Contains(expected, j.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
@@ -144,6 +149,7 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
     public async Task Partition_UnknownStreet_Returns404()
     {
         var j = await Send(HttpMethod.Post, "/api/planning/partitions", new { area = new { kind = "street", code = "410199999" } }, HttpStatusCode.NotFound);
+        Assert.Equal("not-found", Rule(j));
         Assert.Contains("410199999", j.GetProperty("detail").GetString());
     }
 
@@ -231,7 +237,7 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
             using var req = new HttpRequestMessage(HttpMethod.Post, $"/api/planning/plans/{id}/moves") { Content = JsonContent.Create(new { compoundId = compound, toCell = target }) };
             var res = await Client.SendAsync(req);
             var body = JsonDocument.Parse(await res.Content.ReadAsStringAsync()).RootElement;
-            if (res.StatusCode != HttpStatusCode.OK) { reasons.Add(body.GetProperty("detail").GetString()!); continue; }
+            if (res.StatusCode != HttpStatusCode.OK) { reasons.Add($"{Rule(body)}: {body.GetProperty("detail").GetString()}"); continue; }
             var cells = body.GetProperty("plan").GetProperty("cells").EnumerateArray().ToDictionary(x => x.GetProperty("idx").GetInt32());
             Assert.True(cells[target].GetProperty("contiguous").GetBoolean(), $"cell {target} declared split after compound {compound} moved in");
             Assert.True(cells[cell].GetProperty("contiguous").GetBoolean());
@@ -285,25 +291,27 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
                     break;
                 }
                 Assert.Equal(HttpStatusCode.UnprocessableEntity, res.StatusCode);
-                reasons.Add(body.GetProperty("detail").GetString()!);
+                reasons.Add(Rule(body)!);
             }
             if (done is not null) break;
         }
         Assert.NotNull(done);
-        Assert.All(reasons, r => Assert.Matches("not adjacent|contiguity|empty", r));
+        Assert.All(reasons, r => Assert.Contains(r, new[] { "not-adjacent", "would-split-cell", "last-compound" }));
         // A cell that does not touch the compound's territory is not its neighbour: refused, saying so.
         var far = await CountAsync($"SELECT coalesce((SELECT pc.idx FROM plan_cell pc JOIN plan_compound m ON m.plan_id = pc.plan_id AND m.compound_id = {done.Value.Id} WHERE pc.plan_id = {id} AND pc.idx <> m.cell_idx AND NOT ST_Intersects(pc.area, m.territory) ORDER BY pc.idx LIMIT 1), -1)");
         Assert.True(far >= 0, "every cell touches the moved compound; pick a larger street");
         var notAdjacent = await Send(HttpMethod.Post, $"/api/planning/plans/{id}/moves", new { compoundId = done.Value.Id, toCell = far }, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("不相邻", notAdjacent.GetProperty("detail").GetString());
-        Assert.Contains("not adjacent", notAdjacent.GetProperty("detail").GetString());
+        Assert.Equal("not-adjacent", Rule(notAdjacent));
         // The moved compound's polygon now lies in its new cell; the old cell no longer holds it.
         Assert.Equal(1, await CountAsync($"SELECT count(*) FROM plan_cell pc JOIN compound c ON c.id = {done.Value.Id} WHERE pc.plan_id = {id} AND pc.idx = {done.Value.To} AND ST_Covers(ST_Buffer(pc.area, 1e-7), c.footprint)"));
 
         // Moving it back into a locked cell is refused, and so is moving out of a locked cell.
         await Send(HttpMethod.Put, $"/api/planning/plans/{id}/cells/{done.Value.From}/lock", new { locked = true }, HttpStatusCode.OK);
         var locked = await Send(HttpMethod.Post, $"/api/planning/plans/{id}/moves", new { compoundId = done.Value.Id, toCell = done.Value.From }, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("locked", locked.GetProperty("detail").GetString());
+        Assert.Equal("target-locked", Rule(locked));
+        var stayer = compounds.First(c => c.Cell == done.Value.From && c.Id != done.Value.Id);
+        var lockedOut = await Send(HttpMethod.Post, $"/api/planning/plans/{id}/moves", new { compoundId = stayer.Id, toCell = done.Value.To }, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("cell-locked", Rule(lockedOut));
         await Send(HttpMethod.Put, $"/api/planning/plans/{id}/cells/{done.Value.From}/lock", new { locked = false }, HttpStatusCode.OK);
         await Send(HttpMethod.Post, $"/api/planning/plans/{id}/moves", new { compoundId = done.Value.Id, toCell = done.Value.From }, HttpStatusCode.OK);
 
@@ -334,7 +342,7 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
                 var loose = coords.Select(p => p.ToArray()).ToList();
                 loose[0] = [loose[0][0] + 0.001, loose[0][1]];
                 var bad = await Send(HttpMethod.Put, $"/api/planning/plans/{id}/edges", new { a, b, edge = new { type = "LineString", coordinates = loose } }, HttpStatusCode.UnprocessableEntity);
-                Assert.Contains("start and end", bad.GetProperty("detail").GetString());
+                Assert.Equal("edge-ends-mismatch", Rule(bad));
 
                 // Drag the middle vertex a few metres: both cells change, their union does not.
                 foreach (var shift in new[] { 0.00005, -0.00005, 0.00002 })
@@ -402,11 +410,11 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
         if (other.ValueKind == JsonValueKind.Number)
         {
             var twice = await Send(HttpMethod.Put, $"/api/planning/plans/{id}/cells/0/staff", new { staffId = other.GetInt32() }, HttpStatusCode.UnprocessableEntity);
-            Assert.Contains("already responsible", twice.GetProperty("detail").GetString());
+            Assert.Equal("staff-busy", Rule(twice));
         }
         var outsider = await CountAsync($"SELECT min(s.id) FROM staff s JOIN plan p ON p.id = {id} JOIN district d ON d.code = p.district_code WHERE s.branch_id <> d.branch_id AND s.role = 'grid_worker'");
         var wrongBranch = await Send(HttpMethod.Put, $"/api/planning/plans/{id}/cells/0/staff", new { staffId = outsider }, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("another branch", wrongBranch.GetProperty("detail").GetString());
+        Assert.Equal("staff-other-branch", Rule(wrongBranch));
         await Send(HttpMethod.Put, $"/api/planning/plans/{id}/cells/0/staff", new { staffId = 987654 }, HttpStatusCode.NotFound);
     }
 
@@ -426,9 +434,9 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
 
         // A published plan is read-only and cannot be published twice.
         var again = await Send(HttpMethod.Post, $"/api/planning/plans/{first}/publish", null, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("only a preview", again.GetProperty("detail").GetString());
+        Assert.Equal("not-preview", Rule(again));
         var edit = await Send(HttpMethod.Put, $"/api/planning/plans/{first}/cells/0/lock", new { locked = true }, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("only preview plans can be edited", edit.GetProperty("detail").GetString());
+        Assert.Equal("plan-not-editable", Rule(edit));
 
         // Partition the same street again (another cell count) and publish: version 2 replaces version 1.
         var job = await Send(HttpMethod.Post, "/api/planning/partitions",

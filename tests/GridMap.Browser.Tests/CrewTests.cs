@@ -163,8 +163,7 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         await page.GetByTestId($"crew-pipe-{pipe}").ClickAsync();
         await WaitPlanAsync(page, "online", 0);
         await page.EvaluateAsync("() => new Promise(r => { const m = window.gridmapCrew.map; m.once('rendercomplete', () => r(true)); m.render(); })");
-        Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "docs", "screenshots"));
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Root, "docs", "screenshots", "crew.png") });
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("crew.png") });
 
         // ── download the area, then cut the network ──
         await page.Locator(".crew-offline summary").ClickAsync();

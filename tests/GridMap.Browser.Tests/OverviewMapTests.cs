@@ -195,13 +195,12 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
     }
 
     [PostgisFact]
-    public async Task DemoCity_Screenshot_IsSavedToDocs()
+    public async Task DemoCity_Screenshot_IsSaved()
     {
         var page = await OpenOverviewAsync();
         await page.Locator("[data-testid=legend-total][data-compounds]").WaitForAsync();
         await RenderCompleteAsync(page);
-        var path = Path.Combine(RepoPaths.Root, "docs", "screenshots", "demo-city.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var path = Screenshots.PathFor("demo-city.png");
         await page.ScreenshotAsync(new() { Path = path });
         Assert.True(new FileInfo(path).Length > 50_000, "the screenshot looks empty");
     }

@@ -97,7 +97,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
             if (await page.GetByTestId("plan-message").GetAttributeAsync("data-state") == "accepted") break;
             var why = await page.GetByTestId("plan-message").InnerTextAsync();
             Assert.Contains("划分失败", why);
-            Assert.Matches("balance|contiguity|nesting|time limit", why);
+            Assert.Matches("户数均衡|连通|按社区嵌套|锁定网格|时间上限", why);
             failures.Add($"seed {seed}: {why}");
         }
         Assert.True(failures.Count < 4, string.Join(" | ", failures));
@@ -319,8 +319,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         await RenderCompleteAsync(page);
         await page.EvaluateAsync("() => { const v = window.gridmapPlanner.map.getView(); const e = window.gridmapPlanner.cellsSource.getExtent(); v.fit(e, { padding: [40, 470, 40, 350] }); }");
         await RenderCompleteAsync(page);
-        var shot = Path.Combine(RepoPaths.Root, "docs", "screenshots", "planner.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
+        var shot = Screenshots.PathFor("planner.png");
         await page.ScreenshotAsync(new() { Path = shot });
         Assert.True(errors.Count == 0, "script errors: " + string.Join(" | ", errors));
     }

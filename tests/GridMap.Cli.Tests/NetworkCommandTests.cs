@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GridMap.Tests.Shared;
 
 namespace GridMap.Cli.Tests;
 
@@ -151,19 +152,8 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.Contains(expected, err);
     }
 
-    private static string SharedData(params string[] parts)
-    {
-        static string? Up(string start)
-        {
-            var d = new DirectoryInfo(start);
-            while (d is not null && !File.Exists(Path.Combine(d.FullName, "GridMap.sln"))) d = d.Parent;
-            return d?.FullName;
-        }
-        var root = Up(AppContext.BaseDirectory) ?? Up(SourceDir()) ?? throw new InvalidOperationException("GridMap.sln not found");
-        return Path.GetFullPath(Path.Combine([root, "..", "shared", "data", .. parts]));
-    }
-
-    private static string SourceDir([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? "";
+    // ../shared/data next to the repository, or $GRIDMAP_SHARED_DATA (a git worktree lives elsewhere).
+    private static string SharedData(params string[] parts) => RepoPaths.SharedData(parts);
 
     [Fact]
     public void Segments_OnNet3WithWntrRandomValveLayer_AreWntrs23()
@@ -222,6 +212,128 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.Empty(Strings(r.GetProperty("valves_to_close")));
         Assert.Equal(158, r.GetProperty("affected_consumers").GetArrayLength());
         Assert.Equal(0, r.GetProperty("affected_households").GetInt64()); // DHNx consumers carry no household counts
+    }
+
+    [Fact]
+    public void Isolate_WithABurstPosition_IsolatesItsSegment_AndListsValvesInWalkingOrder()
+    {
+        // S ── A ──V1── B ──V2── C ──V3── D (K), plus V4 on C at x = 26: C's longer part (20.2–26) is its home segment,
+        // bounded by V2 and V4; a burst at x = 29 lies in the segment beyond V4 (C 26–30, up to V3 at the joint).
+        var (pipes, _, sources, consumers) = LineNetwork();
+        var valves = Write("valves4.geojson", Fc(Pt("V1", 10.2, 0), Pt("V2", 20.2, 0), Pt("V3", 30.2, 0), Pt("V4", 26, 0, ",\"pipe\":\"C\"")));
+        string[] common = ["network", "isolate", "--pipes", pipes, "--valves", valves, "--sources", sources, "--consumers", consumers, "--crs", "local"];
+
+        // Without a position: the home segment, walked from the pipe's middle (25, 0): V4 (1 m) before V2 (4.8 m).
+        var (code, stdout, stderr) = Gridmap([.. common, "--pipe", "C"]);
+        Assert.True(code == 0, stderr);
+        var r = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(["V4", "V2"], Strings(r.GetProperty("valves_to_close")));
+        Assert.False(r.TryGetProperty("valve_steps", out _));
+
+        // With a position 1 m off the pipe at x = 29: the segment beyond V4, valves nearest first (V3 at 1.2 m, V4 at 3 m).
+        var (code2, stdout2, stderr2) = Gridmap([.. common, "--pipe", "C", "--at", "29,1"]);
+        Assert.True(code2 == 0, stderr2);
+        var r2 = JsonDocument.Parse(stdout2).RootElement;
+        Assert.Equal(["V3", "V4"], Strings(r2.GetProperty("valves_to_close")));
+        Assert.Equal(["C"], Strings(r2.GetProperty("segment_pipes")));
+        Assert.Equal([29.0, 0.0], r2.GetProperty("burst").EnumerateArray().Select(x => x.GetDouble()));
+        var steps = r2.GetProperty("valve_steps").EnumerateArray().ToArray();
+        Assert.Equal([1, 2], steps.Select(s => s.GetProperty("order").GetInt32()));
+        Assert.Equal(["V3", "V4"], steps.Select(s => s.GetProperty("id").GetString()!));
+        Assert.Equal([1.2, 3.0], steps.Select(s => s.GetProperty("distance_m").GetDouble()));
+        Assert.Equal([30.2, 0.0], steps[0].GetProperty("location").EnumerateArray().Select(x => x.GetDouble()));
+
+        var (code3, _, err3) = Gridmap([.. common, "--pipe", "C", "--at", "29"]);
+        Assert.Equal(1, code3);
+        Assert.Contains("--at", err3);
+    }
+
+    /// <summary>
+    /// The same network (the demo city's pipes and valves, exported in EPSG:4547) through the CLI and through
+    /// GET /api/network/isolate: the same segment and the same valves in the same walking order, with and without a
+    /// burst position.
+    /// </summary>
+    [PostgisFact]
+    public async Task Isolate_ListsTheValvesInTheSameOrderAsTheApi()
+    {
+        await using var db = await DemoDatabase.CreateAsync();
+        var pipes = Path.Combine(_dir, "demo-pipes.geojson");
+        var valves = Path.Combine(_dir, "demo-valves.geojson");
+        await File.WriteAllTextAsync(pipes, await Scalar<string>(db, """
+            SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object('type', 'Feature',
+              'properties', json_build_object('id', id::text, 'status', status, 'level', level),
+              'geometry', ST_AsGeoJSON(ST_Transform(geom, 4547), 9)::json) ORDER BY id))::text FROM pipe
+            """));
+        await File.WriteAllTextAsync(valves, await Scalar<string>(db, """
+            SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object('type', 'Feature',
+              'properties', json_build_object('id', id::text, 'state', state, 'operable', operable, 'pipe', pipe_id::text),
+              'geometry', ST_AsGeoJSON(ST_Transform(geom, 4547), 9)::json) ORDER BY id))::text FROM valve
+            """));
+        // Pipes over 40 m spread over the city, each with a point 2 m off a third of the way along.
+        var cases = new List<(long Pipe, double Lon, double Lat)>();
+        await using (var cmd = db.DataSource.CreateCommand("""
+            SELECT p.id, ST_X(m), ST_Y(m) FROM pipe p,
+              LATERAL (SELECT ST_Project(ST_LineInterpolatePoint(p.geom, 0.3)::geography, 2, radians(45))::geometry AS m) q
+            WHERE ST_Length(p.geom::geography) > 40 ORDER BY p.id % 97, p.id LIMIT 3
+            """))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) cases.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
+
+        var app = GridMap.Api.GridMapApp.Build(["--urls", "http://127.0.0.1:0", "--ConnectionStrings:GridMap", db.ConnectionString]);
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            var compared = 0;
+            foreach (var (pipe, lon, lat) in cases)
+            {
+                var (x, y) = GridMap.Domain.Geo.Crs.GaussKruger114.FromWgs84Point(lon, lat);
+                // Each CLI run reads the whole city (~10 s): the two runs per pipe go side by side.
+                var runs = new[] { false, true }.Select(withBurst =>
+                {
+                    string[] args = ["network", "isolate", "--pipes", pipes, "--valves", valves, "--crs", "EPSG:4547", "--pipe", pipe.ToString(inv)];
+                    if (withBurst) args = [.. args, "--at", $"{x.ToString("R", inv)},{y.ToString("R", inv)}"];
+                    return Task.Run(() => Gridmap(args));
+                }).ToArray();
+                foreach (var withBurst in new[] { false, true })
+                {
+                    var url = $"/api/network/isolate?pipe={pipe}" + (withBurst ? $"&lon={lon.ToString("R", inv)}&lat={lat.ToString("R", inv)}" : "");
+                    var api = JsonDocument.Parse(await http.GetStringAsync(url)).RootElement;
+                    var (code, stdout, stderr) = await runs[withBurst ? 1 : 0];
+                    Assert.True(code == 0, stderr);
+                    var cli = JsonDocument.Parse(stdout).RootElement;
+
+                    var apiOrder = api.GetProperty("valves_to_close").EnumerateArray().Select(v => v.GetProperty("id").GetInt64().ToString(inv)).ToArray();
+                    Assert.Equal(api.GetProperty("segment_pipes").EnumerateArray().Select(v => v.GetInt64().ToString(inv)), Strings(cli.GetProperty("segment_pipes")));
+                    Assert.Equal(apiOrder, Strings(cli.GetProperty("valves_to_close")));
+                    if (withBurst)
+                    {
+                        var steps = cli.GetProperty("valve_steps").EnumerateArray().ToArray();
+                        Assert.Equal(apiOrder, steps.Select(s => s.GetProperty("id").GetString()!));
+                        var apiDistances = api.GetProperty("valves_to_close").EnumerateArray().Select(v => v.GetProperty("distance_m").GetDouble()).ToArray();
+                        for (var i = 0; i < steps.Length; i++) Assert.Equal(apiDistances[i], steps[i].GetProperty("distance_m").GetDouble(), 0.051);
+                        var burst = cli.GetProperty("burst").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                        var (blon, blat) = GridMap.Domain.Geo.Crs.GaussKruger114.ToWgs84Point(burst[0], burst[1]);
+                        Assert.Equal(api.GetProperty("burst")[0].GetDouble(), blon, 6);
+                        Assert.Equal(api.GetProperty("burst")[1].GetDouble(), blat, 6);
+                    }
+                    compared += apiOrder.Length;
+                }
+            }
+            Assert.True(compared >= 6, $"only {compared} valves compared");
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task<T> Scalar<T>(TestDatabase db, string sql)
+    {
+        await using var cmd = db.DataSource.CreateCommand(sql);
+        return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
     [Fact]

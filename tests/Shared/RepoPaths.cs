@@ -15,6 +15,10 @@ public static class RepoPaths
     public static string SharedData(params string[] parts) =>
         Path.GetFullPath(Path.Combine([Environment.GetEnvironmentVariable("GRIDMAP_SHARED_DATA") is { Length: > 0 } d ? d : Path.Combine(Root, "..", "shared", "data"), .. parts]));
 
+    /// <summary>A path under .run/ in the repository: git-ignored scratch space, the only place in the checkout a
+    /// test may write to (tracked files stay as they are after any test run).</summary>
+    public static string Scratch(params string[] parts) => Path.Combine([Root, ".run", .. parts]);
+
     private static string SourceDir([CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? "";
 
     private static string? FindUp(string start)

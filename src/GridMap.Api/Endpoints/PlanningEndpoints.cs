@@ -1,7 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using GridMap.Application.Jobs;
+using GridMap.Application.Planning;
 using GridMap.Storage.Planning;
+using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 
@@ -10,8 +11,9 @@ namespace GridMap.Api.Endpoints;
 /// <summary>
 /// The planner's API under /api/planning: partition an area in the background (progress, cancel) into a
 /// preview, inspect and edit the preview (move a compound, lock cells, redraw a shared edge, staff), publish
-/// it as the area's next plan version, read the current plan. Rule violations answer 422 with the reason,
-/// bad input 400, unknown plans/cells/compounds/jobs 404 — all as ProblemDetails (docs/api-planning.md).
+/// it as the area's next plan version, read the current plan. Endpoints only bind and call the planning use
+/// cases (GridMap.Application.Planning); rule violations answer 422 with the rule code, bad input 400, unknown
+/// plans/cells/compounds/jobs 404 — all as ProblemDetails (docs/api-planning.md).
 /// </summary>
 public static class PlanningEndpoints
 {
@@ -23,12 +25,11 @@ public static class PlanningEndpoints
     public sealed record EdgeBody(int? A, int? B, JsonElement? Edge);
     public sealed record StaffBody(int? StaffId);
 
-    private static readonly JsonSerializerOptions GeoJson = new() { Converters = { new GeoJsonConverterFactory() } };
+    private static readonly JsonSerializerOptions GeoJsonGeometries = new() { Converters = { new GeoJsonConverterFactory() } };
 
     public static IEndpointRouteBuilder MapPlanning(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/planning").WithTags("Planning");
-
         g.MapPost("/partitions", async (PartitionBody? body, PartitionJobs jobs, CancellationToken ct) =>
         {
             if (body is null) throw new ArgumentException("缺少请求内容 (request body is missing: give {\"area\": {\"kind\": \"street\", \"code\": \"…\"}, …}).");
@@ -38,13 +39,14 @@ public static class PlanningEndpoints
             return TypedResults.Accepted($"/api/planning/jobs/{job.Id}", job);
         }).WithName("StartPartition").WithSummary("Partition an area (district/street/community code or a drawn polygon) in the background; 202 + job");
 
-        g.MapGet("/areas", async (string? kind, string? district, PlanStore store, CancellationToken ct) => Json(await store.AreasJsonAsync(kind ?? "street", district, ct)))
+        g.MapGet("/areas", async (string? kind, string? district, PlanReading read, CancellationToken ct) =>
+            TypedResults.Ok(await read.AreasAsync(kind ?? "street", district, ct)))
             .WithName("PlanAreas").WithSummary("Streets (or districts, communities) with compounds: counts, households, largest compound, a point inside");
 
-        g.MapGet("/areas/at", async (double? lon, double? lat, string? kind, PlanStore store, CancellationToken ct) =>
+        g.MapGet("/areas/at", async (double? lon, double? lat, string? kind, PlanReading read, CancellationToken ct) =>
         {
-            if (lon is null || lat is null) throw new ArgumentException("give the point as ?lon=…&lat=… (WGS84).");
-            return Json(await store.AreaAtJsonAsync(lon.Value, lat.Value, kind ?? "street", ct));
+            if (lon is null || lat is null) throw new ArgumentException("请给出位置 ?lon=…&lat=… (give the point as ?lon=…&lat=…, WGS84).");
+            return TypedResults.Ok(await read.AreaAtAsync(lon.Value, lat.Value, kind ?? "street", ct));
         }).WithName("AreaAt").WithSummary("The district, street or community at a point, with its compounds, households and outline");
 
         g.MapGet("/jobs/{id}", async (string id, PartitionJobs jobs, CancellationToken ct) => TypedResults.Ok(await jobs.GetAsync(id, ct)))
@@ -52,108 +54,73 @@ public static class PlanningEndpoints
         g.MapDelete("/jobs/{id}", async (string id, PartitionJobs jobs, CancellationToken ct) => TypedResults.Ok(await jobs.CancelAsync(id, ct)))
             .WithName("CancelPartitionJob").WithSummary("Cancel a queued or running partition (nothing is saved)");
 
-        g.MapGet("/plans", async (string? area, string? status, PlanStore store, CancellationToken ct) =>
-        {
-            if (status is not null && status is not ("preview" or "published" or "superseded"))
-                throw new ArgumentException($"status '{status}' must be preview, published or superseded.");
-            return Json(await store.PlansJsonAsync(area, status, ct));
-        }).WithName("Plans").WithSummary("Plans newest first, by area key (e.g. street:410105004) and/or status");
-
-        g.MapGet("/current", async (string? area, PlanStore store, CancellationToken ct) =>
-        {
-            if (string.IsNullOrWhiteSpace(area)) throw new ArgumentException("give the area key, e.g. ?area=street:410105004.");
-            var id = await store.CurrentPlanIdAsync(area, ct) ?? throw new KeyNotFoundException($"Area '{area}' has no published plan.");
-            return Json(await store.PlanJsonAsync(id, ct));
-        }).WithName("CurrentPlan").WithSummary("The current (published) plan of an area");
-
-        g.MapGet("/plans/{id:long}", async (long id, PlanStore store, CancellationToken ct) => Json(await store.PlanJsonAsync(id, ct)))
+        g.MapGet("/plans", async (string? area, string? status, PlanReading read, CancellationToken ct) => TypedResults.Ok(await read.PlansAsync(area, status, ct)))
+            .WithName("Plans").WithSummary("Plans newest first, by area key (e.g. street:410105004) and/or status");
+        g.MapGet("/current", async (string? area, PlanReading read, CancellationToken ct) => TypedResults.Ok(await read.CurrentPlanAsync(area, ct)))
+            .WithName("CurrentPlan").WithSummary("The current (published) plan of an area");
+        g.MapGet("/plans/{id:long}", async (long id, PlanReading read, CancellationToken ct) => TypedResults.Ok(await read.PlanAsync(id, ct)))
             .WithName("Plan").WithSummary("A plan with per-cell households, deviation, Polsby-Popper, compounds, contiguity, staff, and totals");
-        g.MapGet("/plans/{id:long}/cells", async (long id, PlanStore store, CancellationToken ct) => Json(await store.CellsGeoJsonAsync(id, ct), "application/geo+json"))
+        g.MapGet("/plans/{id:long}/cells", async (long id, PlanReading read, CancellationToken ct) => GeoJson(await read.CellsAsync(id, ct)))
+            .Produces<FeatureCollection<PlanCellProperties, GeoJsonMultiPolygon>>(StatusCodes.Status200OK, GeoJsonType)
             .WithName("PlanCells").WithSummary("GeoJSON of a plan's cells with their statistics");
-        g.MapGet("/plans/{id:long}/compounds", async (long id, PlanStore store, CancellationToken ct) => Json(await store.CompoundsGeoJsonAsync(id, ct), "application/geo+json"))
+        g.MapGet("/plans/{id:long}/compounds", async (long id, PlanReading read, CancellationToken ct) => GeoJson(await read.CompoundsAsync(id, ct)))
+            .Produces<FeatureCollection<PlanCompoundProperties, GeoJsonPolygon>>(StatusCodes.Status200OK, GeoJsonType)
             .WithName("PlanCompounds").WithSummary("GeoJSON of a plan's compounds with their cell");
-        g.MapGet("/plans/{id:long}/edges", async (long id, int? a, int? b, PlanStore store, CancellationToken ct) =>
+        g.MapGet("/plans/{id:long}/edges", async (long id, int? a, int? b, PlanReading read, CancellationToken ct) =>
         {
-            if (a is null || b is null) throw new ArgumentException("give both cells: ?a=0&b=1.");
-            return Json(await store.SharedEdgesJsonAsync(id, a.Value, b.Value, ct));
+            if (a is null || b is null) throw new ArgumentException("请给出两个网格 ?a=0&b=1 (give both cells: ?a=0&b=1).");
+            return TypedResults.Ok(await read.SharedEdgesAsync(id, a.Value, b.Value, ct));
         }).WithName("SharedEdges").WithSummary("The boundary stretches two cells share (GeoJSON LineStrings, longest first)");
 
-        g.MapPost("/plans/{id:long}/moves", async (long id, MoveBody? body, PlanStore store, CancellationToken ct) =>
+        g.MapPost("/plans/{id:long}/moves", async (long id, MoveBody? body, PlanEditing edit, CancellationToken ct) =>
         {
-            if (body?.CompoundId is not { } compound || body.ToCell is not { } to) throw new ArgumentException("give compoundId and toCell.");
-            var from = await store.MoveCompoundAsync(id, compound, to, ct);
-            return await WithPlan(store, id, new JsonObject { ["accepted"] = true, ["compoundId"] = compound, ["fromCell"] = from, ["toCell"] = to }, ct);
-        }).WithName("MoveCompound").WithSummary("Move a compound to a neighbouring cell; 422 with the reason if it is not adjacent, a cell is locked or contiguity would break");
+            if (body?.CompoundId is not { } compound || body.ToCell is not { } to) throw new ArgumentException("请给出 compoundId 和 toCell (give compoundId and toCell).");
+            return TypedResults.Ok(await edit.MoveCompoundAsync(new MoveCompoundRequest(id, compound, to), ct));
+        }).WithName("MoveCompound").WithSummary("Move a compound to a neighbouring cell; 422 with the rule if it is not adjacent, a cell is locked or contiguity would break");
 
-        g.MapPut("/plans/{id:long}/cells/{idx:int}/lock", async (long id, int idx, LockBody? body, PlanStore store, CancellationToken ct) =>
+        g.MapPut("/plans/{id:long}/cells/{idx:int}/lock", async (long id, int idx, LockBody? body, PlanEditing edit, CancellationToken ct) =>
         {
-            if (body?.Locked is not { } locked) throw new ArgumentException("give {\"locked\": true|false}.");
-            await store.SetLockedAsync(id, idx, locked, ct);
-            return Json(await store.PlanJsonAsync(id, ct));
+            if (body?.Locked is not { } locked) throw new ArgumentException("请给出 {\"locked\": true|false} (give {\"locked\": true|false}).");
+            return TypedResults.Ok(await edit.LockCellAsync(new LockCellRequest(id, idx, locked), ct));
         }).WithName("LockCell").WithSummary("Lock or unlock a cell");
 
-        g.MapPut("/plans/{id:long}/edges", async (long id, EdgeBody? body, PlanStore store, CancellationToken ct) =>
+        g.MapPut("/plans/{id:long}/edges", async (long id, EdgeBody? body, PlanEditing edit, CancellationToken ct) =>
         {
-            if (body?.A is not { } a || body.B is not { } b || body.Edge is not { } e) throw new ArgumentException("give cells a and b and the new edge (a GeoJSON LineString).");
-            var edge = ParseGeometry(e, "edge") as LineString ?? throw new ArgumentException("edge must be a GeoJSON LineString.");
-            var moved = await store.RedrawEdgeAsync(id, a, b, edge, ct);
-            return await WithPlan(store, id, new JsonObject { ["accepted"] = true, ["reassigned"] = new JsonArray(moved.Select(m => (JsonNode)m).ToArray()) }, ct);
+            if (body?.A is not { } a || body.B is not { } b || body.Edge is not { } e)
+                throw new ArgumentException("请给出网格 a、b 和新边界（GeoJSON LineString）(give cells a and b and the new edge, a GeoJSON LineString).");
+            var edge = ParseGeometry(e, "edge") as LineString ?? throw new ArgumentException("新边界必须是 GeoJSON LineString (edge must be a GeoJSON LineString).");
+            return TypedResults.Ok(await edit.RedrawEdgeAsync(new RedrawEdgeRequest(id, a, b, edge), ct));
         }).WithName("RedrawEdge").WithSummary("Redraw the edge two cells share; compounds re-assigned by side; 422 if it splits a compound or breaks contiguity");
 
-        g.MapPost("/plans/{id:long}/staff/auto", async (long id, PlanStore store, StaffTravel travel, CancellationToken ct) =>
-        {
-            await store.AutoAssignStaffAsync(id, ct);
-            var plan = JsonNode.Parse(await store.PlanJsonAsync(id, ct))!.AsObject();
-            plan["staffTravel"] = JsonNode.Parse(await travel.PlanTravelJsonAsync(id, ct));
-            return Results.Text(plan.ToJsonString(), "application/json");
-        }).WithName("AutoAssignStaff").WithSummary("Assign grid workers of the branch to unpinned cells, least total road distance from their base; the plan plus staffTravel (km per cell)");
-        g.MapGet("/plans/{id:long}/staff/travel", async (long id, StaffTravel travel, CancellationToken ct) => Json(await travel.PlanTravelJsonAsync(id, ct)))
+        g.MapPost("/plans/{id:long}/staff/auto", async (long id, PlanStaffing staff, CancellationToken ct) => TypedResults.Ok(await staff.AutoAssignAsync(id, ct)))
+            .WithName("AutoAssignStaff").WithSummary("Assign grid workers of the branch to unpinned cells, least total road distance from their base; the plan plus staffTravel (km per cell)");
+        g.MapGet("/plans/{id:long}/staff/travel", async (long id, PlanStaffing staff, CancellationToken ct) => TypedResults.Ok(await staff.TravelAsync(id, ct)))
             .WithName("StaffTravel").WithSummary("Road distance (路网距离, km) from each assigned worker's base to their cell; straight line × detour where the roads cannot join them");
-        g.MapPut("/plans/{id:long}/cells/{idx:int}/staff", async (long id, int idx, StaffBody? body, PlanStore store, CancellationToken ct) =>
+        g.MapPut("/plans/{id:long}/cells/{idx:int}/staff", async (long id, int idx, StaffBody? body, PlanStaffing staff, CancellationToken ct) =>
         {
-            if (body?.StaffId is not { } sid) throw new ArgumentException("give {\"staffId\": n} (DELETE the staff to unassign).");
-            await store.AssignStaffAsync(id, idx, sid, ct);
-            return Json(await store.PlanJsonAsync(id, ct));
+            if (body?.StaffId is not { } sid) throw new ArgumentException("请给出 {\"staffId\": n}，取消请用 DELETE (give {\"staffId\": n}; DELETE the staff to unassign).");
+            return TypedResults.Ok(await staff.AssignAsync(new AssignStaffRequest(id, idx, sid), ct));
         }).WithName("AssignStaff").WithSummary("Assign a staff member to a cell by hand (pinned)");
-        g.MapDelete("/plans/{id:long}/cells/{idx:int}/staff", async (long id, int idx, PlanStore store, CancellationToken ct) =>
-        {
-            await store.AssignStaffAsync(id, idx, null, ct);
-            return Json(await store.PlanJsonAsync(id, ct));
-        }).WithName("UnassignStaff").WithSummary("Leave a cell without staff");
-        g.MapGet("/plans/{id:long}/staff", async (long id, PlanStore store, CancellationToken ct) => Json(await store.StaffJsonAsync(id, ct)))
+        g.MapDelete("/plans/{id:long}/cells/{idx:int}/staff", async (long id, int idx, PlanStaffing staff, CancellationToken ct) =>
+            TypedResults.Ok(await staff.AssignAsync(new AssignStaffRequest(id, idx, null), ct)))
+            .WithName("UnassignStaff").WithSummary("Leave a cell without staff");
+        g.MapGet("/plans/{id:long}/staff", async (long id, PlanStaffing staff, CancellationToken ct) => TypedResults.Ok(await staff.StaffAsync(id, ct)))
             .WithName("PlanStaff").WithSummary("Grid workers of the branch, staff without cells and cells without staff");
 
-        g.MapPost("/plans/{id:long}/publish", async (long id, PlanStore store, CancellationToken ct) =>
-        {
-            var r = await store.PublishAsync(id, ct);
-            return await WithPlan(store, id, new JsonObject
-            {
-                ["published"] = true, ["version"] = r.Version,
-                ["superseded"] = new JsonArray(r.Superseded.Select(s => (JsonNode)s).ToArray()),
-                ["orphanedCompounds"] = r.OrphanedCompounds,
-                ["renumberedCodes"] = new JsonArray(r.RenumberedCodes.Select(s => (JsonNode)s).ToArray()),
-            }, ct);
-        }).WithName("PublishPlan").WithSummary("Publish a preview as the area's next plan version (grid cells and compound cells replaced in one transaction)");
+        g.MapPost("/plans/{id:long}/publish", async (long id, PlanPublishing publishing, CancellationToken ct) => TypedResults.Ok(await publishing.PublishAsync(id, ct)))
+            .WithName("PublishPlan").WithSummary("Publish a preview as the area's next plan version (grid cells and compound cells replaced in one transaction)");
         return app;
     }
 
-    /// <summary>Services the planning endpoints need.</summary>
-    public static IServiceCollection AddPlanning(this IServiceCollection services) =>
-        services.AddSingleton<PlanStore>().AddSingleton<PlanPartitioner>().AddSingleton<StaffTravel>();
+    private const string GeoJsonType = "application/geo+json";
 
-    private static IResult Json(string json, string type = "application/json") => Results.Text(json, type);
-
-    private static async Task<IResult> WithPlan(PlanStore store, long id, JsonObject head, CancellationToken ct)
-    {
-        head["plan"] = JsonNode.Parse(await store.PlanJsonAsync(id, ct));
-        return Results.Text(head.ToJsonString(), "application/json");
-    }
+    private static JsonHttpResult<T> GeoJson<T>(T value) => TypedResults.Json(value, contentType: GeoJsonType);
 
     private static PlanArea ParseArea(AreaBody? a)
     {
-        if (a is null) throw new ArgumentException("area is required: {\"kind\": \"district|street|community\", \"code\": \"…\"} or {\"kind\": \"polygon\", \"polygon\": GeoJSON}.");
+        if (a is null) throw new ArgumentException("缺少划分范围 (area is required: {\"kind\": \"district|street|community\", \"code\": \"…\"} or {\"kind\": \"polygon\", \"polygon\": GeoJSON}).");
         var kind = a.Kind ?? (a.Polygon is { ValueKind: JsonValueKind.Object } ? "polygon" : null)
-            ?? throw new ArgumentException("area.kind is required (district, street, community or polygon).");
+            ?? throw new ArgumentException("缺少区域类型 (area.kind is required: district, street, community or polygon).");
         var polygon = a.Polygon is { ValueKind: JsonValueKind.Object } p ? ParseGeometry(p, "area.polygon") : null;
         return new PlanArea(kind, a.Code, polygon);
     }
@@ -162,11 +129,11 @@ public static class PlanningEndpoints
     {
         try
         {
-            return JsonSerializer.Deserialize<Geometry>(e.GetRawText(), GeoJson) ?? throw new ArgumentException($"{what} is empty.");
+            return JsonSerializer.Deserialize<Geometry>(e.GetRawText(), GeoJsonGeometries) ?? throw new ArgumentException($"{what} 为空 ({what} is empty).");
         }
         catch (JsonException x)
         {
-            throw new ArgumentException($"{what} is not a GeoJSON geometry: {x.Message}");
+            throw new ArgumentException($"{what} 不是 GeoJSON 几何 ({what} is not a GeoJSON geometry: {x.Message}).");
         }
     }
 }

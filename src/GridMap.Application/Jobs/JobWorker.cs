@@ -17,6 +17,8 @@ public sealed record JobWorkerOptions
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Attempts before a job that keeps losing its worker fails.</summary>
     public int MaxAttempts { get; init; } = 3;
+    /// <summary>Finished jobs are deleted after this long.</summary>
+    public TimeSpan KeepFinished { get; init; } = TimeSpan.FromDays(30);
     /// <summary>This worker's name in the job rows (host:pid:random).</summary>
     public string Name { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 }
@@ -35,10 +37,16 @@ public sealed class JobWorker(JobStore store, JobQueue queue, IEnumerable<IJobHa
     {
         await Task.Yield();
         var kinds = _handlers.Keys.ToArray();
+        var pruned = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (DateTime.UtcNow - pruned > TimeSpan.FromHours(1))
+                {
+                    await store.PruneAsync(options.KeepFinished, stoppingToken);
+                    pruned = DateTime.UtcNow;
+                }
                 foreach (var id in await store.RequeueStaleAsync(options.StaleAfter, options.MaxAttempts, stoppingToken))
                     log.LogWarning("Job {Job} lost its worker; re-queued (or failed after {Max} attempts)", id, options.MaxAttempts);
                 var job = await store.ClaimAsync(options.Name, kinds, stoppingToken);

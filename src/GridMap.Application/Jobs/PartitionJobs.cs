@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridMap.Domain.Partitioning;
 using GridMap.Storage.Jobs;
-using GridMap.Storage.Planning;
+using GridMap.Application.Planning;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 
@@ -32,7 +32,7 @@ internal sealed record PartitionPayload(string Kind, string? Code, JsonElement? 
 /// Partitions as background jobs: the planner's request is checked (unknown area → 404, empty area → 422) and queued;
 /// a <see cref="JobWorker"/> on any instance runs it into a preview; progress, cancel and the result are read from the row.
 /// </summary>
-public sealed class PartitionJobs(JobQueue queue, PlanStore plans)
+public sealed class PartitionJobs(JobQueue queue, PlanPartitioner partitioner)
 {
     public const string Kind = "partition";
 
@@ -40,8 +40,8 @@ public sealed class PartitionJobs(JobQueue queue, PlanStore plans)
     public async Task<PlanningJobState> StartAsync(PlanRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var area = await plans.LoadAreaAsync(request.Area, barriers: false, ct);
-        var id = await queue.EnqueueAsync(Kind, JsonSerializer.Serialize(PartitionPayload.From(request), PartitionPayload.Json), area.Name, ct);
+        var areaName = await partitioner.ValidateAreaAsync(request.Area, ct);
+        var id = await queue.EnqueueAsync(Kind, JsonSerializer.Serialize(PartitionPayload.From(request), PartitionPayload.Json), areaName, ct);
         return await GetAsync(id, ct);
     }
 
@@ -59,7 +59,7 @@ public sealed class PartitionJobs(JobQueue queue, PlanStore plans)
 }
 
 /// <summary>Runs a queued partition into a preview (the planning use case), mapping the engine's stages onto one fraction.</summary>
-public sealed class PartitionJobHandler(PlanStore plans, PlanPartitioner partitioner) : IJobHandler
+public sealed class PartitionJobHandler(PlanPartitioner partitioner) : IJobHandler
 {
     public string Kind => PartitionJobs.Kind;
 
@@ -67,8 +67,7 @@ public sealed class PartitionJobHandler(PlanStore plans, PlanPartitioner partiti
     {
         var request = (JsonSerializer.Deserialize<PartitionPayload>(run.PayloadJson, PartitionPayload.Json)
             ?? throw new ArgumentException("empty partition job payload")).ToRequest();
-        var area = await plans.LoadAreaAsync(request.Area, request.Barriers, ct);
-        var planId = await partitioner.RunAsync(request, area, new StageProgress(run.Progress), ct);
+        var planId = await partitioner.PartitionAsync(request, new StageProgress(run.Progress), ct);
         return JsonSerializer.Serialize(new { planId });
     }
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using GridMap.Domain.Geo;
 using GridMap.Domain.Import;
-using GridMap.Domain.IO;
-using GridMap.Storage;
+using GridMap.Application.Import;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GridMap.Cli.Commands;
 
@@ -23,57 +23,35 @@ internal static class ImportCommand
         {
             var path = p.GetValue(file)!.FullName;
             var overrideCrs = p.GetValue(crs) is { } c ? Crs.Parse(c) : null;
-            await using var ds = CliSupport.OpenDatabase(p, db);
-            var store = new ImportStore(ds);
-            var options = new ImportOptions(p.GetValue(repair));
+            await using var services = CliSupport.UseCases(p, db);
+            var imports = services.GetRequiredService<FeatureImports>();
             var target = p.GetValue(into);
-            IReadOnlyList<ImportProblem> problems = [];
-            int count = 0, repaired = 0;
-            Func<Task<ulong>>? write = null;
+            ImportOutcome? outcome = null;
             await CliSupport.Progress().StartAsync(async ctx =>
             {
-                var read = ctx.AddTask("读取 reading", maxValue: 1);
-                read.IsIndeterminate = true;
-                var set = await Task.Run(() => FeatureFile.Read(path, overrideCrs), ct);
-                read.IsIndeterminate = false; read.Value = 1;
-                read.Description = $"读取 {set.Features.Count} 个要素 ({set.Crs}{(set.CrsFromFile ? ", 来自文件" : "")})";
-                var check = ctx.AddTask("检查 validating", maxValue: 1);
-                switch (target)
+                var task = ctx.AddTask("读取 reading", maxValue: 3);
+                task.IsIndeterminate = true;
+                var stage = new Progress<string>(s =>
                 {
-                    case ImportTarget.Compounds:
-                        var locate = await store.DistrictLocatorAsync(ct);
-                        var cp = FeatureImporter.Compounds(set, options, locate, (int)await store.NextIdAsync("compound", ct));
-                        (problems, count, repaired) = (cp.Problems, cp.Items.Count, cp.Repaired);
-                        write = () => store.WriteAsync(cp.Items, ct);
-                        break;
-                    case ImportTarget.Pipes:
-                        var pp = FeatureImporter.Pipes(set, options, await store.NextIdAsync("pipe", ct));
-                        (problems, count, repaired) = (pp.Problems, pp.Items.Count, pp.Repaired);
-                        write = () => store.WriteAsync(pp.Items, ct);
-                        break;
-                    default:
-                        var vp = FeatureImporter.Valves(set, options, await store.NextIdAsync("valve", ct));
-                        (problems, count, repaired) = (vp.Problems, vp.Items.Count, vp.Repaired);
-                        write = () => store.WriteAsync(vp.Items, ct);
-                        break;
-                }
-                check.Value = 1;
-                if (problems.Count > 0 || p.GetValue(dryRun)) return;
-                var save = ctx.AddTask("写入 writing", maxValue: 1);
-                await write();
-                save.Value = 1;
+                    task.IsIndeterminate = false;
+                    (task.Description, task.Value) = s switch { "validating" => ("检查 validating", 1d), "writing" => ("写入 writing", 2d), _ => ("读取 reading", 0d) };
+                });
+                outcome = await imports.ImportAsync(path, target, overrideCrs, p.GetValue(repair), p.GetValue(dryRun), stage, ct);
+                task.Value = 3;
+                task.Description = $"{outcome.Features} 个要素 ({outcome.Crs}{(outcome.CrsFromFile ? ", 来自文件" : "")})";
             });
-            if (problems.Count > 0)
+            var o = outcome!;
+            if (!o.Ok)
             {
-                Console.Error.WriteLine($"gridmap import: {problems.Count} invalid feature(s); nothing was written:");
-                foreach (var pr in problems.Take(200)) Console.Error.WriteLine("  " + pr);
-                if (problems.Count > 200) Console.Error.WriteLine($"  … and {problems.Count - 200} more");
+                Console.Error.WriteLine($"gridmap import: {o.Problems.Count} invalid feature(s); nothing was written:");
+                foreach (var pr in o.Problems.Take(200)) Console.Error.WriteLine("  " + pr);
+                if (o.Problems.Count > 200) Console.Error.WriteLine($"  … and {o.Problems.Count - 200} more");
                 return 1;
             }
             var what = target.ToString().ToLowerInvariant();
-            Console.WriteLine(p.GetValue(dryRun)
-                ? $"dry run: {count} {what} are valid{(repaired > 0 ? $" ({repaired} repaired)" : "")}; nothing written"
-                : $"imported {count} {what}{(repaired > 0 ? $" ({repaired} geometries repaired)" : "")}");
+            Console.WriteLine(!o.Written
+                ? $"dry run: {o.Valid} {what} are valid{(o.Repaired > 0 ? $" ({o.Repaired} repaired)" : "")}; nothing written"
+                : $"imported {o.Valid} {what}{(o.Repaired > 0 ? $" ({o.Repaired} geometries repaired)" : "")}");
             return 0;
         }));
         return cmd;

@@ -1,14 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GridMap.Application.Network;
 using GridMap.Domain.Geo;
 using GridMap.Domain.Network;
+using GridMap.Domain.Rules;
 
 namespace GridMap.Cli.Commands;
 
 /// <summary>
 /// `gridmap network segments|isolate|check` — valve segments, isolation plans and data checks on pipe files,
-/// without a database. Output is JSON on stdout or in --out.
+/// without a database. Output is JSON on stdout or in --out. `isolate` orders the valves as the API does
+/// (<see cref="CrewIsolation"/>).
 /// </summary>
 internal static class NetworkCommand
 {
@@ -55,27 +58,52 @@ internal static class NetworkCommand
 
         var isoOpts = new Options();
         var pipe = new Option<string>("--pipe") { Description = "Id of the pipe to isolate (burst or work site)", Required = true };
-        var isolate = new Command("isolate", "关阀方案：需关阀门、停热管段、受影响小区与户数 (isolation plan: valves to close, pipes and consumers cut off, households)");
+        var at = new Option<string?>("--at")
+        {
+            Description = "爆管位置 (burst position) X,Y in the pipes' coordinates (lon,lat for WGS84 input): isolates the segment holding the point of the pipe "
+                + "nearest it and adds burst and valve_steps (order, id, location, distance_m, required). Without it the burst is the pipe's middle. "
+                + "Either way valves_to_close is in walking order, nearest the burst first, as GET /api/network/isolate lists them",
+        };
+        var isolate = new Command("isolate", "关阀方案：需关阀门（按距爆管远近排序）、停热管段、受影响小区与户数 (isolation plan: valves to close in walking order, pipes and consumers cut off, households)");
         isoOpts.AddTo(isolate);
         isolate.Options.Add(pipe);
-        isolate.SetAction(p => Run(p, isoOpts, "isolate", (graph, _) =>
+        isolate.Options.Add(at);
+        isolate.SetAction(p => Run(p, isoOpts, "isolate", (graph, reader) =>
         {
             var id = p.GetValue(pipe)!;
             if (!graph.TryGetPipeIndex(id, out var index))
                 throw new NetworkInputException($"--pipe: unknown pipe id '{id}' (not in {p.GetValue(isoOpts.Pipes)!.Name}).");
             if (graph.Pipes[index].IsStationDevice)
                 throw new NetworkInputException($"--pipe: '{id}' is a station device, not a pipe.");
-            var plan = new IsolationTracer(SegmentIndex.Build(graph, InoperableIds(p, isoOpts, graph))).Isolate(index);
+            var near = p.GetValue(at) is { } atText && ParsePosition(atText, "--at") is var (ax, ay) ? reader.FromPipesCrs(ax, ay) : null;
+            // The crew's valve order, shared with the API (GridMap.Application.Network.CrewIsolation).
+            var (plan, burst, valves) = CrewIsolation.Isolate(new IsolationTracer(SegmentIndex.Build(graph, InoperableIds(p, isoOpts, graph))), index, near);
             return w =>
             {
                 w.WriteString("pipe", plan.Pipe);
                 WriteArray(w, "segment_pipes", plan.SegmentPipes);
-                WriteArray(w, "valves_to_close", plan.ValvesToClose);
+                WriteArray(w, "valves_to_close", valves.Select(v => v.Id));
                 WriteArray(w, "valves_to_close_min", plan.ValvesToCloseMin);
                 WriteArray(w, "valves_already_closed", plan.ValvesAlreadyClosed);
                 WriteArray(w, "cut_off_pipes", plan.CutOffPipes);
                 WriteArray(w, "affected_consumers", plan.AffectedConsumers);
                 w.WriteNumber("affected_households", plan.AffectedHouseholds);
+                if (near is null) return;
+                WritePoint(w, "burst", reader.ToPipesCrs(burst.X, burst.Y));
+                w.WriteStartArray("valve_steps");
+                for (var i = 0; i < valves.Count; i++)
+                {
+                    var v = valves[i];
+                    var loc = graph.Valves[v.Valve].Location;
+                    w.WriteStartObject();
+                    w.WriteNumber("order", i + 1);
+                    w.WriteString("id", v.Id);
+                    WritePoint(w, "location", reader.ToPipesCrs(loc.X, loc.Y));
+                    w.WriteNumber("distance_m", Math.Round(v.Distance, 2));
+                    w.WriteBoolean("required", v.Required);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
             };
         }));
 
@@ -93,11 +121,7 @@ internal static class NetworkCommand
                     w.WriteStartObject();
                     w.WriteString("type", f.Type);
                     WriteArray(w, "ids", f.Ids);
-                    var (x, y) = reader.ToPipesCrs(f.X, f.Y);
-                    w.WriteStartArray("location");
-                    w.WriteNumberValue(Math.Round(x, 7));
-                    w.WriteNumberValue(Math.Round(y, 7));
-                    w.WriteEndArray();
+                    WritePoint(w, "location", reader.ToPipesCrs(f.X, f.Y));
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -119,6 +143,25 @@ internal static class NetworkCommand
                     ? $"--inoperable: unknown valve id '{id}' (no valves were given: use --valves)."
                     : $"--inoperable: unknown valve id '{id}'.");
         return ids;
+    }
+
+    /// <summary>"X,Y" (invariant numbers) → (x, y); anything else names the option.</summary>
+    private static (double X, double Y) ParsePosition(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var y) && double.IsFinite(y))
+            return (x, y);
+        throw new NetworkInputException($"{option}: '{text}' is not a position X,Y (two numbers in the pipes' coordinates, e.g. 113.65,34.75).");
+    }
+
+    private static void WritePoint(Utf8JsonWriter w, string name, (double X, double Y) p)
+    {
+        w.WriteStartArray(name);
+        w.WriteNumberValue(Math.Round(p.X, 7));
+        w.WriteNumberValue(Math.Round(p.Y, 7));
+        w.WriteEndArray();
     }
 
     private static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<string> items)
@@ -171,7 +214,7 @@ internal static class NetworkCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is NetworkInputException or ArgumentException or KeyNotFoundException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is NetworkInputException or RuleViolation or ArgumentException or KeyNotFoundException or FormatException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"gridmap network {verb}: error: {e.Message}");
             return 1;

@@ -109,6 +109,17 @@ internal sealed class NetworkInputReader
     private (double X, double Y) Forward(double lon, double lat) =>
         (EarthRadius * (lon - _lon0) * Math.PI / 180 * _cosLat0, EarthRadius * (lat - _lat0) * Math.PI / 180);
 
+    /// <summary>A location given in the pipes' own coordinates (lon/lat for geographic pipes), in the working plane.</summary>
+    public Coordinate FromPipesCrs(double x, double y)
+    {
+        if (!_pipesCrs.IsGeographic) return new Coordinate(x, y);
+        if (!(x is >= -180 and <= 180 && y is >= -90 and <= 90))
+            throw new NetworkInputException($"{x.ToString(CultureInfo.InvariantCulture)},{y.ToString(CultureInfo.InvariantCulture)} is not a lon,lat position (the pipes are in {_pipesCrs}).");
+        var (lon, lat) = _pipesCrs.ToWgs84Point(x, y);
+        var (px, py) = Forward(lon, lat);
+        return new Coordinate(px, py);
+    }
+
     /// <summary>A working-plane location in the pipes' own coordinates, for reports.</summary>
     public (double X, double Y) ToPipesCrs(double x, double y)
     {

@@ -181,26 +181,12 @@ internal sealed class CorridorGraph
         return joined;
     }
 
-    /// <summary>Connected component label of every node.</summary>
+    /// <summary>Connected component label of every node (numbered in order of each component's smallest node).</summary>
     public int[] Components()
     {
-        var label = new int[Nodes.Count];
-        Array.Fill(label, -1);
-        var next = 0;
-        var stack = new Stack<int>();
-        for (var s = 0; s < Nodes.Count; s++)
-        {
-            if (label[s] >= 0) continue;
-            label[s] = next;
-            stack.Push(s);
-            while (stack.Count > 0)
-            {
-                var u = stack.Pop();
-                foreach (var (v, _) in Adjacent[u])
-                    if (label[v] < 0) { label[v] = next; stack.Push(v); }
-            }
-            next++;
-        }
-        return label;
+        var sets = new GridMap.Domain.Graphs.UnionFind(Nodes.Count);
+        for (var u = 0; u < Nodes.Count; u++)
+            foreach (var (v, _) in Adjacent[u]) sets.Union(u, v);
+        return sets.Labels();
     }
 }

@@ -1,3 +1,4 @@
+using GridMap.Domain.Graphs;
 using GridMap.Domain.Model;
 using NetTopologySuite.Algorithm.Distance;
 using NetTopologySuite.Geometries;
@@ -160,19 +161,15 @@ public sealed class NetworkValidator
             _ => false,
         };
         if (!g.Pipes.Any(IsSecondary)) yield break;
-        var parent = new int[g.NodeCount];
-        for (var i = 0; i < parent.Length; i++) parent[i] = i;
-        int Find(int x) { while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; }
+        var forestSets = new UnionFind(g.NodeCount);
         // Spanning forest adjacency, to recover each cycle as the forest path plus the closing edge.
         var forest = new Dictionary<int, List<(int To, int Edge)>>();
         for (var e = 0; e < g.EdgeCount; e++)
         {
             if (!Secondary(e)) continue;
             int a = g.EdgeFrom[e], b = g.EdgeTo[e];
-            int ra = Find(a), rb = Find(b);
-            if (ra != rb)
+            if (forestSets.Union(a, b))
             {
-                parent[ra] = rb;
                 (forest.TryGetValue(a, out var la) ? la : forest[a] = []).Add((b, e));
                 (forest.TryGetValue(b, out var lb) ? lb : forest[b] = []).Add((a, e));
                 continue;
@@ -200,32 +197,13 @@ public sealed class NetworkValidator
         return path;
     }
 
-    /// <summary>Component label of every node over the edges <paramref name="use"/> accepts.</summary>
+    /// <summary>Component label of every node over the edges <paramref name="use"/> accepts, numbered in order of each
+    /// component's lowest node.</summary>
     internal static int[] Components(NetworkGraph g, Func<int, bool> use)
     {
-        var label = new int[g.NodeCount];
-        Array.Fill(label, -1);
-        var stack = new Stack<int>();
-        var next = 0;
-        for (var s = 0; s < g.NodeCount; s++)
-        {
-            if (label[s] >= 0) continue;
-            label[s] = next;
-            stack.Push(s);
-            while (stack.Count > 0)
-            {
-                var u = stack.Pop();
-                foreach (var e in g.EdgesAt(u))
-                {
-                    if (!use(e)) continue;
-                    var w = g.Opposite(e, u);
-                    if (label[w] >= 0) continue;
-                    label[w] = next;
-                    stack.Push(w);
-                }
-            }
-            next++;
-        }
-        return label;
+        var sets = new UnionFind(g.NodeCount);
+        for (var e = 0; e < g.EdgeCount; e++)
+            if (use(e)) sets.Union(g.EdgeFrom[e], g.EdgeTo[e]);
+        return sets.Labels();
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GridMap.Domain.Graphs;
 using GridMap.Domain.Model;
 
 namespace GridMap.Domain.Network;
@@ -94,10 +95,10 @@ public sealed class SegmentIndex
                     break;
             }
         }
-        NodeSegment = seg.DenseLabels(out var segCount);
-        NodeUnit = unit.DenseLabels(out var unitCount);
-        SegmentCount = segCount;
-        UnitCount = unitCount;
+        NodeSegment = seg.Labels();
+        NodeUnit = unit.Labels();
+        var segCount = SegmentCount = seg.SetCount;
+        var unitCount = UnitCount = unit.SetCount;
         UnitSegment = new int[unitCount];
         for (var node = 0; node < nodes; node++) UnitSegment[NodeUnit[node]] = NodeSegment[node];
 
@@ -298,55 +299,6 @@ public sealed class SegmentIndex
                 Stamp = 1;
             }
             return Stamp;
-        }
-    }
-
-    private sealed class UnionFind
-    {
-        private readonly int[] _parent;
-        private readonly byte[] _rank;
-
-        public UnionFind(int n)
-        {
-            _parent = new int[n];
-            _rank = new byte[n];
-            for (var i = 0; i < n; i++) _parent[i] = i;
-        }
-
-        public int Find(int x)
-        {
-            while (_parent[x] != x)
-            {
-                _parent[x] = _parent[_parent[x]];
-                x = _parent[x];
-            }
-            return x;
-        }
-
-        public void Union(int a, int b)
-        {
-            a = Find(a); b = Find(b);
-            if (a == b) return;
-            if (_rank[a] < _rank[b]) (a, b) = (b, a);
-            _parent[b] = a;
-            if (_rank[a] == _rank[b]) _rank[a]++;
-        }
-
-        /// <summary>Labels 0..count-1 in order of each class's lowest node.</summary>
-        public int[] DenseLabels(out int count)
-        {
-            var n = _parent.Length;
-            var label = new int[n];
-            var rootLabel = new int[n];
-            Array.Fill(rootLabel, -1);
-            count = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var r = Find(i);
-                if (rootLabel[r] < 0) rootLabel[r] = count++;
-                label[i] = rootLabel[r];
-            }
-            return label;
         }
     }
 }

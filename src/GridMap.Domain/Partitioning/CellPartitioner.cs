@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GridMap.Domain.Partitioning.Search;
 
 namespace GridMap.Domain.Partitioning;
 

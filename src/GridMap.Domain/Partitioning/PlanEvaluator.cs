@@ -1,3 +1,5 @@
+using GridMap.Domain.Graphs;
+
 namespace GridMap.Domain.Partitioning;
 
 /// <summary>Statistics of one cell: weight, deviation from the target (fraction, +0.03 = 3% heavy),
@@ -84,25 +86,24 @@ public static class PlanEvaluator
     /// <summary>Per cell: are its units connected through connected edges inside the cell?</summary>
     internal static bool[] Contiguity(UnitGraph graph, IReadOnlyList<int> cell, int k)
     {
-        var seen = new bool[graph.Count];
         var components = new int[k];
-        var stack = new Stack<int>();
-        var off = graph.Offsets; var tg = graph.Targets; var con = graph.ConnectedFlags;
+        var connectivity = new Connectivity(graph.Offsets, graph.Targets);
+        connectivity.BeginPass();
         for (var s = 0; s < graph.Count; s++)
         {
-            if (seen[s] || cell[s] < 0) continue;
+            if (cell[s] < 0 || connectivity.Seen(s)) continue;
             components[cell[s]]++;
-            seen[s] = true; stack.Push(s);
-            while (stack.Count > 0)
-            {
-                var u = stack.Pop();
-                for (var e = off[u]; e < off[u + 1]; e++)
-                {
-                    var v = tg[e];
-                    if (!seen[v] && con[e] && cell[v] == cell[s]) { seen[v] = true; stack.Push(v); }
-                }
-            }
+            connectivity.Flood(s, new SameCell(graph.ConnectedFlags, cell, cell[s]));
         }
         return components.Select(c => c <= 1).ToArray();
+    }
+
+    /// <summary>Follows connecting edges between units of one cell.</summary>
+    private readonly struct SameCell(bool[] connecting, IReadOnlyList<int> cell, int c) : IEdgeFilter
+    {
+        private readonly bool[] _connecting = connecting;
+        private readonly IReadOnlyList<int> _cell = cell;
+        private readonly int _c = c;
+        public bool Follow(int from, int edge, int to) => _connecting[edge] && _cell[to] == _c;
     }
 }

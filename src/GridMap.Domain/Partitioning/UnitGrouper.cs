@@ -1,3 +1,5 @@
+using GridMap.Domain.Graphs;
+
 namespace GridMap.Domain.Partitioning;
 
 /// <summary>
@@ -67,29 +69,24 @@ internal static class UnitGrouper
         var group = new int[n];
         Array.Fill(group, -1);
         var members = new List<List<int>>();
-        var stack = new Stack<int>();
+        var connectivity = new Connectivity(off, tg);
+        connectivity.BeginPass();
+        var joins = new Joins(searchable, con, keepEdge);
         for (var s = 0; s < n; s++)
         {
-            if (!searchable[s] || group[s] >= 0) continue;
+            if (!searchable[s] || connectivity.Seen(s)) continue;
             var comp = new List<int>();
-            group[s] = members.Count; stack.Push(s);
-            while (stack.Count > 0)
-            {
-                var u = stack.Pop(); comp.Add(u);
-                for (var e = off[u]; e < off[u + 1]; e++)
-                {
-                    var v = tg[e];
-                    if (group[v] < 0 && searchable[v] && con[e] && keepEdge(u, v)) { group[v] = members.Count; stack.Push(v); }
-                }
-            }
+            connectivity.Flood(s, joins, comp);
+            foreach (var u in comp) group[u] = members.Count;
             members.Add(comp);
         }
         var weight = members.Select(m => m.Sum(u => w[u])).ToList();
         var crossings = new List<(int A, int B)>();
 
-        // Union-find over groups: root[g] is the group g was merged into.
-        var root = Enumerable.Range(0, members.Count).ToArray();
-        int Find(int g) { while (root[g] != g) g = root[g] = root[root[g]]; return g; }
+        // Groups merged across barriers: a merged group is known by its smallest group index, which keeps its members
+        // and weight (and so the order groups are tried in, on which the result depends).
+        var merged = new UnionFind(members.Count);
+        int Find(int g) => merged.Smallest(g);
         bool Ok(int g) => Divisible(weight[g], members[g].Count, lower, upper);
         void Merge(int a, int b, (int A, int B) cross)
         {
@@ -97,7 +94,7 @@ internal static class UnitGrouper
             if (x != y)
             {
                 var (keep, gone) = x < y ? (x, y) : (y, x);
-                root[gone] = keep;
+                merged.Union(keep, gone);
                 members[keep].AddRange(members[gone]); members[gone] = [];
                 weight[keep] += weight[gone]; weight[gone] = 0;
             }
@@ -122,7 +119,7 @@ internal static class UnitGrouper
                 // The lightest group that cannot be divided goes first (ties: lowest unit index), for determinism.
                 var pick = -1;
                 for (var g = 0; g < members.Count; g++)
-                    if (root[g] == g && !stuck.Contains(g) && !Ok(g) && (pick < 0 || weight[g] < weight[pick])) pick = g;
+                    if (Find(g) == g && !stuck.Contains(g) && !Ok(g) && (pick < 0 || weight[g] < weight[pick])) pick = g;
                 if (pick < 0) break;
                 (int A, int B)? best = null; var bestDivisible = false; var bestHop = double.PositiveInfinity;
                 foreach (var (a, b) in candidates)
@@ -152,7 +149,7 @@ internal static class UnitGrouper
         var groups = new List<List<int>>();
         for (var g = 0; g < members.Count; g++)
         {
-            if (root[g] != g) continue;
+            if (Find(g) != g) continue;
             if (Ok(g)) { groups.Add(members[g]); continue; }
             var target = -1; (int A, int B)? via = null;
             foreach (var u in members[g])
@@ -182,6 +179,15 @@ internal static class UnitGrouper
         // Keep the order components had before merging (by their smallest unit), as the search's seeds depend on it.
         groups.Sort((p, q) => p[0].CompareTo(q[0]));
         return new Grouping(groups, oversize, undersize, crossings);
+    }
+
+    /// <summary>Follows connecting edges between searchable units that nesting allows to share a cell.</summary>
+    private readonly struct Joins(bool[] searchable, bool[] connecting, Func<int, int, bool> keepEdge) : IEdgeFilter
+    {
+        private readonly bool[] _searchable = searchable;
+        private readonly bool[] _connecting = connecting;
+        private readonly Func<int, int, bool> _keepEdge = keepEdge;
+        public bool Follow(int from, int edge, int to) => _searchable[to] && _connecting[edge] && _keepEdge(from, to);
     }
 
     /// <summary>A copy of <paramref name="graph"/> in which the given barrier-crossing edges connect.</summary>

@@ -1,3 +1,5 @@
+using GridMap.Domain.Graphs;
+
 namespace GridMap.Domain.Partitioning;
 
 /// <summary>The rule a hand edit would break (or <see cref="Allowed"/>).</summary>
@@ -70,14 +72,9 @@ public static class UnitMoveChecker
             return No(MoveRule.NotAdjacent, $"unit '{id}' does not border cell {toCell} (or only across a barrier).");
         var rest = Enumerable.Range(0, assignment.Count).Where(v => v != unit && assignment[v] == from).ToList();
         if (rest.Count == 0) return No(MoveRule.LastUnit, $"unit '{id}' is the last unit of cell {from}; a cell cannot be empty.");
-        // BFS inside the old cell without the unit: every other unit of the cell must still be reached.
-        var seen = new HashSet<int> { unit, rest[0] };
-        var stack = new Stack<int>([rest[0]]);
-        var reached = 1;
-        while (stack.Count > 0)
-            foreach (var v in neighbours(stack.Pop()))
-                if (assignment[v] == from && seen.Add(v)) { reached++; stack.Push(v); }
-        return reached == rest.Count ? MoveCheck.Ok
-            : No(MoveRule.SplitsCell, $"moving unit '{id}' would split cell {from} into parts ({rest.Count - reached} unit(s) cut off).");
+        // The rest of the old cell must stay one piece; what is not in the piece of its first unit is cut off.
+        var pieces = Connectivity.Components(rest, neighbours);
+        return pieces.Count == 1 ? MoveCheck.Ok
+            : No(MoveRule.SplitsCell, $"moving unit '{id}' would split cell {from} into parts ({rest.Count - pieces[0].Count} unit(s) cut off).");
     }
 }

@@ -1,3 +1,5 @@
+using GridMap.Domain.Graphs;
+
 namespace GridMap.Domain.Partitioning;
 
 /// <summary>
@@ -26,7 +28,8 @@ internal static class WindowPacker
         var gen = 0;
         var members = new List<int>();
         var frontier = new List<int>();
-        var stack = new Stack<int>();
+        var connectivity = new Connectivity(g.Off, g.Nbr);
+        var piece = new List<int>();
         // Free neighbours v of u it could share a cell with (together within the maximum); only matters below the minimum.
         int Partners(int u)
         {
@@ -106,26 +109,27 @@ internal static class WindowPacker
                         if (g.Conn[e] && cell[g.Nbr[e]] < 0 && Doomed(g.Nbr[e])) failed = true;
                 if (failed) break;
                 // Every remaining connected group of free units must still be divisible into whole cells.
-                gen++;
+                connectivity.BeginPass();
                 for (var s = 0; s < n && !failed; s++)
                 {
-                    if (cell[s] >= 0 || mark[s] == gen) continue;
-                    double cw = 0; var count = 0;
-                    mark[s] = gen; stack.Push(s);
-                    while (stack.Count > 0)
-                    {
-                        var x = stack.Pop(); cw += g.W[x]; count++;
-                        for (var e = g.Off[x]; e < g.Off[x + 1]; e++)
-                        {
-                            var v = g.Nbr[e];
-                            if (g.Conn[e] && cell[v] < 0 && mark[v] != gen) { mark[v] = gen; stack.Push(v); }
-                        }
-                    }
-                    if (!UnitGrouper.Divisible(cw, count, lo, hi)) failed = true;
+                    if (cell[s] >= 0 || connectivity.Seen(s)) continue;
+                    piece.Clear();
+                    connectivity.Flood(s, new Free(g.Conn, cell), piece);
+                    double cw = 0;
+                    foreach (var x in piece) cw += g.W[x];
+                    if (!UnitGrouper.Divisible(cw, piece.Count, lo, hi)) failed = true;
                 }
             }
             if (!failed && left == 0) return (int[])cell.Clone();
         }
         return null;
+    }
+
+    /// <summary>Follows connecting edges to units not yet in a cell.</summary>
+    private readonly struct Free(bool[] connecting, int[] cell) : IEdgeFilter
+    {
+        private readonly bool[] _connecting = connecting;
+        private readonly int[] _cell = cell;
+        public bool Follow(int from, int edge, int to) => _connecting[edge] && _cell[to] < 0;
     }
 }

@@ -1,3 +1,4 @@
+using GridMap.Domain.Graphs;
 using GridMap.Domain.Partitioning;
 using GridMap.Domain.Rules;
 using NetTopologySuite.Geometries;
@@ -90,25 +91,8 @@ public static class PlanEditor
 
     /// <summary>True when the compounds <paramref name="members"/> are connected through <paramref name="edges"/> among themselves
     /// (an empty or single-member set is contiguous).</summary>
-    public static bool IsContiguous(IReadOnlyCollection<int> members, IReadOnlyList<(int A, int B)> edges)
-    {
-        if (members.Count <= 1) return true;
-        var set = members.ToHashSet();
-        var adj = new Dictionary<int, List<int>>();
-        foreach (var (a, b) in edges)
-        {
-            if (!set.Contains(a) || !set.Contains(b)) continue;
-            (adj.TryGetValue(a, out var la) ? la : adj[a] = []).Add(b);
-            (adj.TryGetValue(b, out var lb) ? lb : adj[b] = []).Add(a);
-        }
-        var start = members.First();
-        var seen = new HashSet<int> { start };
-        var stack = new Stack<int>([start]);
-        while (stack.Count > 0)
-            foreach (var v in adj.GetValueOrDefault(stack.Pop()) ?? [])
-                if (seen.Add(v)) stack.Push(v);
-        return seen.Count == set.Count;
-    }
+    public static bool IsContiguous(IReadOnlyCollection<int> members, IReadOnlyList<(int A, int B)> edges) =>
+        Connectivity.IsConnected(members, edges);
 
     /// <summary>Throws the rule violation when the compounds of a cell are not connected.</summary>
     public static void EnsureContiguous(IReadOnlyCollection<int> members, IReadOnlyList<(int A, int B)> edges, string cellLabel)

@@ -122,6 +122,14 @@ public sealed class JobStore(NpgsqlDataSource db)
         return ids;
     }
 
+    /// <summary>Deletes finished jobs older than <paramref name="keep"/> (their results — previews — live in their own tables); returns how many.</summary>
+    public async Task<int> PruneAsync(TimeSpan keep, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("DELETE FROM background_job WHERE finished_at < clock_timestamp() - make_interval(secs => @keep)");
+        cmd.Parameters.AddWithValue("keep", keep.TotalSeconds);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>The job, or null when there is no such id.</summary>
     public async Task<JobRow?> GetAsync(string id, CancellationToken ct = default)
     {

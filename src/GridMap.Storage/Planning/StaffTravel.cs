@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using GridMap.Domain.Partitioning;
 using Npgsql;
 
@@ -14,9 +12,22 @@ public enum TravelSource
     Estimate,
 }
 
-/// <summary>One (staff, cell) travel figure in metres: what the assignment uses, the straight-line distance beside
-/// it, where it came from, and for an estimate why the roads could not be used (zh-CN, then English).</summary>
-public sealed record TravelPair(string StaffId, int Cell, double Metres, double StraightMetres, TravelSource Source, string? Reason);
+/// <summary>Why a travel figure is an estimate rather than a road route.</summary>
+public enum EstimateReason
+{
+    /// <summary>The database has no pgRouting.</summary>
+    NoPgRouting,
+    /// <summary>The staff base is more than <see cref="StaffTravel.MaxSnapMetres"/> from every road.</summary>
+    StaffOffNetwork,
+    /// <summary>The cell site is more than <see cref="StaffTravel.MaxSnapMetres"/> from every road.</summary>
+    CellOffNetwork,
+    /// <summary>Both are on the network, but on parts with no path between them.</summary>
+    NoRoute,
+}
+
+/// <summary>One (staff, cell) travel figure in metres (≥ 0): what the assignment uses, the straight-line distance beside
+/// it, where it came from, and for an estimate why the roads could not be used (null for a road route).</summary>
+public sealed record TravelPair(string StaffId, int Cell, double Metres, double StraightMetres, TravelSource Source, EstimateReason? Reason);
 
 /// <summary>A staff × cell travel matrix: the costs for <see cref="StaffAssigner"/> and every pair with its source.</summary>
 public sealed record StaffTravelMatrix(TravelCostMatrix Costs, IReadOnlyList<TravelPair> Pairs)
@@ -37,7 +48,7 @@ public sealed record StaffTravelMatrix(TravelCostMatrix Costs, IReadOnlyList<Tra
 /// path between them, or pgRouting is not installed, the pair falls back to the straight line ×
 /// <see cref="DetourFactor"/> and says so. Points and distances are EPSG:4547 metres.
 /// </summary>
-public sealed class StaffTravel(NpgsqlDataSource db)
+public static class StaffTravel
 {
     /// <summary>Road distance over straight-line distance assumed where there is no road route: the median of the
     /// demo city's routed staff-to-compound pairs is 1.27 (docs/api-planning.md), and 1.3 is the common urban figure.</summary>
@@ -71,7 +82,7 @@ public sealed class StaffTravel(NpgsqlDataSource db)
             {
                 foreach (var s in staff)
                     foreach (var c in cells)
-                        pairs.Add(Estimate(s.Id, c.Cell, StaffAssigner.StraightLine(s, c), "数据库未安装 pgRouting，按直线距离估算 (pgRouting is not installed)"));
+                        pairs.Add(Estimate(s.Id, c.Cell, StaffAssigner.StraightLine(s, c), EstimateReason.NoPgRouting));
             }
             else
             {
@@ -89,9 +100,7 @@ public sealed class StaffTravel(NpgsqlDataSource db)
                     var c = cells[r.GetInt32(1) - 1];
                     var straight = r.GetDouble(3);
                     if (!r.IsDBNull(2)) { pairs.Add(new TravelPair(s.Id, c.Cell, r.GetDouble(2), straight, TravelSource.Road, null)); continue; }
-                    var reason = r.IsDBNull(4) ? $"网格员驻地 {MaxSnapMetres:0} 米内没有道路 (staff base is more than {MaxSnapMetres:0} m from any road)"
-                        : r.IsDBNull(5) ? $"网格 {MaxSnapMetres:0} 米内没有道路 (cell is more than {MaxSnapMetres:0} m from any road)"
-                        : "路网不连通，两点之间没有道路路线 (no road route between them)";
+                    var reason = r.IsDBNull(4) ? EstimateReason.StaffOffNetwork : r.IsDBNull(5) ? EstimateReason.CellOffNetwork : EstimateReason.NoRoute;
                     pairs.Add(Estimate(s.Id, c.Cell, straight, reason));
                 }
             }
@@ -99,67 +108,19 @@ public sealed class StaffTravel(NpgsqlDataSource db)
         return new StaffTravelMatrix(new TravelCostMatrix(pairs.Select(p => (p.StaffId, p.Cell, p.Metres))), pairs);
     }
 
-    private static TravelPair Estimate(string staffId, int cell, double straight, string reason) =>
+    /// <summary>The travel matrix inside a use case's session (see the overload on a connection).</summary>
+    public static Task<StaffTravelMatrix> MatrixAsync(DbSession session, IReadOnlyList<StaffMember> staff, IReadOnlyList<CellSite> cells, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return MatrixAsync(session.Connection, session.Transaction, staff, cells, ct);
+    }
+
+    private static TravelPair Estimate(string staffId, int cell, double straight, EstimateReason reason) =>
         new(staffId, cell, straight * DetourFactor, straight, TravelSource.Estimate, reason);
 
     private static async Task<bool> HasPgRoutingAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pgrouting')", conn, tx);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>
-    /// The travel distance of each staffed cell of a plan, as JSON text: per cell idx, staff id and name, km and metres,
-    /// the straight-line km, source (road | estimate) and the reason for an estimate; totals. The cell site is a point
-    /// inside the cell (the same one auto-assign routes to), so the figures follow compound moves and edge redraws.
-    /// Unknown plan → <see cref="KeyNotFoundException"/>.
-    /// </summary>
-    public async Task<string> PlanTravelJsonAsync(long planId, CancellationToken ct = default)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var check = new NpgsqlCommand("SELECT 1 FROM plan WHERE id = @plan", conn, tx))
-        {
-            check.Parameters.AddWithValue("plan", planId);
-            if (await check.ExecuteScalarAsync(ct) is null) throw new KeyNotFoundException($"No plan with id {planId}.");
-        }
-        var rows = new List<(int Idx, int StaffId, string Name, StaffMember Member, CellSite Site)>();
-        await using (var cmd = new NpgsqlCommand(Sql("staff_travel_plan"), conn, tx))
-        {
-            cmd.Parameters.AddWithValue("plan", planId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                var sid = r.GetInt32(1);
-                rows.Add((r.GetInt32(0), sid, r.GetString(2),
-                    new StaffMember(sid.ToString(CultureInfo.InvariantCulture), r.GetDouble(3), r.GetDouble(4)),
-                    new CellSite(r.GetInt32(0), r.GetDouble(5), r.GetDouble(6))));
-            }
-        }
-        // One matrix over the distinct staff and cells; a plan holds each worker once, so it is small.
-        var staff = rows.Select(x => x.Member).DistinctBy(m => m.Id).ToList();
-        var matrix = await MatrixAsync(conn, tx, staff, rows.Select(x => x.Site).ToList(), ct);
-        await tx.CommitAsync(ct);
-        var cells = rows.Select(x => (x, p: matrix.Pair(x.Member.Id, x.Idx))).Select(t => new
-        {
-            idx = t.x.Idx,
-            staffId = t.x.StaffId,
-            staffName = t.x.Name,
-            km = Math.Round(t.p.Metres / 1000, 2),
-            metres = Math.Round(t.p.Metres, 1),
-            straightKm = Math.Round(t.p.StraightMetres / 1000, 2),
-            source = t.p.Source == TravelSource.Road ? "road" : "estimate",
-            reason = t.p.Reason,
-        }).ToList();
-        return JsonSerializer.Serialize(new
-        {
-            planId,
-            method = $"路网距离：沿道路网最短路程（pgRouting pgr_dijkstraCost），驻地与网格各自接入 {MaxSnapMetres:0} 米内最近的道路；无法接入或不连通时按直线距离 × {DetourFactor} 估算",
-            detourFactor = DetourFactor,
-            maxSnapMetres = MaxSnapMetres,
-            totalKm = Math.Round(cells.Sum(c => c.metres) / 1000, 2),
-            estimated = cells.Count(c => c.source == "estimate"),
-            cells,
-        }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 }

@@ -1,6 +1,7 @@
 -- Streets (or communities, or districts) with compounds: code, name, compounds, households, the largest
 -- compound's households (a cell of at most N households cannot hold a bigger one) and a point inside one of
--- its compounds (to show or click it on a map), optionally within one district. JSON array ordered by code.
+-- its compounds (lon, lat rounded to 7 decimals; to show or click it on a map), optionally within one district.
+-- One row per area, ordered by code.
 WITH c AS (
   SELECT CASE @kind WHEN 'district' THEN district_code::text WHEN 'street' THEN street_code::text ELSE community_code::text END AS code,
          households, footprint, id
@@ -11,11 +12,11 @@ WITH c AS (
          (array_agg(ST_PointOnSurface(footprint) ORDER BY id))[(count(*) + 1) / 2] AS point
   FROM c WHERE code IS NOT NULL GROUP BY code
 )
-SELECT coalesce(json_agg(json_build_object(
-  'code', g.code,
-  'name', coalesce((SELECT name FROM district WHERE code = g.code AND @kind = 'district'),
-                   (SELECT name FROM street WHERE code = g.code AND @kind = 'street'),
-                   (SELECT name FROM community WHERE code = g.code AND @kind = 'community')),
-  'compounds', g.compounds, 'households', g.households, 'maxHouseholds', g.max_households,
-  'point', json_build_array(round(ST_X(g.point)::numeric, 7), round(ST_Y(g.point)::numeric, 7))) ORDER BY g.code), '[]'::json)::text
-FROM g;
+SELECT g.code,
+       coalesce((SELECT name FROM district WHERE code = g.code AND @kind = 'district'),
+                (SELECT name FROM street WHERE code = g.code AND @kind = 'street'),
+                (SELECT name FROM community WHERE code = g.code AND @kind = 'community')) AS name,
+       g.compounds, g.households, g.max_households,
+       round(ST_X(g.point)::numeric, 7) AS lon, round(ST_Y(g.point)::numeric, 7) AS lat
+FROM g
+ORDER BY g.code;

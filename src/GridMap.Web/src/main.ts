@@ -3,6 +3,8 @@
 import 'ol/ol.css';
 import './style.css';
 import type { View } from './views/view';
+import { message } from './api/messages';
+import { humanMessage, isChunkLoadError } from './api/problem';
 import { h } from './ui/dom';
 
 interface Route {
@@ -44,18 +46,39 @@ async function route() {
   dispose?.();
   dispose = null;
   main.replaceChildren(h('div', { class: 'loading' }, '正在加载…'));
+  let view: View;
   try {
-    const view = await r.load();
+    view = await r.load();
+  } catch (e) {
+    // After a redeploy the old page asks for chunks that no longer exist ("Failed to fetch dynamically imported
+    // module"): only a reload (new index.html, new chunk names) helps.
+    if (mine === generation) showReload(isChunkLoadError(e) ? message('chunk-load') : humanMessage(e));
+    return;
+  }
+  try {
     const d = await view.mount(main);
     if (mine !== generation) d();
     else dispose = d;
   } catch (e) {
     if (mine !== generation) return;
+    if (isChunkLoadError(e)) return showReload(message('chunk-load'));
     main.replaceChildren(
-      h('div', { class: 'fatal', role: 'alert' }, h('h2', {}, '页面加载失败'), h('p', {}, e instanceof Error ? e.message : String(e)), h('p', {}, '请确认 GridMap 服务正在运行（scripts/run），然后刷新页面。')),
+      h('div', { class: 'fatal', role: 'alert', 'data-testid': 'page-error' }, h('h2', {}, '页面加载失败'), h('p', {}, humanMessage(e)), h('p', {}, '请确认 GridMap 服务正在运行（scripts/run），然后刷新页面。'), reloadButton()),
     );
   }
 }
+
+function reloadButton(): HTMLElement {
+  return h('button', { type: 'button', class: 'primary', 'data-testid': 'page-reload', onclick: () => location.reload() }, '刷新页面');
+}
+
+function showReload(text: string) {
+  main.replaceChildren(h('div', { class: 'fatal', role: 'alert', 'data-testid': 'page-error' }, h('h2', {}, '页面需要刷新'), h('p', {}, text), reloadButton()));
+}
+
+// A chunk that fails after the view is up (a lazily imported piece) is reported by Vite as vite:preloadError;
+// the import still rejects, so the code that asked for it reports it as well.
+window.addEventListener('vite:preloadError', (e) => console.warn('GridMap: chunk failed to load', (e as Event & { payload?: unknown }).payload));
 
 window.addEventListener('hashchange', () => void route());
 void route();

@@ -1,8 +1,9 @@
 using GridMap.Domain.Partitioning;
+using GridMap.Domain.Partitioning.Search;
 
 namespace GridMap.Domain.Tests.Partitioning;
 
-/// <summary>The balance repair and the large-instance path of the engine.</summary>
+/// <summary>The balance repair of the engine (the 22,500-unit large-instance case is a benchmark: `scripts/bench partition`).</summary>
 public class PartitionSearchTests
 {
     [Fact]
@@ -43,39 +44,5 @@ public class PartitionSearchTests
         search.ChainRepair(4, () => false);
         Assert.Equal(start, search.Cell);
         Assert.Equal(0.5, search.TotalViolation(), 9);
-    }
-
-    [Fact]
-    public void Partition_MoreThan20000Units_IsFeasibleOnEverySeed()
-    {
-        // 150 × 150 unit squares with log-normal weights (40–900, like compound households) into 375 cells at ±5%:
-        // above 20,000 units the engine seeds with coordinate bisection and a power diagram and repairs the balance
-        // with ejection chains.
-        const int side = 150;
-        var rng = new Random(11);
-        var ids = new List<string>(); var weights = new List<double>(); var centroids = new List<(double, double)>();
-        var edges = new List<(int, int, double)>();
-        for (var r = 0; r < side; r++)
-            for (var c = 0; c < side; c++)
-            {
-                var u = r * side + c;
-                ids.Add($"u{u}");
-                var z = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-                weights.Add(Math.Round(Math.Clamp(Math.Exp(5.0 + 0.55 * z), 40, 900)));
-                centroids.Add((c * 100 + 50, -r * 100 - 50));
-                if (c + 1 < side) edges.Add((u, u + 1, 100));
-                if (r + 1 < side) edges.Add((u, u + side, 100));
-            }
-        var n = side * side;
-        var g = UnitGraph.FromEdges(ids, weights, Enumerable.Repeat(10_000.0, n).ToList(), Enumerable.Repeat(400.0, n).ToList(), centroids, edges);
-        foreach (var seed in new[] { 1, 2 })
-        {
-            var result = CellPartitioner.Partition(g, new PartitionOptions { Cells = 375, Tolerance = 0.05, Seed = seed, TimeLimit = TimeSpan.FromSeconds(60) });
-            Assert.True(result.IsFeasible, result.Message);
-            Assert.Equal(375, result.Evaluation!.Cells.Count);
-            Assert.All(result.Evaluation.Cells, cell => Assert.True(cell.Contiguous));
-            var target = g.TotalWeight / 375;
-            Assert.All(result.Evaluation.Cells, cell => Assert.InRange(cell.Weight, 0.95 * target - 1e-6, 1.05 * target + 1e-6));
-        }
     }
 }

@@ -1,7 +1,10 @@
 // Offline package for a crew: the app shell (service worker /sw.js), the network topology of the whole city
 // (for isolation plans) and the features of one area (pipes, valves, compounds, stations, heat sources and the
 // basemap layers: districts, roads, grid cells), all kept in IndexedDB.
-import type { ClientConfig } from '../api';
+import { mapApi } from '../api/mapApi';
+import { message } from '../api/messages';
+import type { ClientConfig, GeoJsonCollection } from '../api/types';
+import { crewApi } from './crewApi';
 import type { Topology } from './isolation';
 
 const DB_NAME = 'gridmap-crew';
@@ -11,11 +14,19 @@ const STORE = 'kv';
 export const AREA_LAYERS = ['districts', 'cells', 'roads', 'compounds', 'pipes', 'valves', 'stations', 'heat_sources'] as const;
 export type AreaLayer = (typeof AREA_LAYERS)[number];
 
-export interface GeoJsonCollection {
-  type: 'FeatureCollection';
-  truncated?: boolean;
-  features: { type: 'Feature'; id?: number | string; geometry: { type: string; coordinates: any } | null; properties: Record<string, unknown> }[];
-}
+/** zh names of the stored layers (progress lines, the "incomplete" note). */
+export const AREA_LAYER_NAMES: Record<AreaLayer, string> = {
+  districts: '行政区',
+  cells: '网格',
+  roads: '主干道',
+  compounds: '小区',
+  pipes: '管段',
+  valves: '阀门',
+  stations: '换热站',
+  heat_sources: '热源',
+};
+
+export type { GeoJsonCollection };
 
 export interface OfflineArea {
   name: string;
@@ -42,7 +53,7 @@ async function put(key: string, value: unknown): Promise<void> {
       tx.objectStore(STORE).put(value, key);
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB 写入被中止（存储空间不足？）'));
+      tx.onabort = () => reject(tx.error ?? new Error(message('storage-failed')));
     });
   } finally {
     db.close();
@@ -67,21 +78,6 @@ export const offlineStore = {
   topology: () => get<Topology>('topology'),
   config: () => get<ClientConfig>('config'),
 };
-
-async function fetchJson<T>(url: string): Promise<T> {
-  const r = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!r.ok) {
-    let detail = `${r.status}`;
-    try {
-      const p = (await r.json()) as { title?: string; detail?: string };
-      detail = [p.title, p.detail].filter(Boolean).join('：') || detail;
-    } catch {
-      // not ProblemDetails
-    }
-    throw new Error(`${url}：${detail}`);
-  }
-  return (await r.json()) as T;
-}
 
 /** Registers the service worker (app shell cache) and asks it to cache every asset this page has loaded. */
 export async function cacheAppShell(): Promise<boolean> {
@@ -115,13 +111,13 @@ export async function downloadArea(name: string, bbox: [number, number, number, 
   progress('正在缓存应用…');
   await cacheAppShell().catch(() => false);
   progress('正在下载管网拓扑…');
-  const topology = await fetchJson<Topology>('/api/network/topology');
-  const config = await fetchJson<ClientConfig>('/api/config');
+  const topology = await crewApi.topology();
+  const config = await mapApi.config();
   const layers = {} as Record<AreaLayer, GeoJsonCollection>;
   const truncated: AreaLayer[] = [];
   for (const id of AREA_LAYERS) {
-    progress(`正在下载 ${id}…`);
-    const fc = await fetchJson<GeoJsonCollection>(`/api/layers/${id}/features?bbox=${b}&limit=50000`);
+    progress(`正在下载${AREA_LAYER_NAMES[id]}…`);
+    const fc = await crewApi.features(id, b, 50000);
     layers[id] = fc;
     if (fc.truncated) truncated.push(id);
   }

@@ -3,7 +3,7 @@ import Map from 'ol/Map';
 import View from 'ol/View';
 import { fromLonLat, transformExtent } from 'ol/proj';
 import { defaults as defaultControls, ScaleLine, Zoom, ZoomToExtent } from 'ol/control';
-import type { ClientConfig } from '../api';
+import type { ClientConfig } from '../api/types';
 import type { MapLayer } from './layers';
 
 export function createMap(target: HTMLElement, config: ClientConfig, layers: MapLayer[]): Map {

@@ -12,7 +12,8 @@ import XYZ from 'ol/source/XYZ';
 import GeoJSON from 'ol/format/GeoJSON';
 import MVT from 'ol/format/MVT';
 import type { StyleLike } from 'ol/style/Style';
-import { api, type ClientConfig, type LayerInfo } from '../api';
+import { featuresUrl } from '../api/client';
+import type { ClientConfig, LayerInfo } from '../api/types';
 import { palette } from '../palette';
 import {
   branchStyle,
@@ -83,7 +84,7 @@ export function vectorTileLayer(id: string, info: { minZoom: number; maxZoom: nu
 }
 
 export function geoJsonLayer(id: string, style: StyleLike, declutter = false) {
-  const source = new VectorSource({ url: api.featuresUrl(id), format: new GeoJSON() });
+  const source = new VectorSource({ url: featuresUrl(id), format: new GeoJSON() });
   const layer = new VectorLayer({ source, style, declutter });
   layer.set('id', id);
   return layer;

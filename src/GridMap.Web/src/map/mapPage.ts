@@ -7,7 +7,9 @@ import type { FeatureLike } from 'ol/Feature';
 import type VectorTile from 'ol/VectorTile';
 import { toLonLat, transformExtent } from 'ol/proj';
 import type { Extent } from 'ol/extent';
-import { api, type ClientConfig, type LayerInfo } from '../api';
+import { mapApi } from '../api/mapApi';
+import { humanMessage, isAbort } from '../api/problem';
+import type { ClientConfig, LayerInfo } from '../api/types';
 import { zh } from '../labels';
 import { buildLayers, type LayerSet } from './layers';
 import { createMap } from './createMap';
@@ -67,8 +69,8 @@ export interface MapPageOptions {
 
 export async function createMapPage(root: HTMLElement, viewName: string, options: MapPageOptions = {}): Promise<MapPage> {
   const [config, catalog] = await Promise.all([
-    api.config(),
-    api.layers().catch((): LayerInfo[] | null => null),
+    mapApi.config(),
+    mapApi.layers().catch((): LayerInfo[] | null => null),
   ]);
   return buildPage(root, viewName, viewFromHash(config), catalog, options);
 }
@@ -167,7 +169,7 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
           selection.compoundId = Number(props.id);
           compoundsLayer?.changed();
           details.loading(kindLabel.compound);
-          const c = await api.compound(props.id, signal);
+          const c = await mapApi.compound(Number(props.id), signal);
           details.show(kindLabel.compound, c.name, compoundFields(c));
           break;
         }
@@ -175,7 +177,7 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
           selection.pipeId = Number(props.id);
           pipesLayer?.changed();
           details.loading(kindLabel.pipe);
-          const p = await api.pipe(props.id, signal);
+          const p = await mapApi.pipe(Number(props.id), signal);
           details.show(kindLabel.pipe, pipeTitle(p), pipeFields(p));
           break;
         }
@@ -193,8 +195,8 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
           break;
       }
     } catch (e) {
-      if (e instanceof DOMException && e.name === 'AbortError') return;
-      details.error(kindLabel[layer === 'pipes' ? 'pipe' : 'compound'], e instanceof Error ? e.message : String(e));
+      if (isAbort(e)) return;
+      details.error(kindLabel[layer === 'pipes' ? 'pipe' : 'compound'], humanMessage(e));
     }
   };
 
@@ -258,9 +260,9 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
 
   const loadStats = async (district?: string) => {
     try {
-      legend.setStats(await api.retrofitStats(district));
+      legend.setStats(await mapApi.retrofitStats(district));
     } catch (e) {
-      legend.setError(e instanceof Error ? e.message : String(e));
+      legend.setError(humanMessage(e));
     }
   };
 

@@ -1,6 +1,6 @@
 // The details panel: what the user clicked, as labelled zh fields. Compounds and pipes are fetched
 // from the API (the tiles carry only what the map draws); point features show their tile attributes.
-import type { CompoundDetails, PipeDetails } from '../api';
+import type { CompoundDetails, PipeDetails } from '../api/types';
 import { zh } from '../labels';
 import { palette, statusStyle } from '../palette';
 import { h } from './dom';

@@ -1,6 +1,6 @@
 // The map legend: one row per retrofit status (colour, zh label, compounds and households from
 // /api/stats/retrofit), the dispute marker, and the network symbols, all drawn from the palette.
-import type { RetrofitStats } from '../api';
+import type { RetrofitStats } from '../api/types';
 import { zh } from '../labels';
 import { palette, pipeWidth, type PointSymbol } from '../palette';
 import { withAlpha } from '../map/styles';

@@ -7,7 +7,9 @@ import type VectorTileLayer from 'ol/layer/VectorTile';
 import type VectorLayer from 'ol/layer/Vector';
 import type VectorSource from 'ol/source/Vector';
 import type Feature from 'ol/Feature';
-import { api, type RetrofitStats } from '../api';
+import { mapApi } from '../api/mapApi';
+import { humanMessage, isAbort } from '../api/problem';
+import type { RetrofitStats } from '../api/types';
 import { zh } from '../labels';
 import { createMapPage } from '../map/mapPage';
 import { palette, statusStyle } from '../palette';
@@ -135,9 +137,7 @@ export const manager: View = {
 
     void (async () => {
       try {
-        const res = await fetch(api.featuresUrl('districts'), { signal: abort.signal });
-        if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-        const features = new GeoJSON().readFeatures(await res.json());
+        const features = new GeoJSON().readFeatures(await mapApi.features('districts', { limit: 5000 }, abort.signal));
         rows = features.map((f) => ({
           code: String(f.get('code') ?? f.getId()),
           name: String(f.get('name') ?? f.get('code')),
@@ -147,18 +147,18 @@ export const manager: View = {
         await Promise.all(
           rows.map(async (r) => {
             try {
-              r.stats = await api.retrofitStats(r.code, abort.signal);
+              r.stats = await mapApi.retrofitStats(r.code, abort.signal);
             } catch (e) {
-              if (e instanceof DOMException && e.name === 'AbortError') throw e;
-              r.error = e instanceof Error ? e.message : String(e);
+              if (isAbort(e)) throw e;
+              r.error = humanMessage(e);
             }
           }),
         );
         rows.sort((a, b) => (b.stats?.total.households ?? 0) - (a.stats?.total.households ?? 0));
         render();
       } catch (e) {
-        if (e instanceof DOMException && e.name === 'AbortError') return;
-        list.replaceChildren(h('li', { class: 'legend-error', role: 'alert' }, `各区统计加载失败：${e instanceof Error ? e.message : String(e)}`));
+        if (isAbort(e)) return;
+        list.replaceChildren(h('li', { class: 'legend-error', role: 'alert' }, `各区统计加载失败：${humanMessage(e)}`));
       }
     })();
 

@@ -1,0 +1,48 @@
+using System.Globalization;
+using GridMap.Application.Pipeline;
+using GridMap.Domain.Rules;
+using GridMap.Storage.Planning;
+
+namespace GridMap.Application.Planning;
+
+/// <summary>
+/// Publishing a preview as the next version of its area, in one write: the current plan of the area and every current
+/// plan sharing a compound with it become superseded (kept), grid_cell and compound.cell_code are replaced. Only a
+/// preview whose every cell is contiguous may be published; a cell code still held by a cell that stays is renumbered
+/// (next free sequence number of its community). Publishes serialise on an advisory lock.
+/// </summary>
+public sealed class PlanPublishing(WritePipeline pipeline, PlanQueries plans)
+{
+    /// <summary>Publishes plan <paramref name="planId"/>; returns the version, what it superseded and the plan as published.</summary>
+    public async Task<PublishResult> PublishAsync(long planId, CancellationToken ct = default)
+    {
+        var (version, replaced, orphans, renumbered) = await pipeline.RunAsync(new WriteSpec("planning.publish", $"plan:{planId}"), async s =>
+        {
+            // Publishing replaces rows other publishers may touch: serialise publishes (transaction-scoped lock).
+            await PublishRepository.LockPublishingAsync(s, ct);
+            var plan = await PlanRepository.LockAsync(s, planId, ct) ?? throw PlanGuards.NoPlan(planId);
+            RuleViolation.Require(plan.Status == "preview", RuleCodes.NotPreview, $"方案 {planId} 状态为 {plan.Status}，只能发布预览方案 (only a preview can be published).");
+            var cells = await PlanRepository.CellsAsync(s, planId, ct);
+            var broken = cells.Where(c => !c.Value.Contiguous).Select(c => PlanGuards.Label(cells, c.Key)).ToList();
+            RuleViolation.Require(broken.Count == 0, RuleCodes.NotContiguous, $"{string.Join("、", broken)} 不连通，不能发布 (every cell must be contiguous).");
+            var replaced = await PublishRepository.ReplacedAsync(s, planId, ct);
+            // Codes of cells that stay (other areas' plans) must not be taken twice: renumber any collision.
+            var inUse = await PublishRepository.CodesInUseAsync(s, planId, replaced, cells.Values.Select(c => c.Code[..12]), ct);
+            var renumbered = new List<string>();
+            var taken = new HashSet<string>(inUse.Concat(cells.Values.Select(c => c.Code)));
+            foreach (var (idx, cell) in cells.Where(c => inUse.Contains(c.Value.Code)).ToList())
+            {
+                var prefix = cell.Code[..12];
+                var free = Enumerable.Range(1, 999).Select(n => prefix + n.ToString("000", CultureInfo.InvariantCulture)).FirstOrDefault(c => !taken.Contains(c));
+                RuleViolation.Require(free is not null, RuleCodes.CodesExhausted, $"社区 {prefix} 的网格编号已用完 (999 cells).");
+                taken.Add(free!);
+                await PublishRepository.RenumberCellAsync(s, planId, idx, free!, ct);
+                renumbered.Add($"{cell.Code}→{free}");
+            }
+            var orphans = await PublishRepository.OrphansAsync(s, planId, replaced, ct);
+            var version = await PublishRepository.PublishAsync(s, planId, replaced, ct);
+            return (version, replaced, orphans, renumbered);
+        }, ct);
+        return new PublishResult(true, version, replaced, orphans, renumbered, await PlanGuards.PlanAsync(plans, planId, ct));
+    }
+}

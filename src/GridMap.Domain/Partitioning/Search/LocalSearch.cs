@@ -1,0 +1,219 @@
+namespace GridMap.Domain.Partitioning.Search;
+
+/// <summary>
+/// Improvement of a plan: large-neighbourhood search (<see cref="Recombine"/> — merge two adjacent cells and re-split
+/// the union by <see cref="Bisection"/>, keep the better), single-unit moves across cell borders
+/// (<see cref="MovePass"/>) and paired swaps across one border (<see cref="SwapPass"/>). Every change keeps all cells
+/// contiguous; while the plan is balanced it stays within the bounds, while not, changes that reduce the bound
+/// violation are preferred.
+/// </summary>
+internal sealed class LocalSearch
+{
+    private const double Eps = PartitionState.Eps;
+    private const double TieWeight = PartitionState.TieWeight;
+    private readonly PartitionState _s;
+    private readonly Bisection _bisection;
+    private readonly SubProblem _g;
+    private readonly int _k;
+    private readonly double _lo, _hi;
+    private readonly bool _cutObjective;
+    private readonly Random _rng;
+    private readonly int[] _cell;
+    private readonly double[] _cw, _ca, _cp;
+    private readonly int[] _cn;
+    private readonly List<int>[] _members;
+
+    public LocalSearch(PartitionState state, Bisection bisection)
+    {
+        _s = state; _bisection = bisection;
+        _g = state.G; _k = state.K; _lo = state.Lo; _hi = state.Hi; _cutObjective = state.CutObjective; _rng = state.Rng;
+        _cell = state.Cell; _cw = state.Cw; _ca = state.Ca; _cp = state.Cp; _cn = state.Cn; _members = state.Members;
+    }
+
+    private static double Pp(double a, double p) => PartitionState.Pp(a, p);
+    private double Violation(double w) => _s.Violation(w);
+
+    private (int A, int B) RandomAdjacentPair()
+    {
+        for (var tries = 0; tries < 64; tries++)
+        {
+            var u = _rng.Next(_g.N);
+            var deg = _g.Off[u + 1] - _g.Off[u];
+            if (deg == 0) continue;
+            var s = _rng.Next(deg);
+            for (var j = 0; j < deg; j++)
+            {
+                var e = _g.Off[u] + (s + j) % deg;
+                if (_g.Conn[e] && _cell[_g.Nbr[e]] != _cell[u]) return (_cell[u], _cell[_g.Nbr[e]]);
+            }
+        }
+        for (var u = 0; u < _g.N; u++)
+            for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+                if (_g.Conn[e] && _cell[_g.Nbr[e]] != _cell[u]) return (_cell[u], _cell[_g.Nbr[e]]);
+        return (-1, -1);
+    }
+
+    private int CutBetween(int a, int b)
+    {
+        var n = 0;
+        foreach (var u in _members[a])
+            for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+                if (_g.Conn[e] && _cell[_g.Nbr[e]] == b) n++;
+        return n;
+    }
+
+    /// <summary>Merge-and-resplit of adjacent cell pairs; returns the number of improvements.</summary>
+    public int Recombine(int iterations, int sweeps, int trees, Func<bool> stop, double temperature = 0)
+    {
+        if (_k < 2) return 0;
+        var improved = 0;
+        // Annealing (compactness only, temperature > 0): a worse re-split of a pair is sometimes kept to leave
+        // local optima; the best plan seen is restored at the end.
+        var anneal = temperature > 0 && !_cutObjective;
+        var bestScore = anneal ? _s.Score() : 0;
+        var current = bestScore;
+        var bestCell = anneal ? (int[])_cell.Clone() : null;
+        for (var it = 0; it < iterations; it++)
+        {
+            if ((it & 15) == 0 && stop()) break;
+            var (a, b) = RandomAdjacentPair();
+            if (a < 0) break;
+            var region = _members[a].Concat(_members[b]).ToList();
+            var pairScore = _cutObjective ? -CutBetween(a, b) + TieWeight * (Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b])) : Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b]);
+            var balanced = Violation(_cw[a]) + Violation(_cw[b]) <= Eps;
+            var split = _bisection.Bisect(region, 1, 1, sweeps, trees);
+            if (split.Part.Length == 0) continue;
+            var t = anneal ? temperature * (1 - (double)it / iterations) : 0;
+            var accept = split.Feasible && (!balanced || split.Score > pairScore + 1e-12
+                || (_cutObjective && Math.Round(split.Score) >= Math.Round(pairScore) && _rng.Next(3) == 0)
+                || (anneal && t > 0 && _rng.NextDouble() < Math.Exp((split.Score - pairScore) / t)));
+            if (accept)
+            {
+                _s.ApplySplit(a, b, split.Part);
+                improved++;
+                if (anneal)
+                {
+                    current += Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b]) - pairScore;
+                    if (current > bestScore + 1e-12 && _s.IsBalanced()) { bestScore = current; Array.Copy(_cell, bestCell!, _cell.Length); }
+                }
+            }
+            else if (!split.Feasible && !balanced)
+            {
+                // Not balanceable in one step: move the pair toward equal weight so the excess diffuses.
+                var before = Violation(_cw[a]) + Violation(_cw[b]);
+                var wPart = split.Part.Sum(u => _g.W[u]);
+                var total = _cw[a] + _cw[b];
+                if (Violation(wPart) + Violation(total - wPart) < before - Eps || Math.Abs(_cw[a] - _cw[b]) > Math.Abs(2 * wPart - total) + Eps)
+                {
+                    _s.ApplySplit(a, b, split.Part);
+                    if (anneal) current = _s.Score();
+                }
+            }
+        }
+        if (anneal && bestScore > _s.Score() + 1e-12) _s.Load(bestCell!);
+        return improved;
+    }
+
+    /// <summary>Single-unit moves across cell borders that keep contiguity and bounds and improve the
+    /// objective (or, while unbalanced, reduce the bound violation). Returns moves made.</summary>
+    public int MovePass(bool balanceOnly = false)
+    {
+        int[] order;
+        if (balanceOnly)
+        {
+            // Only units in or next to a cell out of bounds can reduce the violation: on 100,000 units a
+            // full sweep per move would dominate the repair.
+            var near = new HashSet<int>();
+            for (var c = 0; c < _k; c++)
+            {
+                if (Violation(_cw[c]) <= Eps) continue;
+                foreach (var u in _members[c])
+                {
+                    near.Add(u);
+                    for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++) near.Add(_g.Nbr[e]);
+                }
+            }
+            order = near.Order().ToArray();
+        }
+        else order = Enumerable.Range(0, _g.N).ToArray();
+        _rng.Shuffle(order);
+        var moves = 0;
+        var cand = new List<int>(8);
+        foreach (var u in order)
+        {
+            var a = _cell[u];
+            if (_cn[a] <= 1) continue;
+            _s.NeighbourCells(u, a, cand);
+            if (cand.Count == 0) continue;
+            var wu = _g.W[u];
+            var bestB = -1; var bestGain = 1e-12; var bestV = 0.0;
+            foreach (var b in cand)
+            {
+                var dv = Violation(_cw[a] - wu) + Violation(_cw[b] + wu) - Violation(_cw[a]) - Violation(_cw[b]);
+                if (balanceOnly)
+                {
+                    if (dv < -Eps && (bestB < 0 || dv < bestV)) { bestB = b; bestV = dv; }
+                    continue;
+                }
+                if (dv > Eps) continue;
+                if (_cw[a] - wu < _lo - Eps && Violation(_cw[a]) <= Eps) continue;
+                if (_cw[b] + wu > _hi + Eps && Violation(_cw[b]) <= Eps) continue;
+                var gain = _s.Gain(u, a, b) - dv * 1e3;
+                if (gain > bestGain) { bestGain = gain; bestB = b; }
+            }
+            if (bestB >= 0 && _s.CanRemove(u)) { _s.Move(u, bestB); moves++; }
+        }
+        return moves;
+    }
+
+    /// <summary>
+    /// Paired moves across one border: u leaves cell A for B and some v of B leaves for A, so that both cells
+    /// stay within bounds although neither move alone would (with ±2% and 30–60 units per cell almost no
+    /// single unit fits the slack). Kept when the two together improve the objective. Returns swaps made.
+    /// </summary>
+    public int SwapPass()
+    {
+        var order = Enumerable.Range(0, _g.N).ToArray();
+        _rng.Shuffle(order);
+        var swaps = 0;
+        var cand = new List<int>(8);
+        foreach (var u in order)
+        {
+            var a = _cell[u];
+            if (_cn[a] <= 2) continue;
+            _s.NeighbourCells(u, a, cand);
+            if (cand.Count == 0) continue;
+            var wu = _g.W[u];
+            foreach (var b in cand)
+            {
+                if (_cn[b] <= 1) continue;
+                // Only pairs where u alone would break a bound: single moves already took the rest.
+                if (_cw[a] - wu >= _lo - Eps && _cw[b] + wu <= _hi + Eps) continue;
+                var gainU = _s.Gain(u, a, b);
+                if (gainU < -0.05 && !_cutObjective) continue;
+                if (!_s.CanRemove(u)) break;
+                _s.Move(u, b);
+                var bestV = -1; var bestGain = 1e-12 - gainU;
+                var needLo = Math.Max(_lo - _cw[a], _cw[b] - _hi);   // v's weight must lie in [needLo, needHi]
+                var needHi = Math.Min(_hi - _cw[a], _cw[b] - _lo);
+                if (needLo <= needHi + Eps)
+                {
+                    foreach (var v in _members[b])
+                    {
+                        if (v == u) continue;
+                        var wv = _g.W[v];
+                        if (wv < needLo - Eps || wv > needHi + Eps) continue;
+                        var touchesA = false;
+                        for (var e = _g.Off[v]; e < _g.Off[v + 1] && !touchesA; e++) touchesA = _g.Conn[e] && _cell[_g.Nbr[e]] == a;
+                        if (!touchesA) continue;
+                        var gv = _s.Gain(v, b, a);
+                        if (gv > bestGain && _s.CanRemove(v)) { bestGain = gv; bestV = v; }
+                    }
+                }
+                if (bestV >= 0) { _s.Move(bestV, a); swaps++; break; }
+                _s.Move(u, a);
+            }
+        }
+        return swaps;
+    }
+}

@@ -1,0 +1,227 @@
+using GridMap.Domain.Graphs;
+
+namespace GridMap.Domain.Partitioning.Search;
+
+/// <summary>
+/// The state every stage of <see cref="PartitionSearch"/> works on: the cell of each unit of one <see cref="SubProblem"/>
+/// (0 … K − 1), each cell's weight, area (m²), perimeter (m), unit count and member list, kept current by
+/// <see cref="Move"/>; the objective; and contiguity — whether a unit can leave its cell without splitting it, and
+/// the repair of cells that fell apart. Also the one seeded <see cref="Random"/> of a start, which all stages draw from
+/// in a fixed order, so that a start is reproducible.
+/// </summary>
+internal sealed class PartitionState
+{
+    /// <summary>Rounding slack on weights and scores.</summary>
+    internal const double Eps = 1e-9;
+    /// <summary>Weight of compactness as a tie-breaker under the cut-edges objective: Σ of two PP values is
+    /// below 2, so 0.1 × it never outweighs one cut edge.</summary>
+    internal const double TieWeight = 0.1;
+
+    public readonly SubProblem G;
+    /// <summary>Number of cells, ≥ 1.</summary>
+    public readonly int K;
+    /// <summary>Cell weight bounds [Lo, Hi], in the units' weight (households).</summary>
+    public readonly double Lo, Hi;
+    public readonly bool CutObjective;
+    public readonly Random Rng;
+
+    /// <summary>Cell of each unit (−1 before the first <see cref="Load"/>).</summary>
+    public readonly int[] Cell;
+    /// <summary>Per cell: weight, area (m²), perimeter (m), unit count.</summary>
+    public readonly double[] Cw, Ca, Cp;
+    public readonly int[] Cn;
+    /// <summary>Units of each cell, in no particular order (<see cref="Move"/> swaps the last into the gap) — but in a
+    /// reproducible one: the stages iterate these lists, so their order is part of what a seed determines.</summary>
+    public readonly List<int>[] Members;
+    private readonly int[] _pos;
+    private readonly Connectivity _connectivity;
+    private readonly List<int> _cellNeighbours = new(8);
+    private readonly int[] _mark;
+    private int _gen;
+
+    public PartitionState(SubProblem g, int k, double lower, double upper, bool cutObjective, int seed)
+    {
+        G = g; K = k; Lo = lower; Hi = upper; CutObjective = cutObjective;
+        Rng = new Random(seed);
+        Cell = new int[g.N];
+        Array.Fill(Cell, -1);
+        Cw = new double[k]; Ca = new double[k]; Cp = new double[k]; Cn = new int[k];
+        Members = new List<int>[k];
+        for (var c = 0; c < k; c++) Members[c] = [];
+        _pos = new int[g.N];
+        _mark = new int[g.N];
+        _connectivity = new Connectivity(g.Off, g.Nbr);
+    }
+
+    /// <summary>The contiguity helper over this sub-problem's adjacency; <see cref="Bisection"/> shares it.</summary>
+    public Connectivity Connectivity => _connectivity;
+
+    public static double Pp(double a, double p) => p > 0 ? 4 * Math.PI * a / (p * p) : 0;
+
+    // ---------------------------------------------------------------- state
+
+    /// <summary>Loads an assignment (every unit 0..K−1) and recomputes the cell totals.</summary>
+    public void Load(int[] cell)
+    {
+        Array.Clear(Cw); Array.Clear(Ca); Array.Clear(Cp); Array.Clear(Cn);
+        foreach (var m in Members) m.Clear();
+        for (var u = 0; u < G.N; u++)
+        {
+            var c = cell[u];
+            Cell[u] = c;
+            _pos[u] = Members[c].Count; Members[c].Add(u);
+            Cw[c] += G.W[u]; Ca[c] += G.A[u]; Cp[c] += G.P[u]; Cn[c]++;
+        }
+        for (var u = 0; u < G.N; u++)
+            for (var e = G.Off[u]; e < G.Off[u + 1]; e++)
+                if (Cell[G.Nbr[e]] == Cell[u]) Cp[Cell[u]] -= G.Len[e];
+    }
+
+    /// <summary>Moves unit <paramref name="u"/> to cell <paramref name="b"/>, updating the totals incrementally.</summary>
+    public void Move(int u, int b)
+    {
+        var a = Cell[u];
+        double sa = 0, sb = 0;
+        for (var e = G.Off[u]; e < G.Off[u + 1]; e++)
+        {
+            var c = Cell[G.Nbr[e]];
+            if (c == a) sa += G.Len[e]; else if (c == b) sb += G.Len[e];
+        }
+        Cp[a] -= G.P[u] - 2 * sa; Cp[b] += G.P[u] - 2 * sb;
+        Cw[a] -= G.W[u]; Cw[b] += G.W[u];
+        Ca[a] -= G.A[u]; Ca[b] += G.A[u];
+        Cn[a]--; Cn[b]++;
+        var list = Members[a];
+        var last = list[^1];
+        list[_pos[u]] = last; _pos[last] = _pos[u]; list.RemoveAt(list.Count - 1);
+        _pos[u] = Members[b].Count; Members[b].Add(u);
+        Cell[u] = b;
+    }
+
+    /// <summary>How far weight <paramref name="w"/> lies outside [Lo, Hi] (0 inside).</summary>
+    public double Violation(double w) => w > Hi ? w - Hi : w < Lo ? Lo - w : 0;
+    public double TotalViolation() { double v = 0; for (var c = 0; c < K; c++) v += Violation(Cw[c]); return v; }
+    public bool IsBalanced() => TotalViolation() <= Eps * Math.Max(1, Hi);
+
+    /// <summary>Objective, larger is better: Σ PP, or −(cut edges).</summary>
+    public double Score()
+    {
+        if (!CutObjective) { double s = 0; for (var c = 0; c < K; c++) s += Pp(Ca[c], Cp[c]); return s; }
+        var cut = 0;
+        for (var u = 0; u < G.N; u++)
+            for (var e = G.Off[u]; e < G.Off[u + 1]; e++)
+                if (G.Conn[e] && G.Nbr[e] > u && Cell[G.Nbr[e]] != Cell[u]) cut++;
+        return -cut + TieWeight * MeanPp();
+    }
+
+    public double MeanPp() { double s = 0; for (var c = 0; c < K; c++) s += Pp(Ca[c], Cp[c]); return s / K; }
+
+    /// <summary>Change of the objective if unit u moves from cell a to cell b (positive = better).</summary>
+    public double Gain(int u, int a, int b)
+    {
+        double sa = 0, sb = 0; int ca = 0, cb = 0;
+        for (var e = G.Off[u]; e < G.Off[u + 1]; e++)
+        {
+            var c = Cell[G.Nbr[e]];
+            if (c == a) { sa += G.Len[e]; if (G.Conn[e]) ca++; }
+            else if (c == b) { sb += G.Len[e]; if (G.Conn[e]) cb++; }
+        }
+        var before = Pp(Ca[a], Cp[a]) + Pp(Ca[b], Cp[b]);
+        var after = Pp(Ca[a] - G.A[u], Cp[a] - G.P[u] + 2 * sa) + Pp(Ca[b] + G.A[u], Cp[b] + G.P[u] - 2 * sb);
+        return CutObjective ? cb - ca + TieWeight * (after - before) : after - before;
+    }
+
+    /// <summary>Fills <paramref name="cells"/> with the distinct cells other than <paramref name="own"/> that unit u
+    /// borders through a connecting edge (the cells a single move or swap of u may go to).</summary>
+    public void NeighbourCells(int u, int own, List<int> cells)
+    {
+        cells.Clear();
+        for (var e = G.Off[u]; e < G.Off[u + 1]; e++)
+        {
+            var c = Cell[G.Nbr[e]];
+            if (G.Conn[e] && c != own && !cells.Contains(c)) cells.Add(c);
+        }
+    }
+
+    /// <summary>Applies a split of cells a ∪ b, giving the part to whichever cell keeps more of its units.</summary>
+    public void ApplySplit(int a, int b, int[] part)
+    {
+        var overlapA = part.Count(u => Cell[u] == a);
+        var overlapB = part.Length - overlapA;
+        var (toPart, toRest) = overlapA >= overlapB ? (a, b) : (b, a);
+        _gen++;
+        foreach (var u in part) _mark[u] = _gen;
+        var region = Members[a].Concat(Members[b]).ToList();
+        foreach (var u in region)
+        {
+            var target = _mark[u] == _gen ? toPart : toRest;
+            if (Cell[u] != target) Move(u, target);
+        }
+    }
+
+    // ---------------------------------------------------------------- contiguity
+
+    /// <summary>Follows connecting edges between units of one cell.</summary>
+    private readonly struct SameCell(bool[] conn, int[] cell, int c) : IEdgeFilter
+    {
+        private readonly bool[] _conn = conn;
+        private readonly int[] _cell = cell;
+        private readonly int _c = c;
+        public bool Follow(int from, int edge, int to) => _conn[edge] && _cell[to] == _c;
+    }
+
+    /// <summary>Can <paramref name="u"/> leave its cell without splitting it? (Its neighbours in the cell must stay
+    /// connected without it; the walk stops as soon as they are.)</summary>
+    public bool CanRemove(int u)
+    {
+        var a = Cell[u];
+        if (Cn[a] <= 1) return false;
+        var near = _cellNeighbours;
+        near.Clear();
+        for (var e = G.Off[u]; e < G.Off[u + 1]; e++)
+            if (G.Conn[e] && Cell[G.Nbr[e]] == a) near.Add(G.Nbr[e]);
+        if (near.Count == 0) return false;
+        _connectivity.BeginPass();
+        _connectivity.Exclude(u);
+        return _connectivity.Joined(Connectivity.Span(near), new SameCell(G.Conn, Cell, a));
+    }
+
+    /// <summary>Reassigns detached pieces of cells to the neighbouring cell they share most boundary with.</summary>
+    public void FixContiguity()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var changed = false;
+            for (var c = 0; c < K; c++)
+            {
+                _connectivity.BeginPass();
+                var comps = _connectivity.Components(Connectivity.Span(Members[c]), new SameCell(G.Conn, Cell, c));
+                if (comps.Count <= 1) continue;
+                var keep = comps.OrderByDescending(l => l.Sum(u => G.W[u])).ThenByDescending(l => l.Count).First();
+                foreach (var comp in comps)
+                {
+                    if (comp == keep) continue;
+                    var shared = new Dictionary<int, double>();
+                    foreach (var u in comp)
+                        for (var e = G.Off[u]; e < G.Off[u + 1]; e++)
+                            if (G.Conn[e] && Cell[G.Nbr[e]] != c)
+                                shared[Cell[G.Nbr[e]]] = shared.GetValueOrDefault(Cell[G.Nbr[e]]) + G.Len[e] + 1e-9;
+                    if (shared.Count == 0) continue;
+                    var to = shared.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).First().Key;
+                    foreach (var u in comp) Move(u, to);
+                    changed = true;
+                }
+            }
+            if (!changed) return;
+        }
+    }
+
+    /// <summary>Every cell non-empty and connected through connecting edges.</summary>
+    public bool AllContiguous()
+    {
+        _connectivity.BeginPass();
+        for (var c = 0; c < K; c++)
+            if (Cn[c] == 0 || _connectivity.Flood(Members[c][0], new SameCell(G.Conn, Cell, c)) != Cn[c]) return false;
+        return true;
+    }
+}

@@ -1,0 +1,181 @@
+namespace GridMap.Domain.Partitioning.Search;
+
+/// <summary>
+/// The first plan of a start: recursive bisection through the adjacency (<see cref="Seed"/>); above 20,000 units,
+/// cheap coordinate bisection (<see cref="SeedGeometric"/>) that only supplies centres; and the balanced power diagram
+/// (<see cref="SeedPowerDiagram"/>) that redraws the cells around those centres as near-convex, near-balanced shapes.
+/// Each ends with a plan in <see cref="PartitionState"/>, made contiguous where the method can break it.
+/// </summary>
+internal sealed class Seeding
+{
+    private readonly PartitionState _s;
+    private readonly Bisection _bisection;
+    private readonly SubProblem _g;
+    private readonly int _k;
+    private readonly Random _rng;
+    private readonly int[] _mark;
+    private int _gen;
+
+    public Seeding(PartitionState state, Bisection bisection)
+    {
+        _s = state; _bisection = bisection;
+        _g = state.G; _k = state.K; _rng = state.Rng;
+        _mark = new int[_g.N];
+    }
+
+    /// <summary>Recursive bisection into K cells.</summary>
+    public void Seed(int sweeps, int trees)
+    {
+        var cell = new int[_g.N];
+        var work = new Stack<(List<int> Nodes, int K, int First)>();
+        work.Push((Enumerable.Range(0, _g.N).ToList(), _k, 0));
+        while (work.Count > 0)
+        {
+            var (nodes, k, first) = work.Pop();
+            if (k == 1 || nodes.Count <= 1) { foreach (var u in nodes) cell[u] = first; continue; }
+            int k1 = k / 2, k2 = k - k1;
+            var big = nodes.Count > 20_000;
+            // Straight cuts only: a disc grown around a random unit makes a poor part for several cells.
+            var split = _bisection.Bisect(nodes, k1, k2, big ? 4 : sweeps, nodes.Count > 5000 ? 0 : trees, radial: false);
+            // An unbalanced split here costs far more to repair later than a few more tries now.
+            for (var retry = 0; !split.Feasible && retry < 3 && nodes.Count <= 20_000; retry++)
+                split = _bisection.Bisect(nodes, k1, k2, 16 << retry, 8 << retry, radial: retry > 0);
+            var part = split.Part;
+            if (part.Length == 0 || part.Length >= nodes.Count)
+            {
+                // No way to split through adjacency (a disconnected region): cut the ordered list instead;
+                // contiguity repair takes over.
+                part = nodes.OrderBy(u => _g.X[u]).Take(Math.Max(1, nodes.Count * k1 / k)).ToArray();
+                split = split with { PartCells = k1 };
+            }
+            _gen++;
+            foreach (var u in part) _mark[u] = _gen;
+            var rest = nodes.Where(u => _mark[u] != _gen).ToList();
+            var kPart = split.PartCells;
+            var kRest = k - kPart;
+            work.Push((part.ToList(), kPart, first));
+            work.Push((rest, kRest, first + kPart));
+        }
+        _s.Load(cell);
+        _s.FixContiguity();
+    }
+
+    /// <summary>
+    /// A cheap start for very large instances: recursive coordinate bisection by weight (cut across the longer
+    /// side of each part's bounding box, K split in proportion), ignoring adjacency. It only supplies the
+    /// starting centres of <see cref="SeedPowerDiagram"/>, which then restores contiguity; on 100,000 units it
+    /// takes a fraction of a second where bisection through the adjacency takes several.
+    /// </summary>
+    public void SeedGeometric()
+    {
+        var cell = new int[_g.N];
+        var work = new Stack<(int[] Nodes, int K, int First)>();
+        work.Push((Enumerable.Range(0, _g.N).ToArray(), _k, 0));
+        while (work.Count > 0)
+        {
+            var (nodes, k, first) = work.Pop();
+            if (k == 1 || nodes.Length <= 1) { foreach (var u in nodes) cell[u] = first; continue; }
+            int k1 = k / 2, k2 = k - k1;
+            double minX = double.PositiveInfinity, maxX = double.NegativeInfinity, minY = double.PositiveInfinity, maxY = double.NegativeInfinity, w = 0;
+            foreach (var u in nodes)
+            {
+                minX = Math.Min(minX, _g.X[u]); maxX = Math.Max(maxX, _g.X[u]);
+                minY = Math.Min(minY, _g.Y[u]); maxY = Math.Max(maxY, _g.Y[u]);
+                w += _g.W[u];
+            }
+            // Across the longer side, turned by up to ±30° at random so that each seed starts differently.
+            var theta = (maxX - minX >= maxY - minY ? 0 : Math.PI / 2) + (_rng.NextDouble() - 0.5) * Math.PI / 3;
+            double cx = Math.Cos(theta), cy = Math.Sin(theta);
+            var keys = nodes.Select(u => _g.X[u] * cx + _g.Y[u] * cy).ToArray();
+            Array.Sort(keys, nodes);
+            var goal = w * k1 / k;
+            var acc = 0.0; var cut = 0;
+            while (cut < nodes.Length - 1 && acc + _g.W[nodes[cut]] / 2 < goal) acc += _g.W[nodes[cut++]];
+            cut = Math.Clamp(cut, 1, nodes.Length - 1);
+            work.Push((nodes[..cut], k1, first));
+            work.Push((nodes[cut..], k2, first + k1));
+        }
+        _s.Load(cell);
+    }
+
+    /// <summary>
+    /// Balanced power-diagram seed (capacitated clustering): unit u goes to the centre minimising
+    /// |x_u − c_i|² − ψ_i; ψ rises for light cells and falls for heavy ones until the weights balance,
+    /// and centres move to their cells' centroids (Lloyd steps). Power-diagram cells are convex, so the
+    /// result is close to a centroidal tessellation — the most compact shapes — before contiguity repair.
+    /// Starts from the current plan (its centroids, and its cells as the first candidates).
+    /// </summary>
+    public void SeedPowerDiagram(int outer, int inner)
+    {
+        var cx = new double[_k]; var cy = new double[_k]; var psi = new double[_k];
+        double totalArea = 0;
+        for (var c = 0; c < _k; c++)
+        {
+            double sx = 0, sy = 0, sa = 0;
+            foreach (var u in _s.Members[c]) { var a = Math.Max(_g.A[u], 1e-9); sx += _g.X[u] * a; sy += _g.Y[u] * a; sa += a; }
+            cx[c] = sx / sa; cy[c] = sy / sa; totalArea += sa;
+        }
+        var scale = totalArea / _k;
+        var target = _g.TotalWeight / _k;
+        var assign = new int[_g.N];
+        var w = new double[_k];
+        Array.Copy(_s.Cell, assign, _g.N);
+        var cand = new List<int>[_k];
+        for (var it = 0; it < outer; it++)
+        {
+            // Candidate centres of a unit: its cell and the cells next to it (a power diagram moves little
+            // per step), which keeps a step O(n·degree) instead of O(n·K).
+            var adj = new HashSet<int>[_k];
+            for (var c = 0; c < _k; c++) adj[c] = [c];
+            for (var u = 0; u < _g.N; u++)
+                for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+                    if (assign[_g.Nbr[e]] != assign[u]) adj[assign[u]].Add(assign[_g.Nbr[e]]);
+            for (var c = 0; c < _k; c++)
+            {
+                var set = new HashSet<int>(adj[c]);
+                foreach (var d in adj[c]) set.UnionWith(adj[d]);
+                cand[c] = set.Order().ToList();
+            }
+            var from = (int[])assign.Clone();
+            for (var step = 0; step < inner; step++)
+            {
+                Array.Clear(w);
+                for (var u = 0; u < _g.N; u++)
+                {
+                    var best = from[u]; var bestD = double.PositiveInfinity;
+                    double x = _g.X[u], y = _g.Y[u];
+                    foreach (var c in cand[from[u]])
+                    {
+                        var d = (x - cx[c]) * (x - cx[c]) + (y - cy[c]) * (y - cy[c]) - psi[c];
+                        if (d < bestD) { bestD = d; best = c; }
+                    }
+                    assign[u] = best; w[best] += _g.W[u];
+                }
+                var eta = 0.3 * scale;
+                for (var c = 0; c < _k; c++) psi[c] -= eta * (w[c] - target) / target;
+            }
+            if (it == outer - 1) break;
+            var sx = new double[_k]; var sy = new double[_k]; var sa = new double[_k];
+            for (var u = 0; u < _g.N; u++) { var a = Math.Max(_g.A[u], 1e-9); sx[assign[u]] += _g.X[u] * a; sy[assign[u]] += _g.Y[u] * a; sa[assign[u]] += a; }
+            for (var c = 0; c < _k; c++) if (sa[c] > 0) { cx[c] = sx[c] / sa[c]; cy[c] = sy[c] / sa[c]; }
+        }
+        // Every cell needs at least one unit: give an empty cell the unit nearest its centre.
+        var counts = new int[_k];
+        foreach (var c in assign) counts[c]++;
+        for (var c = 0; c < _k; c++)
+        {
+            if (counts[c] > 0) continue;
+            var best = -1; var bestD = double.PositiveInfinity;
+            for (var u = 0; u < _g.N; u++)
+            {
+                if (counts[assign[u]] <= 1) continue;
+                var d = (_g.X[u] - cx[c]) * (_g.X[u] - cx[c]) + (_g.Y[u] - cy[c]) * (_g.Y[u] - cy[c]);
+                if (d < bestD) { bestD = d; best = u; }
+            }
+            if (best < 0) return;
+            counts[assign[best]]--; assign[best] = c; counts[c]++;
+        }
+        _s.Load(assign);
+        _s.FixContiguity();
+    }
+}

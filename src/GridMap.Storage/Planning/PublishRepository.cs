@@ -1,0 +1,67 @@
+namespace GridMap.Storage.Planning;
+
+/// <summary>
+/// Publishing a preview as the next version of its area, inside the caller's <see cref="DbSession"/>: the plans it
+/// replaces, the cell codes that must stay unique, the compounds that lose their cell, and the switch itself
+/// (planning_publish.sql: grid_cell and compound.cell_code replaced, the replaced plans kept as superseded).
+/// Publishes serialise on <see cref="LockPublishingAsync"/>, a transaction-scoped advisory lock.
+/// </summary>
+public static class PublishRepository
+{
+    /// <summary>Key of the advisory lock every publish holds until its transaction ends.</summary>
+    public const long PublishLockKey = 7072657669657773;
+
+    private static string Sql(string name) => SqlScripts.Get($"Queries/{name}.sql");
+
+    /// <summary>Waits for, then holds until commit or rollback, the lock that serialises publishes: publishing replaces rows
+    /// other publishers may touch.</summary>
+    public static Task LockPublishingAsync(DbSession s, CancellationToken ct = default) =>
+        s.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", ct, ("key", PublishLockKey));
+
+    /// <summary>The published plans that publishing <paramref name="planId"/> supersedes: the current plan of its area and
+    /// every current plan sharing a compound with it (planning_replaced.sql).</summary>
+    public static async Task<IReadOnlyList<long>> ReplacedAsync(DbSession s, long planId, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command(Sql("planning_replaced"));
+        cmd.Parameters.AddWithValue("plan", planId);
+        var list = new List<long>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(r.GetInt64(0));
+        return list;
+    }
+
+    /// <summary>grid_cell codes with one of the 12-digit <paramref name="prefixes"/> that stay after the publish (planning_codes_in_use.sql).</summary>
+    public static async Task<IReadOnlySet<string>> CodesInUseAsync(DbSession s, long planId, IReadOnlyList<long> replaced, IEnumerable<string> prefixes, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command(Sql("planning_codes_in_use"));
+        cmd.Parameters.AddWithValue("plan", planId);
+        cmd.Parameters.AddWithValue("replaced", replaced.ToArray());
+        cmd.Parameters.AddWithValue("prefixes", prefixes.Distinct().ToArray());
+        var codes = new HashSet<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) codes.Add(r.GetString(0));
+        return codes;
+    }
+
+    /// <summary>Gives cell <paramref name="idx"/> of the plan a new 15-digit code.</summary>
+    public static Task RenumberCellAsync(DbSession s, long planId, int idx, string code, CancellationToken ct = default) =>
+        s.ExecuteAsync("UPDATE plan_cell SET code = @c WHERE plan_id = @plan AND idx = @i", ct, ("c", code), ("plan", planId), ("i", idx));
+
+    /// <summary>Number of compounds outside the plan that lose their cell when the <paramref name="replaced"/> plans are superseded.</summary>
+    public static async Task<int> OrphansAsync(DbSession s, long planId, IReadOnlyList<long> replaced, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command(Sql("planning_orphans"));
+        cmd.Parameters.AddWithValue("plan", planId);
+        cmd.Parameters.AddWithValue("replaced", replaced.ToArray());
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Publishes the plan, superseding <paramref name="replaced"/>; returns the version it became (≥ 1).</summary>
+    public static async Task<int> PublishAsync(DbSession s, long planId, IReadOnlyList<long> replaced, CancellationToken ct = default)
+    {
+        await s.ExecuteAsync(Sql("planning_publish"), ct, ("plan", planId), ("replaced", replaced.ToArray()));
+        await using var cmd = s.Command("SELECT version FROM plan WHERE id = @plan");
+        cmd.Parameters.AddWithValue("plan", planId);
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+}

@@ -1,0 +1,14 @@
+// Calls the shared map pages make (overview, manager, and the map under planner and crew).
+import { call, client } from './client';
+
+export const mapApi = {
+  config: () => call('ClientConfig', client.GET('/api/config')),
+  layers: () => call('Layers', client.GET('/api/layers')),
+  retrofitStats: (district?: string, signal?: AbortSignal) =>
+    call('RetrofitStats', client.GET('/api/stats/retrofit', { params: { query: district ? { district } : {} }, signal })),
+  compound: (id: number, signal?: AbortSignal) => call('Compound', client.GET('/api/compounds/{id}', { params: { path: { id } }, signal })),
+  pipe: (id: number, signal?: AbortSignal) => call('Pipe', client.GET('/api/pipes/{id}', { params: { path: { id } }, signal })),
+  /** GeoJSON of a layer: the whole city (limit) or a WGS84 bbox "minLon,minLat,maxLon,maxLat". */
+  features: (layer: string, query: { bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>
+    call('LayerFeatures', client.GET('/api/layers/{layer}/features', { params: { path: { layer }, query }, signal })),
+};

@@ -1,0 +1,147 @@
+// For a burst: which valves to close in which order, who loses heat, and — when a valve turns out broken — a new
+// plan at once. Asks the server; without an answer, computes it from the downloaded topology (isolation.ts).
+import Feature from 'ol/Feature';
+import Point from 'ol/geom/Point';
+import MultiLineString from 'ol/geom/MultiLineString';
+import { fromLonLat } from 'ol/proj';
+import { buffer, createEmpty, extend, isEmpty } from 'ol/extent';
+import { ApiError, humanMessage } from '../api/problem';
+import type { IsolationPlan } from '../api/types';
+import { zh } from '../labels';
+import { h } from '../ui/dom';
+import type { CrewContext } from './context';
+import { crewApi } from './crewApi';
+import { gkDistance, nearestPipes } from './geo';
+import { OfflinePlanner } from './isolation';
+import { offlineStore } from './offline';
+
+export type Isolate = (pipe: number, burstNear: [number, number], keepBroken?: boolean) => Promise<void>;
+
+/** Returns isolate(pipe, burst): shows the isolation plan for a burst on `pipe` near `burst` (lon/lat). */
+export function valvePlans(ctx: CrewContext): Isolate {
+  const { map, state, overlay } = ctx;
+  const box = ctx.sheet.planBox;
+  let generation = 0;
+
+  const ensurePlanner = async () => {
+    if (state.planner) return state.planner;
+    const topo = await offlineStore.topology();
+    if (!topo) throw new Error('没有离线管网拓扑：请先下载区域');
+    state.planner = new OfflinePlanner(topo);
+    return state.planner;
+  };
+
+  const linesFor = (ids: number[]): number[][][] => {
+    if (!state.area) return [];
+    const want = new Set(ids);
+    return state.area.layers.pipes.features.filter((f) => want.has(Number(f.properties.id)) && f.geometry).map((f) => f.geometry!.coordinates as number[][]);
+  };
+
+  const isolate: Isolate = async (pipe, burstNear, keepBroken = false) => {
+    if (!keepBroken || state.current?.pipe !== pipe) state.broken.clear();
+    state.current = { pipe, burst: burstNear };
+    const gen = ++generation;
+    box.dataset.state = 'loading';
+    box.replaceChildren(h('p', { class: 'muted' }, `正在计算管段 #${pipe} 的关阀方案…`));
+    const inoperable = [...state.broken].sort((a, b) => a - b);
+    let plan: IsolationPlan;
+    let source = 'online';
+    try {
+      if (!state.online) throw new ApiError(0, 'offline');
+      plan = await crewApi.isolate(pipe, burstNear, inoperable);
+    } catch (e) {
+      if (state.online && !(e instanceof ApiError && e.isTransport)) {
+        box.dataset.state = 'error';
+        box.replaceChildren(h('p', { class: 'crew-error' }, `无法生成方案：${humanMessage(e)}`));
+        return;
+      }
+      try {
+        const p = await ensurePlanner();
+        // The burst is the point of the pipe nearest the tap, as the server projects it.
+        const feat = state.area?.layers.pipes.features.find((x) => Number(x.properties.id) === pipe);
+        const at = feat ? nearestPipes([feat] as never, burstNear[0], burstNear[1], 1)[0] : undefined;
+        plan = p.plan(pipe, at?.closest ?? burstNear, inoperable, gkDistance, at?.along_m);
+        source = 'offline';
+      } catch (err) {
+        box.dataset.state = 'error';
+        box.replaceChildren(h('p', { class: 'crew-error' }, `无法生成离线方案：${humanMessage(err)}`));
+        return;
+      }
+    }
+    if (gen !== generation) return;
+    show(plan, source);
+  };
+
+  const markBroken = (valve: number) => {
+    state.broken.add(valve);
+    if (state.current) void isolate(state.current.pipe, state.current.burst, true);
+  };
+
+  const show = (plan: IsolationPlan, source: string) => {
+    overlay.getFeatures().filter((x) => x.get('role') !== 'nearest' && x.get('role') !== 'toPipe').forEach((x) => overlay.removeFeature(x));
+    const seg = plan.geometry?.segment ?? linesFor(plan.segment_pipes);
+    const cut = plan.geometry?.cut_off ?? linesFor(plan.cut_off_pipes);
+    const toMerc = (lines: number[][][]) => lines.map((l) => l.map((c) => fromLonLat(c)));
+    if (cut.length) overlay.addFeature(new Feature({ geometry: new MultiLineString(toMerc(cut)), role: 'cutoff' }));
+    if (seg.length) overlay.addFeature(new Feature({ geometry: new MultiLineString(toMerc(seg)), role: 'segment' }));
+    overlay.addFeature(new Feature({ geometry: new Point(fromLonLat(plan.burst)), role: 'burst' }));
+    for (const v of plan.valves_to_close) {
+      state.valveAt.set(v.id, [v.lon, v.lat]);
+      overlay.addFeature(new Feature({ geometry: new Point(fromLonLat([v.lon, v.lat])), role: 'valve', order: v.order, required: v.required, valve: v.id }));
+    }
+    // Valves marked broken stay on the map, crossed out.
+    for (const id of plan.inoperable) {
+      const at = state.valveAt.get(id);
+      if (at) overlay.addFeature(new Feature({ geometry: new Point(fromLonLat(at)), role: 'broken', valve: id }));
+    }
+    // Show the whole job: the burst, the segment and every valve to close (cut-off pipes may span the district).
+    const ext = createEmpty();
+    for (const f of overlay.getFeatures()) if (f.get('role') === 'segment' || f.get('role') === 'valve' || f.get('role') === 'burst') extend(ext, f.getGeometry()!.getExtent());
+    if (!isEmpty(ext)) map.getView().fit(buffer(ext, 15), { padding: [30, 30, 30, 30], maxZoom: 19, duration: 0 });
+
+    const valves = plan.valves_to_close.map((v) =>
+      h(
+        'li',
+        { 'data-testid': `crew-valve-${v.id}`, 'data-valve': v.id, class: v.required ? 'required' : '' },
+        h('span', { class: 'crew-order' }, String(v.order)),
+        h('span', { class: 'crew-valve-text' }, `阀门 #${v.id} · 距爆管 ${zh.num1(v.distance_m)} 米`, h('small', {}, v.required ? '必须关闭（另一侧仍有水源）' : '建议关闭（另一侧同时停热）')),
+        h('button', { type: 'button', class: 'crew-broken', 'data-testid': `crew-broken-${v.id}`, onclick: () => markBroken(v.id) }, '损坏/无法关闭'),
+      ),
+    );
+    const undoBroken = () => {
+      state.broken.clear();
+      if (state.current) void isolate(state.current.pipe, state.current.burst, true);
+    };
+    box.dataset.state = 'ready';
+    box.dataset.source = source;
+    box.dataset.pipe = String(plan.pipe);
+    box.replaceChildren(
+      ...[
+        h('h3', {}, `管段 #${plan.pipe} 关阀方案`, h('span', { class: `crew-source ${source}` }, source === 'online' ? '服务器' : '离线计算')),
+        h(
+          'p',
+          { class: 'crew-summary' },
+          '停热 ',
+          h('strong', { 'data-testid': 'crew-households', 'data-households': plan.affected_households }, `${zh.int(plan.affected_households)} 户`),
+          ` · ${plan.affected_compounds.length} 个小区 · 隔离管段 ${plan.segment_pipes.length} 条 · 连带停热管段 ${plan.cut_off_pipes.length} 条`,
+        ),
+        plan.inoperable.length
+          ? h('p', { class: 'crew-broken-list', 'data-testid': 'crew-inoperable' }, `已标记损坏：${plan.inoperable.map((id) => `#${id}`).join('、')} `, h('button', { type: 'button', onclick: undoBroken }, '全部撤销'))
+          : null,
+        h('h4', {}, `需关闭阀门（按距离排序，共 ${plan.valves_to_close.length} 个）`),
+        valves.length ? h('ol', { class: 'crew-valves', 'data-testid': 'crew-valves' }, ...valves) : h('p', { class: 'crew-error' }, '没有可关闭的阀门：需在上游停运。'),
+        plan.valves_already_closed.length ? h('p', { class: 'muted' }, `已处于关闭状态：${plan.valves_already_closed.map((id) => `#${id}`).join('、')}`) : null,
+        h('h4', {}, '受影响小区'),
+        h(
+          'ul',
+          { class: 'crew-compounds', 'data-testid': 'crew-compounds' },
+          ...plan.affected_compounds.slice(0, 200).map((c) => h('li', { 'data-compound': c.id }, `${c.name}`, h('span', {}, `${zh.int(c.households)} 户`))),
+          plan.affected_compounds.length > 200 ? h('li', { class: 'muted' }, `…另有 ${plan.affected_compounds.length - 200} 个小区`) : null,
+        ),
+      ].filter((x): x is NonNullable<typeof x> => x !== null),
+    );
+    box.scrollIntoView({ block: 'start' });
+  };
+
+  return isolate;
+}

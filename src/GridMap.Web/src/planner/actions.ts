@@ -1,0 +1,133 @@
+// What the planner does when asked: load a plan and show it, pick an area, and the edits of a preview (staff,
+// locks, moving a compound, publishing). Every edit goes to the server, which accepts it or says why not (in
+// Chinese: ApiError's message); the plan is reloaded after each answer either way.
+import { transformExtent } from 'ol/proj';
+import { humanMessage } from '../api/problem';
+import type { CellStats, StaffTravel } from '../api/types';
+import { h } from '../ui/dom';
+import type { PlannerContext } from './context';
+import { int, pct, shortCode } from './format';
+import { drawPlan, featureOf } from './layers';
+import { planning } from './planningApi';
+import type { AreaKind } from './state';
+
+export interface PlannerActions {
+  /** Loads plan `id` (statistics, cells, compounds, staff, travel), draws it and renders the panels; `fit` zooms to it. */
+  loadPlan(id: number, fit?: boolean): Promise<void>;
+  /** Picks the area of the current mode at a point; offers its published plan when it has one. */
+  pickArea(lon: number, lat: number): Promise<void>;
+  autoStaff(): Promise<void>;
+  publish(): Promise<void>;
+  moveSelected(toCell: number): Promise<void>;
+  assign(cell: CellStats, staffId: number | null, label: string): Promise<void>;
+  lock(cell: CellStats, locked: boolean): Promise<void>;
+  focus(cell: CellStats): void;
+}
+
+export function createActions(ctx: PlannerContext): PlannerActions {
+  const { map, state, layers, setup, hook } = ctx;
+  const say = ctx.plan.say;
+
+  const loadPlan = async (id: number, fit = false) => {
+    const [p, cells, compounds, s, t] = await Promise.all([planning.plan(id), planning.cellsGeoJson(id), planning.compoundsGeoJson(id), planning.staff(id),
+      planning.staffTravel(id).catch((): StaffTravel | null => null)]);
+    state.plan = p;
+    state.staff = s;
+    state.travel = t;
+    // A drawn polygon stays the selected area when its plan loads, so the planner can run it again (other seed/window).
+    if (state.area?.kind === 'polygon' && p.area.kind === 'polygon' && state.area.key === undefined) state.area.key = p.area.key;
+    if (!state.area || state.area.key !== p.area.key) {
+      state.area = p.area.kind === 'polygon' ? null : { kind: p.area.kind as AreaKind, code: p.area.code ?? undefined, name: p.area.name, key: p.area.key };
+      setup.areaName.textContent = `${p.area.name}${p.area.code ? `（${p.area.code}）` : ''}`;
+      if (p.area.code) setup.areaName.dataset.code = p.area.code;
+      setup.runBtn.disabled = state.area === null;
+    }
+    drawPlan(layers, state, p, cells, compounds);
+    if (fit) map.getView().fit(transformExtent(p.bbox, 'EPSG:4326', 'EPSG:3857'), { padding: [40, 330, 40, 340], maxZoom: 17 });
+    history.replaceState(null, '', `#/planner?plan=${id}`);
+    ctx.plan.renderSummary(state);
+    ctx.cells.render(state);
+    ctx.plan.renderMove(state, layers.cellsSource);
+    hook.plan = p;
+    const waiting = ctx.loadedWaiters.splice(0);
+    map.once('rendercomplete', () => waiting.forEach((r) => r()));
+    map.render();
+  };
+
+  const pickArea = async (lon: number, lat: number) => {
+    try {
+      const a = await planning.areaAt(lon, lat, state.mode);
+      state.area = { kind: a.kind, code: a.code, name: a.name, key: a.key };
+      layers.areaSource.clear();
+      if (a.outline) layers.areaSource.addFeature(featureOf(a.outline));
+      setup.areaName.textContent = `${a.name}（${a.code}）· ${a.compounds} 个小区 · ${int(a.households)} 户`;
+      setup.areaName.dataset.code = a.code;
+      setup.runBtn.disabled = false;
+      // An area already planned: offer its current version (404 = not planned yet).
+      const current = await planning.current(a.key).catch(() => null);
+      if (current && state.area?.key === a.key) {
+        const open = h('button', { type: 'button', class: 'link', 'data-testid': 'open-current' }, `查看现行方案（第 ${current.version} 版）`);
+        open.addEventListener('click', () => void loadPlan(current.id, true).catch((e) => say(`无法加载方案 #${current.id}：${humanMessage(e)}`, 'error')));
+        setup.areaName.append(' ', open);
+      }
+    } catch (e) {
+      say(`未选中范围：${humanMessage(e)}`, 'error');
+    }
+  };
+
+  /** Runs an edit, says what happened, then reloads the plan whatever the answer. */
+  const edit = async (run: () => Promise<string>, refused: (why: string) => string) => {
+    if (!state.plan) return;
+    const id = state.plan.id;
+    try {
+      say(await run(), 'ok');
+    } catch (e) {
+      say(refused(humanMessage(e)), 'error');
+    }
+    await loadPlan(id);
+  };
+
+  return {
+    loadPlan,
+    pickArea,
+    autoStaff: () =>
+      edit(async () => {
+        const r = await planning.autoStaff(state.plan!.id);
+        state.plan = r;
+        const est = r.staffTravel.estimated ? `，其中 ${r.staffTravel.estimated} 个按直线估算` : '';
+        return `已自动分配网格员（同一分公司内路网距离总和最短，手动指定的保留）：合计 ${r.staffTravel.totalKm.toFixed(1)} km${est}；${r.totals.cellsWithoutStaff} 个网格仍无网格员`;
+      }, (why) => why),
+    async publish() {
+      if (!state.plan) return;
+      if (!state.plan.totals.allWithinBounds && !window.confirm('有网格户数超出范围，仍然发布？')) return;
+      await edit(async () => {
+        const r = await planning.publish(state.plan!.id);
+        return `已发布为第 ${r.version} 版现行方案${r.superseded.length ? `，取代方案 #${r.superseded.join('、#')}` : ''}${r.orphanedCompounds ? `；${r.orphanedCompounds} 个范围外小区失去网格` : ''}`;
+      }, (why) => `未发布：${why}`);
+    },
+    async moveSelected(toCell) {
+      if (!state.plan || !state.selectedCompound) return;
+      const compound = Number(state.selectedCompound.getId());
+      await edit(async () => {
+        const r = await planning.move(state.plan!.id, compound, toCell);
+        const a = r.plan.cells.find((c) => c.idx === r.fromCell)!;
+        const b = r.plan.cells.find((c) => c.idx === r.toCell)!;
+        return `已移动：${shortCode(a.code)} 现 ${int(a.households)} 户（${pct(a.deviation)}），${shortCode(b.code)} 现 ${int(b.households)} 户（${pct(b.deviation)}）`;
+      }, (why) => `未接受：${why}`);
+    },
+    assign: (c, staffId, label) =>
+      edit(async () => {
+        state.plan = await planning.assignStaff(state.plan!.id, c.idx, staffId);
+        return staffId === null ? `${c.name}：已取消网格员` : `${c.name}：网格员改为 ${label}（手动指定）`;
+      }, (why) => `未接受：${why}`),
+    lock: (c, locked) =>
+      edit(async () => {
+        await planning.lock(state.plan!.id, c.idx, locked);
+        return `${c.name} 已${locked ? '锁定' : '解锁'}`;
+      }, (why) => why),
+    focus(c) {
+      const g = layers.cellsSource.getFeatureById(c.idx)?.getGeometry();
+      if (g) map.getView().fit(g.getExtent(), { padding: [80, 340, 80, 340], maxZoom: 17, duration: 300 });
+    },
+  };
+}
