@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GridMap.Application.Auth;
 using GridMap.Application.Pipeline;
-using GridMap.Storage.Planning;
+using GridMap.Application.Planning;
 using GridMap.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.Geometries;

@@ -1,5 +1,5 @@
 using GridMap.Storage.Auth;
-using GridMap.Storage.Planning;
+using GridMap.Application.Planning;
 
 namespace GridMap.Application.Auth;
 
