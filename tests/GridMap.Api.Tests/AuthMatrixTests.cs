@@ -19,7 +19,16 @@ public sealed class TwoBranchFixture : AppFixture
           ('410102', '中原区', 2, ST_Multi(ST_GeomFromText('POLYGON((113.40 34.70,113.60 34.70,113.60 34.90,113.40 34.90,113.40 34.70))', 4326)));
         INSERT INTO compound (id, name, district_code, footprint, households, retrofit_status, heating_system, consent_rate) VALUES
           (4, '中原路小区', '410102', ST_GeomFromText('POLYGON((113.550 34.750,113.552 34.750,113.552 34.752,113.550 34.752,113.550 34.750))', 4326), 200, 'visiting', 'series', 0.5);
+        INSERT INTO plan (area_kind, area_code, area_key, area_name, district_code, area, params, lower_bound, upper_bound, target)
+          SELECT 'district', '410105', 'district:410105', '金水区', '410105', area, '{}', 0, 1000, 500 FROM district WHERE code = '410105';
         """;
+
+    /// <summary>Id of the preview plan of 金水区 (branch 1) the seed makes.</summary>
+    public async Task<long> EastPlanIdAsync()
+    {
+        await using var cmd = Db.DataSource.CreateCommand("SELECT id FROM plan WHERE area_key = 'district:410105'");
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
 
     protected override async Task<TestDatabase> CreateDatabaseAsync()
     {
@@ -126,8 +135,9 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
 /// </summary>
 public sealed class BranchScopeTests(TwoBranchFixture app) : IClassFixture<TwoBranchFixture>
 {
-    /// <summary>Until the planning use cases call the pipeline with a branch (see docs in WriteSpec), the HTTP routes check the role only.</summary>
-    private const string PendingWiring = "needs the planning use cases to run through WritePipeline with Branch = BranchResolver.OfAreaAsync/OfPlanAsync (lead wires after merge)";
+    /// <summary>The partition route queues a job before any write: it refuses another branch's area up front only once PartitionJobs.StartAsync
+    /// asks Access.Demand (the write itself, in the job, is refused by the pipeline already).</summary>
+    private const string PendingWiring = "needs PartitionJobs.StartAsync to call Access.Demand(caller, Permissions.PlanningWrite, await branches.OfAreaAsync(request.Area)) (lead wires after merge)";
 
     private static readonly Caller PlannerEast = new("planner-b1", Roles.Planner, 1);
     private static readonly Caller PlannerWest = new("planner-b2", Roles.Planner, 2);
@@ -196,6 +206,31 @@ public sealed class BranchScopeTests(TwoBranchFixture app) : IClassFixture<TwoBr
     {
         await Assert.ThrowsAsync<KeyNotFoundException>(() => WriteAreaAsync(PlannerEast, new PlanArea("district", "419999")));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => app.Factory.Services.GetRequiredService<BranchResolver>().OfPlanAsync(987654));
+    }
+
+    [PostgisFact]
+    public async Task Http_PlannerOfOtherBranch_EditingOrPublishingAPlan_Is403_OwnBranchAndAdminPass()
+    {
+        var plan = await app.EastPlanIdAsync();
+        using var west = await app.ClientAs(Roles.Planner, 2);
+        using var east = await app.ClientAs(Roles.Planner, 1);
+        var requests = new (HttpMethod Method, string Path, object? Body)[]
+        {
+            (HttpMethod.Post, $"/api/planning/plans/{plan}/publish", null),
+            (HttpMethod.Put, $"/api/planning/plans/{plan}/cells/0/lock", new { locked = true }),
+            (HttpMethod.Post, $"/api/planning/plans/{plan}/moves", new { compoundId = 1, toCell = 1 }),
+        };
+        foreach (var (method, path, body) in requests)
+        {
+            var refused = await west.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{method} {path} by the west planner: {refused.StatusCode}");
+            Assert.Equal(AccessDenied.OtherBranch, (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString());
+            foreach (var allowed in new[] { east, app.Client })
+            {
+                var res = await allowed.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
+                Assert.True(res.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized), $"{method} {path}: {res.StatusCode}");
+            }
+        }
     }
 
     [PostgisFact(Skip = PendingWiring)]

@@ -43,6 +43,26 @@ public static class Permissions
     public static bool Allows(string role, string permission) =>
         role == Pipeline.Caller.System.Role || (ByRole.TryGetValue(role, out var set) && set.Contains(permission));
 
+    /// <summary>
+    /// The permission a write needs when its <see cref="Pipeline.WriteSpec"/> names none, by the use case's family (the part of its
+    /// name before the first dot): <c>planning.*</c> → planning.write, <c>campaign.*</c> → campaign.record, <c>field.*</c> →
+    /// field.record, <c>reports.*</c> → reports.write, <c>users.*</c> → users.admin, <c>import.*</c> and any other family →
+    /// data.admin (secure by default: a new family is for admins until it is listed here).
+    /// </summary>
+    public static string ForUseCase(string useCase)
+    {
+        var dot = useCase.IndexOf('.', StringComparison.Ordinal);
+        return (dot > 0 ? useCase[..dot] : useCase) switch
+        {
+            "planning" => PlanningWrite,
+            "campaign" => CampaignRecord,
+            "field" => FieldRecord,
+            "reports" => ReportsWrite,
+            "users" => UsersAdmin,
+            _ => DataAdmin,
+        };
+    }
+
     /// <summary>The permissions of a role (for the client, which hides what the user cannot do).</summary>
     public static IReadOnlyList<string> Of(string role) => All.Where(p => Allows(role, p)).ToList();
 }

@@ -4,6 +4,7 @@ using GridMap.Application.Auth;
 using GridMap.Domain.Rules;
 using GridMap.Storage;
 using GridMap.Storage.Audit;
+using GridMap.Storage.Auth;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -22,10 +23,11 @@ namespace GridMap.Application.Pipeline;
 /// </code></example>
 public sealed record WriteSpec(string UseCase, string Target)
 {
-    /// <summary>Permission the caller's role needs (<see cref="Permissions"/>); null = checked at the route only.</summary>
+    /// <summary>Permission the caller's role needs (<see cref="Permissions"/>); null = the use case family's (<see cref="Permissions.ForUseCase"/>).</summary>
     public string? Permission { get; init; }
 
-    /// <summary>Branch the target belongs to (<see cref="BranchResolver"/>); null = not branch-scoped.</summary>
+    /// <summary>Branch the target belongs to (<see cref="BranchResolver"/>); null = found from <see cref="Target"/> when it names a
+    /// plan, cell, compound, district or area code (<see cref="BranchResolver.OfTargetAsync"/>), else not branch-scoped.</summary>
     public BranchScope? Branch { get; init; }
 
     /// <summary>The target before the write (any object, serialised to JSON; geometries as hash + area).</summary>
@@ -54,18 +56,7 @@ public sealed class WritePipeline(NpgsqlDataSource db, ICallerAccessor callers, 
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(body);
         var who = callers.Current;
-        if (spec.Permission is { } permission)
-        {
-            try
-            {
-                Access.Demand(who, permission, spec.Branch);
-            }
-            catch (AccessDenied d)
-            {
-                log.LogWarning("{UseCase} on {Target} by {Caller} ({Role}, branch {Branch}) refused: {Code}", spec.UseCase, spec.Target, who.Name, who.Role, who.BranchId, d.Code);
-                throw;
-            }
-        }
+        await AuthorizeAsync(spec, who, ct);
         var sw = Stopwatch.StartNew();
         await using var session = await DbSession.BeginAsync(db, ct);
         var trail = AuditTrail.Begin(session);
@@ -88,6 +79,30 @@ public sealed class WritePipeline(NpgsqlDataSource db, ICallerAccessor callers, 
             AuditTrail.End(session);
         }
     }
+
+    /// <summary>
+    /// Refuses the write (<see cref="AccessDenied"/>) unless the caller's role has the spec's permission (or, when it names none,
+    /// the one of its use-case family: <see cref="Permissions.ForUseCase"/>) and, for a caller of one branch, the target is in
+    /// that branch (the spec's <see cref="WriteSpec.Branch"/>, else found from its <see cref="WriteSpec.Target"/>).
+    /// </summary>
+    private async Task AuthorizeAsync(WriteSpec spec, Caller who, CancellationToken ct)
+    {
+        if (who == Caller.System) return;
+        try
+        {
+            Access.Demand(who, spec.Permission ?? Permissions.ForUseCase(spec.UseCase));
+            if (who.BranchId is null) return;
+            var branch = spec.Branch ?? await (_branches ??= new BranchResolver(new BranchStore(db))).OfTargetAsync(spec.Target, ct);
+            Access.Demand(who, spec.Permission ?? Permissions.ForUseCase(spec.UseCase), branch);
+        }
+        catch (AccessDenied d)
+        {
+            log.LogWarning("{UseCase} on {Target} by {Caller} ({Role}, branch {Branch}) refused: {Code}", spec.UseCase, spec.Target, who.Name, who.Role, who.BranchId, d.Code);
+            throw;
+        }
+    }
+
+    private BranchResolver? _branches;
 
     /// <summary>A write with no result.</summary>
     public Task RunAsync(WriteSpec spec, Func<DbSession, Task> body, CancellationToken ct = default) =>
