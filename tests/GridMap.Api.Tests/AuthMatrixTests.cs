@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GridMap.Application.Auth;
+using GridMap.Application.Jobs;
 using GridMap.Application.Pipeline;
 using GridMap.Application.Planning;
 using GridMap.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using NetTopologySuite.Geometries;
 
 namespace GridMap.Api.Tests;
@@ -231,6 +233,42 @@ public sealed class BranchScopeTests(TwoBranchFixture app) : IClassFixture<TwoBr
                 Assert.True(res.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized), $"{method} {path}: {res.StatusCode}");
             }
         }
+    }
+
+    private sealed class ProbeHandler : IJobHandler
+    {
+        public string Kind => "probe";
+        public Caller? Seen { get; private set; }
+
+        public Task<string?> RunAsync(JobRun run, CancellationToken ct)
+        {
+            Seen = CallerScope.Ambient;
+            return Task.FromResult<string?>(null);
+        }
+    }
+
+    [PostgisFact]
+    public async Task BackgroundJob_RunsAsTheUserWhoQueuedIt()
+    {
+        await app.CreateUserAsync("job-planner", Roles.Planner, 2);
+        await app.CreateUserAsync("job-gone", Roles.Planner, 1);
+        await app.Factory.Services.GetRequiredService<UserAccounts>().DisableAsync("job-gone");
+        var probe = new ProbeHandler();
+        await using var sp = new ServiceCollection()
+            .AddSingleton(app.Factory.Services.GetRequiredService<NpgsqlDataSource>())
+            .AddSingleton<IJobHandler>(probe)
+            .AddAuthUseCases()
+            .BuildServiceProvider();
+        var handler = sp.GetServices<IJobHandler>().Single();
+        async Task<Caller?> RunAs(string createdBy)
+        {
+            await handler.RunAsync(new JobRun("0123456789ab", "{}", createdBy, 1, new Progress<JobProgress>()), CancellationToken.None);
+            return probe.Seen;
+        }
+        Assert.Equal(new Caller("job-planner", Roles.Planner, 2), await RunAs("job-planner"));
+        Assert.Equal(Caller.Anonymous, await RunAs("job-gone"));
+        Assert.Equal(Caller.System, await RunAs("system"));
+        Assert.Null(CallerScope.Ambient);
     }
 
     [PostgisFact(Skip = PendingWiring)]
