@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GridMap.Api.Auth;
 using GridMap.Api.Endpoints;
 using GridMap.Application;
 using GridMap.Application.Jobs;
@@ -19,7 +20,10 @@ public static class GridMapApp
         // Resolved lazily so test hosts can override the connection string after Program starts.
         builder.Services.AddSingleton(sp => GridMapDatabase.Create(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
+        builder.Services.AddRequestCaller();
         builder.Services.AddGridMapApplication();
+        // Users, sign-in, route-level authorization (RouteAccess) as the fallback policy; the key is read on first use, not here.
+        builder.Services.AddGridMapAuth(builder.Configuration);
         // The build-time OpenAPI generator (GetDocument.Insider) starts the host without a database: no worker then.
         if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider") builder.Services.AddJobWorker();
         builder.Services.AddProblemDetails();
@@ -37,12 +41,17 @@ public static class GridMapApp
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        // Static files above stay public; everything below is authorized by RouteAccess (401/403 ProblemDetails).
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         // Interactive API reference over /openapi/v1.json.
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridMap API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 
-        // Groups, so authorization can be added per audience later (planner, crew, manager).
+        // Groups; what each needs (public, signed in, a permission for reads and for writes) is the table in Auth/RouteAccess.cs.
         app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign().MapNetwork();
+        app.MapGroup("/api/auth").WithTags("Auth").MapAuth();
+        app.MapGroup("/api").WithTags("History").MapHistory();
         app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
         app.MapPlanning();
         app.MapGet("/styles.json", () => Results.Text(EmbeddedText("styles.json") ?? "{}", "application/json"))

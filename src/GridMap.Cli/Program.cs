@@ -10,5 +10,6 @@ var root = new RootCommand("GridMap — 郑州供热“串改并”网格化治�
     PartitionCommand.Create(),
     NetworkCommand.Create(),
     ServeCommand.Create(),
+    UsersCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

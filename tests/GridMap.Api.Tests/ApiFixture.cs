@@ -1,15 +1,34 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using GridMap.Api.Auth;
+using GridMap.Application.Auth;
+using GridMap.Domain.Rules;
+using GridMap.Storage.Auth;
 using GridMap.Tests.Shared;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+[assembly: HostingStartup(typeof(GridMap.Api.Tests.SignedInByDefault))]
 
 namespace GridMap.Api.Tests;
 
 /// <summary>
 /// The real GridMap app (WebApplicationFactory) over its own PostGIS database; subclasses say how that database is
 /// made. Without a configured PostGIS (and not on CI) nothing starts and every test using it is skipped.
+/// Sign-in is real: the fixture adds the admin <see cref="AdminName"/> to its database and <see cref="Client"/> carries
+/// that admin's bearer token; <see cref="ClientAs"/> gives a client signed in with another role and branch, and
+/// <see cref="AnonymousClient"/> one without any token (401 everywhere but /api/health and /api/auth).
 /// </summary>
 public abstract class AppFixture : IAsyncLifetime
 {
+    public const string AdminName = "test-admin";
+    /// <summary>Password of every user the fixture creates (follows the password rule).</summary>
+    public const string Password = "Fixture-Passw0rd";
+
     private TestDatabase? _db;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -18,19 +37,106 @@ public abstract class AppFixture : IAsyncLifetime
     /// <summary>Creates and fills the fixture's database.</summary>
     protected abstract Task<TestDatabase> CreateDatabaseAsync();
 
+    /// <summary>Settings of the app under test (e.g. <c>GridMap:Auth:…</c> thresholds); none by default.</summary>
+    protected virtual void ConfigureApp(IWebHostBuilder builder) { }
+
     public async Task InitializeAsync()
     {
         if (!TestDatabase.Configured && !TestDatabase.OnCi) return;
         _db = await CreateDatabaseAsync();
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:GridMap", _db.ConnectionString));
-        Client = Factory.CreateClient();
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:GridMap", _db.ConnectionString);
+            // Real tokens here: a request without one is anonymous (see SignedInByDefault for bare factories).
+            b.ConfigureTestServices(s => s.Configure<GridMapAuthSchemeOptions>(GridMapAuthHandler.SchemeName, o => o.SignInAnonymousAs = null));
+            ConfigureApp(b);
+        });
+        await CreateUserAsync(AdminName, Roles.Admin, null);
+        Client = await ClientForAsync(AdminName);
     }
+
+    /// <summary>A client signed in (bearer token) as a user of <paramref name="role"/> in <paramref name="branch"/> (null = whole
+    /// company), named <c>ROLE-bBRANCH</c> / <c>ROLE-all</c>; the user is created on first use.</summary>
+    public async Task<HttpClient> ClientAs(string role, int? branch = null)
+    {
+        var name = $"{role}-{(branch is { } b ? "b" + b : "all")}";
+        await CreateUserAsync(name, role, branch);
+        return await ClientForAsync(name);
+    }
+
+    /// <summary>Adds a user (through the use case, as GridMap itself) unless one of that name exists.</summary>
+    public async Task CreateUserAsync(string name, string role, int? branch, string password = Password)
+    {
+        if (await Factory.Services.GetRequiredService<UserStore>().FindAsync(name) is not null) return;
+        await Factory.Services.GetRequiredService<UserAccounts>().AddAsync(name, role, branch?.ToString(System.Globalization.CultureInfo.InvariantCulture), password);
+    }
+
+    /// <summary>A fresh bearer token for an existing, active user (issued directly: no sign-in request, so no throttling).</summary>
+    public async Task<string> TokenForAsync(string name)
+    {
+        var user = await Factory.Services.GetRequiredService<UserDirectory>().ActiveAsync(name, null)
+            ?? throw new InvalidOperationException($"no active user {name}");
+        return (await Factory.Services.GetRequiredService<TokenService>().IssueAsync(user)).AccessToken;
+    }
+
+    public async Task<HttpClient> ClientForAsync(string name) => WithToken(await TokenForAsync(name));
+
+    /// <summary>A client sending <c>Authorization: Bearer <paramref name="token"/></c>.</summary>
+    public HttpClient WithToken(string token)
+    {
+        var c = Factory.CreateClient();
+        c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return c;
+    }
+
+    /// <summary>A client without any credentials.</summary>
+    public HttpClient AnonymousClient() => Factory.CreateClient();
 
     public async Task DisposeAsync()
     {
         Client?.Dispose();
         if (Factory is not null) await Factory.DisposeAsync();
         if (_db is not null) await _db.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// For tests that build their own <c>WebApplicationFactory&lt;Program&gt;</c> (two instances over one database, restarts):
+/// loaded into every app of this test process as a hosting startup, it takes a request without a token as the admin
+/// <see cref="UserName"/> (created at start-up). <see cref="AppFixture"/> switches it off: its apps use real tokens.
+/// </summary>
+public sealed class SignedInByDefault : IHostingStartup
+{
+    public const string UserName = "test-default-admin";
+
+#pragma warning disable CA2255 // a test assembly: the hosting startup must be named before any app of this process starts
+    [ModuleInitializer]
+    internal static void Register() =>
+        Environment.SetEnvironmentVariable("ASPNETCORE_HOSTINGSTARTUPASSEMBLIES", typeof(SignedInByDefault).Assembly.GetName().Name);
+#pragma warning restore CA2255
+
+    public void Configure(IWebHostBuilder builder) => builder.ConfigureServices(s =>
+    {
+        s.Configure<GridMapAuthSchemeOptions>(GridMapAuthHandler.SchemeName, o => o.SignInAnonymousAs ??= UserName);
+        s.AddHostedService<EnsureUser>();
+    });
+
+    private sealed class EnsureUser(IOptionsMonitor<GridMapAuthSchemeOptions> options, UserStore users, UserAccounts accounts) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken ct)
+        {
+            if (options.Get(GridMapAuthHandler.SchemeName).SignInAnonymousAs != UserName || await users.FindAsync(UserName, ct) is not null) return;
+            try
+            {
+                await accounts.AddAsync(UserName, Roles.Admin, null, AppFixture.Password, ct);
+            }
+            catch (RuleViolation)
+            {
+                // another instance over the same database added it first
+            }
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
     }
 }
 

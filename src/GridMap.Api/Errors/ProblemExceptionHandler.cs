@@ -1,3 +1,4 @@
+using GridMap.Application.Auth;
 using GridMap.Domain.IO;
 using GridMap.Domain.Rules;
 using Microsoft.AspNetCore.Diagnostics;
@@ -8,7 +9,8 @@ namespace GridMap.Api.Errors;
 
 /// <summary>
 /// The one place where exceptions become RFC 7807 ProblemDetails, each with a stable code in the extension member
-/// <c>rule</c>: a <see cref="RuleViolation"/> is a 422 carrying its rule code; bad input (ArgumentException and kin)
+/// <c>rule</c>: a <see cref="RuleViolation"/> is a 422 carrying its rule code; <see cref="AccessDenied"/> a 401/403 and
+/// <see cref="SignInRefused"/> a 401/429 (with Retry-After) carrying theirs; bad input (ArgumentException and kin)
 /// is the caller's fault (4xx, message passed through); anything else is a logged 500 without internals.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
@@ -18,6 +20,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var (status, title, detail, rule) = exception switch
         {
             RuleViolation r => (StatusCodes.Status422UnprocessableEntity, "无法执行 Cannot do that", r.Message, r.Code),
+            AccessDenied { Code: AccessDenied.Unauthenticated } d => (StatusCodes.Status401Unauthorized, "未登录 Unauthenticated", d.Message, d.Code),
+            AccessDenied d => (StatusCodes.Status403Forbidden, "无权操作 Forbidden", d.Message, d.Code),
+            SignInRefused { Code: SignInRefused.TooManyAttempts } t => (StatusCodes.Status429TooManyRequests, "尝试次数过多 Too many attempts", t.Message, t.Code),
+            SignInRefused s => (StatusCodes.Status401Unauthorized, "登录失败 Sign-in failed", s.Message, s.Code),
             BadHttpRequestException b => (b.StatusCode, "请求无效 Bad request", b.Message, ErrorCodes.BadRequest),
             KeyNotFoundException k => (StatusCodes.Status404NotFound, "未找到 Not found", k.Message, ErrorCodes.NotFound),
             ArgumentException a => (StatusCodes.Status400BadRequest, "参数无效 Invalid parameter", StripParam(a), ErrorCodes.InvalidParameter),
@@ -30,6 +36,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         };
         if (status >= 500) log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
         http.Response.StatusCode = status;
+        if (exception is SignInRefused { RetryAfter: { } wait }) http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer";
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

@@ -1,0 +1,66 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GridMap.Storage.Audit;
+
+/// <summary>One change to append: who (name, role, branch), the use case, the entity and its id, before/after as JSON
+/// text (null when the entity did not exist before or no longer exists), and the change in area (m²) when a geometry changed.</summary>
+public sealed record AuditEntry(string Actor, string ActorRole, int? ActorBranchId, string Action, string Entity, string EntityId,
+    string? BeforeJson, string? AfterJson, double? AreaChangeM2);
+
+/// <summary>An appended change as stored, with its id (increasing) and time.</summary>
+public sealed record AuditRow(long Id, DateTimeOffset At, string Actor, string ActorRole, int? ActorBranchId, string Action, string Entity,
+    string EntityId, string? BeforeJson, string? AfterJson, double? AreaChangeM2);
+
+/// <summary>
+/// The audit log (table audit_log): appended inside the write's own transaction, so a change and its record commit or
+/// roll back together; triggers refuse UPDATE, DELETE and TRUNCATE.
+/// </summary>
+public static class AuditStore
+{
+    /// <summary>Appends <paramref name="entries"/> in <paramref name="s"/>'s transaction.</summary>
+    public static async Task AppendAsync(DbSession s, IReadOnlyList<AuditEntry> entries, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        foreach (var e in entries)
+        {
+            await using var cmd = s.Command("""
+                INSERT INTO audit_log (actor, actor_role, actor_branch_id, action, entity, entity_id, before, after, area_change_m2)
+                VALUES (@actor, @role, @branch, @action, @entity, @id, @before, @after, @area)
+                """);
+            cmd.Parameters.AddWithValue("actor", e.Actor);
+            cmd.Parameters.AddWithValue("role", e.ActorRole);
+            cmd.Parameters.AddWithValue("branch", (object?)e.ActorBranchId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("action", e.Action);
+            cmd.Parameters.AddWithValue("entity", e.Entity);
+            cmd.Parameters.AddWithValue("id", e.EntityId);
+            cmd.Parameters.Add(new NpgsqlParameter("before", NpgsqlDbType.Jsonb) { Value = (object?)e.BeforeJson ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Jsonb) { Value = (object?)e.AfterJson ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("area", NpgsqlDbType.Double) { Value = (object?)e.AreaChangeM2 ?? DBNull.Value });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>Changes to one entity, newest first: at most <paramref name="limit"/>, older than <paramref name="beforeId"/> when given.</summary>
+    public static async Task<IReadOnlyList<AuditRow>> ListAsync(NpgsqlDataSource db, string entity, string entityId, long? beforeId, int limit,
+        CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT id, at, actor, actor_role, actor_branch_id, action, entity, entity_id, before::text, after::text, area_change_m2
+            FROM audit_log
+            WHERE entity = @entity AND entity_id = @id AND (@before::bigint IS NULL OR id < @before)
+            ORDER BY id DESC LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("entity", entity);
+        cmd.Parameters.AddWithValue("id", entityId);
+        cmd.Parameters.Add(new NpgsqlParameter("before", NpgsqlDbType.Bigint) { Value = (object?)beforeId ?? DBNull.Value });
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<AuditRow>();
+        while (await r.ReadAsync(ct))
+            list.Add(new AuditRow(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetInt32(4),
+                r.GetString(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
+                r.IsDBNull(10) ? null : r.GetDouble(10)));
+        return list;
+    }
+}
