@@ -1,10 +1,12 @@
-// Entry point: routes by hash (#/, #/manager) to one module per view over the shared map code.
-// Hash routing keeps every view reachable from the single index.html the Api serves.
+// Entry point: routes by hash (#/, #/manager) to one module per view over the shared map code, and #/login, the sign-in
+// page every 401 leads to (client.ts). Hash routing keeps every view reachable from the single index.html the Api serves.
 import 'ol/ol.css';
 import './style.css';
 import type { View } from './views/view';
 import { message } from './api/messages';
-import { humanMessage, isChunkLoadError } from './api/problem';
+import { ApiError, humanMessage, isChunkLoadError } from './api/problem';
+import { roleName, session, type Me } from './api/session';
+import { LOGIN_PATH, currentRoute } from './api/signInRoute';
 import { h } from './ui/dom';
 
 interface Route {
@@ -20,17 +22,18 @@ const routes: Route[] = [
   { path: '/crew', title: '现场抢修', load: async () => (await import('./crew/crewView')).crew },
 ];
 
+const loginRoute: Route = { path: LOGIN_PATH, title: '登录', load: async () => (await import('./views/login')).login };
+
 const main = document.getElementById('app') as HTMLElement;
 const nav = document.getElementById('nav') as HTMLElement;
+const userBox = document.getElementById('user') as HTMLElement;
 let dispose: (() => void) | null = null;
 let generation = 0;
 
-function currentPath(): string {
-  const hash = location.hash.replace(/^#/, '').split('?')[0];
-  return hash === '' ? '/' : hash.startsWith('/') ? hash : `/${hash}`;
-}
+const currentPath = (): string => currentRoute().split('?')[0];
 
 function renderNav(active: Route) {
+  nav.hidden = active === loginRoute;
   nav.replaceChildren(
     ...routes.map((r) =>
       h('a', { href: `#${r.path}`, class: r === active ? 'active' : undefined, 'aria-current': r === active ? 'page' : undefined, 'data-testid': `nav-${r.path === '/' ? 'overview' : r.path.slice(1)}` }, r.title),
@@ -40,8 +43,11 @@ function renderNav(active: Route) {
 
 async function route() {
   const mine = ++generation;
-  const r = routes.find((x) => x.path === currentPath()) ?? routes[0];
+  const path = currentPath();
+  const r = path === LOGIN_PATH ? loginRoute : (routes.find((x) => x.path === path) ?? routes[0]);
   renderNav(r);
+  // Who is signed in, for the header; a 401 here (or in the view) leads to the sign-in page (client.ts).
+  if (r !== loginRoute) session.me().catch(() => undefined);
   document.title = `${r.title} · GridMap 郑州供热串改并`;
   dispose?.();
   dispose = null;
@@ -61,6 +67,8 @@ async function route() {
     else dispose = d;
   } catch (e) {
     if (mine !== generation) return;
+    // Not signed in: client.ts has already sent the user to the sign-in page.
+    if (e instanceof ApiError && e.isUnauthenticated) return;
     if (isChunkLoadError(e)) return showReload(message('chunk-load'));
     main.replaceChildren(
       h('div', { class: 'fatal', role: 'alert', 'data-testid': 'page-error' }, h('h2', {}, '页面加载失败'), h('p', {}, humanMessage(e)), h('p', {}, '请确认 GridMap 服务正在运行（scripts/run），然后刷新页面。'), reloadButton()),
@@ -79,6 +87,24 @@ function showReload(text: string) {
 // A chunk that fails after the view is up (a lazily imported piece) is reported by Vite as vite:preloadError;
 // the import still rejects, so the code that asked for it reports it as well.
 window.addEventListener('vite:preloadError', (e) => console.warn('GridMap: chunk failed to load', (e as Event & { payload?: unknown }).payload));
+
+/** The header: who is signed in (name, role, branch) and 退出登录. */
+function renderUser(me: Me | null) {
+  if (!me) return userBox.replaceChildren();
+  const signOut = h('button', { type: 'button', class: 'sign-out', 'data-testid': 'sign-out' }, '退出登录');
+  signOut.addEventListener('click', () => {
+    signOut.disabled = true;
+    // Leave the page even when the server cannot be reached: the view's requests would fail anyway.
+    void session.signOut().catch((e) => console.warn('GridMap: sign-out failed', e)).finally(() => (location.hash = `#${LOGIN_PATH}`));
+  });
+  userBox.replaceChildren(
+    h('span', { class: 'user-name', 'data-testid': 'user-name' }, me.name),
+    h('span', { class: 'user-role', 'data-testid': 'user-role', 'data-role': me.role }, roleName(me.role)),
+    h('span', { class: 'user-branch', 'data-testid': 'user-branch' }, me.branchName ?? '全公司'),
+    signOut,
+  );
+}
+session.subscribe(renderUser);
 
 window.addEventListener('hashchange', () => void route());
 void route();

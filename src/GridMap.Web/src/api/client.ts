@@ -1,10 +1,13 @@
 // The one HTTP client of the GridMap API: openapi-fetch over the types generated from the server's OpenAPI
 // document (schema.d.ts, made by scripts/gen-api.mjs at build time). Every call goes through `call`, which returns
 // the answer's body or throws the ApiError of the one ProblemDetails parser (problem.ts). Tiles and static files
-// are loaded by OpenLayers and the browser, not here.
+// are loaded by OpenLayers and the browser, not here. A 401 `unauthenticated` sends the user to the sign-in page
+// (and back afterwards) from here, for every view; a 403 names the refused action (messages.ts `actions`).
 import createClient from 'openapi-fetch';
 import type { operations, paths } from './schema';
+import { actions } from './messages';
 import { parseProblem, transportError } from './problem';
+import { goToSignIn } from './signInRoute';
 
 export const client = createClient<paths>({ headers: { Accept: 'application/json' } });
 
@@ -30,14 +33,18 @@ interface Answer {
  *
  *     const plan = await call('Plan', client.GET('/api/planning/plans/{id}', { params: { path: { id } } }));
  */
-export async function call<Op extends OperationId>(_operation: Op, request: Promise<Answer>): Promise<Body<Op>> {
+export async function call<Op extends OperationId>(operation: Op, request: Promise<Answer>): Promise<Body<Op>> {
   let answer: Answer;
   try {
     answer = await request;
   } catch (e) {
     throw transportError(e);
   }
-  if (!answer.response.ok) throw parseProblem(answer.response.status, answer.error);
+  if (!answer.response.ok) {
+    const e = parseProblem(answer.response.status, answer.error, actions[operation]);
+    if (e.isUnauthenticated) goToSignIn();
+    throw e;
+  }
   return answer.data as Body<Op>;
 }
 

@@ -33,6 +33,16 @@ export const messages = {
   // network
   'not-isolatable': '无法隔离该管段（没有可关闭的阀门），需在上游停运。',
 
+  // ── sign-in and access (AccessDenied, SignInRefused)
+  unauthenticated: '未登录或登录已过期，请重新登录。',
+  'invalid-credentials': '用户名或密码错误，或账号已停用/锁定。',
+  'account-locked': '账号已锁定（连续登录失败次数过多），请稍后再试或联系管理员。',
+  'account-disabled': '账号已停用，请联系管理员。',
+  'too-many-attempts': '登录失败次数过多，请稍后再试。',
+  forbidden: '当前角色没有此权限。',
+  'other-branch': '该对象属于其他分公司，只能操作本分公司的对象。',
+  'form-login': '请输入用户名和密码。',
+
   // ── other server errors (ErrorCodes)
   'bad-request': '请求无效，请刷新页面后重试。',
   'not-found': '未找到所请求的数据（可能已被删除或已过期）。',
@@ -70,6 +80,45 @@ export const messages = {
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof messages;
+
+/**
+ * What a refused request was doing, by operationId, for 「无权限…」 (403). Operations not listed read as 执行此操作.
+ */
+export const actions: Record<string, string> = {
+  ClientConfig: '查看地图配置',
+  Layers: '查看图层',
+  LayerFeatures: '查看图层数据',
+  RetrofitStats: '查看改造进度',
+  Compound: '查看小区详情',
+  Pipe: '查看管段详情',
+  AreaAt: '选择规划范围',
+  StartPartition: '划分网格',
+  PartitionJob: '查看划分进度',
+  CancelPartitionJob: '取消划分',
+  Plan: '查看网格方案',
+  CurrentPlan: '查看现行方案',
+  PlanCells: '查看网格',
+  PlanCompounds: '查看方案小区',
+  SharedEdges: '查看网格边界',
+  MoveCompound: '移动小区',
+  RedrawEdge: '修改网格边界',
+  LockCell: '锁定网格',
+  AutoAssignStaff: '分配网格员',
+  AssignStaff: '指定网格员',
+  UnassignStaff: '取消网格员',
+  StaffTravel: '查看网格员路程',
+  PlanStaff: '查看网格员',
+  PublishPlan: '发布方案',
+  Isolate: '生成关阀方案',
+  NearestPipes: '查找附近管段',
+  NetworkStatus: '查看管网状态',
+  NetworkTopology: '下载管网',
+};
+
+/** 「无权限发布方案：规划员（planner）没有“planning.publish”权限」: the action, then why (the server's Chinese, else the table). */
+export function forbiddenMessage(code: string, detail: string | null | undefined, action: string | undefined): string {
+  return `无权限${action ?? '执行此操作'}：${messageFor(code, detail).replace(/[。.]$/, '')}`;
+}
 
 /** The table's text for a code, with {name} placeholders filled; unknown codes read as `unexpected`. */
 export function message(code: string, values: Record<string, string | number> = {}): string {

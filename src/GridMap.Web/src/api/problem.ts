@@ -1,6 +1,6 @@
 // The one ProblemDetails parser: every failed request — an RFC 7807 answer from the server, a non-JSON error page,
 // or no answer at all — becomes an ApiError whose `message` is Chinese text for people (see messages.ts).
-import { message, messageFor } from './messages';
+import { forbiddenMessage, message, messageFor } from './messages';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -13,8 +13,15 @@ export class ApiError extends Error {
     /** The server's title and detail as sent ("中文 (English)"), for logs. */
     readonly title: string | null = null,
     readonly detail: string | null = null,
+    /** What the request was doing (Chinese, 「发布方案」): a 403 names it. */
+    readonly action?: string,
   ) {
-    super(messageFor(rule, detail));
+    super(status === 403 ? forbiddenMessage(rule, detail, action) : messageFor(rule, detail));
+  }
+
+  /** Not signed in (or the sign-in expired): the client sends the user to the sign-in page (session.ts). */
+  get isUnauthenticated(): boolean {
+    return this.status === 401 && this.rule === 'unauthenticated';
   }
 
   /** True when the server never answered (so an offline fallback may apply). */
@@ -26,6 +33,9 @@ export class ApiError extends Error {
 /** The code for an error answer that carries no `rule` member (a proxy's page, an older server). */
 function codeForStatus(status: number): string {
   if (status === 400) return 'bad-request';
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 429) return 'too-many-attempts';
   if (status === 404) return 'not-found';
   if (status === 409) return 'conflict';
   if (status === 499) return 'cancelled';
@@ -37,10 +47,10 @@ function codeForStatus(status: number): string {
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-/** Reads an error answer: `body` is the parsed JSON (ProblemDetails) or the raw text. */
-export function parseProblem(status: number, body: unknown): ApiError {
+/** Reads an error answer: `body` is the parsed JSON (ProblemDetails) or the raw text; `action` names what was refused. */
+export function parseProblem(status: number, body: unknown, action?: string): ApiError {
   const p = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const e = new ApiError(status, str(p.rule) ?? codeForStatus(status), str(p.title), str(p.detail));
+  const e = new ApiError(status, str(p.rule) ?? codeForStatus(status), str(p.title), str(p.detail), action);
   console.warn(`GridMap API ${status} ${e.rule}: ${e.title ?? ''} ${e.detail ?? (typeof body === 'string' ? body.slice(0, 200) : '')}`);
   return e;
 }

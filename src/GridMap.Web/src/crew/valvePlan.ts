@@ -60,7 +60,7 @@ export function valvePlans(ctx: CrewContext): Isolate {
         // The burst is the point of the pipe nearest the tap, as the server projects it.
         const feat = state.area?.layers.pipes.features.find((x) => Number(x.properties.id) === pipe);
         const at = feat ? nearestPipes([feat] as never, burstNear[0], burstNear[1], 1)[0] : undefined;
-        plan = p.plan(pipe, at?.closest ?? burstNear, inoperable, gkDistance, at?.along_m);
+        plan = { ...p.plan(pipe, at?.closest ?? burstNear, inoperable, gkDistance, at?.along_m), geometry: null }; // the offline engine draws no geometry
         source = 'offline';
       } catch (err) {
         box.dataset.state = 'error';

@@ -13,6 +13,7 @@ import GeoJSON from 'ol/format/GeoJSON';
 import MVT from 'ol/format/MVT';
 import type { StyleLike } from 'ol/style/Style';
 import { featuresUrl } from '../api/client';
+import { session } from '../api/session';
 import type { ClientConfig, LayerInfo } from '../api/types';
 import { palette } from '../palette';
 import {
@@ -70,6 +71,8 @@ export function vectorTileLayer(id: string, info: { minZoom: number; maxZoom: nu
     minZoom: Math.min(info.minZoom, TILE_MAX_ZOOM),
     maxZoom: Math.min(info.maxZoom, TILE_MAX_ZOOM),
   });
+  // Tiles carry the sign-in cookie (same origin); when they start failing (401 after the sign-in expired), ask once.
+  source.on('tileloaderror', () => session.checkAfterFailure());
   const layer = new VectorTileLayer({
     source,
     style,
@@ -85,6 +88,7 @@ export function vectorTileLayer(id: string, info: { minZoom: number; maxZoom: nu
 
 export function geoJsonLayer(id: string, style: StyleLike, declutter = false) {
   const source = new VectorSource({ url: featuresUrl(id), format: new GeoJSON() });
+  source.on('featuresloaderror', () => session.checkAfterFailure());
   const layer = new VectorLayer({ source, style, declutter });
   layer.set('id', id);
   return layer;

@@ -3,7 +3,7 @@
 // Chinese: ApiError's message); the plan is reloaded after each answer either way.
 import { transformExtent } from 'ol/proj';
 import { humanMessage } from '../api/problem';
-import type { CellStats, StaffTravel } from '../api/types';
+import type { CellStats, Plan, StaffTravel } from '../api/types';
 import { h } from '../ui/dom';
 import type { PlannerContext } from './context';
 import { int, pct, shortCode } from './format';
@@ -93,7 +93,7 @@ export function createActions(ctx: PlannerContext): PlannerActions {
     autoStaff: () =>
       edit(async () => {
         const r = await planning.autoStaff(state.plan!.id);
-        state.plan = r;
+        state.plan = r as Plan;
         const est = r.staffTravel.estimated ? `，其中 ${r.staffTravel.estimated} 个按直线估算` : '';
         return `已自动分配网格员（同一分公司内路网距离总和最短，手动指定的保留）：合计 ${r.staffTravel.totalKm.toFixed(1)} km${est}；${r.totals.cellsWithoutStaff} 个网格仍无网格员`;
       }, (why) => why),
