@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using GridMap.Application.Auth;
 using GridMap.Tests.Shared;
 using Microsoft.Playwright;
@@ -29,7 +30,7 @@ public sealed class SignInTests(SignInServer server, ChromiumFixture chromium) :
         var page = await chromium.NewPageAsync();
         await page.GotoAsync(BaseUrl + "/#/manager");
 
-        await page.WaitForURLAsync("**/#/login?next=%2Fmanager");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("#/login\\?next=%2Fmanager$"));
         var form = page.GetByTestId("login-form");
         await form.WaitForAsync();
         Assert.Contains(".run/demo-users.txt", await page.GetByTestId("login-hint").InnerTextAsync());
@@ -45,7 +46,7 @@ public sealed class SignInTests(SignInServer server, ChromiumFixture chromium) :
 
         await page.GetByLabel("密码").FillAsync(LiveServer.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync("**/#/manager");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("#/manager$"));
         await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("signin-manager");
         await Assertions.Expect(page.GetByTestId("user-role")).ToHaveTextAsync("经理");
         await Assertions.Expect(page.GetByTestId("user-branch")).ToHaveTextAsync("全公司");
@@ -67,7 +68,7 @@ public sealed class SignInTests(SignInServer server, ChromiumFixture chromium) :
         Assert.Equal(200, await StatusOfAsync(page, "/api/config"));
 
         await page.GetByTestId("sign-out").ClickAsync();
-        await page.WaitForURLAsync("**/#/login");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("#/login$"));
         await page.GetByTestId("login-form").WaitForAsync();
         Assert.False(await page.GetByTestId("user-name").IsVisibleAsync());
         Assert.Equal(401, await StatusOfAsync(page, "/api/config"));
@@ -76,6 +77,6 @@ public sealed class SignInTests(SignInServer server, ChromiumFixture chromium) :
 
         // Any view asked for now leads back to the sign-in page, remembering it.
         await page.GotoAsync(BaseUrl + "/#/planner");
-        await page.WaitForURLAsync("**/#/login?next=%2Fplanner");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("#/login\\?next=%2Fplanner$"));
     }
 }
