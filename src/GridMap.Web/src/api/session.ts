@@ -4,7 +4,7 @@ import { call, client, type Body } from './client';
 
 export type Me = Body<'Me'>;
 
-const roleNames: Record<string, string> = { admin: '管理员', manager: '经理', planner: '规划员', staff: '网格员', crew: '抢修队' };
+const roleNames: Record<string, string> = { admin: '管理员', manager: '经理', planner: '规划员', staff: '网格员', crew: '抢修班组' };
 
 /** Chinese name of a role (the code itself for one this client does not know). */
 export const roleName = (role: string): string => roleNames[role] ?? role;
