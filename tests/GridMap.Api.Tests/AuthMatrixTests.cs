@@ -137,10 +137,6 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
 /// </summary>
 public sealed class BranchScopeTests(TwoBranchFixture app) : IClassFixture<TwoBranchFixture>
 {
-    /// <summary>The partition route queues a job before any write: it refuses another branch's area up front only once PartitionJobs.StartAsync
-    /// asks Access.Demand (the write itself, in the job, is refused by the pipeline already).</summary>
-    private const string PendingWiring = "needs PartitionJobs.StartAsync to call Access.Demand(caller, Permissions.PlanningWrite, await branches.OfAreaAsync(request.Area)) (lead wires after merge)";
-
     private static readonly Caller PlannerEast = new("planner-b1", Roles.Planner, 1);
     private static readonly Caller PlannerWest = new("planner-b2", Roles.Planner, 2);
     private static readonly Caller Admin = new(AppFixture.AdminName, Roles.Admin, null);
@@ -271,7 +267,7 @@ public sealed class BranchScopeTests(TwoBranchFixture app) : IClassFixture<TwoBr
         Assert.Null(CallerScope.Ambient);
     }
 
-    [PostgisFact(Skip = PendingWiring)]
+    [PostgisFact]
     public async Task Http_PlannerOfOtherBranch_PartitionIs403_OwnBranchIs202()
     {
         using var west = await app.ClientAs(Roles.Planner, 2);

@@ -99,6 +99,11 @@ public sealed class JobWorker(JobStore store, JobQueue queue, IEnumerable<IJobHa
         {
             await store.FinishAsync(job.Id, options.Name, "failed", null, r.Message, r.Code, CancellationToken.None);
         }
+        catch (GridMap.Application.Auth.AccessDenied d)
+        {
+            // The user who queued it may no longer do this (disabled, role or branch changed): their refusal, not a bug.
+            await store.FinishAsync(job.Id, options.Name, "failed", null, d.Message, d.Code, CancellationToken.None);
+        }
         catch (ArgumentException a)
         {
             await store.FinishAsync(job.Id, options.Name, "failed", null, a.Message, "invalid-parameter", CancellationToken.None);

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridMap.Domain.Partitioning;
 using GridMap.Storage.Jobs;
+using GridMap.Application.Auth;
+using GridMap.Application.Pipeline;
 using GridMap.Application.Planning;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
@@ -32,15 +34,18 @@ internal sealed record PartitionPayload(string Kind, string? Code, JsonElement? 
 /// Partitions as background jobs: the planner's request is checked (unknown area → 404, empty area → 422) and queued;
 /// a <see cref="JobWorker"/> on any instance runs it into a preview; progress, cancel and the result are read from the row.
 /// </summary>
-public sealed class PartitionJobs(JobQueue queue, PlanPartitioner partitioner)
+public sealed class PartitionJobs(JobQueue queue, PlanPartitioner partitioner, ICallerAccessor callers, BranchResolver branches)
 {
     public const string Kind = "partition";
 
-    /// <summary>Checks the area and queues the partition; returns the job's state.</summary>
+    /// <summary>Checks the area and that the caller may plan it (a planner of another branch: 403 now, not a failed job
+    /// later), then queues the partition; returns the job's state.</summary>
     public async Task<PlanningJobState> StartAsync(PlanRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var areaName = await partitioner.ValidateAreaAsync(request.Area, ct);
+        var caller = callers.Current;
+        Access.Demand(caller, Permissions.PlanningWrite, caller.BranchId is null ? null : await branches.OfAreaAsync(request.Area, ct));
         var id = await queue.EnqueueAsync(Kind, JsonSerializer.Serialize(PartitionPayload.From(request), PartitionPayload.Json), areaName, ct);
         return await GetAsync(id, ct);
     }
