@@ -117,12 +117,16 @@ web_build() {
   fi
   local built="$ROOT/src/GridMap.Api/wwwroot/index.html"
   # Rebuild only when a source, the palette or the lockfile is newer than the last build (keeps a second run fast).
-  if [ -f "$built" ] && [ -z "$(find "$web/src" "$web/index.html" "$web/package-lock.json" "$web"/*.ts "$ROOT/tiles/styles.json" -newer "$built" 2>/dev/null | head -n 1)" ]; then
+  if [ -f "$built" ] && [ -z "$(find "$web/src" "$web/index.html" "$web/package-lock.json" "$web"/*.ts "$ROOT/tiles/styles.json" "$web/scripts" "$ROOT/src/GridMap.Api/obj/openapi/openapi.json" -newer "$built" 2>/dev/null | head -n 1)" ]; then
     log "web client is up to date"
     return
   fi
   log "building the web client"
-  (cd "$web" && npm run --silent build >/dev/null) || die "web client build failed (cd src/GridMap.Web && npm run build)"
+  mkdir -p "$ROOT/.run"
+  if ! (cd "$web" && npm run --silent build > "$ROOT/.run/web-build.log" 2>&1); then
+    grep -E "error|gen-api" "$ROOT/.run/web-build.log" | head -20 >&2
+    die "web client build failed (full log: .run/web-build.log; the types come from the server's OpenAPI document, so a changed C# response record shows up here)"
+  fi
 }
 
 # Builds the CLI (which also serves the API) in Release unless no source is newer than the last build: then MSBuild

@@ -7,25 +7,22 @@ namespace GridMap.Api;
 internal static class OpenApiConventions
 {
     /// <summary>
-    /// A property whose type cannot be null is always written (our records never omit one), so it is required. The
-    /// generator only marks constructor parameters required, which leaves properties of derived records (a plan with
-    /// its staff travel) optional and the generated TypeScript types full of needless <c>undefined</c>. Nullable
-    /// members stay optional: some responses leave them out when null.
+    /// A property that is always written is required (its value may still be null where its type allows). The generator
+    /// only marks constructor parameters required, which leaves properties of derived records (a plan with its staff
+    /// travel) optional and the generated TypeScript types full of needless <c>undefined</c>. Members with an ignore
+    /// condition (left out when null) stay optional.
     /// </summary>
     public static Task RequireNonNullableProperties(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
     {
-        if (schema.Properties is not { Count: > 0 } properties) return Task.CompletedTask;
-        foreach (var (name, property) in properties)
+        var type = context.JsonTypeInfo;
+        if (type.Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object || schema.Properties is not { Count: > 0 } properties)
+            return Task.CompletedTask;
+        foreach (var p in type.Properties)
         {
-            var nonNull = property switch
-            {
-                OpenApiSchemaReference => true,
-                { Type: { } t } => !t.HasFlag(JsonSchemaType.Null),
-                _ => false,
-            };
-            if (!nonNull) continue;
+            // ShouldSerialize is set when an ignore condition (e.g. [JsonIgnore(Condition = WhenWritingNull)]) may leave it out.
+            if (p.Get is null || p.ShouldSerialize is not null || !properties.ContainsKey(p.Name)) continue;
             schema.Required ??= new HashSet<string>();
-            schema.Required.Add(name);
+            schema.Required.Add(p.Name);
         }
         return Task.CompletedTask;
     }

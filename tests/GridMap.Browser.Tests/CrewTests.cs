@@ -10,7 +10,7 @@ namespace GridMap.Browser.Tests;
 /// The crew view (#/crew) on a phone-sized Chromium with a set geolocation, against the real server and the demo
 /// city: the nearest pipe is the one the API names, tapping it shows the API's isolation plan, a broken valve gives
 /// the API's new plan at once; then, after downloading the area, the same with the browser context offline (the
-/// service worker opens the app, plans come from the TypeScript port over IndexedDB). Saves docs/screenshots/crew.png.
+/// service worker opens the app, plans come from the TypeScript port over IndexedDB). Saves .run/screenshots/crew.png (scripts/screenshots copies it to docs/screenshots).
 /// </summary>
 public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : IClassFixture<LiveServer>, IClassFixture<ChromiumFixture>
 {

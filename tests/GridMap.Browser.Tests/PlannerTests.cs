@@ -9,7 +9,7 @@ namespace GridMap.Browser.Tests;
 /// <summary>
 /// The planner (#/planner) in real Chromium against the real server and the demo city: pick a street on the
 /// map, partition it with progress, move one compound to a neighbouring cell, assign a staff member by hand,
-/// publish, reload and see the published plan; a screenshot goes to docs/screenshots/planner.png. Also: a polygon
+/// publish, reload and see the published plan; a screenshot goes to .run/screenshots/planner.png (scripts/screenshots copies it to docs/screenshots). Also: a polygon
 /// drawn on the map as the plan area, and nesting keeping every cell inside one community (checked through the API).
 /// </summary>
 public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : IClassFixture<LiveServer>, IClassFixture<ChromiumFixture>

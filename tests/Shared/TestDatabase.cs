@@ -93,7 +93,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private static async Task Exec(NpgsqlConnection c, string sql)
     {
-        await using var cmd = new NpgsqlCommand(sql, c);
+        // No timeout: waiting for the template lock lasts as long as another class takes to build the demo template
+        // (well past Npgsql's 30 s on a loaded machine).
+        await using var cmd = new NpgsqlCommand(sql, c) { CommandTimeout = 0 };
         await cmd.ExecuteNonQueryAsync();
     }
 

@@ -4,7 +4,6 @@
 // are loaded by OpenLayers and the browser, not here.
 import createClient from 'openapi-fetch';
 import type { operations, paths } from './schema';
-import type { PendingResponses } from './pending';
 import { parseProblem, transportError } from './problem';
 
 export const client = createClient<paths>({ headers: { Accept: 'application/json' } });
@@ -15,11 +14,8 @@ type Success<R> = R extends { 200: infer X } ? X : R extends { 201: infer X } ? 
 type JsonBody<X> = X extends { content: { 'application/json': infer T } } ? T : X extends { content: { 'application/geo+json': infer T } } ? T : never;
 type Generated<Op extends OperationId> = JsonBody<Success<operations[Op]['responses']>>;
 
-/**
- * The body an operation answers with: the generated type when the server describes it, else the hand-written one
- * in pending.ts (operations whose C# endpoint does not return a typed record yet).
- */
-export type Body<Op extends OperationId> = [Generated<Op>] extends [never] ? (Op extends keyof PendingResponses ? PendingResponses[Op] : unknown) : Generated<Op>;
+/** The body an operation answers with, generated from the server's response record (unknown for binary answers). */
+export type Body<Op extends OperationId> = [Generated<Op>] extends [never] ? unknown : Generated<Op>;
 
 /** The shape openapi-fetch resolves to, whatever the operation. */
 interface Answer {

@@ -1,5 +1,5 @@
-// The API's types by the names the client uses, each taken from the operation that returns it: generated from the
-// OpenAPI document where the server describes the operation, from pending.ts until it does. Import from here.
+// The API's types by the names the client uses, each taken from the operation that returns it, all generated from
+// the server's OpenAPI document (schema.d.ts). Import from here.
 import type { Body } from './client';
 import type { components } from './schema';
 
@@ -21,4 +21,16 @@ export type StaffList = Body<'PlanStaff'>;
 export type StaffTravel = Body<'StaffTravel'>;
 export type IsolationPlan = Body<'Isolate'>;
 
-export type { GeoGeometry, GeoJsonCollection } from './pending';
+/** A GeoJSON geometry (WGS84 lon/lat); coordinates nest by geometry type. */
+export interface GeoGeometry {
+  type: string;
+  coordinates: unknown;
+}
+
+/** A GeoJSON FeatureCollection as the layer and plan endpoints send it (`truncated` when a limit cut it short). */
+export interface GeoJsonCollection {
+  type: string;
+  truncated?: boolean;
+  // coordinates nest differently per geometry type
+  features: { type: string; id?: number | string; geometry: { type: string; coordinates: any } | null; properties: Record<string, unknown> }[];
+}

@@ -57,7 +57,7 @@ export function createActions(ctx: PlannerContext): PlannerActions {
   const pickArea = async (lon: number, lat: number) => {
     try {
       const a = await planning.areaAt(lon, lat, state.mode);
-      state.area = { kind: a.kind, code: a.code, name: a.name, key: a.key };
+      state.area = { kind: a.kind as AreaKind, code: a.code, name: a.name, key: a.key };
       layers.areaSource.clear();
       if (a.outline) layers.areaSource.addFeature(featureOf(a.outline));
       setup.areaName.textContent = `${a.name}（${a.code}）· ${a.compounds} 个小区 · ${int(a.households)} 户`;
