@@ -2,44 +2,18 @@ using GridMap.Domain.Geo;
 using GridMap.Domain.Partitioning;
 using GridMap.Storage.Planning;
 using GridMap.Tests.Shared;
+using static GridMap.Tests.Shared.LocalRoads;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.IO;
 
 namespace GridMap.Storage.Tests;
 
 /// <summary>
-/// Road travel for staff assignment on tiny road networks written in EPSG:4547 metres around (450000, 3850000),
-/// so every expected route can be added up by hand. The roads are stored the way real data arrives: crossing
+/// Road travel for staff assignment on tiny road networks (<see cref="LocalRoads"/>), so every expected route can be
+/// added up by hand. The roads are stored the way real data arrives: crossing
 /// without shared vertices, ending a fraction of a metre short of the road they meet.
 /// </summary>
 public class StaffTravelTests
 {
-    private const double X0 = 450_000, Y0 = 3_850_000;
-
-    // A "U" of roads around a gap (a river with no bridge on the west side):
-    //   C  (0,1000) ───────────── (1000,1000)
-    //                                  │ B
-    //   A  (0,0)    ───────────── (1000,0)
-    private static readonly (string Name, string Kind, (double X, double Y)[] Line)[] URoads =
-    [
-        ("A 南路", "arterial", [(0, 0), (1000, 0)]),
-        ("B 东路", "arterial", [(1000, 0), (1000, 1000)]),
-        ("C 北路", "local", [(0, 1000), (1000, 1000)]),
-    ];
-
-    private static async Task AddRoads(TestDatabase db, int firstId, params (string Name, string Kind, (double X, double Y)[] Line)[] roads)
-    {
-        var id = firstId;
-        foreach (var (name, kind, line) in roads)
-        {
-            var wkt = "LINESTRING(" + string.Join(",", line.Select(p => FormattableString.Invariant($"{X0 + p.X} {Y0 + p.Y}"))) + ")";
-            await using var cmd = db.DataSource.CreateCommand("INSERT INTO road (id, name, kind, geom) VALUES (@id, @name, @kind, ST_Transform(ST_GeomFromText(@wkt, 4547), 4326))");
-            cmd.Parameters.AddWithValue("id", (long)id++); cmd.Parameters.AddWithValue("name", name);
-            cmd.Parameters.AddWithValue("kind", kind); cmd.Parameters.AddWithValue("wkt", wkt);
-            await cmd.ExecuteNonQueryAsync();
-        }
-    }
-
     private static StaffMember Staff(string id, double x, double y) => new(id, X0 + x, Y0 + y);
     private static CellSite Cell(int n, double x, double y) => new(n, X0 + x, Y0 + y);
 
@@ -61,7 +35,7 @@ public class StaffTravelTests
     public async Task RoadDistance_AroundAGap_IsTheHandAddedRoute_AndNeverBelowTheStraightLine()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await AddRoads(db, 1, URoads);
+        await LocalRoads.AddAsync(db, 1, URoads);
         // Base (100,100) joins A at (100,0): 100 m; cell (100,900) joins C at (100,1000): 100 m.
         // Along A 900 m east, B 1000 m north, C 900 m west: 100 + 900 + 1000 + 900 + 100 = 3000 m. Straight: 800 m.
         var m = await Matrix(db, [Staff("s", 100, 100)], [Cell(0, 100, 900)]);
@@ -90,12 +64,12 @@ public class StaffTravelTests
     public async Task CrossingRoadWithoutSharedVertex_IsNodedAfterTheRoadsChange_AndShortensTheRoute()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await AddRoads(db, 1, URoads);
+        await LocalRoads.AddAsync(db, 1, URoads);
         var staff = new[] { Staff("s", 100, 100) };
         var cells = new[] { Cell(0, 100, 900) };
         Assert.Equal(3000, (await Matrix(db, staff, cells)).Costs["s", 0], 0.01);
         // D runs north-south at x = 500 across A and C; no vertex of A or C lies on it.
-        await AddRoads(db, 10, ("D 中路", "local", [(500, -200), (500, 1200)]));
+        await LocalRoads.AddAsync(db, 10, ("D 中路", "local", [(500, -200), (500, 1200)]));
         // 100 + 400 along A + 1000 along D + 400 along C + 100 = 2000 m.
         Assert.Equal(2000, (await Matrix(db, staff, cells)).Costs["s", 0], 0.01);
         // A and C split in two, D in three: 8 edges; ends (0,0) (500,0) (1000,0) (1000,1000) (500,1000) (0,1000) (500,-200) (500,1200).
@@ -106,9 +80,9 @@ public class StaffTravelTests
     public async Task RoadEndingHalfAMetreShortOfAnother_JoinsIt()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await AddRoads(db, 1, URoads);
+        await LocalRoads.AddAsync(db, 1, URoads);
         // E leaves B westwards but stops 0.3 m short of it (as digitised roads do).
-        await AddRoads(db, 20, ("E 支路", "local", [(200, 500), (999.7, 500)]));
+        await LocalRoads.AddAsync(db, 20, ("E 支路", "local", [(200, 500), (999.7, 500)]));
         // Base (1100,500) joins B at (1000,500): 100 m; west along E 800 m; cell (200,520) joins E's end: 20 m → 920 m.
         var m = await Matrix(db, [Staff("s", 1100, 500)], [Cell(0, 200, 520)]);
         Assert.Equal(TravelSource.Road, m.Pair("s", 0).Source);
@@ -119,8 +93,8 @@ public class StaffTravelTests
     public async Task PointOffTheNetwork_OrOnAnotherPiece_FallsBackToStraightLineTimesDetour_AndSaysWhy()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await AddRoads(db, 1, URoads);
-        await AddRoads(db, 30, ("F 孤立道路", "local", [(3000, 3000), (3500, 3000)]));
+        await LocalRoads.AddAsync(db, 1, URoads);
+        await LocalRoads.AddAsync(db, 30, ("F 孤立道路", "local", [(3000, 3000), (3500, 3000)]));
         var staff = new[] { Staff("near", 100, 100), Staff("far", 100, 5000) };
         var cells = new[] { Cell(0, 100, 900), Cell(1, 3200, 3050) };
         var m = await Matrix(db, staff, cells);
@@ -140,7 +114,7 @@ public class StaffTravelTests
     public async Task Assignment_NearerAsTheCrowFlies_LosesToTheWorkerNearerByRoad()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await AddRoads(db, 1, URoads);
+        await LocalRoads.AddAsync(db, 1, URoads);
         // The cell (100,900) lies across the gap from S1 (800 m straight, 3000 m by road round the U) and
         // 849 m straight from S2 at (700,1500), who joins C at (700,1000): 500 + 600 + 100 = 1200 m by road.
         var staff = new[] { Staff("S1", 100, 100), Staff("S2", 700, 1500) };
@@ -160,8 +134,8 @@ public class StaffTravelTests
         // The household-weighted centre lies 300 m east of the big compound, so the site is the big compound's point
         // (PointOnSurface of the cell would be mid-cell, 1.5 km from either).
         await using var db = await TestDatabase.CreateAsync();
-        var district = (MultiPolygon)Multi(Wgs("POLYGON((-500 -500, 3500 -500, 3500 700, -500 700, -500 -500))"));
-        var cellArea = (MultiPolygon)Multi(Wgs("POLYGON((0 0, 3000 0, 3000 200, 0 200, 0 0))"));
+        var district = Multi(Wgs("POLYGON((-500 -500, 3500 -500, 3500 700, -500 700, -500 -500))"));
+        var cellArea = Multi(Wgs("POLYGON((0 0, 3000 0, 3000 200, 0 200, 0 0))"));
         var big = Wgs("POLYGON((50 50, 150 50, 150 150, 50 150, 50 50))");
         var small = Wgs("POLYGON((2850 50, 2950 50, 2950 150, 2850 150, 2850 50))");
         await using (var cmd = db.DataSource.CreateCommand("""
@@ -196,31 +170,5 @@ public class StaffTravelTests
         var id = await PlanRepository.InsertPreviewAsync(s, preview);
         await s.CommitAsync();
         return id;
-    }
-
-    /// <summary>A WKT in local metres (offset from X0, Y0) as WGS84, the way the tables store it.</summary>
-    private static Geometry Wgs(string localWkt)
-    {
-        var g = new WKTReader().Read(localWkt);
-        g.Apply(new Shifter());
-        return Crs.GaussKruger114.ToWgs84(g);
-    }
-
-    private static Geometry Multi(Geometry g)
-    {
-        var mp = g is Polygon p ? g.Factory.CreateMultiPolygon([p]) : g;
-        mp.SRID = 4326;
-        return mp;
-    }
-
-    private sealed class Shifter : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            seq.SetX(i, seq.GetX(i) + X0);
-            seq.SetY(i, seq.GetY(i) + Y0);
-        }
     }
 }

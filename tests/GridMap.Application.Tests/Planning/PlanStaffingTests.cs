@@ -3,47 +3,22 @@ using GridMap.Domain.Geo;
 using GridMap.Storage;
 using GridMap.Storage.Planning;
 using GridMap.Tests.Shared;
+using static GridMap.Tests.Shared.LocalRoads;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.IO;
 
 namespace GridMap.Application.Tests.Planning;
 
 /// <summary>
-/// Staff for a preview over a tiny road network written in EPSG:4547 metres around (450000, 3850000): a "U" of roads
-/// round a gap, so the worker nearer as the crow flies is the farther by road.
+/// Staff for a preview over the "U" of roads of <see cref="LocalRoads"/>: the worker nearer as the crow flies is the
+/// farther by road.
 /// </summary>
 public class PlanStaffingTests
 {
-    private const double X0 = 450_000, Y0 = 3_850_000;
-
-    // C (0,1000) ── (1000,1000)
-    //                   │ B
-    // A (0,0)    ── (1000,0)
-    private static readonly (string Name, string Kind, (double X, double Y)[] Line)[] URoads =
-    [
-        ("A 南路", "arterial", [(0, 0), (1000, 0)]),
-        ("B 东路", "arterial", [(1000, 0), (1000, 1000)]),
-        ("C 北路", "local", [(0, 1000), (1000, 1000)]),
-    ];
-
-    private static async Task AddRoadsAsync(TestDatabase db)
-    {
-        var id = 1;
-        foreach (var (name, kind, line) in URoads)
-        {
-            var wkt = "LINESTRING(" + string.Join(",", line.Select(p => FormattableString.Invariant($"{X0 + p.X} {Y0 + p.Y}"))) + ")";
-            await using var cmd = db.DataSource.CreateCommand("INSERT INTO road (id, name, kind, geom) VALUES (@id, @name, @kind, ST_Transform(ST_GeomFromText(@wkt, 4547), 4326))");
-            cmd.Parameters.AddWithValue("id", (long)id++); cmd.Parameters.AddWithValue("name", name);
-            cmd.Parameters.AddWithValue("kind", kind); cmd.Parameters.AddWithValue("wkt", wkt);
-            await cmd.ExecuteNonQueryAsync();
-        }
-    }
-
     [PostgisFact]
     public async Task SavedPreview_GivesTheCellToTheWorkerNearerByRoad_AndReportsTheRoadKm()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await AddRoadsAsync(db);
+        await LocalRoads.AddAsync(db, 1, URoads);
         var district = Multi(Wgs("POLYGON((-500 -500, 2000 -500, 2000 2000, -500 2000, -500 -500))"));
         var cellArea = Multi(Wgs("POLYGON((50 850, 150 850, 150 950, 50 950, 50 850))"));
         var footprint = Wgs("POLYGON((80 880, 120 880, 120 920, 80 920, 80 880))");
@@ -95,31 +70,5 @@ public class PlanStaffingTests
     {
         foreach (var r in Enum.GetValues<EstimateReason>())
             Assert.Matches(@"^\P{IsBasicLatin}.* \(.+\)$", PlanStaffing.ReasonText(r));
-    }
-
-    /// <summary>A WKT in local metres (offset from X0, Y0) as WGS84, the way the tables store it.</summary>
-    private static Geometry Wgs(string localWkt)
-    {
-        var g = new WKTReader().Read(localWkt);
-        g.Apply(new Shifter());
-        return Crs.GaussKruger114.ToWgs84(g);
-    }
-
-    private static MultiPolygon Multi(Geometry g)
-    {
-        var mp = g is Polygon p ? g.Factory.CreateMultiPolygon([p]) : (MultiPolygon)g;
-        mp.SRID = 4326;
-        return mp;
-    }
-
-    private sealed class Shifter : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            seq.SetX(i, seq.GetX(i) + X0);
-            seq.SetY(i, seq.GetY(i) + Y0);
-        }
     }
 }
