@@ -60,8 +60,19 @@ public static class FeatureFile
         }
     }
 
-    /// <summary>Parses GeoJSON text (a FeatureCollection, a single Feature or a bare geometry).</summary>
+    /// <summary>Parses GeoJSON text (a FeatureCollection, a single Feature or a bare geometry). Anything that is not
+    /// GeoJSON fails with a <see cref="FeatureFileException"/> naming the problem, never another exception.</summary>
     public static FeatureSet ReadGeoJson(string json, Crs? overrideCrs = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try { return ParseGeoJson(json, overrideCrs); }
+        catch (FeatureFileException) { throw; }
+        // A JSON value of the wrong kind where GeoJSON wants a string or an object ("type": 5, "crs": [...]).
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or JsonException or OverflowException)
+        { throw new FeatureFileException($"not valid GeoJSON: {e.Message}", e); }
+    }
+
+    private static FeatureSet ParseGeoJson(string json, Crs? overrideCrs)
     {
         JsonNode? root;
         try { root = JsonNode.Parse(json); }
@@ -140,7 +151,7 @@ public static class FeatureFile
                 $"{prj}: coordinate system not recognised; declare it with --crs (supported: {string.Join(", ", Crs.Supported)}).");
             fromFile = true;
         }
-        var features = Shapefile.ReadAllFeatures(path, new NetTopologySuite.IO.Esri.Shapefiles.Readers.ShapefileReaderOptions { Encoding = Encoding.UTF8 });
+        var features = Shapefile.ReadAllFeatures(path, new NetTopologySuite.IO.Esri.Shapefiles.Readers.ShapefileReaderOptions { Encoding = DbfEncodingOf(path) });
         var list = new List<FeatureRecord>(features.Length);
         for (var i = 0; i < features.Length; i++)
         {
@@ -152,6 +163,50 @@ public static class FeatureFile
                 f.Geometry is { IsEmpty: false } ? null : "feature has no geometry"));
         }
         return new FeatureSet(crs, list, fromFile);
+    }
+
+    static FeatureFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>
+    /// The text encoding of a shapefile's .dbf: the .cpg file when there is one (UTF-8, GBK/CP936/GB2312, GB18030, BIG5,
+    /// a code page number…), else the dBASE language driver id (0x4D/0x7A: GBK, 0x4F: Big5, 0x4E: Korean, 0x13: Japanese),
+    /// else UTF-8. Chinese shapefiles from ArcGIS and older tools are usually GBK.
+    /// </summary>
+    public static Encoding DbfEncodingOf(string shpPath)
+    {
+        var cpg = Path.ChangeExtension(shpPath, ".cpg");
+        if (File.Exists(cpg))
+        {
+            var name = File.ReadAllText(cpg).Trim().Trim('\0').Trim();
+            if (name.Length == 0) return Encoding.UTF8;
+            var upper = name.ToUpperInvariant().Replace(" ", "", StringComparison.Ordinal);
+            var cp = upper switch
+            {
+                "UTF-8" or "UTF8" or "65001" => 65001,
+                "GBK" or "CP936" or "936" or "GB2312" or "ANSI936" or "CP_936" => 936,
+                "GB18030" or "54936" => 54936,
+                "BIG5" or "CP950" or "950" => 950,
+                "88591" or "ISO88591" or "ISO-8859-1" or "LATIN1" => 28591,
+                _ when int.TryParse(upper.StartsWith("CP", StringComparison.Ordinal) ? upper[2..] : upper, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+                _ => -1,
+            };
+            try { return cp == 65001 ? new UTF8Encoding(false) : cp > 0 ? Encoding.GetEncoding(cp) : Encoding.GetEncoding(name); }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            { throw new FeatureFileException($"{cpg}: unknown code page '{name}' (use UTF-8 or GBK).", e); }
+        }
+        var dbf = Path.ChangeExtension(shpPath, ".dbf");
+        if (File.Exists(dbf))
+        {
+            using var s = File.OpenRead(dbf);
+            if (s.Length > 29)
+            {
+                s.Position = 29;
+                var ldid = s.ReadByte();
+                var cp = ldid switch { 0x4D or 0x7A => 936, 0x4F or 0x78 => 950, 0x4E or 0x79 => 949, 0x13 or 0x7B => 932, _ => 0 };
+                if (cp > 0) return Encoding.GetEncoding(cp);
+            }
+        }
+        return Encoding.UTF8;
     }
 
     internal static object? Normalise(object? v) => v switch
