@@ -223,8 +223,7 @@ public static class FeatureImporter
     private static Coordinate? Locate(Crs crs, Geometry g)
     {
         if (g.IsEmpty) return null;
-        var c = g.Envelope.Centroid.Coordinate;
-        return SafeToWgs84(crs, c);
+        return SafeToWgs84(crs, g.EnvelopeInternal.Centre);
     }
 
     private static Coordinate? SafeToWgs84(Crs crs, Coordinate c)
