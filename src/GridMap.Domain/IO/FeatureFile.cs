@@ -147,8 +147,10 @@ public static class FeatureFile
                 g = gEl.Deserialize<Geometry>(GeoJsonOptions);
                 if (g is null) err = "feature has no geometry";
             }
+            // NetTopologySuite's GeoJSON converter throws NullReferenceException for a geometry without "coordinates" (found by
+            // GeoJsonFuzzTests): it is a malformed feature, not a bug of ours, so it is reported like the others.
             catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or IndexOutOfRangeException
-                                          or InvalidCastException or OverflowException)
+                                          or InvalidCastException or OverflowException or NullReferenceException)
             {
                 err = $"geometry could not be parsed: {e.Message.Split('\n')[0]}";
             }

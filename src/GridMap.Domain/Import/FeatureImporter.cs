@@ -141,6 +141,7 @@ public static class FeatureImporter
         {
             if (f.Geometry is null) { problems.Add(new(f.Index, f.Id, f.GeometryError ?? "feature has no geometry", null, null)); continue; }
             var g = f.Geometry;
+            if (g.IsEmpty) { problems.Add(new(f.Index, f.Id, "geometry is empty (no coordinates)", null, null)); continue; }
             if (Flat.HasZOrM(g)) { g = Flat.Force2D(g); zDropped++; }
             if (NonFinite(g)) { problems.Add(new(f.Index, f.Id, "coordinates are not finite numbers (NaN or infinite)", null, null)); continue; }
             var where = Locate(set.Crs, g);
@@ -165,7 +166,7 @@ public static class FeatureImporter
             { problems.Add(new(f.Index, f.Id, $"cannot transform from {set.Crs}: {e.Message}", null, null)); continue; }
             if (!options.Area.Contains(wgs.EnvelopeInternal))
             {
-                var c = wgs.Centroid.Coordinate;
+                var c = wgs.EnvelopeInternal.Centre;
                 var e = wgs.EnvelopeInternal;
                 var swapped = set.Crs.IsGeographic && options.Area.Contains(new Envelope(e.MinY, e.MaxY, e.MinX, e.MaxX));
                 problems.Add(new(f.Index, f.Id, swapped
