@@ -110,7 +110,7 @@ public sealed class ImportCorpusTests : IClassFixture<ImportCorpusTests.Corpus>
     public async Task Malformed_WrongJsonKinds_AreRefusedNotCrashed()
     {
         await AssertRefused(_c.Write("not-object.geojson", "[1,2,3]"), "compounds", "must be a JSON object");
-        await AssertRefused(_c.Write("type-number.geojson", "{\"type\":5,\"features\":[]}"), "compounds", "not valid GeoJSON");
+        await AssertRefused(_c.Write("type-number.geojson", "{\"type\":5,\"features\":[]}"), "compounds", "GeoJSON 'type' must be a string");
         await AssertRefused(_c.Write("features-object.geojson", "{\"type\":\"FeatureCollection\",\"features\":{}}"), "compounds", "no 'features' array");
         await AssertRefused(_c.Write("geometry-string.geojson", Collection(Good, "{\"type\":\"Feature\",\"properties\":{\"name\":\"x\",\"households\":1},\"geometry\":\"POINT(1 2)\"}")),
             "compounds", "feature #1", "geometry could not be parsed");
