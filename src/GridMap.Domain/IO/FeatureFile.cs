@@ -45,7 +45,7 @@ public static class FeatureFile
         {
             return ext switch
             {
-                ".geojson" or ".json" => ReadGeoJson(File.ReadAllText(path), overrideCrs),
+                ".geojson" or ".json" => ReadGeoJson(File.ReadAllBytes(path), overrideCrs),
                 ".shp" => ReadShapefile(path, overrideCrs),
                 ".gpkg" => GeoPackageFile.Read(path, overrideCrs),
                 _ => throw new FeatureFileException($"Unsupported file type '{ext}' ({path}): use .geojson, .json, .shp or .gpkg."),
@@ -60,71 +60,112 @@ public static class FeatureFile
         }
     }
 
-    /// <summary>Parses GeoJSON text (a FeatureCollection, a single Feature or a bare geometry).</summary>
+    /// <summary>Parses GeoJSON text (a FeatureCollection, a single Feature or a bare geometry). Anything that is not
+    /// GeoJSON fails with a <see cref="FeatureFileException"/> naming the problem, never another exception.</summary>
     public static FeatureSet ReadGeoJson(string json, Crs? overrideCrs = null)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(json); }
+        ArgumentNullException.ThrowIfNull(json);
+        return ReadGeoJson(Encoding.UTF8.GetBytes(json), overrideCrs);
+    }
+
+    /// <summary>Parses UTF-8 GeoJSON bytes (a leading byte-order mark is skipped); see <see cref="ReadGeoJson(string, Crs?)"/>.</summary>
+    public static FeatureSet ReadGeoJson(ReadOnlyMemory<byte> utf8, Crs? overrideCrs = null)
+    {
+        if (utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8 = utf8[3..];
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(utf8); }
         catch (JsonException e) { throw new FeatureFileException($"not valid JSON: {e.Message}", e); }
-        if (root is not JsonObject obj) throw new FeatureFileException("GeoJSON must be a JSON object.");
-        var type = obj["type"]?.GetValue<string>();
+        using (doc)
+        {
+            try { return ParseGeoJson(doc.RootElement, overrideCrs); }
+            catch (FeatureFileException) { throw; }
+            // A JSON value of the wrong kind where GeoJSON wants a string or an object ("crs": {"properties": 5}).
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or JsonException or OverflowException)
+            { throw new FeatureFileException($"not valid GeoJSON: {e.Message}", e); }
+        }
+    }
+
+    private static FeatureSet ParseGeoJson(JsonElement obj, Crs? overrideCrs)
+    {
+        if (obj.ValueKind != JsonValueKind.Object) throw new FeatureFileException("GeoJSON must be a JSON object.");
+        string? type = null;
+        if (obj.TryGetProperty("type", out var typeEl))
+            type = typeEl.ValueKind == JsonValueKind.String ? typeEl.GetString()
+                : throw new FeatureFileException($"GeoJSON 'type' must be a string, not {typeEl.ValueKind.ToString().ToLowerInvariant()}.");
         Crs crs = Crs.Wgs84;
         var fromFile = false;
-        var crsName = obj["crs"]?["properties"]?["name"]?.GetValue<string>();
-        if (crsName is not null)
+        if (obj.TryGetProperty("crs", out var crsEl) && crsEl.ValueKind != JsonValueKind.Null)
         {
-            crs = Crs.Parse(crsName);
+            if (crsEl.ValueKind != JsonValueKind.Object || !crsEl.TryGetProperty("properties", out var cp) || cp.ValueKind != JsonValueKind.Object
+                || !cp.TryGetProperty("name", out var cn) || cn.ValueKind != JsonValueKind.String)
+                throw new FeatureFileException("'crs' must be {\"type\":\"name\",\"properties\":{\"name\":\"EPSG:…\"}}; or declare the CRS with --crs.");
+            crs = Crs.Parse(cn.GetString()!);
             fromFile = true;
         }
         if (overrideCrs is not null) crs = overrideCrs;
-        IEnumerable<JsonNode?> features = type switch
-        {
-            "FeatureCollection" => obj["features"] as JsonArray ?? throw new FeatureFileException("FeatureCollection has no 'features' array."),
-            "Feature" => [obj],
-            null => throw new FeatureFileException("GeoJSON object has no 'type'."),
-            _ => [new JsonObject { ["type"] = "Feature", ["geometry"] = obj.DeepClone(), ["properties"] = new JsonObject() }],
-        };
         var list = new List<FeatureRecord>();
-        var i = 0;
-        foreach (var f in features)
+        switch (type)
         {
-            if (f is not JsonObject fo) throw new FeatureFileException($"feature #{i} is not a JSON object.");
-            var props = new Dictionary<string, object?>(StringComparer.Ordinal);
-            if (fo["properties"] is JsonObject po)
-                foreach (var (k, v) in po) props[k] = ToValue(v);
-            string? id = fo["id"] is { } idNode ? ToValue(idNode)?.ToString() : null;
-            if (id is null && props.TryGetValue("id", out var pid) && pid is not null) id = Convert.ToString(pid, CultureInfo.InvariantCulture);
-            Geometry? g = null;
-            string? err = null;
-            var gNode = fo["geometry"];
-            if (gNode is null) err = "feature has no geometry";
-            else
-            {
-                try
-                {
-                    g = gNode.Deserialize<Geometry>(GeoJsonOptions);
-                    if (g is null) err = "feature has no geometry";
-                }
-                catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or IndexOutOfRangeException)
-                {
-                    err = $"geometry could not be parsed: {e.Message}";
-                }
-            }
-            list.Add(new FeatureRecord(i, id, g, props, err));
-            i++;
+            case "FeatureCollection":
+                if (!obj.TryGetProperty("features", out var fs) || fs.ValueKind != JsonValueKind.Array)
+                    throw new FeatureFileException("FeatureCollection has no 'features' array.");
+                list.Capacity = fs.GetArrayLength();
+                foreach (var f in fs.EnumerateArray()) list.Add(ReadFeature(f, list.Count));
+                break;
+            case "Feature":
+                list.Add(ReadFeature(obj, 0));
+                break;
+            case null:
+                throw new FeatureFileException("GeoJSON object has no 'type'.");
+            default:
+                list.Add(ToRecord(0, null, obj, new Dictionary<string, object?>(StringComparer.Ordinal)));
+                break;
         }
         return new FeatureSet(crs, list, fromFile);
     }
 
-    private static object? ToValue(JsonNode? v) => v switch
+    private static FeatureRecord ReadFeature(JsonElement fo, int i)
     {
-        null => null,
-        JsonValue jv when jv.GetValueKind() == JsonValueKind.String => jv.GetValue<string>(),
-        JsonValue jv when jv.GetValueKind() == JsonValueKind.Number =>
-            jv.TryGetValue<long>(out var l) ? l : jv.GetValue<double>(),
-        JsonValue jv when jv.GetValueKind() == JsonValueKind.True => true,
-        JsonValue jv when jv.GetValueKind() == JsonValueKind.False => false,
-        _ => v.ToJsonString(),
+        if (fo.ValueKind != JsonValueKind.Object) throw new FeatureFileException($"feature #{i} is not a JSON object.");
+        var props = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (fo.TryGetProperty("properties", out var po) && po.ValueKind == JsonValueKind.Object)
+            foreach (var p in po.EnumerateObject()) props[p.Name] = ToValue(p.Value);
+        string? id = fo.TryGetProperty("id", out var idEl) ? Convert.ToString(ToValue(idEl), CultureInfo.InvariantCulture) : null;
+        if (id is null && props.TryGetValue("id", out var pid) && pid is not null) id = Convert.ToString(pid, CultureInfo.InvariantCulture);
+        return ToRecord(i, id, fo.TryGetProperty("geometry", out var g) ? g : default, props);
+    }
+
+    private static FeatureRecord ToRecord(int i, string? id, JsonElement gEl, Dictionary<string, object?> props)
+    {
+        Geometry? g = null;
+        string? err = null;
+        if (gEl.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) err = "feature has no geometry";
+        else
+        {
+            try
+            {
+                g = gEl.Deserialize<Geometry>(GeoJsonOptions);
+                if (g is null) err = "feature has no geometry";
+            }
+            // NetTopologySuite's GeoJSON converter throws NullReferenceException for a geometry without "coordinates" (found by
+            // GeoJsonFuzzTests): it is a malformed feature, not a bug of ours, so it is reported like the others.
+            catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or IndexOutOfRangeException
+                                          or InvalidCastException or OverflowException or NullReferenceException)
+            {
+                err = $"geometry could not be parsed: {e.Message.Split('\n')[0]}";
+            }
+        }
+        return new FeatureRecord(i, id, g, props, err);
+    }
+
+    private static object? ToValue(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.String => v.GetString(),
+        JsonValueKind.Number => v.TryGetInt64(out var l) ? l : v.TryGetDouble(out var d) && double.IsFinite(d) ? d : v.GetRawText(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => v.GetRawText(),
     };
 
     private static FeatureSet ReadShapefile(string path, Crs? overrideCrs)
@@ -140,7 +181,7 @@ public static class FeatureFile
                 $"{prj}: coordinate system not recognised; declare it with --crs (supported: {string.Join(", ", Crs.Supported)}).");
             fromFile = true;
         }
-        var features = Shapefile.ReadAllFeatures(path, new NetTopologySuite.IO.Esri.Shapefiles.Readers.ShapefileReaderOptions { Encoding = Encoding.UTF8 });
+        var features = Shapefile.ReadAllFeatures(path, new NetTopologySuite.IO.Esri.Shapefiles.Readers.ShapefileReaderOptions { Encoding = DbfEncodingOf(path) });
         var list = new List<FeatureRecord>(features.Length);
         for (var i = 0; i < features.Length; i++)
         {
@@ -152,6 +193,50 @@ public static class FeatureFile
                 f.Geometry is { IsEmpty: false } ? null : "feature has no geometry"));
         }
         return new FeatureSet(crs, list, fromFile);
+    }
+
+    static FeatureFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>
+    /// The text encoding of a shapefile's .dbf: the .cpg file when there is one (UTF-8, GBK/CP936/GB2312, GB18030, BIG5,
+    /// a code page number…), else the dBASE language driver id (0x4D/0x7A: GBK, 0x4F: Big5, 0x4E: Korean, 0x13: Japanese),
+    /// else UTF-8. Chinese shapefiles from ArcGIS and older tools are usually GBK.
+    /// </summary>
+    public static Encoding DbfEncodingOf(string shpPath)
+    {
+        var cpg = Path.ChangeExtension(shpPath, ".cpg");
+        if (File.Exists(cpg))
+        {
+            var name = File.ReadAllText(cpg).Trim().Trim('\0').Trim();
+            if (name.Length == 0) return Encoding.UTF8;
+            var upper = name.ToUpperInvariant().Replace(" ", "", StringComparison.Ordinal);
+            var cp = upper switch
+            {
+                "UTF-8" or "UTF8" or "65001" => 65001,
+                "GBK" or "CP936" or "936" or "GB2312" or "ANSI936" or "CP_936" => 936,
+                "GB18030" or "54936" => 54936,
+                "BIG5" or "CP950" or "950" => 950,
+                "88591" or "ISO88591" or "ISO-8859-1" or "LATIN1" => 28591,
+                _ when int.TryParse(upper.StartsWith("CP", StringComparison.Ordinal) ? upper[2..] : upper, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+                _ => -1,
+            };
+            try { return cp == 65001 ? new UTF8Encoding(false) : cp > 0 ? Encoding.GetEncoding(cp) : Encoding.GetEncoding(name); }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            { throw new FeatureFileException($"{cpg}: unknown code page '{name}' (use UTF-8 or GBK).", e); }
+        }
+        var dbf = Path.ChangeExtension(shpPath, ".dbf");
+        if (File.Exists(dbf))
+        {
+            using var s = File.OpenRead(dbf);
+            if (s.Length > 29)
+            {
+                s.Position = 29;
+                var ldid = s.ReadByte();
+                var cp = ldid switch { 0x4D or 0x7A => 936, 0x4F or 0x78 => 950, 0x4E or 0x79 => 949, 0x13 or 0x7B => 932, _ => 0 };
+                if (cp > 0) return Encoding.GetEncoding(cp);
+            }
+        }
+        return Encoding.UTF8;
     }
 
     internal static object? Normalise(object? v) => v switch
