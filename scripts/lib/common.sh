@@ -105,6 +105,7 @@ CONF
   fi
   local apppw; apppw="$(cat "$pwfile")"
   "${psql[@]}" -d postgres -v pw="$apppw" >/dev/null <<'SQL'
+SET client_min_messages = warning;
 SELECT 'CREATE ROLE gridmap_app NOLOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridmap_app') \gexec
 SELECT 'CREATE ROLE gridmap_web LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridmap_web') \gexec
 ALTER ROLE gridmap_web LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT PASSWORD :'pw';
