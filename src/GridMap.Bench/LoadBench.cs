@@ -255,9 +255,9 @@ internal static class LoadBench
         return http.SendAsync(req);
     }
 
-    private sealed record Run(Stats Stats, double Seconds);
+    private sealed record RunResult(Stats Stats, double Seconds);
 
-    private static async Task<Run> DriveAsync(HttpClient http, World w, string[] clientTokens, HashSet<string> editors, int clients, int seconds)
+    private static async Task<RunResult> DriveAsync(HttpClient http, World w, string[] clientTokens, HashSet<string> editors, int clients, int seconds)
     {
         var stats = new Stats();
         var end = Stopwatch.GetTimestamp() + (long)(seconds * (double)Stopwatch.Frequency);
@@ -289,7 +289,7 @@ internal static class LoadBench
             }
         })).ToArray();
         await Task.WhenAll(tasks);
-        return new Run(stats, started.Elapsed.TotalSeconds);
+        return new RunResult(stats, started.Elapsed.TotalSeconds);
     }
 
     private static readonly int[] TileZooms = [11, 13, 15];
@@ -326,7 +326,7 @@ internal static class LoadBench
 
     private static double Pct(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static void Print(Run single, Run loaded, int clients, int seconds, int baselineSeconds)
+    private static void Print(RunResult single, RunResult loaded, int clients, int seconds, int baselineSeconds)
     {
         Console.WriteLine($"### Load: {clients} signed-in clients for {seconds} s vs one client for {baselineSeconds} s (same run)");
         Console.WriteLine();

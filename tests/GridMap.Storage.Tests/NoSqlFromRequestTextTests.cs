@@ -19,10 +19,10 @@ public sealed class NoSqlFromRequestTextTests
         ("src/GridMap.Storage/ImportStore.cs", "FROM {table}", "table is checked against compound/pipe/valve on the line above"),
         ("src/GridMap.Storage/Layers/LayerStore.cs", "$\"AND ({lz.Where})\"", "the low-zoom filter comes from the layer catalog (tiles/), never from a request"),
         ("src/GridMap.Storage/Layers/LayerStore.cs", ".Replace(\"{view}\", layer.View", "layer.View comes from the catalog entry found by id; an unknown id is a 404 before this"),
-        ("src/GridMap.Storage/GridMapDatabase.cs", "format('", "role names and password are quoted by the server (format %I / %L) from bound parameters"),
+        ("src/GridMap.Domain/IO/GeoPackageFile.cs", "SELECT * FROM \\\"{table.Replace(", "SQLite over the uploaded GeoPackage itself: the table name from its gpkg_contents is quoted as an identifier (\"\" doubled), never PostgreSQL"),
     ];
 
-    private static readonly Regex SqlWord = new(@"\b(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|COPY|FROM|WHERE|ORDER\s+BY|VALUES|CREATE|ALTER|DROP|TRUNCATE|GRANT)\b", RegexOptions.Compiled);
+    private static readonly Regex SqlWord = new(@"\b(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|COPY|FROM|WHERE|ORDER\s+BY|VALUES|CREATE|ALTER|DROP|TRUNCATE|GRANT|AND|OR|JOIN)\b", RegexOptions.Compiled);
 
     /// <summary>Lines that build text into SQL: an interpolated string holding SQL words, a .Replace("{…}") template, or a
     /// command created from a concatenation that is not a bare constant.</summary>
@@ -48,7 +48,8 @@ public sealed class NoSqlFromRequestTextTests
                 if (body.Contains('{') && SqlWord.IsMatch(body) && !IsMessage(l)) { yield return (i + 1, l.Trim()); break; }
             }
             if (Regex.IsMatch(l, @"\.Replace\(""\{\w+\}""")) yield return (i + 1, l.Trim());
-            else if (Regex.IsMatch(l, @"(CreateCommand|NpgsqlCommand|BeginBinaryImportAsync|NpgsqlBatchCommand)\([^)]*\+\s*[a-z_]\w*\s*[,)]")) yield return (i + 1, l.Trim());
+            else if (Regex.IsMatch(l, @"(CreateCommand|NpgsqlCommand|BeginBinaryImportAsync|NpgsqlBatchCommand)\([^)]*\+\s*[a-z_]\w*\s*[,)]")
+                     || (Regex.IsMatch(l, @"CreateCommand|NpgsqlCommand|CommandText|BeginBinaryImport|NpgsqlBatchCommand") && Regex.IsMatch(l, @"""\s*\+\s*[A-Za-z_(]"))) yield return (i + 1, l.Trim());
         }
     }
 
