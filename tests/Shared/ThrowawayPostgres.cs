@@ -48,8 +48,11 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         await using (var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = pg.Port, Username = "postgres", Database = "postgres", Pooling = false }.ConnectionString))
         {
             await c.OpenAsync();
-            await using var cmd = new NpgsqlCommand("CREATE ROLE gridmap LOGIN SUPERUSER PASSWORD 'gridmap'; CREATE DATABASE gridmap OWNER gridmap;", c);
-            await cmd.ExecuteNonQueryAsync();
+            foreach (var sql in new[] { "CREATE ROLE gridmap LOGIN SUPERUSER PASSWORD 'gridmap'", "CREATE DATABASE gridmap OWNER gridmap" })
+            {
+                await using var cmd = new NpgsqlCommand(sql, c);
+                await cmd.ExecuteNonQueryAsync();
+            }
         }
         return pg;
     }
