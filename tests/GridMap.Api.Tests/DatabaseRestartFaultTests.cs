@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GridMap.Storage;
 using GridMap.Tests.Shared;
+using GridMap.Tests.Shared.Api;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Xunit.Abstractions;
@@ -31,9 +32,8 @@ public sealed class DatabaseRestartFaultTests(ITestOutputHelper output)
             await GridMapDatabase.EnsureAppLoginAsync(owner, "gridmap_fault_web", "gridmap_fault_web");
         }
         var appCs = new NpgsqlConnectionStringBuilder(pg.ConnectionString()) { Username = "gridmap_fault_web", Password = "gridmap_fault_web" }.ConnectionString;
-        // A bare factory: requests without a token are the test admin (SignedInByDefault).
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:GridMap", appCs));
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateClient().SignInAsync(factory.Services, "fault-admin");
         client.Timeout = TimeSpan.FromSeconds(30);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/compounds/1")).StatusCode);
 
