@@ -44,7 +44,22 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         }
         await RunAsync(Path.Combine(Bin, "initdb"), ["-D", Path.Combine(dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]);
         var pg = new ThrowawayPostgres(dir, FreePort());
-        await pg.StartServerAsync();
+        try
+        {
+            await pg.StartServerAsync();
+            await pg.CreateOwnerAsync();
+        }
+        catch
+        {
+            await pg.DisposeAsync(); // never leave a running instance behind
+            throw;
+        }
+        return pg;
+    }
+
+    private async Task CreateOwnerAsync()
+    {
+        var pg = this;
         await using (var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = pg.Port, Username = "postgres", Database = "postgres", Pooling = false }.ConnectionString))
         {
             await c.OpenAsync();
@@ -54,7 +69,6 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
                 await cmd.ExecuteNonQueryAsync();
             }
         }
-        return pg;
     }
 
     /// <summary>pg_ctl start (waits until it accepts connections).</summary>
