@@ -55,7 +55,10 @@ PG_DATA="$(pg_data_dir)"
 # A project-local PostgreSQL cluster in $PG_DATA, bound to 127.0.0.1:$PG_PORT, owned by the postgres OS user.
 # Debian's own cluster is left alone.
 db_start() {
-  if [ -n "${GRIDMAP_DB:-}" ]; then log "using existing database from GRIDMAP_DB"; return; fi
+  if [ -n "${GRIDMAP_DB:-}" ]; then
+    log "using existing database from GRIDMAP_DB${GRIDMAP_OWNER_DB:+ (migrations as GRIDMAP_OWNER_DB)}"
+    return
+  fi
   local parent; parent="$(dirname "$PG_DATA")"
   if [ "$PG_DATA" = "$PG_DATA_ELSEWHERE" ] && [ ! -f "$PG_DATA/PG_VERSION" ]; then
     log "the postgres user cannot enter $ROOT, so this repository's cluster lives in $PG_DATA"
@@ -92,7 +95,24 @@ CONF
     || "${psql[@]}" -d postgres -c "CREATE ROLE gridmap LOGIN SUPERUSER PASSWORD 'gridmap'"
   "${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname='gridmap'" | grep -q 1 \
     || "${psql[@]}" -d postgres -c "CREATE DATABASE gridmap OWNER gridmap"
-  export GRIDMAP_DB="Host=127.0.0.1;Port=$PG_PORT;Username=gridmap;Password=gridmap;Database=gridmap"
+  # Least privilege: `gridmap` owns the schema and runs migrations (GRIDMAP_OWNER_DB); the app connects as
+  # gridmap_web, a login member of the NOLOGIN group gridmap_app that migration 0014 grants the data to (GRIDMAP_DB).
+  # Its password is generated once into a git-ignored file and set again on every start (a lost file heals).
+  local pwfile="$ROOT/.run/db-app-password"
+  mkdir -p "$ROOT/.run"
+  if [ ! -s "$pwfile" ]; then
+    (umask 077; python3 -c 'import secrets; print(secrets.token_hex(16))' > "$pwfile")
+  fi
+  local apppw; apppw="$(cat "$pwfile")"
+  "${psql[@]}" -d postgres -v pw="$apppw" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+SELECT 'CREATE ROLE gridmap_app NOLOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridmap_app') \gexec
+SELECT 'CREATE ROLE gridmap_web LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridmap_web') \gexec
+ALTER ROLE gridmap_web LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT PASSWORD :'pw';
+GRANT gridmap_app TO gridmap_web;
+SQL
+  export GRIDMAP_OWNER_DB="Host=127.0.0.1;Port=$PG_PORT;Username=gridmap;Password=gridmap;Database=gridmap"
+  export GRIDMAP_DB="Host=127.0.0.1;Port=$PG_PORT;Username=gridmap_web;Password=$apppw;Database=gridmap"
 }
 
 # Stops this repository's cluster wherever it lives (both places are looked at, so a clone whose permissions

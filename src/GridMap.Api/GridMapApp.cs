@@ -5,6 +5,7 @@ using GridMap.Application;
 using GridMap.Application.Jobs;
 using Scalar.AspNetCore;
 using GridMap.Api.Errors;
+using GridMap.Api.Hosting;
 using GridMap.Storage;
 
 namespace GridMap.Api;
@@ -27,6 +28,7 @@ public static class GridMapApp
         // The build-time OpenAPI generator (GetDocument.Insider) starts the host without a database: no worker then.
         if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider") builder.Services.AddJobWorker();
         builder.Services.AddProblemDetails();
+        builder.AddSecurityHeaders();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiConventions.RequireNonNullableProperties));
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -37,6 +39,8 @@ public static class GridMapApp
         });
 
         var app = builder.Build();
+        // Security headers on every response and the request body limit (413) before anything reads a body.
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();

@@ -16,7 +16,7 @@ internal static class PostgisBench
 {
     public static int Run(string[] args)
     {
-        var admin = Environment.GetEnvironmentVariable("GRIDMAP_DB");
+        var admin = Environment.GetEnvironmentVariable("GRIDMAP_OWNER_DB") is { Length: > 0 } o ? o : Environment.GetEnvironmentVariable("GRIDMAP_DB"); // creates databases: the owner
         if (string.IsNullOrEmpty(admin)) { Console.Error.WriteLine("postgis bench: GRIDMAP_DB is not set (scripts/bench sets it)"); return 1; }
         // `postgis travel` runs only the staff-travel matrix (it needs the demo city, not the 1,000,000 segments).
         if (args.Length > 0 && args[0] == "travel") { StaffTravelMatrix(admin).GetAwaiter().GetResult(); return 0; }

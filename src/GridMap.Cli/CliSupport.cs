@@ -20,6 +20,10 @@ internal static class CliSupport
     public static NpgsqlDataSource OpenDatabase(ParseResult p, Option<string?> db) =>
         GridMapDatabase.Create(p.GetValue(db) ?? GridMapDatabase.ConnectionStringFromEnvironment());
 
+    /// <summary>The schema owner's database (migrations, demo load): --db, else GRIDMAP_OWNER_DB, else GRIDMAP_DB.</summary>
+    public static NpgsqlDataSource OpenOwnerDatabase(ParseResult p, Option<string?> db) =>
+        GridMapDatabase.Create(p.GetValue(db) ?? GridMapDatabase.OwnerConnectionStringFromEnvironment());
+
     /// <summary>The application's use cases over the database of --db (or GRIDMAP_DB), as the web host composes them;
     /// the caller is the operating-system user at the terminal. Dispose it when the command is done.</summary>
     public static ServiceProvider UseCases(ParseResult p, Option<string?> db)

@@ -20,6 +20,12 @@ public abstract class AppFixture : IAsyncLifetime
     /// <summary>Password of every user the fixture creates (follows the password rule).</summary>
     public const string Password = TestUsers.Password;
 
+    /// <summary>The login role (cluster-wide, created idempotently; password = name) the app under test connects as.</summary>
+    public const string AppLogin = "gridmap_test_web";
+
+    /// <summary>Connection string of the app under test: the fixture's database as <see cref="AppLogin"/>.</summary>
+    public string AppConnectionString { get; private set; } = "";
+
     private TestDatabase? _db;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -35,9 +41,13 @@ public abstract class AppFixture : IAsyncLifetime
     {
         if (!TestDatabase.Configured && !TestDatabase.OnCi) return;
         _db = await CreateDatabaseAsync();
+        // The app runs as production does: a least-privilege login (member of gridmap_app, whose grants migration 0014
+        // put in the template), not as the owner that created and seeded the database.
+        await GridMap.Storage.GridMapDatabase.EnsureAppLoginAsync(_db.DataSource, AppLogin, AppLogin);
+        AppConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(_db.ConnectionString) { Username = AppLogin, Password = AppLogin }.ConnectionString;
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("ConnectionStrings:GridMap", _db.ConnectionString);
+            b.UseSetting("ConnectionStrings:GridMap", AppConnectionString);
             ConfigureApp(b);
         });
         await CreateUserAsync(AdminName, Roles.Admin, null);

@@ -14,7 +14,8 @@ internal static class DbCommand
         var migrate = new Command("migrate", "应用尚未执行的数据库迁移 (apply pending numbered migrations; safe to run twice)") { db };
         migrate.SetAction((p, ct) => CliSupport.Run(async () =>
         {
-            await using var ds = CliSupport.OpenDatabase(p, db);
+            // Migrations run as the schema owner (GRIDMAP_OWNER_DB when set), never as the app's least-privilege role.
+            await using var ds = CliSupport.OpenOwnerDatabase(p, db);
             var applied = await Migrator.MigrateAsync(ds, ct);
             Console.WriteLine(applied.Count == 0 ? "database is up to date" : $"applied {applied.Count} migration(s): {string.Join(", ", applied)}");
             return 0;

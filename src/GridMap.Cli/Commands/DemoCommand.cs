@@ -20,7 +20,8 @@ internal static class DemoCommand
         {
             if (p.GetValue(ifEmpty) && p.GetValue(replace))
                 throw new ArgumentException("--if-empty and --replace contradict each other; use one.");
-            await using var ds = CliSupport.OpenDatabase(p, db);
+            // Truncating and ANALYZE are the owner's (the app role may not): GRIDMAP_OWNER_DB when set.
+            await using var ds = CliSupport.OpenOwnerDatabase(p, db);
             if (!await DemoCityLoader.IsEmptyAsync(ds, ct))
             {
                 if (p.GetValue(ifEmpty)) { Console.WriteLine("database already holds data: demo not loaded (use --replace to overwrite)"); return 0; }
