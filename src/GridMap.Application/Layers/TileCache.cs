@@ -149,14 +149,13 @@ public sealed class TileCache
     {
         lock (_gate)
         {
-            if (_next is null)
-            {
-                var previous = _current;
-                var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _next = done.Task;
-                _ = ProbeAfterAsync(previous, done);
-            }
-            return _next;
+            if (_next is { } waiting) return waiting;
+            var previous = _current;
+            var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _next = done.Task;
+            // May start the look at once (and clear _next) when none is running: hand out our own task.
+            _ = ProbeAfterAsync(previous, done);
+            return done.Task;
         }
     }
 
