@@ -95,8 +95,8 @@ public sealed class TileCacheTests(TileCacheFixture api) : IClassFixture<TileCac
         var fp = far.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
         var touched = Probes("compounds", lon, lat, 10, 16)
-            .Concat(Probes("progress_branches", lon, lat, 0, 16))
-            .Concat(Probes("progress_districts", lon, lat, 0, 16))
+            .Concat(Probes("progress_branches", lon, lat, 4, 16))
+            .Concat(Probes("progress_districts", lon, lat, 4, 16))
             .Concat(Probes("progress_streets", lon, lat, 8, 16)).ToList();
         var untouched = Probes("compounds", fp[0], fp[1], 14, 16).Concat(Probes("progress_streets", fp[0], fp[1], 13, 16)).ToList();
 
