@@ -14,5 +14,7 @@ FROM (
          ST_AsMVTGeom(ST_Collect(p.p ORDER BY ST_GeoHash(ST_Transform(p.p, 4326), 10)), b.env, 4096, 64, true) AS geom
   FROM pts p, b
   GROUP BY p.retrofit_status, p.dispute, b.env
+  -- A fixed feature order: the same data always gives the same bytes, hence the same ETag.
+  ORDER BY p.retrofit_status, p.dispute
 ) t
 WHERE t.geom IS NOT NULL;

@@ -8,5 +8,7 @@ FROM (
          ST_AsMVTGeom(ST_Simplify(ST_Transform(p.geom, 3857), 40075016.686 / (4096 * 2 ^ @z), true), b.env, 4096, 64, true) AS geom
   FROM pipe p, b
   WHERE p.geom && b.env4326 AND p.level = 'primary' AND p.flow = 'supply'
+  -- A fixed feature order: the same data always gives the same bytes, hence the same ETag.
+  ORDER BY p.id
 ) t
 WHERE t.geom IS NOT NULL;

@@ -33,5 +33,7 @@ FROM (
     FROM compound c
     WHERE c.street_code = u.code
   ) s
+  -- A fixed feature order: the same data always gives the same bytes, hence the same ETag.
+  ORDER BY u.code
 ) t
 WHERE t.geom IS NOT NULL;

@@ -8,5 +8,7 @@ FROM (
          ST_AsMVTGeom(ST_Transform(v.geom, 3857), b.env, 4096, 64, true) AS geom
   FROM valve v, b
   WHERE v.geom && b.env4326
+  -- A fixed feature order: the same data always gives the same bytes, hence the same ETag.
+  ORDER BY v.id
 ) t
 WHERE t.geom IS NOT NULL;
