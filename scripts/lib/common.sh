@@ -19,9 +19,10 @@ usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages GridMap needs: PostGIS (+pgRouting), CJK fonts, Chromium for browser tests,
-# METIS and networkx for the benchmark references; procps and iproute2 (pgrep, ss) for scripts/run.
+# METIS and networkx for the benchmark references; procps and iproute2 (pgrep, ss) for scripts/run; GDAL (ogrinfo)
+# to check what GridMap serves and exports with a client nobody here wrote; poppler and zbar for PDF text and QR checks.
 ensure_packages() {
-  local want=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting fonts-noto-cjk chromium metis python3-networkx procps iproute2)
+  local want=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting fonts-noto-cjk chromium metis python3-networkx procps iproute2 gdal-bin poppler-utils zbar-tools)
   local missing=()
   for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -11,5 +11,6 @@ var root = new RootCommand("GridMap — 郑州供热“串改并”网格化治�
     NetworkCommand.Create(),
     ServeCommand.Create(),
     UsersCommand.Create(),
+    TilesCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

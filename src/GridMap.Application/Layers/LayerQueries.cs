@@ -51,7 +51,7 @@ public sealed record GeoJsonFeaturePage(
     [property: JsonPropertyName("features")] IReadOnlyList<GeoJsonFeature> Features);
 
 /// <summary>The map layers' read use cases: the catalog, TileJSON, GeoJSON pages and vector tiles.</summary>
-public sealed class LayerQueries(LayerStore store, LayerCatalog catalog)
+public sealed class LayerQueries(LayerStore store, LayerCatalog catalog, TileCache cache)
 {
     /// <summary>Extent of the served data, WGS84 (Zhengzhou and its counties).</summary>
     private static readonly double[] Bounds = [112.7, 34.2, 114.3, 35.0];
@@ -64,13 +64,20 @@ public sealed class LayerQueries(LayerStore store, LayerCatalog catalog)
     {
         var l = catalog.Get(layer);
         return new TileJson("3.0.0", l.Title, "xyz", [$"{origin}/tiles/{l.Id}/{{z}}/{{x}}/{{y}}.mvt"], l.MinZoom, l.MaxZoom, Bounds, [113.66, 34.76, 12],
-            [new TileJsonLayer(l.Id, l.Title, l.MinZoom, l.MaxZoom, new Dictionary<string, string>())]);
+            [new TileJsonLayer(l.Id, l.Title, l.MinZoom, l.MaxZoom, l.Fields)]);
     }
 
     /// <summary>GeoJSON features of a layer inside a bbox ("minLon,minLat,maxLon,maxLat", WGS84; whole world when null), limit 1–50,000 (default 5,000).</summary>
     public Task<FeaturePage> FeaturesAsync(string layer, string? bbox, int? limit, CancellationToken ct = default) =>
         store.FeaturesAsync(layer, bbox is null ? BoundingBox.World : BoundingBox.Parse(bbox), limit ?? 5000, ct);
 
-    /// <summary>MVT bytes of one tile (empty when nothing is in it).</summary>
+    /// <summary>MVT bytes of one tile (empty when nothing is in it), straight from PostGIS.</summary>
     public Task<byte[]> TileAsync(string layer, int z, int x, int y, CancellationToken ct = default) => store.TileAsync(layer, z, x, y, ct);
+
+    /// <summary>One tile as sent over HTTP (gzip'd bytes and ETag), current as of this call, through the tile cache.</summary>
+    public Task<TileBody> TileBodyAsync(string layer, int z, int x, int y, CancellationToken ct = default)
+    {
+        catalog.Get(layer);
+        return cache.GetAsync(layer, new TileAddress(z, x, y), ct);
+    }
 }

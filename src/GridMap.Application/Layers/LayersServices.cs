@@ -1,4 +1,5 @@
 using GridMap.Storage.Layers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,6 +13,10 @@ public static class LayersServices
         services.TryAddSingleton(LayerCatalog.Default);
         services.TryAddSingleton<LayerStore>();
         services.TryAddSingleton<LayerQueries>();
+        services.TryAddSingleton<TileChangeLog>();
+        services.TryAddSingleton(sp => TileCacheOptions.From(sp.GetService<IConfiguration>()));
+        services.TryAddSingleton<TileCache>();
+        services.TryAddSingleton<TileExport>();
         return services;
     }
 }

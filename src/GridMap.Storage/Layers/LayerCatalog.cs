@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace GridMap.Storage.Layers;
 
-/// <summary>One map layer: the view that serves it, its geometry type and the zoom range it is drawn at.</summary>
+/// <summary>One map layer: the view behind its GeoJSON pages, its geometry type, the zoom range it is drawn at, the tile
+/// SQL per zoom range, the attributes its tiles carry and the change-log sources (migration 0015) that touch its tiles.</summary>
 public sealed record LayerInfo(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("title")] string Title,
@@ -11,13 +12,23 @@ public sealed record LayerInfo(
     [property: JsonPropertyName("geometryType")] string GeometryType,
     [property: JsonPropertyName("minZoom")] int MinZoom,
     [property: JsonPropertyName("maxZoom")] int MaxZoom,
-    [property: JsonPropertyName("lowZoom")] LowZoomFilter? LowZoom = null);
+    [property: JsonPropertyName("tiles")] IReadOnlyList<TileQuery> Tiles,
+    [property: JsonPropertyName("fields")] IReadOnlyDictionary<string, string> Fields,
+    [property: JsonPropertyName("sources")] IReadOnlyList<string> Sources)
+{
+    /// <summary>The tile query serving zoom <paramref name="z"/>, or null when the layer draws nothing there.</summary>
+    public TileQuery? TileQueryAt(int z) => z < MinZoom || z > MaxZoom ? null : Tiles.FirstOrDefault(t => z >= t.MinZoom && z <= t.MaxZoom);
+}
 
-/// <summary>Below <see cref="BelowZoom"/> tiles carry only rows matching <see cref="Where"/> (a SQL condition over the
-/// layer view, from the catalog file only): e.g. only primary pipes at city zoom.</summary>
-public sealed record LowZoomFilter(
-    [property: JsonPropertyName("belowZoom")] int BelowZoom,
-    [property: JsonPropertyName("where")] string Where);
+/// <summary>The tile SQL (src/GridMap.Storage/Layers/Tiles/{Sql}.sql) serving zooms <see cref="MinZoom"/>–<see cref="MaxZoom"/> (inclusive).</summary>
+public sealed record TileQuery(
+    [property: JsonPropertyName("minZoom")] int MinZoom,
+    [property: JsonPropertyName("maxZoom")] int MaxZoom,
+    [property: JsonPropertyName("sql")] string Sql)
+{
+    /// <summary>The embedded SQL text (parameters @z, @x, @y and @layer).</summary>
+    public string Text => SqlScripts.Get($"Layers/Tiles/{Sql}.sql");
+}
 
 /// <summary>The layer catalog (tiles/catalog.json, embedded at build time). Layer ids are the only way a
 /// request names a view, so view names never come from user input.</summary>

@@ -63,22 +63,65 @@ public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
         return new FeaturePage(r.GetString(1), Math.Min(n, limit), n > limit);
     }
 
-    /// <summary>The MVT bytes of one tile (empty array when nothing is in it). z 0–22, x/y inside the zoom level.</summary>
-    public async Task<byte[]> TileAsync(string layerId, int z, int x, int y, CancellationToken ct = default)
+    /// <summary>The MVT bytes of one tile (empty array when nothing is in it), built by the layer's tile SQL for that zoom.</summary>
+    public async Task<byte[]> TileAsync(string layerId, TileAddress tile, CancellationToken ct = default)
     {
         var layer = catalog.Get(layerId);
-        if (z is < 0 or > 22) throw new ArgumentException($"缩放级别 {z} 超出范围 0–22 (zoom must be between 0 and 22).");
-        var n = 1 << z;
-        if (x < 0 || x >= n || y < 0 || y >= n)
-            throw new ArgumentException($"瓦片 {z}/{x}/{y} 不存在 (tile {z}/{x}/{y} does not exist: x and y must be between 0 and {n - 1} at zoom {z}).");
-        if (z < layer.MinZoom || z > layer.MaxZoom) return [];
-        var filter = layer.LowZoom is { } lz && z < lz.BelowZoom ? $"AND ({lz.Where})" : "";
-        await using var cmd = db.CreateCommand(TileSql.Replace("{view}", layer.View, StringComparison.Ordinal).Replace("{filter}", filter, StringComparison.Ordinal));
-        cmd.Parameters.AddWithValue("z", z);
-        cmd.Parameters.AddWithValue("x", x);
-        cmd.Parameters.AddWithValue("y", y);
+        if (layer.TileQueryAt(tile.Z) is not { } query) return [];
+        await using var cmd = db.CreateCommand(query.Text);
+        cmd.Parameters.AddWithValue("z", tile.Z);
+        cmd.Parameters.AddWithValue("x", tile.X);
+        cmd.Parameters.AddWithValue("y", tile.Y);
         cmd.Parameters.AddWithValue("layer", layer.Id);
         var result = await cmd.ExecuteScalarAsync(ct);
         return result as byte[] ?? [];
     }
+
+    /// <summary>The MVT bytes of one tile; z 0–22, x/y inside the zoom level.</summary>
+    public Task<byte[]> TileAsync(string layerId, int z, int x, int y, CancellationToken ct = default) =>
+        TileAsync(layerId, new TileAddress(z, x, y), ct);
+}
+
+/// <summary>A web map tile address (XYZ scheme, y down from the north), valid from birth: z 0–22, x and y inside the zoom level.</summary>
+public readonly record struct TileAddress
+{
+    public TileAddress(int z, int x, int y)
+    {
+        if (z is < 0 or > 22) throw new ArgumentException($"缩放级别 {z} 超出范围 0–22 (zoom must be between 0 and 22).");
+        var n = 1 << z;
+        if (x < 0 || x >= n || y < 0 || y >= n)
+            throw new ArgumentException($"瓦片 {z}/{x}/{y} 不存在 (tile {z}/{x}/{y} does not exist: x and y must be between 0 and {n - 1} at zoom {z}).");
+        (Z, X, Y) = (z, x, y);
+    }
+
+    public int Z { get; }
+    public int X { get; }
+    public int Y { get; }
+
+    /// <summary>The tile's WGS84 bounds widened by <paramref name="margin"/> of its width on every side (tile SQL draws 64/4096).</summary>
+    public (double MinLon, double MinLat, double MaxLon, double MaxLat) Bounds(double margin = 0)
+    {
+        double n = 1 << Z;
+        static double Lat(double yy, double n) => Math.Atan(Math.Sinh(Math.PI * (1 - 2 * yy / n))) * 180 / Math.PI;
+        double x0 = X - margin, x1 = X + 1 + margin, y0 = Y - margin, y1 = Y + 1 + margin;
+        return (x0 / n * 360 - 180, Lat(Math.Min(y1, n), n), x1 / n * 360 - 180, Lat(Math.Max(y0, 0), n));
+    }
+
+    /// <summary>The tiles of zoom <paramref name="z"/> covering a WGS84 box (clamped to the Web Mercator world).</summary>
+    public static IEnumerable<TileAddress> Covering(BoundingBox box, int z)
+    {
+        var n = 1 << z;
+        static double Y(double lat, int n)
+        {
+            lat = Math.Clamp(lat, -85.0511, 85.0511) * Math.PI / 180;
+            return (1 - Math.Asinh(Math.Tan(lat)) / Math.PI) / 2 * n;
+        }
+        int x0 = Math.Clamp((int)Math.Floor((box.MinLon + 180) / 360 * n), 0, n - 1), x1 = Math.Clamp((int)Math.Floor((box.MaxLon + 180) / 360 * n), 0, n - 1);
+        int y0 = Math.Clamp((int)Math.Floor(Y(box.MaxLat, n)), 0, n - 1), y1 = Math.Clamp((int)Math.Floor(Y(box.MinLat, n)), 0, n - 1);
+        for (var y = y0; y <= y1; y++)
+            for (var x = x0; x <= x1; x++)
+                yield return new TileAddress(z, x, y);
+    }
+
+    public override string ToString() => $"{Z}/{X}/{Y}";
 }

@@ -146,6 +146,8 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
       pixel,
       (feature, layer) => {
         const id = layer?.get('id') as string;
+        // z10–12 compound tiles are points grouped by status, without ids: nothing to open there (zoom in).
+        if (feature.get('id') === undefined && id === 'compounds') return;
         if (!hits.has(id)) hits.set(id, feature);
       },
       { hitTolerance: 5, layerFilter: (l) => PICK_ORDER.includes(l.get('id')) },

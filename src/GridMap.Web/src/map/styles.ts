@@ -64,8 +64,10 @@ export const hiddenStatuses = new Set<string>();
 /** Below this zoom most compounds are a few pixels across: each also gets a dot so its colour reads. */
 const COMPOUND_DOT_BELOW_ZOOM = 13;
 
-function interiorPoint(feature: FeatureLike): Geometry | undefined {
+function interiorPoint(feature: FeatureLike): Geometry | RenderFeature | undefined {
   if (feature instanceof RenderFeature) {
+    // z10–12 compound tiles carry one MultiPoint per status (compounds_overview.sql): draw the points themselves.
+    if (feature.getType() === 'Point' || feature.getType() === 'MultiPoint') return feature;
     // MVT polygons (with or without holes or several parts) all arrive as type 'Polygon'.
     if (feature.getType() !== 'Polygon') return undefined;
     const flat = feature.getFlatInteriorPoint();

@@ -1,0 +1,38 @@
+using Npgsql;
+
+namespace GridMap.Storage.Layers;
+
+/// <summary>One logged change: the data generation it committed under, what changed (a table or an agg_* unit level)
+/// and the WGS84 box it touched.</summary>
+public sealed record TileChange(long Generation, string Source, BoundingBox Box);
+
+/// <summary>The committed data generation, the changes after a known one, and the log's name (database + epoch: a disk
+/// cache belongs to exactly one log).</summary>
+public sealed record TileChanges(long Generation, IReadOnlyList<TileChange> Changes, string LogName);
+
+/// <summary>Reads the tile change log written by the triggers of migration 0015 (tile_generation, tile_change).</summary>
+public sealed class TileChangeLog(NpgsqlDataSource db)
+{
+    private static readonly string SinceSql = SqlScripts.Get("Layers/tile_changes_since.sql");
+
+    /// <summary>The committed generation and every change after <paramref name="since"/> up to it (one snapshot).</summary>
+    public async Task<TileChanges> SinceAsync(long since, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(SinceSql);
+        cmd.Parameters.AddWithValue("since", since);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        long gen = 0;
+        var name = "";
+        var changes = new List<TileChange>();
+        while (await r.ReadAsync(ct))
+        {
+            if (r.IsDBNull(1)) { gen = r.GetInt64(0); name = r.GetString(6); continue; }
+            double x0 = r.GetDouble(2), y0 = r.GetDouble(3), x1 = r.GetDouble(4), y1 = r.GetDouble(5);
+            // A point (or a horizontal/vertical line) has an empty box: widen it a hair so BoundingBox accepts it.
+            const double eps = 1e-9;
+            changes.Add(new TileChange(r.GetInt64(0), r.GetString(1), new BoundingBox(
+                Math.Max(-180, Math.Min(x0, x1 - eps)), Math.Max(-90, Math.Min(y0, y1 - eps)), Math.Min(180, Math.Max(x1, x0 + eps)), Math.Min(90, Math.Max(y1, y0 + eps)))));
+        }
+        return new TileChanges(gen, changes, name);
+    }
+}

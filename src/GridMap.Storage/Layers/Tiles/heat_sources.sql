@@ -1,0 +1,14 @@
+-- Heat sources: id and name (label).
+WITH b AS (
+  SELECT ST_TileEnvelope(@z, @x, @y) AS env, ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096), 4326) AS env4326
+)
+SELECT ST_AsMVT(t, @layer, 4096, 'geom')
+FROM (
+  SELECT h.id, h.name,
+         ST_AsMVTGeom(ST_Transform(h.geom, 3857), b.env, 4096, 64, true) AS geom
+  FROM heat_source h, b
+  WHERE h.geom && b.env4326
+  -- A fixed feature order: the same data always gives the same bytes, hence the same ETag.
+  ORDER BY h.id
+) t
+WHERE t.geom IS NOT NULL;
