@@ -44,7 +44,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         if (exception is PreconditionFailed stale)
         {
             // What the client needs to show what changed and redo: the resource now, its tag, and who changed it last.
-            http.Response.Headers.ETag = stale.CurrentETag;
+            // (In the body: the exception handler middleware strips ETag headers from error answers.)
             problem.Extensions["etag"] = stale.CurrentETag;
             problem.Extensions["current"] = stale.Current;
             problem.Extensions["lastChange"] = stale.LastChange;
