@@ -151,6 +151,11 @@ public sealed class PlanConcurrencyApiTests(PlanningFixture api) : IClassFixture
         var last = problem.GetProperty("lastChange");
         Assert.Equal("planning.lock-cell", last.GetProperty("action").GetString());
         Assert.Equal(AppFixture.AdminName, last.GetProperty("user").GetString());
+        // …and every change that write made: here cell 0's lock, before and after.
+        var cellChange = problem.GetProperty("lastChanges").EnumerateArray().Single(c => c.GetProperty("entity").GetString() == "cell");
+        Assert.Equal($"{id}.0", cellChange.GetProperty("entityId").GetString());
+        Assert.False(cellChange.GetProperty("before").GetProperty("locked").GetBoolean());
+        Assert.True(cellChange.GetProperty("after").GetProperty("locked").GetBoolean());
 
         // Nothing written: cell 1 unlocked, no audit entry, revision unchanged.
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM plan_cell WHERE plan_id = @id AND idx = 1 AND locked", ("id", id)));

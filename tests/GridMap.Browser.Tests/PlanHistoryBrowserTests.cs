@@ -71,7 +71,7 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
         page.Dialog += async (_, d) => await d.AcceptAsync();
         await page.GotoAsync($"{BaseUrl}/#/planner?plan={planId}");
         await page.Locator("[data-testid=map][data-ready=true]").WaitForAsync(new() { Timeout = 60_000 });
-        await Assertions.Expect(page.GetByTestId("plan-status")).ToContainTextAsync($"方案 #{planId}");
+        await Assertions.Expect(page.GetByTestId("plan-status")).ToContainTextAsync($"方案 #{planId}", new() { Timeout = 30_000 });
         return (page, errors);
     }
 
@@ -94,7 +94,7 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
         await Assertions.Expect(dialog).ToBeVisibleAsync();
         await Assertions.Expect(mine.GetByTestId("conflict-who")).ToContainTextAsync($"此方案已被 {OtherAdmin}（管理员）于");
         await Assertions.Expect(mine.GetByTestId("conflict-who")).ToContainTextAsync("锁定网格");
-        await Assertions.Expect(dialog).ToContainTextAsync("锁定：否 → 是");
+        await Assertions.Expect(mine.GetByTestId("conflict-changes")).ToContainTextAsync("锁定：否 → 是");
         await Assertions.Expect(dialog).ToContainTextAsync("未执行");
         var plan = await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{id}");
         Assert.False(plan.GetProperty("cells")[1].GetProperty("locked").GetBoolean());

@@ -48,6 +48,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             problem.Extensions["etag"] = stale.CurrentETag;
             problem.Extensions["current"] = stale.Current;
             problem.Extensions["lastChange"] = stale.LastChange;
+            problem.Extensions["lastChanges"] = stale.LastChanges;
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }

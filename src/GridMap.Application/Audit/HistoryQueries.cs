@@ -32,10 +32,16 @@ public sealed class HistoryQueries(NpgsqlDataSource db)
         var n = limit ?? DefaultLimit;
         if (n is < 1 or > MaxLimit) throw new ArgumentException($"limit 须在 1–{MaxLimit} 之间 (limit must be 1–{MaxLimit}).");
         var rows = await AuditStore.ListAsync(db, entity, id.Trim(), before, n + 1, ct);
-        var items = rows.Take(n).Select(r => new HistoryEntry(r.Id, r.At, r.Actor, r.ActorRole, r.ActorBranchId, r.Action, r.Entity, r.EntityId,
-            Parse(r.BeforeJson), Parse(r.AfterJson), r.AreaChangeM2, r.Revision, r.IfMatch)).ToList();
+        var items = rows.Take(n).Select(Entry).ToList();
         return new HistoryPage(entity, id.Trim(), items, rows.Count > n ? items[^1].Id : null);
     }
+
+    /// <summary>Every change of the latest write that touched an entity (the plan's own entry and its cells', compounds'…), in order.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> LatestWriteAsync(string entity, string id, CancellationToken ct = default) =>
+        (await AuditStore.LatestWriteAsync(db, entity, id, ct)).Select(Entry).ToList();
+
+    private static HistoryEntry Entry(AuditRow r) => new(r.Id, r.At, r.Actor, r.ActorRole, r.ActorBranchId, r.Action, r.Entity, r.EntityId,
+        Parse(r.BeforeJson), Parse(r.AfterJson), r.AreaChangeM2, r.Revision, r.IfMatch);
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 }

@@ -33,11 +33,11 @@ public static class Preconditions
 /// <summary>
 /// A write whose <c>If-Match</c> is no longer current (someone else changed the resource since it was read): nothing was
 /// written. Carries the resource, its current entity tag, the resource as a GET returns it now (<see cref="Current"/>,
-/// when a reader is registered for its kind) and the latest change to it from the audit log (who, when, what).
+/// when a reader is registered for its kind) and the latest write to it from the audit log (who, when, and each change it made).
 /// The Api answers 412 Precondition Failed with rule <c>precondition-failed</c>.
 /// </summary>
-public sealed class PreconditionFailed(ResourceRef resource, string ifMatch, string currentETag, object? current, HistoryEntry? lastChange)
-    : Exception(Describe(resource, currentETag, lastChange))
+public sealed class PreconditionFailed(ResourceRef resource, string ifMatch, string currentETag, object? current, IReadOnlyList<HistoryEntry> lastChanges)
+    : Exception(Describe(resource, currentETag, lastChanges.LastOrDefault(c => c.Entity == resource.Kind && c.EntityId == resource.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))))
 {
     public const string Code = "precondition-failed";
 
@@ -45,7 +45,11 @@ public sealed class PreconditionFailed(ResourceRef resource, string ifMatch, str
     public string IfMatch { get; } = ifMatch;
     public string CurrentETag { get; } = currentETag;
     public object? Current { get; } = current;
-    public HistoryEntry? LastChange { get; } = lastChange;
+    /// <summary>The resource's own entry of the latest write to it (who, when, which use case).</summary>
+    public HistoryEntry? LastChange { get; } = lastChanges.LastOrDefault(c => c.Entity == resource.Kind && c.EntityId == resource.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Every change that latest write made (the plan's entry and its cells', compounds'…), before/after each.</summary>
+    public IReadOnlyList<HistoryEntry> LastChanges { get; } = lastChanges;
 
     private static string Describe(ResourceRef r, string etag, HistoryEntry? last)
     {

@@ -155,9 +155,7 @@ public sealed class WritePipeline(NpgsqlDataSource db, ICallerAccessor callers, 
         var current = _readers.TryGetValue(resource.Kind, out var reader) ? await reader.Read(resource.Id, ct) : null;
         // The representation read may be newer than the revision read just before: its own tag is the one to send back.
         var etag = current is IVersioned v ? v.ETag : resource.ETag(revision);
-        HistoryEntry? last = null;
-        if (HistoryQueries.Entities.Contains(resource.Kind))
-            last = (await new HistoryQueries(db).HistoryAsync(resource.Kind, resource.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, 1, ct)).Items.FirstOrDefault();
+        var last = await new HistoryQueries(db).LatestWriteAsync(resource.Kind, resource.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         return new PreconditionFailed(resource, ifMatch, etag, current, last);
     }
 

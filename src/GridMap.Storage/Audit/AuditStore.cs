@@ -58,6 +58,26 @@ public static class AuditStore
         cmd.Parameters.AddWithValue("id", entityId);
         cmd.Parameters.Add(new NpgsqlParameter("before", NpgsqlDbType.Bigint) { Value = (object?)beforeId ?? DBNull.Value });
         cmd.Parameters.AddWithValue("limit", limit);
+        return await ReadAsync(cmd, ct);
+    }
+
+    /// <summary>Every change of the latest write that touched an entity (same transaction), in the order appended; empty when none.</summary>
+    public static async Task<IReadOnlyList<AuditRow>> LatestWriteAsync(NpgsqlDataSource db, string entity, string entityId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT id, at, actor, actor_role, actor_branch_id, action, entity, entity_id, before::text, after::text, area_change_m2, revision, if_match
+            FROM audit_log
+            WHERE tx = (SELECT tx FROM audit_log WHERE entity = @entity AND entity_id = @id ORDER BY id DESC LIMIT 1)
+            ORDER BY id
+            LIMIT 200
+            """);
+        cmd.Parameters.AddWithValue("entity", entity);
+        cmd.Parameters.AddWithValue("id", entityId);
+        return await ReadAsync(cmd, ct);
+    }
+
+    private static async Task<IReadOnlyList<AuditRow>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<AuditRow>();
         while (await r.ReadAsync(ct))

@@ -33,6 +33,14 @@ export function createActions(ctx: PlannerContext): PlannerActions {
   const { map, state, layers, setup, hook } = ctx;
   const say = ctx.plan.say;
 
+  /** What the plan panel's history shows: the plan, one of its cells, or a compound of it. */
+  let shownHistory: { planId: number; entity: string; id: string; title: string } | null = null;
+  const showHistory = (entity: string, id: string, title: string) => {
+    if (!state.plan) return;
+    shownHistory = { planId: state.plan.id, entity, id, title };
+    ctx.plan.showHistory(entity, id, title);
+  };
+
   const loadPlan = async (id: number, fit = false) => {
     const [p, cells, compounds, s, t] = await Promise.all([planning.plan(id), planning.cellsGeoJson(id), planning.compoundsGeoJson(id), planning.staff(id),
       planning.staffTravel(id).catch((): StaffTravel | null => null)]);
@@ -53,7 +61,10 @@ export function createActions(ctx: PlannerContext): PlannerActions {
     ctx.plan.renderSummary(state);
     ctx.cells.render(state);
     ctx.plan.renderMove(state, layers.cellsSource);
-    ctx.plan.showHistory('plan', String(p.id), `方案 #${p.id} 变更记录`);
+    // The history shown follows the plan: a cell or compound the planner is looking at stays (refreshed, so their own
+    // edit shows in it); a newly opened plan shows its own.
+    if (!shownHistory || shownHistory.planId !== p.id) shownHistory = { planId: p.id, entity: 'plan', id: String(p.id), title: `方案 #${p.id} 变更记录` };
+    ctx.plan.showHistory(shownHistory.entity, shownHistory.id, shownHistory.title);
     void loadVersions(p);
     hook.plan = p;
     const waiting = ctx.loadedWaiters.splice(0);
@@ -139,7 +150,7 @@ export function createActions(ctx: PlannerContext): PlannerActions {
     pickArea,
     restore,
     compoundHistory(id, name) {
-      ctx.plan.showHistory('compound', String(id), `小区「${name}」变更记录`);
+      showHistory('compound', String(id), `小区「${name}」变更记录`);
     },
     autoStaff: () =>
       edit('自动分配网格员', async (etag) => {
@@ -178,7 +189,7 @@ export function createActions(ctx: PlannerContext): PlannerActions {
         return `${c.name} 已${locked ? '锁定' : '解锁'}`;
       }, (why) => why),
     focus(c) {
-      if (state.plan) ctx.plan.showHistory('cell', `${state.plan.id}.${c.idx}`, `网格 ${shortCode(c.code)} ${c.name} 变更记录`);
+      if (state.plan) showHistory('cell', `${state.plan.id}.${c.idx}`, `网格 ${shortCode(c.code)} ${c.name} 变更记录`);
       const g = layers.cellsSource.getFeatureById(c.idx)?.getGeometry();
       if (g) map.getView().fit(g.getExtent(), { padding: [80, 340, 80, 340], maxZoom: 17, duration: 300 });
     },

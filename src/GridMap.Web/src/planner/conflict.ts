@@ -4,7 +4,7 @@
 import type { ApiError } from '../api/problem';
 import type { HistoryEntry } from '../api/types';
 import { h } from '../ui/dom';
-import { actionName, beijingTime, describeChange, roleName } from '../ui/history';
+import { actionName, beijingTime, describeChange, entityLabel, roleName } from '../ui/history';
 
 export interface ConflictChoice {
   /** The planner's own edit, in Chinese (「锁定 网格 …」). */
@@ -20,7 +20,9 @@ export function showConflict(error: ApiError, choice: ConflictChoice): Promise<v
   const last = (error.body.lastChange ?? null) as HistoryEntry | null;
   const current = (error.body.current ?? null) as { revision?: number; status?: string } | null;
   const who = last ? `此方案已被 ${last.user}（${roleName(last.role)}）于 ${beijingTime(last.at)} 修改：${actionName(last.action)}` : '此方案已被他人修改';
-  const changes = last ? describeChange(last) : [];
+  // Every change that write made (the plan's cells, compounds…), each attribute before → after.
+  const all = (error.body.lastChanges ?? (last ? [last] : [])) as HistoryEntry[];
+  const changes = all.flatMap((c) => describeChange(c).map((line) => (all.length > 1 || c.entity !== 'plan' ? `${entityLabel(c)}：${line}` : line)));
   return new Promise((resolve) => {
     const done = (then?: () => Promise<void>) => async () => {
       overlay.remove();
@@ -33,7 +35,8 @@ export function showConflict(error: ApiError, choice: ConflictChoice): Promise<v
     const box = h('div', { class: 'conflict-dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'conflict-title', 'data-testid': 'conflict-dialog' },
       h('h3', { id: 'conflict-title' }, '方案已被他人修改'),
       h('p', { 'data-testid': 'conflict-who' }, `${who}。`),
-      changes.length ? h('ul', { class: 'conflict-changes' }, ...changes.map((c) => h('li', {}, c))) : null,
+      changes.length ? h('ul', { class: 'conflict-changes', 'data-testid': 'conflict-changes' }, ...changes.slice(0, 8).map((c) => h('li', {}, c)),
+        changes.length > 8 ? h('li', {}, `…共 ${changes.length} 项改动`) : null) : null,
       h('p', {}, `您的操作「${choice.what}」未执行，没有覆盖对方的修改。`,
         current?.status && current.status !== 'preview' ? ' 注意：方案现已不是预览，不能再编辑。' : ''),
       h('div', { class: 'row buttons' }, redoBtn, reloadBtn),

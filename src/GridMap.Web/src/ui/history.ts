@@ -71,6 +71,15 @@ export function describeChange(e: Pick<HistoryEntry, 'before' | 'after'>): strin
   return lines;
 }
 
+/** What an entry is about, for a list of several entities' changes: 「网格 410105001001002」, 「小区 #12」, 「方案 #7」. */
+export function entityLabel(e: Pick<HistoryEntry, 'entity' | 'entityId' | 'before' | 'after'>): string {
+  const code = ((e.after ?? e.before ?? {}) as Record<string, unknown>).code;
+  if (e.entity === 'cell') return `网格 ${typeof code === 'string' ? code : e.entityId}`;
+  if (e.entity === 'compound') return `小区 #${e.entityId}`;
+  if (e.entity === 'plan') return `方案 #${e.entityId}`;
+  return `${e.entity} #${e.entityId}`;
+}
+
 /** One entry as a list item. */
 export function historyItem(e: HistoryEntry): HTMLElement {
   const lines = describeChange(e);
