@@ -54,7 +54,7 @@ public sealed class PreconditionFailed(ResourceRef resource, string ifMatch, str
     private static string Describe(ResourceRef r, string etag, HistoryEntry? last)
     {
         var what = r.Kind == "plan" ? "此方案" : "此对象";
-        var by = last is null ? "" : $"已被 {last.User} 于 {last.At.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss} 修改，";
+        var by = last is null ? "" : $"已被 {last.User} 于 {last.At.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}（北京时间） 修改，";
         return $"{what}{by}您看到的已不是最新版本，请重新加载后再操作 ({r} changed since you read it: current ETag {etag}; reload and redo).";
     }
 }
