@@ -1,18 +1,9 @@
 using System.Net.Http.Headers;
-using System.Runtime.CompilerServices;
-using GridMap.Api.Auth;
 using GridMap.Application.Auth;
-using GridMap.Domain.Rules;
-using GridMap.Storage.Auth;
 using GridMap.Tests.Shared;
 using Microsoft.AspNetCore.Hosting;
+using GridMap.Tests.Shared.Api;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-
-[assembly: HostingStartup(typeof(GridMap.Api.Tests.SignedInByDefault))]
 
 namespace GridMap.Api.Tests;
 
@@ -27,7 +18,7 @@ public abstract class AppFixture : IAsyncLifetime
 {
     public const string AdminName = "test-admin";
     /// <summary>Password of every user the fixture creates (follows the password rule).</summary>
-    public const string Password = "Fixture-Passw0rd";
+    public const string Password = TestUsers.Password;
 
     private TestDatabase? _db;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
@@ -47,8 +38,6 @@ public abstract class AppFixture : IAsyncLifetime
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("ConnectionStrings:GridMap", _db.ConnectionString);
-            // Real tokens here: a request without one is anonymous (see SignedInByDefault for bare factories).
-            b.ConfigureTestServices(s => s.Configure<GridMapAuthSchemeOptions>(GridMapAuthHandler.SchemeName, o => o.SignInAnonymousAs = null));
             ConfigureApp(b);
         });
         await CreateUserAsync(AdminName, Roles.Admin, null);
@@ -65,19 +54,11 @@ public abstract class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Adds a user (through the use case, as GridMap itself) unless one of that name exists.</summary>
-    public async Task CreateUserAsync(string name, string role, int? branch, string password = Password)
-    {
-        if (await Factory.Services.GetRequiredService<UserStore>().FindAsync(name) is not null) return;
-        await Factory.Services.GetRequiredService<UserAccounts>().AddAsync(name, role, branch?.ToString(System.Globalization.CultureInfo.InvariantCulture), password);
-    }
+    public Task CreateUserAsync(string name, string role, int? branch, string password = Password) =>
+        TestUsers.EnsureAsync(Factory.Services, name, role, branch, password);
 
     /// <summary>A fresh bearer token for an existing, active user (issued directly: no sign-in request, so no throttling).</summary>
-    public async Task<string> TokenForAsync(string name)
-    {
-        var user = await Factory.Services.GetRequiredService<UserDirectory>().ActiveAsync(name, null)
-            ?? throw new InvalidOperationException($"no active user {name}");
-        return (await Factory.Services.GetRequiredService<TokenService>().IssueAsync(user)).AccessToken;
-    }
+    public Task<string> TokenForAsync(string name) => TestUsers.TokenAsync(Factory.Services, name);
 
     public async Task<HttpClient> ClientForAsync(string name) => WithToken(await TokenForAsync(name));
 
@@ -97,46 +78,6 @@ public abstract class AppFixture : IAsyncLifetime
         Client?.Dispose();
         if (Factory is not null) await Factory.DisposeAsync();
         if (_db is not null) await _db.DisposeAsync();
-    }
-}
-
-/// <summary>
-/// For tests that build their own <c>WebApplicationFactory&lt;Program&gt;</c> (two instances over one database, restarts):
-/// loaded into every app of this test process as a hosting startup, it takes a request without a token as the admin
-/// <see cref="UserName"/> (created at start-up). <see cref="AppFixture"/> switches it off: its apps use real tokens.
-/// </summary>
-public sealed class SignedInByDefault : IHostingStartup
-{
-    public const string UserName = "test-default-admin";
-
-#pragma warning disable CA2255 // a test assembly: the hosting startup must be named before any app of this process starts
-    [ModuleInitializer]
-    internal static void Register() =>
-        Environment.SetEnvironmentVariable("ASPNETCORE_HOSTINGSTARTUPASSEMBLIES", typeof(SignedInByDefault).Assembly.GetName().Name);
-#pragma warning restore CA2255
-
-    public void Configure(IWebHostBuilder builder) => builder.ConfigureServices(s =>
-    {
-        s.Configure<GridMapAuthSchemeOptions>(GridMapAuthHandler.SchemeName, o => o.SignInAnonymousAs ??= UserName);
-        s.AddHostedService<EnsureUser>();
-    });
-
-    private sealed class EnsureUser(IOptionsMonitor<GridMapAuthSchemeOptions> options, UserStore users, UserAccounts accounts) : IHostedService
-    {
-        public async Task StartAsync(CancellationToken ct)
-        {
-            if (options.Get(GridMapAuthHandler.SchemeName).SignInAnonymousAs != UserName || await users.FindAsync(UserName, ct) is not null) return;
-            try
-            {
-                await accounts.AddAsync(UserName, Roles.Admin, null, AppFixture.Password, ct);
-            }
-            catch (RuleViolation)
-            {
-                // another instance over the same database added it first
-            }
-        }
-
-        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
     }
 }
 

@@ -222,8 +222,7 @@ public sealed class AuthTokenTests(AuthFixture app) : IClassFixture<AuthFixture>
     public async Task SigningKey_IsSharedThroughTheDatabase_ByASecondInstance()
     {
         await using var second = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("ConnectionStrings:GridMap", app.Db.ConnectionString)
-            .ConfigureTestServices(s => s.Configure<GridMapAuthSchemeOptions>(GridMapAuthHandler.SchemeName, o => o.SignInAnonymousAs = null)));
+            .UseSetting("ConnectionStrings:GridMap", app.Db.ConnectionString));
         using var client = second.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.TokenForAsync(AppFixture.AdminName));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/layers")).StatusCode);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GridMap.Application.Jobs;
 using GridMap.Tests.Shared;
+using GridMap.Tests.Shared.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -34,6 +35,10 @@ public sealed class BackgroundJobTests : IAsyncLifetime
         {
             Name = name, PollInterval = TimeSpan.FromMilliseconds(200), StaleAfter = TimeSpan.FromSeconds(3),
         })));
+
+    /// <summary>A client of <paramref name="app"/> signed in as an admin (the same user for every instance over the database).</summary>
+    private static async Task<HttpClient> SignedInAsync(WebApplicationFactory<Program> app) =>
+        await app.CreateClient().SignInAsync(app.Services, "jobs-admin");
 
     /// <summary>A district-wide partition: long enough (seconds) to be caught running.</summary>
     private static object DistrictJob(double timeLimit) =>
@@ -74,7 +79,7 @@ public sealed class BackgroundJobTests : IAsyncLifetime
         string id;
         await using (var first = Instance("first"))
         {
-            id = await StartAsync(first.CreateClient(), DistrictJob(timeLimit: 3));
+            id = await StartAsync(await SignedInAsync(first), DistrictJob(timeLimit: 3));
             Assert.Equal("running", (await WaitAsync(id, s => s != "queued", TimeSpan.FromSeconds(20))).Status);
         } // the host stops: its worker releases the job
         var released = await RowAsync(id);
@@ -87,7 +92,7 @@ public sealed class BackgroundJobTests : IAsyncLifetime
         Assert.Equal("succeeded", done.Status);
         Assert.Equal("second", done.Worker);
         Assert.Equal(2, done.Attempts);
-        var state = await second.CreateClient().GetFromJsonAsync<JsonElement>($"/api/planning/jobs/{id}");
+        var state = await (await SignedInAsync(second)).GetFromJsonAsync<JsonElement>($"/api/planning/jobs/{id}");
         Assert.True(state.GetProperty("planId").GetInt64() > 0);
     }
 
@@ -97,7 +102,7 @@ public sealed class BackgroundJobTests : IAsyncLifetime
         await using var a = Instance("a");
         await using var b = Instance("b");
         _ = b.Server;
-        var client = a.CreateClient();
+        var client = await SignedInAsync(a);
         var job = new { area = new { kind = "district", code = "410105" }, cells = 20, tolerance = 0.5, barriers = false, timeLimit = 3 };
         var ids = new[] { await StartAsync(client, job), await StartAsync(client, job) };
         var rows = new List<(string Status, string? Worker, int Attempts)>();

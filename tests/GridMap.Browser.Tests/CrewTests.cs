@@ -19,7 +19,7 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
 
     private async Task<JsonElement> ApiAsync(string path)
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         return await http.GetFromJsonAsync<JsonElement>(BaseUrl + path);
     }
 
@@ -51,6 +51,7 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
             Geolocation = new() { Longitude = (float)lon, Latitude = (float)lat, Accuracy = (float)accuracy },
             Permissions = ["geolocation"],
         });
+        await server.SignInAsync(context, LiveServer.AdminName);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(60_000);
         var errors = new List<string>();

@@ -16,7 +16,7 @@ public sealed class ManagerViewTests(LiveServer server, ChromiumFixture chromium
 
     private async Task<IPage> OpenManagerAsync()
     {
-        var page = await chromium.NewPageAsync();
+        var page = await server.NewPageAsync(chromium);
         await page.GotoAsync(BaseUrl + "/#/manager");
         await page.Locator("[data-testid=map][data-ready=true]").WaitForAsync(new() { Timeout = 60_000 });
         await page.Locator("[data-testid=district-progress] [data-testid^=district-]").First.WaitForAsync();
@@ -25,7 +25,7 @@ public sealed class ManagerViewTests(LiveServer server, ChromiumFixture chromium
 
     private async Task<JsonElement> StatsAsync(string? district = null)
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         return await http.GetFromJsonAsync<JsonElement>(BaseUrl + "/api/stats/retrofit" + (district is null ? "" : "?district=" + district));
     }
 

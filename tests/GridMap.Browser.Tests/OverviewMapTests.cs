@@ -23,7 +23,7 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
 
     private async Task<IPage> OpenOverviewAsync(int width = 1400, int height = 900, List<string>? scriptErrors = null)
     {
-        var page = await chromium.NewPageAsync(width, height);
+        var page = await server.NewPageAsync(chromium, width, height);
         if (scriptErrors is not null)
         {
             page.PageError += (_, e) => scriptErrors.Add(e);
@@ -40,7 +40,7 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
 
     private async Task<JsonElement> ApiStatsAsync()
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         return await http.GetFromJsonAsync<JsonElement>(BaseUrl + "/api/stats/retrofit");
     }
 

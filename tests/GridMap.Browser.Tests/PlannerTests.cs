@@ -74,7 +74,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
     /// <summary>Opens the planner with its map ready; script errors are collected.</summary>
     private async Task<(IPage Page, List<string> Errors)> OpenPlannerAsync()
     {
-        var page = await chromium.NewPageAsync(1600, 1000);
+        var page = await server.NewPageAsync(chromium, 1600, 1000);
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
         page.Dialog += async (_, d) => await d.AcceptAsync();
@@ -128,7 +128,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
     [Fact]
     public async Task DrawPolygon_AsThePlanArea_PartitionsExactlyTheCompoundsInside()
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         var street = await PickStreetAsync(http);
         // Compounds near the street with their extents, then a square around the street's point that holds 6–30
         // compounds, none heavier than a third of their households (two cells ±30% can then exist).
@@ -198,7 +198,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
     [Fact]
     public async Task Nesting_On_EveryCellStaysInsideOneCommunity()
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         var street = await PickStreetAsync(http);
         var (page, errors) = await OpenPlannerAsync();
         await ClickLonLatAsync(page, street.Lon, street.Lat, 15);
@@ -230,7 +230,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
     [Fact]
     public async Task PartitionStreet_MoveCompound_AssignStaff_Publish_ReloadShowsPublishedPlan()
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         var (page, street, errors) = await OpenWithPreviewAsync(http);
         var planId = await page.EvaluateAsync<long>("() => window.gridmapPlanner.plan.id");
         var plan = await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{planId}");
@@ -327,7 +327,7 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
     [Fact]
     public async Task EditSharedEdge_DragVertex_BothNeighboursChange_UnionKept()
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         var (page, _, errors) = await OpenWithPreviewAsync(http);
         var planId = await page.EvaluateAsync<long>("() => window.gridmapPlanner.plan.id");
         var cells = (await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{planId}")).GetProperty("cells").GetArrayLength();

@@ -5,11 +5,8 @@ using Microsoft.Playwright;
 
 namespace GridMap.Browser.Tests;
 
-/// <summary>A server where a request without a sign-in is refused (401), as in production.</summary>
-public sealed class SignInServer : LiveServer
-{
-    protected override bool SignedInByDefault => false;
-}
+/// <summary>A server of its own (these tests add users and sign them in and out).</summary>
+public sealed class SignInServer : LiveServer;
 
 /// <summary>
 /// The sign-in page (#/login): an unsigned visit lands there, a wrong password is refused in Chinese, the right one leads

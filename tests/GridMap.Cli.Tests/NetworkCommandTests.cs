@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using GridMap.Tests.Shared;
+using GridMap.Tests.Shared.Api;
 
 namespace GridMap.Cli.Tests;
 
@@ -283,7 +284,7 @@ public sealed class NetworkCommandTests : IDisposable
         await app.StartAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            using var http = await new HttpClient { BaseAddress = new Uri(app.Urls.First()) }.SignInAsync(app.Services, "cli-test-admin");
             var inv = System.Globalization.CultureInfo.InvariantCulture;
             var compared = 0;
             foreach (var (pipe, lon, lat) in cases)

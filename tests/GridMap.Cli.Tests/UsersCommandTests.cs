@@ -1,58 +1,9 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using GridMap.Api.Auth;
-using GridMap.Application.Auth;
-using GridMap.Domain.Rules;
 using GridMap.Storage.Auth;
+using GridMap.Application.Auth;
 using GridMap.Tests.Shared;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-
-[assembly: HostingStartup(typeof(GridMap.Cli.Tests.SignedInByDefault))]
 
 namespace GridMap.Cli.Tests;
-
-/// <summary>
-/// For CLI tests that compare with the API of an app they build in this process (GridMapApp.Build) and call without a
-/// token: loaded into every app of this test process as a hosting startup, it takes a request without a token as the admin
-/// <see cref="UserName"/> (created at start-up). The same as GridMap.Api.Tests' SignedInByDefault.
-/// </summary>
-public sealed class SignedInByDefault : IHostingStartup
-{
-    public const string UserName = "cli-test-admin";
-
-#pragma warning disable CA2255 // a test assembly: the hosting startup must be named before any app of this process starts
-    [ModuleInitializer]
-    internal static void Register() =>
-        Environment.SetEnvironmentVariable("ASPNETCORE_HOSTINGSTARTUPASSEMBLIES", typeof(SignedInByDefault).Assembly.GetName().Name);
-#pragma warning restore CA2255
-
-    public void Configure(IWebHostBuilder builder) => builder.ConfigureServices(s =>
-    {
-        s.Configure<GridMapAuthSchemeOptions>(GridMapAuthHandler.SchemeName, o => o.SignInAnonymousAs ??= UserName);
-        s.AddHostedService<EnsureUser>();
-    });
-
-    private sealed class EnsureUser(IOptionsMonitor<GridMapAuthSchemeOptions> options, UserStore users, UserAccounts accounts) : IHostedService
-    {
-        public async Task StartAsync(CancellationToken ct)
-        {
-            if (options.Get(GridMapAuthHandler.SchemeName).SignInAnonymousAs != UserName || await users.FindAsync(UserName, ct) is not null) return;
-            try
-            {
-                await accounts.AddAsync(UserName, Roles.Admin, null, "Cli-test-passw0rd", ct);
-            }
-            catch (RuleViolation)
-            {
-                // another instance over the same database added it first
-            }
-        }
-
-        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
-    }
-}
 
 /// <summary>`gridmap users add|list|disable|password|demo` against real PostGIS: the contract of issue 9 §1 (names, options,
 /// errors naming the rule with exit 1), passwords only on standard input and only ever stored hashed, every change audited.</summary>

@@ -11,9 +11,6 @@ namespace GridMap.Api.Auth;
 /// <summary>Options of the <see cref="GridMapAuthHandler.SchemeName"/> scheme.</summary>
 public sealed class GridMapAuthSchemeOptions : AuthenticationSchemeOptions
 {
-    /// <summary>Test hosts only (set in code, never bound from configuration): a request that carries no token is taken as
-    /// this user. Lets the browser tests written before the sign-in page run signed in.</summary>
-    public string? SignInAnonymousAs { get; set; }
 }
 
 /// <summary>
@@ -48,11 +45,7 @@ public sealed class GridMapAuthHandler(IOptionsMonitor<GridMapAuthSchemeOptions>
         }
         try
         {
-            if (token is null)
-            {
-                return Options.SignInAnonymousAs is { } fallback && await users.ActiveAsync(fallback, null, Context.RequestAborted) is { } anon
-                    ? Success(anon) : AuthenticateResult.NoResult();
-            }
+            if (token is null) return AuthenticateResult.NoResult();
             var check = await tokens.ValidateAsync(token, Context.RequestAborted);
             if (!check.Valid) return Fail(check.Failure!);
             var user = await users.ActiveAsync(check.UserName!, check.SecurityStamp, Context.RequestAborted);
