@@ -64,8 +64,7 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
     /// <summary>Opens the planner on plan <paramref name="planId"/>, signed in as <paramref name="user"/> (null: the default admin).</summary>
     private async Task<(IPage Page, List<string> Errors)> OpenPlanAsync(long planId, string? user = null)
     {
-        var page = await chromium.NewPageAsync(1600, 1000);
-        if (user is not null) await server.SignInAsync(page.Context, user);
+        var page = await server.NewPageAsync(chromium, 1600, 1000, user ?? LiveServer.AdminName);
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
         page.Dialog += async (_, d) => await d.AcceptAsync();
@@ -78,7 +77,7 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
     [PostgisFact]
     public async Task TwoSessionsEditOnePlan_TheSecondGetsTheConflictDialog_AndCanRedo()
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         var id = await PreviewAsync(http);
         await server.CreateUserAsync(OtherAdmin, Roles.Admin, null);
         var (mine, myErrors) = await OpenPlanAsync(id);
@@ -124,7 +123,7 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
     [PostgisFact]
     public async Task AfterAnEdit_ThePlannerShowsTheCellsHistory()
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         var id = await PreviewAsync(http);
         var (page, errors) = await OpenPlanAsync(id);
         // The plan's own history is shown once it loads (the preview was made by a partition).
@@ -158,7 +157,7 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
     [PostgisFact]
     public async Task RestoreAPublishedVersion_OpensANewPreviewEqualToIt()
     {
-        using var http = new HttpClient();
+        using var http = await server.ClientAsync();
         var id = await PreviewAsync(http);
         await SendAsync(http, HttpMethod.Post, $"/api/planning/plans/{id}/publish", null, HttpStatusCode.OK);
         var (page, errors) = await OpenPlanAsync(id);
@@ -187,8 +186,8 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
     [PostgisFact]
     public async Task ClickingACompound_TheDetailsPanelShowsItsHistory_AfterAPublish()
     {
-        using var http = new HttpClient();
-        var page = await chromium.NewPageAsync(1400, 900);
+        using var http = await server.ClientAsync();
+        var page = await server.NewPageAsync(chromium, 1400, 900);
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
         await page.GotoAsync(BaseUrl + "/");
