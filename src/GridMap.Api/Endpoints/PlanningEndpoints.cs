@@ -15,6 +15,9 @@ namespace GridMap.Api.Endpoints;
 /// cases (GridMap.Application.Planning); rule violations answer 422 with the rule code, bad input 400, unknown
 /// plans/cells/compounds/jobs 404 — all as ProblemDetails (docs/api-planning.md).
 /// </summary>
+///
+/// Every write honours <c>If-Match</c> (412 <c>precondition-failed</c> with the current plan when it is stale) and every
+/// answer carrying a plan has its <c>ETag</c> (<see cref="ConditionalWrites"/>).
 public static class PlanningEndpoints
 {
     public sealed record AreaBody(string? Kind, string? Code, JsonElement? Polygon);
@@ -29,7 +32,8 @@ public static class PlanningEndpoints
 
     public static IEndpointRouteBuilder MapPlanning(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/planning").WithTags("Planning");
+        // If-Match on every write, ETag on every answer that carries a plan (ConditionalWrites).
+        var g = app.MapGroup("/api/planning").WithTags("Planning").WithPreconditions();
         g.MapPost("/partitions", async (PartitionBody? body, PartitionJobs jobs, CancellationToken ct) =>
         {
             if (body is null) throw new ArgumentException("缺少请求内容 (request body is missing: give {\"area\": {\"kind\": \"street\", \"code\": \"…\"}, …}).");
@@ -109,6 +113,16 @@ public static class PlanningEndpoints
 
         g.MapPost("/plans/{id:long}/publish", async (long id, PlanPublishing publishing, CancellationToken ct) => TypedResults.Ok(await publishing.PublishAsync(id, ct)))
             .WithName("PublishPlan").WithSummary("Publish a preview as the area's next plan version (grid cells and compound cells replaced in one transaction)");
+
+        g.MapGet("/versions", async (string? area, PlanVersions versions, CancellationToken ct) => TypedResults.Ok(await versions.VersionsAsync(area, ct)))
+            .WithName("PlanVersions").WithSummary("The published versions of an area (current and superseded), newest first: plan id, version, dates, cells, households, who published it");
+        g.MapGet("/versions/{version:int}", async (int version, string? area, PlanVersions versions, CancellationToken ct) => TypedResults.Ok(await versions.VersionAsync(area, version, ct)))
+            .WithName("PlanVersion").WithSummary("One published version of an area (?area=street:…) as a plan; its cells and compounds at /plans/{planId}/cells and /compounds");
+        g.MapPost("/plans/{id:long}/restore", async (long id, PlanVersions versions, CancellationToken ct) =>
+        {
+            var preview = await versions.RestoreAsync(id, ct);
+            return TypedResults.Created($"/api/planning/plans/{preview.Id}", preview);
+        }).WithName("RestorePlanVersion").WithSummary("Copy a published (or superseded) version as a new preview (201 + the preview); 422 not-a-version for a preview");
         return app;
     }
 

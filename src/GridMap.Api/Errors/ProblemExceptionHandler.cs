@@ -1,4 +1,5 @@
 using GridMap.Application.Auth;
+using GridMap.Application.Pipeline;
 using GridMap.Domain.IO;
 using GridMap.Domain.Rules;
 using Microsoft.AspNetCore.Diagnostics;
@@ -20,6 +21,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var (status, title, detail, rule) = exception switch
         {
             RuleViolation r => (StatusCodes.Status422UnprocessableEntity, "无法执行 Cannot do that", r.Message, r.Code),
+            PreconditionFailed p => (StatusCodes.Status412PreconditionFailed, "已被他人修改 Precondition failed", p.Message, PreconditionFailed.Code),
             AccessDenied { Code: AccessDenied.Unauthenticated } d => (StatusCodes.Status401Unauthorized, "未登录 Unauthenticated", d.Message, d.Code),
             AccessDenied d => (StatusCodes.Status403Forbidden, "无权操作 Forbidden", d.Message, d.Code),
             SignInRefused { Code: SignInRefused.TooManyAttempts } t => (StatusCodes.Status429TooManyRequests, "尝试次数过多 Too many attempts", t.Message, t.Code),
@@ -38,12 +40,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         http.Response.StatusCode = status;
         if (exception is SignInRefused { RetryAfter: { } wait }) http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http.Request.Path, Extensions = { ["rule"] = rule } };
+        if (exception is PreconditionFailed stale)
         {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http.Request.Path, Extensions = { ["rule"] = rule } },
-        });
+            // What the client needs to show what changed and redo: the resource now, its tag, and who changed it last.
+            // (In the body: the exception handler middleware strips ETag headers from error answers.)
+            problem.Extensions["etag"] = stale.CurrentETag;
+            problem.Extensions["current"] = stale.Current;
+            problem.Extensions["lastChange"] = stale.LastChange;
+            problem.Extensions["lastChanges"] = stale.LastChanges;
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }
 
     private static string StripParam(ArgumentException a)

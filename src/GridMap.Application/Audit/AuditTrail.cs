@@ -17,12 +17,12 @@ public sealed record AuditChange(string Entity, string EntityId, object? Before,
                      : new AuditChange(spec.Target, "", spec.Before, spec.After);
     }
 
-    internal AuditEntry ToEntry(Caller who, string action)
+    internal AuditEntry ToEntry(Caller who, string action, long? revision = null, string? ifMatch = null)
     {
         var before = AuditJson.ToNode(Before);
         var after = AuditJson.ToNode(After);
         return new AuditEntry(who.Name, who.Role, who.BranchId, action, Entity, EntityId, before?.ToJsonString(AuditJson.Options),
-            after?.ToJsonString(AuditJson.Options), AuditJson.AreaChange(before, after));
+            after?.ToJsonString(AuditJson.Options), AuditJson.AreaChange(before, after), revision, ifMatch);
     }
 }
 

@@ -5,9 +5,11 @@ using Npgsql;
 namespace GridMap.Application.Audit;
 
 /// <summary>One change to an entity: who (name, role, branch), when, which use case, and the entity before and after
-/// (JSON; geometries as type + sha256 + areaM2 + lengthM); <see cref="AreaChangeM2"/> when a geometry changed.</summary>
+/// (JSON; geometries as type + sha256 + areaM2 + lengthM); <see cref="AreaChangeM2"/> when a geometry changed; for a write to a
+/// versioned resource (a plan), the <see cref="Revision"/> it produced and the <see cref="IfMatch"/> it was conditional on
+/// (null with a revision: sent without If-Match, accepted as last writer wins).</summary>
 public sealed record HistoryEntry(long Id, DateTimeOffset At, string User, string Role, int? BranchId, string Action, string Entity, string EntityId,
-    JsonElement? Before, JsonElement? After, double? AreaChangeM2);
+    JsonElement? Before, JsonElement? After, double? AreaChangeM2, long? Revision = null, string? IfMatch = null);
 
 /// <summary>A page of an entity's history, newest first; pass <see cref="NextBefore"/> as <c>before</c> for the next (older) page, null at the end.</summary>
 public sealed record HistoryPage(string Entity, string Id, IReadOnlyList<HistoryEntry> Items, long? NextBefore);
@@ -30,10 +32,16 @@ public sealed class HistoryQueries(NpgsqlDataSource db)
         var n = limit ?? DefaultLimit;
         if (n is < 1 or > MaxLimit) throw new ArgumentException($"limit 须在 1–{MaxLimit} 之间 (limit must be 1–{MaxLimit}).");
         var rows = await AuditStore.ListAsync(db, entity, id.Trim(), before, n + 1, ct);
-        var items = rows.Take(n).Select(r => new HistoryEntry(r.Id, r.At, r.Actor, r.ActorRole, r.ActorBranchId, r.Action, r.Entity, r.EntityId,
-            Parse(r.BeforeJson), Parse(r.AfterJson), r.AreaChangeM2)).ToList();
+        var items = rows.Take(n).Select(Entry).ToList();
         return new HistoryPage(entity, id.Trim(), items, rows.Count > n ? items[^1].Id : null);
     }
+
+    /// <summary>Every change of the latest write that touched an entity (the plan's own entry and its cells', compounds'…), in order.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> LatestWriteAsync(string entity, string id, CancellationToken ct = default) =>
+        (await AuditStore.LatestWriteAsync(db, entity, id, ct)).Select(Entry).ToList();
+
+    private static HistoryEntry Entry(AuditRow r) => new(r.Id, r.At, r.Actor, r.ActorRole, r.ActorBranchId, r.Action, r.Entity, r.EntityId,
+        Parse(r.BeforeJson), Parse(r.AfterJson), r.AreaChangeM2, r.Revision, r.IfMatch);
 
     private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 }

@@ -1,6 +1,8 @@
+using GridMap.Application.Audit;
 using GridMap.Application.Pipeline;
 using GridMap.Domain.Planning;
 using GridMap.Domain.Rules;
+using GridMap.Storage;
 using GridMap.Storage.Planning;
 
 namespace GridMap.Application.Planning;
@@ -20,7 +22,7 @@ public sealed class PlanEditing(WritePipeline pipeline, PlanQueries plans)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (id, compoundId, toCell) = request;
-        var from = await pipeline.RunAsync(new WriteSpec("planning.move-compound", $"plan:{id}"), async s =>
+        var from = await pipeline.RunAsync(new WriteSpec("planning.move-compound", $"plan:{id}") { Resource = ResourceRef.Plan(id) }, async s =>
         {
             var plan = await PlanGuards.LockEditableAsync(s, id, ct);
             var from = await PlanRepository.CompoundCellAsync(s, id, compoundId, ct)
@@ -36,6 +38,8 @@ public sealed class PlanEditing(WritePipeline pipeline, PlanQueries plans)
             var toMembers = units.Where(u => u.Cell == toCell).Select(u => u.Id).Append(compoundId).ToList();
             await PlanRepository.SetContiguousAsync(s, id, [from], true, ct);
             await PlanRepository.SetContiguousAsync(s, id, [toCell], PlanEditor.IsContiguous(toMembers, edges), ct);
+            s.Changed("compound", compoundId, PlanGuards.CompoundCell(id, cells, from), PlanGuards.CompoundCell(id, cells, toCell));
+            await PlanGuards.RecordCellAreasAsync(s, id, cells, [from, toCell], ct);
             return from;
         }, ct);
         return new MoveResult(true, compoundId, from, toCell, await PlanGuards.PlanAsync(plans, id, ct));
@@ -46,11 +50,12 @@ public sealed class PlanEditing(WritePipeline pipeline, PlanQueries plans)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (id, idx, locked) = request;
-        await pipeline.RunAsync(new WriteSpec(locked ? "planning.lock-cell" : "planning.unlock-cell", $"plan:{id}"), async s =>
+        await pipeline.RunAsync(new WriteSpec(locked ? "planning.lock-cell" : "planning.unlock-cell", $"plan:{id}") { Resource = ResourceRef.Plan(id) }, async s =>
         {
             await PlanGuards.LockEditableAsync(s, id, ct);
-            await PlanGuards.CellsAsync(s, id, [idx], ct);
+            var cells = await PlanGuards.CellsAsync(s, id, [idx], ct);
             await PlanRepository.SetLockedAsync(s, id, idx, locked, ct);
+            s.Changed("cell", PlanGuards.CellId(id, idx), new { code = cells[idx].Code, locked = cells[idx].Locked }, new { code = cells[idx].Code, locked });
         }, ct);
         return await PlanGuards.PlanAsync(plans, id, ct);
     }
@@ -63,7 +68,7 @@ public sealed class PlanEditing(WritePipeline pipeline, PlanQueries plans)
         var (id, a, b, edge) = request;
         ArgumentNullException.ThrowIfNull(edge);
         if (a == b) throw new ArgumentException("边界由两个不同的网格共有 (an edge is shared by two different cells).");
-        var reassigned = await pipeline.RunAsync(new WriteSpec("planning.redraw-edge", $"plan:{id}"), async s =>
+        var reassigned = await pipeline.RunAsync(new WriteSpec("planning.redraw-edge", $"plan:{id}") { Resource = ResourceRef.Plan(id) }, async s =>
         {
             var plan = await PlanGuards.LockEditableAsync(s, id, ct);
             var cells = await PlanGuards.CellsAsync(s, id, [a, b], ct);
@@ -77,6 +82,10 @@ public sealed class PlanEditing(WritePipeline pipeline, PlanQueries plans)
             var edges = await PlanRepository.AdjacencyAsync(s, id, [a, b], plan.Barriers, ct);
             foreach (var c in new[] { a, b })
                 PlanEditor.EnsureContiguous(redraw.Units.Where(u => u.Cell == c).Select(u => u.Id).ToList(), edges, PlanGuards.Label(cells, c));
+            var was = units.ToDictionary(u => u.Id, u => u.Cell);
+            foreach (var u in redraw.Units.Where(u => was.TryGetValue(u.Id, out var old) && old != u.Cell))
+                s.Changed("compound", u.Id, PlanGuards.CompoundCell(id, cells, was[u.Id]), PlanGuards.CompoundCell(id, cells, u.Cell));
+            await PlanGuards.RecordCellAreasAsync(s, id, cells, [a, b], ct);
             return redraw.Reassigned;
         }, ct);
         return new RedrawResult(true, reassigned, await PlanGuards.PlanAsync(plans, id, ct));

@@ -38,6 +38,24 @@ internal static class PlanGuards
     public static string Label(IReadOnlyDictionary<int, PlanCellState> cells, int idx) =>
         cells.TryGetValue(idx, out var c) ? $"网格 {c.Code}" : $"网格 {idx}";
 
+    /// <summary>How a cell of a plan is named in the audit log: <c>{planId}.{idx}</c> (a published grid cell is its 15-digit code).</summary>
+    public static string CellId(long planId, int idx) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{planId}.{idx}");
+
+    /// <summary>A compound's place in a plan, for the audit log.</summary>
+    public static object CompoundCell(long planId, IReadOnlyDictionary<int, PlanCellState> cells, int idx) =>
+        new { plan = planId, cell = idx, cellCode = cells.TryGetValue(idx, out var c) ? c.Code : null };
+
+    /// <summary>Records the polygons of some cells before (<paramref name="before"/>) and after the write (read again in the
+    /// session): hash + area in the audit log, so the area change shows.</summary>
+    public static async Task RecordCellAreasAsync(DbSession s, long planId, IReadOnlyDictionary<int, PlanCellState> before, int[] idx, CancellationToken ct)
+    {
+        var after = await PlanRepository.CellsAsync(s, planId, ct);
+        foreach (var i in idx.Distinct())
+            if (before.TryGetValue(i, out var b) && after.TryGetValue(i, out var a))
+                Audit.AuditTrail.Changed(s, "cell", CellId(planId, i), new { code = b.Code, area = b.Area, contiguous = b.Contiguous },
+                    new { code = a.Code, area = a.Area, contiguous = a.Contiguous });
+    }
+
     /// <summary>The plan as the API shows it; 404 when there is none.</summary>
     public static async Task<PlanDetail> PlanAsync(PlanQueries plans, long id, CancellationToken ct) =>
         await plans.PlanAsync(id, ct) ?? throw NoPlan(id);

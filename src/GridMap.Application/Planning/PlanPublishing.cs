@@ -1,5 +1,7 @@
 using System.Globalization;
+using GridMap.Application.Audit;
 using GridMap.Application.Pipeline;
+using GridMap.Storage;
 using GridMap.Domain.Rules;
 using GridMap.Storage.Planning;
 
@@ -16,9 +18,11 @@ public sealed class PlanPublishing(WritePipeline pipeline, PlanQueries plans)
     /// <summary>Publishes plan <paramref name="planId"/>; returns the version, what it superseded and the plan as published.</summary>
     public async Task<PublishResult> PublishAsync(long planId, CancellationToken ct = default)
     {
-        var (version, replaced, orphans, renumbered) = await pipeline.RunAsync(new WriteSpec("planning.publish", $"plan:{planId}"), async s =>
+        // Publishing replaces rows other publishers may touch: publishes serialise on a transaction-scoped lock, taken before
+        // the plan's row (SerializeOn), so two publishes never wait on each other.
+        var spec = new WriteSpec("planning.publish", $"plan:{planId}") { Resource = ResourceRef.Plan(planId), SerializeOn = PublishRepository.PublishLockKey };
+        var (version, replaced, orphans, renumbered) = await pipeline.RunAsync(spec, async s =>
         {
-            // Publishing replaces rows other publishers may touch: serialise publishes (transaction-scoped lock).
             await PublishRepository.LockPublishingAsync(s, ct);
             var plan = await PlanRepository.LockAsync(s, planId, ct) ?? throw PlanGuards.NoPlan(planId);
             RuleViolation.Require(plan.Status == "preview", RuleCodes.NotPreview, $"方案 {planId} 状态为 {plan.Status}，只能发布预览方案 (only a preview can be published).");
@@ -40,9 +44,36 @@ public sealed class PlanPublishing(WritePipeline pipeline, PlanQueries plans)
                 renumbered.Add($"{cell.Code}→{free}");
             }
             var orphans = await PublishRepository.OrphansAsync(s, planId, replaced, ct);
+            var gridBefore = await PublishRepository.GridCellsAsync(s, planId, replaced, ct);
+            var codesBefore = await PublishRepository.CompoundCodesAsync(s, planId, replaced, ct);
+            var replacedVersions = new Dictionary<long, int?>();
+            foreach (var r in replaced) replacedVersions[r] = await PlanRepository.VersionAsync(s, r, ct);
             var version = await PublishRepository.PublishAsync(s, planId, replaced, ct);
+            await RecordPublishAsync(s, planId, version, replaced, replacedVersions, gridBefore, codesBefore, ct);
             return (version, replaced, orphans, renumbered);
         }, ct);
         return new PublishResult(true, version, replaced, orphans, renumbered, await PlanGuards.PlanAsync(plans, planId, ct));
+    }
+
+    /// <summary>What a publish changed, for the audit log: the plan's status and version, each superseded plan, each grid cell
+    /// replaced (name, staff, polygon as hash + area: the area change shows), each compound whose cell code changed.</summary>
+    private static async Task RecordPublishAsync(DbSession s, long planId, int version, IReadOnlyList<long> replaced, IReadOnlyDictionary<long, int?> replacedVersions,
+        IReadOnlyDictionary<string, GridCellRow> gridBefore, IReadOnlyDictionary<int, string?> codesBefore, CancellationToken ct)
+    {
+        s.Changed("plan", planId, new { status = "preview", version = (int?)null }, new { status = "published", version, superseded = replaced });
+        foreach (var r in replaced)
+            s.Changed("plan", r, new { status = "published", version = replacedVersions[r] }, new { status = "superseded", version = replacedVersions[r], supersededBy = planId });
+        var gridAfter = await PublishRepository.GridCellsAsync(s, planId, replaced, ct);
+        static object Cell(GridCellRow g) => new { code = g.Code, name = g.Name, staffId = g.StaffId, area = g.Area };
+        foreach (var code in gridBefore.Keys.Union(gridAfter.Keys).Order(StringComparer.Ordinal))
+        {
+            var b = gridBefore.GetValueOrDefault(code);
+            var a = gridAfter.GetValueOrDefault(code);
+            s.Changed("cell", code, b is null ? null : Cell(b), a is null ? null : Cell(a));
+        }
+        var codesAfter = await PublishRepository.CompoundCodesAsync(s, codesBefore.Keys, ct);
+        foreach (var (id, before) in codesBefore)
+            if (codesAfter.TryGetValue(id, out var after) && before != after)
+                s.Changed("compound", id, new { cellCode = before }, new { cellCode = after, plan = planId, version });
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GridMap.Application.Audit;
 using GridMap.Application.Pipeline;
 using GridMap.Domain.Partitioning;
 using GridMap.Domain.Rules;
@@ -24,7 +25,7 @@ public sealed class PlanStaffing(WritePipeline pipeline, PlanQueries plans, Npgs
         ArgumentNullException.ThrowIfNull(request);
         var (id, idx, staffId) = request;
         var use = staffId is null ? "planning.unassign-staff" : "planning.assign-staff";
-        await pipeline.RunAsync(new WriteSpec(use, $"plan:{id}"), async s =>
+        await pipeline.RunAsync(new WriteSpec(use, $"plan:{id}") { Resource = ResourceRef.Plan(id) }, async s =>
         {
             await PlanGuards.LockEditableAsync(s, id, ct);
             var cells = await PlanGuards.CellsAsync(s, id, [idx], ct);
@@ -45,6 +46,7 @@ public sealed class PlanStaffing(WritePipeline pipeline, PlanQueries plans, Npgs
                     $"网格员 {member.Name} 已负责其他现行方案的网格 (already responsible for a cell of another current plan).");
             }
             await StaffRepository.SetCellStaffAsync(s, id, idx, staffId, pinned: staffId is not null, ct);
+            await RecordStaffChangesAsync(s, id, cells, ct);
         }, ct);
         return await PlanGuards.PlanAsync(plans, id, ct);
     }
@@ -53,10 +55,12 @@ public sealed class PlanStaffing(WritePipeline pipeline, PlanQueries plans, Npgs
     /// plan with the road distance of each assignment.</summary>
     public async Task<PlanWithStaffTravel> AutoAssignAsync(long planId, CancellationToken ct = default)
     {
-        await pipeline.RunAsync(new WriteSpec("planning.auto-assign-staff", $"plan:{planId}"), async s =>
+        await pipeline.RunAsync(new WriteSpec("planning.auto-assign-staff", $"plan:{planId}") { Resource = ResourceRef.Plan(planId) }, async s =>
         {
             await PlanGuards.LockEditableAsync(s, planId, ct);
+            var before = await PlanRepository.CellsAsync(s, planId, ct);
             await AutoAssignAsync(s, planId, ct);
+            await RecordStaffChangesAsync(s, planId, before, ct);
         }, ct);
         var plan = await PlanGuards.PlanAsync(plans, planId, ct);
         return new PlanWithStaffTravel(plan, await TravelAsync(planId, ct));
@@ -75,6 +79,18 @@ public sealed class PlanStaffing(WritePipeline pipeline, PlanQueries plans, Npgs
         var result = StaffAssigner.Assign(cellSites, members, pins, travel.Costs);
         var staffOf = sites.ToDictionary(x => x.Idx, x => result.StaffOf.TryGetValue(x.Idx, out var sid) ? int.Parse(sid, CultureInfo.InvariantCulture) : (int?)null);
         await StaffRepository.SetAssignedStaffAsync(s, planId, staffOf, ct);
+    }
+
+    /// <summary>Records each cell whose staff changed since <paramref name="before"/> (staff id and name, before and after).</summary>
+    private static async Task RecordStaffChangesAsync(DbSession s, long planId, IReadOnlyDictionary<int, PlanCellState> before, CancellationToken ct)
+    {
+        var after = await PlanRepository.CellsAsync(s, planId, ct);
+        var changed = after.Where(a => before.TryGetValue(a.Key, out var b) && b.StaffId != a.Value.StaffId).Select(a => a.Key).ToList();
+        if (changed.Count == 0) return;
+        var names = await StaffRepository.NamesAsync(s, changed.SelectMany(i => new[] { before[i].StaffId, after[i].StaffId }).OfType<int>(), ct);
+        object Staff(PlanCellState c) => new { code = c.Code, staffId = c.StaffId, staffName = c.StaffId is { } x ? names.GetValueOrDefault(x) : null };
+        foreach (var i in changed)
+            s.Changed("cell", PlanGuards.CellId(planId, i), Staff(before[i]), Staff(after[i]));
     }
 
     private static string Key(int staffId) => staffId.ToString(CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using GridMap.Storage;
 using GridMap.Storage.Planning;
 using NetTopologySuite.Geometries;
 
@@ -23,15 +24,24 @@ public sealed record AssignStaffRequest(long PlanId, int Cell, int? StaffId);
 public sealed record AreaAtPoint(string Kind, string Code, string Key, string Name, int Compounds, int Households, GeoJsonMultiPolygon? Outline);
 
 /// <summary>An accepted move: the compound, the cell it left and the one it joined, and the plan after the move.</summary>
-public sealed record MoveResult(bool Accepted, int CompoundId, int FromCell, int ToCell, PlanDetail Plan);
+public sealed record MoveResult(bool Accepted, int CompoundId, int FromCell, int ToCell, PlanDetail Plan) : IVersioned
+{
+    string IVersioned.ETag => Plan.ETag;
+}
 
 /// <summary>An accepted edge redraw: the compounds that changed cell, and the plan after it.</summary>
-public sealed record RedrawResult(bool Accepted, IReadOnlyList<int> Reassigned, PlanDetail Plan);
+public sealed record RedrawResult(bool Accepted, IReadOnlyList<int> Reassigned, PlanDetail Plan) : IVersioned
+{
+    string IVersioned.ETag => Plan.ETag;
+}
 
 /// <summary>A published plan: its version (≥ 1), the plans it superseded, compounds outside it that lost their cell,
 /// cell codes renumbered to stay unique (<c>old→new</c>), and the plan as published.</summary>
 public sealed record PublishResult(bool Published, int Version, IReadOnlyList<long> Superseded, int OrphanedCompounds,
-    IReadOnlyList<string> RenumberedCodes, PlanDetail Plan);
+    IReadOnlyList<string> RenumberedCodes, PlanDetail Plan) : IVersioned
+{
+    string IVersioned.ETag => Plan.ETag;
+}
 
 /// <summary>The plan after automatic staff assignment, with the road distance of every staffed cell.</summary>
 public sealed record PlanWithStaffTravel : PlanDetail

@@ -15,5 +15,8 @@ public static class PlanningServices
             .AddSingleton<PlanPartitioner>()
             .AddSingleton<PlanEditing>()
             .AddSingleton<PlanStaffing>()
-            .AddSingleton<PlanPublishing>();
+            .AddSingleton<PlanPublishing>()
+            .AddSingleton<PlanVersions>()
+            // The body of a 412 on a plan: the plan as GET /api/planning/plans/{id} answers it.
+            .AddSingleton(sp => new Pipeline.ResourceReader("plan", async (id, ct) => await sp.GetRequiredService<PlanQueries>().PlanAsync(id, ct)));
 }

@@ -51,6 +51,8 @@ public static class RuleCodes
     public const string NotPreview = "not-preview";
     public const string NotContiguous = "not-contiguous";
     public const string CodesExhausted = "codes-exhausted";
+    /// <summary>Only a published version (current or superseded) can be restored as a preview.</summary>
+    public const string NotAVersion = "not-a-version";
     // network
     public const string NotIsolatable = "not-isolatable";
 }

@@ -4,13 +4,14 @@ using NpgsqlTypes;
 namespace GridMap.Storage.Audit;
 
 /// <summary>One change to append: who (name, role, branch), the use case, the entity and its id, before/after as JSON
-/// text (null when the entity did not exist before or no longer exists), and the change in area (m²) when a geometry changed.</summary>
+/// text (null when the entity did not exist before or no longer exists), the change in area (m²) when a geometry changed, the
+/// revision of the versioned resource the write produced, and the If-Match it was conditional on (null: unconditional).</summary>
 public sealed record AuditEntry(string Actor, string ActorRole, int? ActorBranchId, string Action, string Entity, string EntityId,
-    string? BeforeJson, string? AfterJson, double? AreaChangeM2);
+    string? BeforeJson, string? AfterJson, double? AreaChangeM2, long? Revision = null, string? IfMatch = null);
 
 /// <summary>An appended change as stored, with its id (increasing) and time.</summary>
 public sealed record AuditRow(long Id, DateTimeOffset At, string Actor, string ActorRole, int? ActorBranchId, string Action, string Entity,
-    string EntityId, string? BeforeJson, string? AfterJson, double? AreaChangeM2);
+    string EntityId, string? BeforeJson, string? AfterJson, double? AreaChangeM2, long? Revision = null, string? IfMatch = null);
 
 /// <summary>
 /// The audit log (table audit_log): appended inside the write's own transaction, so a change and its record commit or
@@ -25,8 +26,8 @@ public static class AuditStore
         foreach (var e in entries)
         {
             await using var cmd = s.Command("""
-                INSERT INTO audit_log (actor, actor_role, actor_branch_id, action, entity, entity_id, before, after, area_change_m2)
-                VALUES (@actor, @role, @branch, @action, @entity, @id, @before, @after, @area)
+                INSERT INTO audit_log (actor, actor_role, actor_branch_id, action, entity, entity_id, before, after, area_change_m2, revision, if_match)
+                VALUES (@actor, @role, @branch, @action, @entity, @id, @before, @after, @area, @revision, @ifmatch)
                 """);
             cmd.Parameters.AddWithValue("actor", e.Actor);
             cmd.Parameters.AddWithValue("role", e.ActorRole);
@@ -37,6 +38,8 @@ public static class AuditStore
             cmd.Parameters.Add(new NpgsqlParameter("before", NpgsqlDbType.Jsonb) { Value = (object?)e.BeforeJson ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Jsonb) { Value = (object?)e.AfterJson ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter("area", NpgsqlDbType.Double) { Value = (object?)e.AreaChangeM2 ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("revision", NpgsqlDbType.Bigint) { Value = (object?)e.Revision ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("ifmatch", NpgsqlDbType.Text) { Value = (object?)e.IfMatch ?? DBNull.Value });
             await cmd.ExecuteNonQueryAsync(ct);
         }
     }
@@ -46,7 +49,7 @@ public static class AuditStore
         CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT id, at, actor, actor_role, actor_branch_id, action, entity, entity_id, before::text, after::text, area_change_m2
+            SELECT id, at, actor, actor_role, actor_branch_id, action, entity, entity_id, before::text, after::text, area_change_m2, revision, if_match
             FROM audit_log
             WHERE entity = @entity AND entity_id = @id AND (@before::bigint IS NULL OR id < @before)
             ORDER BY id DESC LIMIT @limit
@@ -55,12 +58,32 @@ public static class AuditStore
         cmd.Parameters.AddWithValue("id", entityId);
         cmd.Parameters.Add(new NpgsqlParameter("before", NpgsqlDbType.Bigint) { Value = (object?)beforeId ?? DBNull.Value });
         cmd.Parameters.AddWithValue("limit", limit);
+        return await ReadAsync(cmd, ct);
+    }
+
+    /// <summary>Every change of the latest write that touched an entity (same transaction), in the order appended; empty when none.</summary>
+    public static async Task<IReadOnlyList<AuditRow>> LatestWriteAsync(NpgsqlDataSource db, string entity, string entityId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT id, at, actor, actor_role, actor_branch_id, action, entity, entity_id, before::text, after::text, area_change_m2, revision, if_match
+            FROM audit_log
+            WHERE tx = (SELECT tx FROM audit_log WHERE entity = @entity AND entity_id = @id ORDER BY id DESC LIMIT 1)
+            ORDER BY id
+            LIMIT 200
+            """);
+        cmd.Parameters.AddWithValue("entity", entity);
+        cmd.Parameters.AddWithValue("id", entityId);
+        return await ReadAsync(cmd, ct);
+    }
+
+    private static async Task<IReadOnlyList<AuditRow>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<AuditRow>();
         while (await r.ReadAsync(ct))
             list.Add(new AuditRow(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetInt32(4),
                 r.GetString(5), r.GetString(6), r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
-                r.IsDBNull(10) ? null : r.GetDouble(10)));
+                r.IsDBNull(10) ? null : r.GetDouble(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetString(12)));
         return list;
     }
 }

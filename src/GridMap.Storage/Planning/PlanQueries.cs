@@ -34,6 +34,8 @@ public sealed class PlanQueries(NpgsqlDataSource db)
         DateTimeOffset? published = r.IsDBNull(18) ? null : r.GetFieldValue<DateTimeOffset>(18);
         DateTimeOffset? superseded = r.IsDBNull(19) ? null : r.GetFieldValue<DateTimeOffset>(19);
         long? supersededBy = r.IsDBNull(20) ? null : r.GetInt64(20);
+        var revision = r.GetInt64(21);
+        long? restoredFrom = r.IsDBNull(22) ? null : r.GetInt64(22);
 
         await r.NextResultAsync(ct);
         var cells = new List<PlanCellStats>();
@@ -52,7 +54,7 @@ public sealed class PlanQueries(NpgsqlDataSource db)
         var totals = new PlanTotals(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetDecimal(3), r.GetDecimal(4), r.GetBoolean(5), r.GetBoolean(6),
             r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10));
         return new PlanDetail(planId, status, version, area, parameters, search, lower, upper, target, bbox, created, published, superseded, supersededBy,
-            cells, crossings, totals);
+            cells, crossings, totals) { Revision = revision, RestoredFrom = restoredFrom };
     }
 
     /// <summary>A jsonb column as a record (null for SQL NULL).</summary>
@@ -144,5 +146,19 @@ public sealed class PlanQueries(NpgsqlDataSource db)
         await using var cmd = db.CreateCommand("SELECT 1 FROM plan WHERE id = @plan");
         cmd.Parameters.AddWithValue("plan", id);
         return await cmd.ExecuteScalarAsync(ct) is not null;
+    }
+
+    /// <summary>The published versions of an area key (current and superseded), newest first (planning_versions.sql).</summary>
+    public async Task<IReadOnlyList<PlanVersion>> VersionsAsync(string areaKey, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(Sql("planning_versions"));
+        cmd.Parameters.AddWithValue("key", areaKey);
+        var list = new List<PlanVersion>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new PlanVersion(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3),
+                r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetInt64(5),
+                r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.IsDBNull(9) ? null : r.GetString(9)));
+        return list;
     }
 }

@@ -11,7 +11,24 @@ namespace GridMap.Storage.Planning;
 public record PlanDetail(long Id, string Status, int? Version, PlanAreaInfo Area, PlanParams Params, PlanSearch? Search,
     double LowerBound, double UpperBound, double Target, double[] Bbox,
     DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? SupersededAt, long? SupersededBy,
-    IReadOnlyList<PlanCellStats> Cells, IReadOnlyList<BarrierCrossing> BarrierCrossings, PlanTotals Totals);
+    IReadOnlyList<PlanCellStats> Cells, IReadOnlyList<BarrierCrossing> BarrierCrossings, PlanTotals Totals) : IVersioned
+{
+    /// <summary>The plan's revision (≥ 1): bumped by every accepted write to the plan, its cells, compounds or staff.</summary>
+    public long Revision { get; init; } = 1;
+
+    /// <summary>Strong entity tag of this revision (<c>"plan-42-r7"</c>), also sent as the <c>ETag</c> header; send it back as
+    /// <c>If-Match</c> with a write.</summary>
+    [JsonPropertyName("etag")]
+    public string ETag => ETags.Format("plan", Id, Revision);
+
+    /// <summary>For a preview restored from a published version: that version's plan id.</summary>
+    public long? RestoredFrom { get; init; }
+}
+
+/// <summary>A published version of an area: its plan id, version (≥ 1), status (published = current, or superseded), when it
+/// was published and superseded, the plan it was restored from (if any), cells, compounds, households, who published it.</summary>
+public sealed record PlanVersion(long PlanId, int Version, string Status, DateTimeOffset PublishedAt, DateTimeOffset? SupersededAt, long? RestoredFrom,
+    long Cells, long Compounds, long Households, string? PublishedBy);
 
 /// <summary>The area a plan covers: kind (district | street | community | polygon), code (null for a polygon), key
 /// (identity across versions, e.g. <c>street:410105004</c>), name and 6-digit district code.</summary>

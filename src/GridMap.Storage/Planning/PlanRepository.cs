@@ -91,6 +91,22 @@ public static class PlanRepository
         return await r.ReadAsync(ct) ? new PlanLock(r.GetString(0), r.GetBoolean(1), r.GetBoolean(2)) : null;
     }
 
+    /// <summary>Copies a published version as a new preview (planning_restore.sql); returns the new plan's id.</summary>
+    public static async Task<long> RestoreAsPreviewAsync(DbSession s, long sourceId, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command(Sql("planning_restore"));
+        cmd.Parameters.AddWithValue("source", sourceId);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>A plan's version (null for a preview or an unknown plan).</summary>
+    public static async Task<int?> VersionAsync(DbSession s, long id, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command("SELECT version FROM plan WHERE id = @plan");
+        cmd.Parameters.AddWithValue("plan", id);
+        return await cmd.ExecuteScalarAsync(ct) as int?;
+    }
+
     /// <summary>Every cell of a plan by index (empty when the plan has none or does not exist).</summary>
     public static async Task<IReadOnlyDictionary<int, PlanCellState>> CellsAsync(DbSession s, long id, CancellationToken ct = default)
     {

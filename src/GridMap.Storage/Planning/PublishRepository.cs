@@ -64,4 +64,44 @@ public static class PublishRepository
         cmd.Parameters.AddWithValue("plan", planId);
         return (int)(await cmd.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>The grid cells a publish touches (planning_publish_cells.sql): before it, those it will delete; after it, those it
+    /// made (and any left of the replaced plans: none). By code.</summary>
+    public static async Task<IReadOnlyDictionary<string, GridCellRow>> GridCellsAsync(DbSession s, long planId, IReadOnlyList<long> replaced, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command(Sql("planning_publish_cells"));
+        cmd.Parameters.AddWithValue("plan", planId);
+        cmd.Parameters.AddWithValue("replaced", replaced.ToArray());
+        var rows = new SortedDictionary<string, GridCellRow>(StringComparer.Ordinal);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            rows[r.GetString(0)] = new GridCellRow(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetFieldValue<NetTopologySuite.Geometries.Geometry>(3));
+        return rows;
+    }
+
+    /// <summary>The cell code of every compound a publish may move (planning_publish_compounds.sql), by compound id.</summary>
+    public static async Task<IReadOnlyDictionary<int, string?>> CompoundCodesAsync(DbSession s, long planId, IReadOnlyList<long> replaced, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command(Sql("planning_publish_compounds"));
+        cmd.Parameters.AddWithValue("plan", planId);
+        cmd.Parameters.AddWithValue("replaced", replaced.ToArray());
+        var rows = new Dictionary<int, string?>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) rows[r.GetInt32(0)] = r.IsDBNull(1) ? null : r.GetString(1);
+        return rows;
+    }
+
+    /// <summary>The compounds' cell codes now, by id (null: no cell).</summary>
+    public static async Task<IReadOnlyDictionary<int, string?>> CompoundCodesAsync(DbSession s, IEnumerable<int> ids, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command("SELECT id, cell_code::text FROM compound WHERE id = ANY(@ids)");
+        cmd.Parameters.AddWithValue("ids", ids.ToArray());
+        var rows = new Dictionary<int, string?>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) rows[r.GetInt32(0)] = r.IsDBNull(1) ? null : r.GetString(1);
+        return rows;
+    }
 }
+
+/// <summary>A published grid cell: 15-digit code, name, staff and polygon (lon/lat).</summary>
+public sealed record GridCellRow(string Code, string Name, int? StaffId, NetTopologySuite.Geometries.Geometry Area);

@@ -45,6 +45,17 @@ public static class StaffRepository
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
+    /// <summary>Names of some staff members by id (unknown ids are left out).</summary>
+    public static async Task<IReadOnlyDictionary<int, string>> NamesAsync(DbSession s, IEnumerable<int> ids, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command("SELECT id, name FROM staff WHERE id = ANY(@ids)");
+        cmd.Parameters.AddWithValue("ids", ids.Distinct().ToArray());
+        var names = new Dictionary<int, string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) names[r.GetInt32(0)] = r.GetString(1);
+        return names;
+    }
+
     /// <summary>Every cell of a plan as a site for staff assignment, by index (planning_cell_sites.sql).</summary>
     public static async Task<IReadOnlyList<CellSiteRow>> CellSitesAsync(DbSession s, long planId, CancellationToken ct = default)
     {

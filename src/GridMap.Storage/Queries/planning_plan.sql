@@ -1,6 +1,6 @@
 -- One plan in four result sets (one round trip):
 -- 1. the plan row: status, version, area, the request (params) and the engine's report (search) as stored (jsonb),
---    bounds and target (households), bbox of the area (lon/lat), timestamps, the plan that superseded it;
+--    bounds and target (households), bbox of the area (lon/lat), timestamps, the plan that superseded it, its revision (ETag);
 -- 2. per-cell statistics (view plan_cell_stats: households, deviation from the target and Polsby-Popper 4πA/P² on the
 --    ellipsoid rounded to 4 decimals, compounds, contiguity, exception cells, lock, staff, a label point to 6 decimals);
 -- 3. the arterial-road crossings the engine allowed (soft barriers) as lines between the two compounds' centres;
@@ -9,7 +9,7 @@
 SELECT p.id, p.status, p.version, p.area_kind, p.area_code, p.area_key, p.area_name, p.district_code::text,
        p.params, p.search, p.lower_bound, p.upper_bound, p.target,
        ST_XMin(p.area), ST_YMin(p.area), ST_XMax(p.area), ST_YMax(p.area),
-       p.created_at, p.published_at, p.superseded_at, p.superseded_by
+       p.created_at, p.published_at, p.superseded_at, p.superseded_by, p.revision, p.restored_from
 FROM plan p WHERE p.id = @plan;
 
 SELECT idx, code, name, households, compounds, round(deviation::numeric, 4), round(pp::numeric, 4),

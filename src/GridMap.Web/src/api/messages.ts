@@ -30,6 +30,9 @@ export const messages = {
   'not-preview': '只能发布预览方案。',
   'not-contiguous': '有网格不连通，不能发布。',
   'codes-exhausted': '社区的网格编号已用完（最多 999 个）。',
+  'not-a-version': '只有已发布的版本可以恢复；预览方案可直接编辑。',
+  // concurrency: someone else changed the plan since it was read (If-Match → 412)
+  'precondition-failed': '此方案已被他人修改，您看到的不是最新版本。请重新加载后再操作。',
   // network
   'not-isolatable': '无法隔离该管段（没有可关闭的阀门），需在上游停运。',
 
@@ -109,6 +112,10 @@ export const actions: Record<string, string> = {
   StaffTravel: '查看网格员路程',
   PlanStaff: '查看网格员',
   PublishPlan: '发布方案',
+  PlanVersions: '查看历史版本',
+  PlanVersion: '查看历史版本',
+  RestorePlanVersion: '恢复历史版本',
+  History: '查看变更记录',
   Isolate: '生成关阀方案',
   NearestPipes: '查找附近管段',
   NetworkStatus: '查看管网状态',

@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly detail: string | null = null,
     /** What the request was doing (Chinese, 「发布方案」): a 403 names it. */
     readonly action?: string,
+    /** The whole ProblemDetails body (a 412 carries `current`, `etag` and `lastChange`). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(status === 403 ? forbiddenMessage(rule, detail, action) : messageFor(rule, detail));
   }
@@ -22,6 +24,11 @@ export class ApiError extends Error {
   /** Not signed in (or the sign-in expired): the client sends the user to the sign-in page (session.ts). */
   get isUnauthenticated(): boolean {
     return this.status === 401 && this.rule === 'unauthenticated';
+  }
+
+  /** The resource changed since it was read (If-Match no longer current): reload and redo. */
+  get isStale(): boolean {
+    return this.status === 412;
   }
 
   /** True when the server never answered (so an offline fallback may apply). */
@@ -38,6 +45,7 @@ function codeForStatus(status: number): string {
   if (status === 429) return 'too-many-attempts';
   if (status === 404) return 'not-found';
   if (status === 409) return 'conflict';
+  if (status === 412) return 'precondition-failed';
   if (status === 499) return 'cancelled';
   if (status === 503) return 'database-unavailable';
   if (status === 504 || status === 408) return 'timeout';
@@ -50,7 +58,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 /** Reads an error answer: `body` is the parsed JSON (ProblemDetails) or the raw text; `action` names what was refused. */
 export function parseProblem(status: number, body: unknown, action?: string): ApiError {
   const p = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const e = new ApiError(status, str(p.rule) ?? codeForStatus(status), str(p.title), str(p.detail), action);
+  const e = new ApiError(status, str(p.rule) ?? codeForStatus(status), str(p.title), str(p.detail), action, p);
   console.warn(`GridMap API ${status} ${e.rule}: ${e.title ?? ''} ${e.detail ?? (typeof body === 'string' ? body.slice(0, 200) : '')}`);
   return e;
 }

@@ -19,6 +19,9 @@ export type Plan = Body<'Plan'>;
 export type CellStats = Plan['cells'][number];
 export type StaffList = Body<'PlanStaff'>;
 export type StaffTravel = Body<'StaffTravel'>;
+export type PlanVersion = Body<'PlanVersions'>[number];
+export type HistoryPage = Body<'History'>;
+export type HistoryEntry = HistoryPage['items'][number];
 export type IsolationPlan = Body<'Isolate'>;
 
 /** A GeoJSON geometry (WGS84 lon/lat); coordinates nest by geometry type. */

@@ -173,6 +173,7 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
           details.loading(kindLabel.compound);
           const c = await mapApi.compound(Number(props.id), signal);
           details.show(kindLabel.compound, c.name, compoundFields(c));
+          details.history('compound', String(c.id), signal);
           break;
         }
         case 'pipes': {
@@ -191,6 +192,7 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
           break;
         case 'valves':
           details.show(kindLabel.valve, `阀门 #${props.id}`, valveFields(props));
+          details.history('valve', String(props.id), signal);
           break;
         case 'staff':
           details.show(kindLabel.staff, String(props.name ?? '网格员'), staffFields(props));

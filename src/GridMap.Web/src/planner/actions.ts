@@ -2,8 +2,9 @@
 // locks, moving a compound, publishing). Every edit goes to the server, which accepts it or says why not (in
 // Chinese: ApiError's message); the plan is reloaded after each answer either way.
 import { transformExtent } from 'ol/proj';
-import { humanMessage } from '../api/problem';
-import type { CellStats, Plan, StaffTravel } from '../api/types';
+import { ApiError, humanMessage } from '../api/problem';
+import type { CellStats, Plan, PlanVersion, StaffTravel } from '../api/types';
+import { showConflict } from './conflict';
 import { h } from '../ui/dom';
 import type { PlannerContext } from './context';
 import { int, pct, shortCode } from './format';
@@ -22,11 +23,23 @@ export interface PlannerActions {
   assign(cell: CellStats, staffId: number | null, label: string): Promise<void>;
   lock(cell: CellStats, locked: boolean): Promise<void>;
   focus(cell: CellStats): void;
+  /** Shows the history of a compound of the plan (clicked on the map). */
+  compoundHistory(id: number, name: string): void;
+  /** Copies a published version as a new preview and opens it. */
+  restore(v: PlanVersion): Promise<void>;
 }
 
 export function createActions(ctx: PlannerContext): PlannerActions {
   const { map, state, layers, setup, hook } = ctx;
   const say = ctx.plan.say;
+
+  /** What the plan panel's history shows: the plan, one of its cells, or a compound of it. */
+  let shownHistory: { planId: number; entity: string; id: string; title: string } | null = null;
+  const showHistory = (entity: string, id: string, title: string) => {
+    if (!state.plan) return;
+    shownHistory = { planId: state.plan.id, entity, id, title };
+    ctx.plan.showHistory(entity, id, title);
+  };
 
   const loadPlan = async (id: number, fit = false) => {
     const [p, cells, compounds, s, t] = await Promise.all([planning.plan(id), planning.cellsGeoJson(id), planning.compoundsGeoJson(id), planning.staff(id),
@@ -48,6 +61,11 @@ export function createActions(ctx: PlannerContext): PlannerActions {
     ctx.plan.renderSummary(state);
     ctx.cells.render(state);
     ctx.plan.renderMove(state, layers.cellsSource);
+    // The history shown follows the plan: a cell or compound the planner is looking at stays (refreshed, so their own
+    // edit shows in it); a newly opened plan shows its own.
+    if (!shownHistory || shownHistory.planId !== p.id) shownHistory = { planId: p.id, entity: 'plan', id: String(p.id), title: `方案 #${p.id} 变更记录` };
+    ctx.plan.showHistory(shownHistory.entity, shownHistory.id, shownHistory.title);
+    void loadVersions(p);
     hook.plan = p;
     const waiting = ctx.loadedWaiters.splice(0);
     map.once('rendercomplete', () => waiting.forEach((r) => r()));
@@ -75,13 +93,53 @@ export function createActions(ctx: PlannerContext): PlannerActions {
     }
   };
 
-  /** Runs an edit, says what happened, then reloads the plan whatever the answer. */
-  const edit = async (run: () => Promise<string>, refused: (why: string) => string) => {
+  /** The published versions of the plan's area, listed in the plan panel (a failure leaves the list as it was). */
+  const loadVersions = async (p: Plan) => {
+    try {
+      const versions = await planning.versions(p.area.key);
+      if (state.plan?.id !== p.id) return;
+      ctx.plan.renderVersions(versions, state, {
+        view: (id) => void loadPlan(id, true).catch((e) => say(`无法加载方案 #${id}：${humanMessage(e)}`, 'error')),
+        restore: (v) => void restore(v),
+      });
+    } catch (e) {
+      console.warn('GridMap: versions not listed', e);
+    }
+  };
+
+  const restore = async (v: PlanVersion) => {
+    try {
+      const preview = await planning.restore(v.planId);
+      await loadPlan(preview.id, true);
+      say(`已将第 ${v.version} 版恢复为新的预览方案 #${preview.id}（现行方案未改动，可编辑后发布为新版本）`, 'ok');
+    } catch (e) {
+      say(`未恢复：${humanMessage(e)}`, 'error');
+    }
+  };
+
+  /**
+   * Runs an edit of the plan shown, conditional on its ETag as loaded, says what happened, then reloads the plan
+   * whatever the answer. When someone else changed the plan first (412) nothing was written: the conflict dialog says
+   * who and what, and offers to reload and redo the same edit on the plan as it is now.
+   */
+  const edit = async (what: string, run: (etag: string | null) => Promise<string>, refused: (why: string) => string): Promise<void> => {
     if (!state.plan) return;
     const id = state.plan.id;
     try {
-      say(await run(), 'ok');
+      say(await run(state.plan.etag), 'ok');
     } catch (e) {
+      if (e instanceof ApiError && e.isStale) {
+        say(`未执行「${what}」：${humanMessage(e)}`, 'error');
+        await showConflict(e, {
+          what,
+          reload: () => loadPlan(id),
+          redo: async () => {
+            await loadPlan(id);
+            await edit(what, run, refused);
+          },
+        });
+        return;
+      }
       say(refused(humanMessage(e)), 'error');
     }
     await loadPlan(id);
@@ -90,9 +148,13 @@ export function createActions(ctx: PlannerContext): PlannerActions {
   return {
     loadPlan,
     pickArea,
+    restore,
+    compoundHistory(id, name) {
+      showHistory('compound', String(id), `小区「${name}」变更记录`);
+    },
     autoStaff: () =>
-      edit(async () => {
-        const r = await planning.autoStaff(state.plan!.id);
+      edit('自动分配网格员', async (etag) => {
+        const r = await planning.autoStaff(state.plan!.id, etag);
         state.plan = r as Plan;
         const est = r.staffTravel.estimated ? `，其中 ${r.staffTravel.estimated} 个按直线估算` : '';
         return `已自动分配网格员（同一分公司内路网距离总和最短，手动指定的保留）：合计 ${r.staffTravel.totalKm.toFixed(1)} km${est}；${r.totals.cellsWithoutStaff} 个网格仍无网格员`;
@@ -100,32 +162,34 @@ export function createActions(ctx: PlannerContext): PlannerActions {
     async publish() {
       if (!state.plan) return;
       if (!state.plan.totals.allWithinBounds && !window.confirm('有网格户数超出范围，仍然发布？')) return;
-      await edit(async () => {
-        const r = await planning.publish(state.plan!.id);
+      await edit('发布方案', async (etag) => {
+        const r = await planning.publish(state.plan!.id, etag);
         return `已发布为第 ${r.version} 版现行方案${r.superseded.length ? `，取代方案 #${r.superseded.join('、#')}` : ''}${r.orphanedCompounds ? `；${r.orphanedCompounds} 个范围外小区失去网格` : ''}`;
       }, (why) => `未发布：${why}`);
     },
     async moveSelected(toCell) {
       if (!state.plan || !state.selectedCompound) return;
       const compound = Number(state.selectedCompound.getId());
-      await edit(async () => {
-        const r = await planning.move(state.plan!.id, compound, toCell);
+      const target = state.plan.cells.find((c) => c.idx === toCell);
+      await edit(`移动小区 #${compound} 到 ${target ? shortCode(target.code) : toCell}`, async (etag) => {
+        const r = await planning.move(state.plan!.id, etag, compound, toCell);
         const a = r.plan.cells.find((c) => c.idx === r.fromCell)!;
         const b = r.plan.cells.find((c) => c.idx === r.toCell)!;
         return `已移动：${shortCode(a.code)} 现 ${int(a.households)} 户（${pct(a.deviation)}），${shortCode(b.code)} 现 ${int(b.households)} 户（${pct(b.deviation)}）`;
       }, (why) => `未接受：${why}`);
     },
     assign: (c, staffId, label) =>
-      edit(async () => {
-        state.plan = await planning.assignStaff(state.plan!.id, c.idx, staffId);
+      edit(staffId === null ? `取消 ${c.name} 的网格员` : `${c.name} 网格员改为 ${label}`, async (etag) => {
+        state.plan = await planning.assignStaff(state.plan!.id, etag, c.idx, staffId);
         return staffId === null ? `${c.name}：已取消网格员` : `${c.name}：网格员改为 ${label}（手动指定）`;
       }, (why) => `未接受：${why}`),
     lock: (c, locked) =>
-      edit(async () => {
-        await planning.lock(state.plan!.id, c.idx, locked);
+      edit(`${locked ? '锁定' : '解锁'} ${c.name}`, async (etag) => {
+        await planning.lock(state.plan!.id, etag, c.idx, locked);
         return `${c.name} 已${locked ? '锁定' : '解锁'}`;
       }, (why) => why),
     focus(c) {
+      if (state.plan) showHistory('cell', `${state.plan.id}.${c.idx}`, `网格 ${shortCode(c.code)} ${c.name} 变更记录`);
       const g = layers.cellsSource.getFeatureById(c.idx)?.getGeometry();
       if (g) map.getView().fit(g.getExtent(), { padding: [80, 340, 80, 340], maxZoom: 17, duration: 300 });
     },

@@ -39,7 +39,7 @@ export function createEdgeEditor(ctx: PlannerContext, actions: PlannerActions): 
     const { a, b } = state.editing;
     const id = state.plan.id;
     try {
-      const r = await planning.redraw(id, a, b, { type: 'LineString', coordinates: g.getCoordinates() });
+      const r = await planning.redraw(id, state.plan.etag, a, b, { type: 'LineString', coordinates: g.getCoordinates() });
       say(`边界已更新${r.reassigned.length ? `，${r.reassigned.length} 个小区随边界换了网格` : ''}`, 'ok');
     } catch (err) {
       say(`未接受：${humanMessage(err)}`, 'error');

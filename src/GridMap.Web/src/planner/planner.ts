@@ -96,6 +96,7 @@ export const planner: View = {
     // ── clicks: a compound of the plan → move panel; elsewhere → pick the area
     const select = (f: Feature | null) => {
       state.selectedCompound = f;
+      if (f) actions.compoundHistory(Number(f.getId()), String(f.get('name') ?? f.getId()));
       layers.compoundsLayer.changed();
       planPanel.renderMove(state, layers.cellsSource);
     };

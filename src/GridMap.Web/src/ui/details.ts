@@ -4,6 +4,7 @@ import type { CompoundDetails, PipeDetails } from '../api/types';
 import { zh } from '../labels';
 import { palette, statusStyle } from '../palette';
 import { h } from './dom';
+import { historySection } from './history';
 
 export type Field = [label: string, value: Node | string];
 
@@ -12,6 +13,8 @@ export interface DetailsPanel {
   loading(kind: string): void;
   show(kind: string, title: string, fields: Field[]): void;
   error(kind: string, message: string): void;
+  /** Adds the entity's change history (who, when, what changed) under the fields shown. */
+  history(entity: string, id: string, signal?: AbortSignal): void;
   close(): void;
   onClose(handler: () => void): void;
 }
@@ -61,6 +64,9 @@ export function createDetailsPanel(): DetailsPanel {
       open(kind, 'error');
       titleEl.textContent = '无法加载详情';
       body.replaceChildren(h('p', { class: 'legend-error', role: 'alert' }, message));
+    },
+    history(entity, id, signal) {
+      body.append(historySection(entity, id, '变更记录', signal));
     },
     close,
     onClose: (f) => closeHandlers.push(f),

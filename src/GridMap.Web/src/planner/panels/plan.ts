@@ -3,7 +3,9 @@
 import type VectorSource from 'ol/source/Vector';
 import type Feature from 'ol/Feature';
 import { getCenter } from 'ol/extent';
+import type { PlanVersion } from '../../api/types';
 import { h, panel } from '../../ui/dom';
+import { beijingTime, historySection } from '../../ui/history';
 import { int, pct, shortCode } from '../format';
 import { editable, type PlannerState } from '../state';
 
@@ -29,6 +31,15 @@ export interface PlanPanel {
   cellOptions(sel: HTMLSelectElement, state: PlannerState, exclude: number | null, placeholder: string): void;
   /** While an edge is being redrawn: only the stop button. */
   setEditing(on: boolean): void;
+  /** Shows the change history of the plan, a cell (`planId.idx`) or a compound. */
+  showHistory(entity: string, id: string, title: string): void;
+  /** Lists the published versions of the plan's area, each to view or restore as a new preview. */
+  renderVersions(versions: PlanVersion[], state: PlannerState, on: VersionHandlers): void;
+}
+
+export interface VersionHandlers {
+  view(planId: number): void;
+  restore(v: PlanVersion): void;
 }
 
 const NO_COMPOUND = '点击地图上的小区，将其移入相邻网格';
@@ -47,6 +58,9 @@ export function createPlanPanel(): PlanPanel {
   const edgeB = h('select', { 'data-testid': 'edge-b', 'aria-label': '网格乙' });
   const edgeBtn = h('button', { type: 'button', 'data-testid': 'edge-start', disabled: true }, '编辑共用边界');
   const edgeStop = h('button', { type: 'button', 'data-testid': 'edge-stop', hidden: true }, '结束编辑');
+  const versionsList = h('ol', { class: 'versions', 'data-testid': 'plan-versions' });
+  const versionsHint = h('div', { class: 'hint' }, '发布后的每一版都会保留，可查看或恢复为新的预览。');
+  const historyBox = h('div', { 'data-testid': 'planner-history' });
   const element = panel(
     '方案',
     'planner-plan',
@@ -59,6 +73,8 @@ export function createPlanPanel(): PlanPanel {
     h('div', { class: 'tool' }, h('h4', {}, '移动小区'), moveTitle, h('div', { class: 'row' }, moveTarget, moveBtn)),
     h('div', { class: 'tool' }, h('h4', {}, '调整边界'), h('div', { class: 'row' }, edgeA, ' 与 ', edgeB), h('div', { class: 'row buttons' }, edgeBtn, edgeStop),
       h('div', { class: 'hint' }, '拖动蓝色虚线上的节点（自动吸附到网格边界），松开后两侧网格同时更新。')),
+    h('div', { class: 'tool' }, h('h4', {}, '历史版本'), versionsHint, versionsList),
+    h('div', { class: 'tool planner-history' }, historyBox),
   );
 
   const cellOptions = (sel: HTMLSelectElement, state: PlannerState, exclude: number | null, placeholder: string) => {
@@ -134,6 +150,23 @@ export function createPlanPanel(): PlanPanel {
     setEditing(on) {
       edgeStop.hidden = !on;
       edgeBtn.hidden = on;
+    },
+    showHistory(entity, id, title) {
+      historyBox.replaceChildren(historySection(entity, id, title));
+    },
+    renderVersions(versions, state, on) {
+      versionsHint.textContent = versions.length ? '发布后的每一版都会保留，可查看或恢复为新的预览（恢复不改动现行方案）。' : '该区域还没有发布过方案。';
+      versionsList.replaceChildren(...versions.map((v) => {
+        const shown = state.plan?.id === v.planId;
+        const view = h('button', { type: 'button', class: 'link', 'data-testid': `version-view-${v.version}`, disabled: shown }, shown ? '正在查看' : '查看');
+        view.addEventListener('click', () => on.view(v.planId));
+        const restore = h('button', { type: 'button', class: 'link', 'data-testid': `version-restore-${v.version}` }, '恢复为预览');
+        restore.addEventListener('click', () => on.restore(v));
+        return h('li', { 'data-testid': `version-${v.version}`, 'data-plan': v.planId, class: shown ? 'shown' : '' },
+          h('b', {}, `第 ${v.version} 版`), v.status === 'published' ? '（现行）' : '',
+          ` · ${beijingTime(v.publishedAt)} · ${v.publishedBy ?? '—'} · ${v.cells} 格 ${int(v.households)} 户`,
+          v.restoredFrom ? ` · 恢复自方案 #${v.restoredFrom}` : '', ' ', view, ' ', restore);
+      }));
     },
   };
 }
