@@ -19,30 +19,40 @@ public sealed record AuditRow(long Id, DateTimeOffset At, string Actor, string A
 /// </summary>
 public static class AuditStore
 {
-    /// <summary>Appends <paramref name="entries"/> in <paramref name="s"/>'s transaction.</summary>
+    /// <summary>Appends <paramref name="entries"/> in <paramref name="s"/>'s transaction, in their order (ids increase), one
+    /// statement per 10,000 entries (an import of 200,000 features is 20 round trips, not 200,000).</summary>
     public static async Task AppendAsync(DbSession s, IReadOnlyList<AuditEntry> entries, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(s);
-        foreach (var e in entries)
+        ArgumentNullException.ThrowIfNull(entries);
+        const int Chunk = 10_000;
+        for (var start = 0; start < entries.Count; start += Chunk)
         {
+            var part = entries.Skip(start).Take(Chunk).ToList();
             await using var cmd = s.Command("""
                 INSERT INTO audit_log (actor, actor_role, actor_branch_id, action, entity, entity_id, before, after, area_change_m2, revision, if_match)
-                VALUES (@actor, @role, @branch, @action, @entity, @id, @before, @after, @area, @revision, @ifmatch)
+                SELECT actor, role, branch, action, entity, id, before::jsonb, after::jsonb, area, revision, ifmatch
+                FROM unnest(@actor, @role, @branch, @action, @entity, @id, @before, @after, @area, @revision, @ifmatch)
+                     WITH ORDINALITY AS e(actor, role, branch, action, entity, id, before, after, area, revision, ifmatch, n)
+                ORDER BY n
                 """);
-            cmd.Parameters.AddWithValue("actor", e.Actor);
-            cmd.Parameters.AddWithValue("role", e.ActorRole);
-            cmd.Parameters.AddWithValue("branch", (object?)e.ActorBranchId ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("action", e.Action);
-            cmd.Parameters.AddWithValue("entity", e.Entity);
-            cmd.Parameters.AddWithValue("id", e.EntityId);
-            cmd.Parameters.Add(new NpgsqlParameter("before", NpgsqlDbType.Jsonb) { Value = (object?)e.BeforeJson ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Jsonb) { Value = (object?)e.AfterJson ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter("area", NpgsqlDbType.Double) { Value = (object?)e.AreaChangeM2 ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter("revision", NpgsqlDbType.Bigint) { Value = (object?)e.Revision ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter("ifmatch", NpgsqlDbType.Text) { Value = (object?)e.IfMatch ?? DBNull.Value });
+            Add(cmd, "actor", NpgsqlDbType.Text, part.Select(e => e.Actor));
+            Add(cmd, "role", NpgsqlDbType.Text, part.Select(e => e.ActorRole));
+            Add(cmd, "branch", NpgsqlDbType.Integer, part.Select(e => e.ActorBranchId));
+            Add(cmd, "action", NpgsqlDbType.Text, part.Select(e => e.Action));
+            Add(cmd, "entity", NpgsqlDbType.Text, part.Select(e => e.Entity));
+            Add(cmd, "id", NpgsqlDbType.Text, part.Select(e => e.EntityId));
+            Add(cmd, "before", NpgsqlDbType.Text, part.Select(e => e.BeforeJson));
+            Add(cmd, "after", NpgsqlDbType.Text, part.Select(e => e.AfterJson));
+            Add(cmd, "area", NpgsqlDbType.Double, part.Select(e => e.AreaChangeM2));
+            Add(cmd, "revision", NpgsqlDbType.Bigint, part.Select(e => e.Revision));
+            Add(cmd, "ifmatch", NpgsqlDbType.Text, part.Select(e => e.IfMatch));
             await cmd.ExecuteNonQueryAsync(ct);
         }
     }
+
+    private static void Add<T>(NpgsqlCommand cmd, string name, NpgsqlDbType type, IEnumerable<T> values) =>
+        cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values.ToArray() });
 
     /// <summary>Changes to one entity, newest first: at most <paramref name="limit"/>, older than <paramref name="beforeId"/> when given.</summary>
     public static async Task<IReadOnlyList<AuditRow>> ListAsync(NpgsqlDataSource db, string entity, string entityId, long? beforeId, int limit,
