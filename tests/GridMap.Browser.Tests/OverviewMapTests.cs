@@ -143,17 +143,19 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
     {
         var page = await OpenOverviewAsync();
         Assert.False(await page.GetByTestId("details-panel").IsVisibleAsync());
-        var target = await FindClickableCompoundAsync(page);
+        var target = await MapProbe.FindClickableCompoundAsync(page);
 
+        using var http = await server.ClientAsync();
+        var compound = await http.GetFromJsonAsync<JsonElement>($"/api/compounds/{target.Id}");
         await page.Mouse.ClickAsync(target.X, target.Y);
         var panel = page.Locator("[data-testid=details-panel][data-state=loaded]");
         await panel.WaitForAsync();
 
-        Assert.Equal(target.Name, (await page.GetByTestId("details-title").InnerTextAsync()).Trim());
+        Assert.Equal(compound.GetProperty("name").GetString(), (await page.GetByTestId("details-title").InnerTextAsync()).Trim());
         var text = await panel.InnerTextAsync();
         foreach (var label in new[] { "小区名称", "户数", "楼栋数", "供热面积", "建成年代", "供热方式", "改造状态", "同意率", "纠纷", "换热站", "网格", "网格员" })
             Assert.Contains(label, text);
-        Assert.Contains(target.Households.ToString("N0", CultureInfo.InvariantCulture), text);
+        Assert.Contains(compound.GetProperty("households").GetInt64().ToString("N0", CultureInfo.InvariantCulture), text);
 
         // Closing hides it again.
         await page.GetByRole(AriaRole.Button, new() { Name = "关闭详情" }).ClickAsync();
@@ -184,7 +186,7 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
         var page = await OpenOverviewAsync(390, 800);
         Assert.Null(await page.GetByTestId("legend").GetAttributeAsync("open"));
         Assert.Null(await page.GetByTestId("layer-switcher").GetAttributeAsync("open"));
-        var target = await FindClickableCompoundAsync(page);
+        var target = await MapProbe.FindClickableCompoundAsync(page);
 
         await page.Mouse.ClickAsync(target.X, target.Y);
         var panel = page.Locator("[data-testid=details-panel][data-state=loaded]");
@@ -203,51 +205,6 @@ public sealed class OverviewMapTests(LiveServer server, ChromiumFixture chromium
         var path = Screenshots.PathFor("demo-city.png");
         await page.ScreenshotAsync(new() { Path = path });
         Assert.True(new FileInfo(path).Length > 50_000, "the screenshot looks empty");
-    }
-
-    private sealed record ClickTarget(long Id, string Name, long Households, float X, float Y);
-
-    /// <summary>
-    /// Zooms to the largest compound in view and returns a page point where a click lands on it and on
-    /// nothing the client would pick first (valve, station, pipe…).
-    /// </summary>
-    private static async Task<ClickTarget> FindClickableCompoundAsync(IPage page)
-    {
-        const string script = """
-            async () => {
-              const map = window.gridmap.map;
-              const byId = id => map.getLayers().getArray().find(l => l.get('id') === id);
-              const compounds = byId('compounds');
-              const rendered = () => new Promise(r => { map.once('rendercomplete', r); map.render(); });
-              const area = f => { const e = f.getExtent(); return (e[2] - e[0]) * (e[3] - e[1]); };
-              const candidates = compounds.getFeaturesInExtent(map.getView().calculateExtent(map.getSize()))
-                .sort((a, b) => area(b) - area(a)).slice(0, 12);
-              const picked = ['valves', 'stations', 'heat_sources', 'staff', 'pipes', 'compounds'];
-              for (const f of candidates) {
-                const e = f.getExtent();
-                map.getView().setCenter([(e[0] + e[2]) / 2, (e[1] + e[3]) / 2]);
-                map.getView().setZoom(16);
-                await rendered();
-                const id = Number(f.get('id'));
-                const rect = map.getTargetElement().getBoundingClientRect();
-                const size = map.getSize();
-                for (const [dx, dy] of [[0, 0], [6, 6], [-6, -6], [6, -6], [-6, 6]]) {
-                  const px = [size[0] / 2 + dx, size[1] / 2 + dy];
-                  const hits = [];
-                  map.forEachFeatureAtPixel(px, (g, l) => { hits.push({ layer: l.get('id'), id: Number(g.get('id')) }); },
-                    { hitTolerance: 5, layerFilter: l => picked.includes(l.get('id')) });
-                  if (hits.length > 0 && hits.every(h => h.layer === 'compounds') && hits[0].id === id)
-                    return { id, name: String(f.get('name')), households: Number(f.get('households')), x: rect.left + px[0], y: rect.top + px[1] };
-                }
-              }
-              return null;
-            }
-            """;
-        var result = await page.EvaluateAsync<JsonElement?>(script);
-        Assert.True(result is { ValueKind: JsonValueKind.Object }, "found no compound that a click can reach without hitting a pipe or valve");
-        var r = result!.Value;
-        return new ClickTarget(r.GetProperty("id").GetInt64(), r.GetProperty("name").GetString()!, r.GetProperty("households").GetInt64(),
-            r.GetProperty("x").GetSingle(), r.GetProperty("y").GetSingle());
     }
 
     private sealed record PipeTarget(long Id, string Level, int Dn, float X, float Y);

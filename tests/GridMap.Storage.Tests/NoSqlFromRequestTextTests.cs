@@ -16,8 +16,9 @@ public sealed class NoSqlFromRequestTextTests
     private static readonly (string File, string Fragment, string Why)[] Allowed =
     [
         ("src/GridMap.Storage/BulkLoader.cs", "COPY {target} FROM STDIN", "target is a constant column list written in BulkLoader itself"),
-        ("src/GridMap.Storage/ImportStore.cs", "FROM {table}", "table is checked against compound/pipe/valve on the line above"),
-        ("src/GridMap.Storage/Layers/LayerStore.cs", "$\"AND ({lz.Where})\"", "the low-zoom filter comes from the layer catalog (tiles/), never from a request"),
+        ("src/GridMap.Storage/ImportStore.cs", "FROM {Kind(table)}", "Kind() lets only compound, pipe or valve through"),
+        ("src/GridMap.Storage/Revisions.cs", "FROM {Table(r.Kind)}", "Table() maps a resource kind to a table through the fixed RevisionStore.Tables; an unknown kind throws"),
+        ("src/GridMap.Storage/Revisions.cs", "UPDATE {Table(r.Kind)} SET", "as above: the table comes from RevisionStore.Tables"),
         ("src/GridMap.Storage/Layers/LayerStore.cs", ".Replace(\"{view}\", layer.View", "layer.View comes from the catalog entry found by id; an unknown id is a 404 before this"),
         ("src/GridMap.Domain/IO/GeoPackageFile.cs", "SELECT * FROM \\\"{table.Replace(", "SQLite over the uploaded GeoPackage itself: the table name from its gpkg_contents is quoted as an identifier (\"\" doubled), never PostgreSQL"),
     ];

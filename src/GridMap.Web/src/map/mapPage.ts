@@ -146,7 +146,7 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
       pixel,
       (feature, layer) => {
         const id = layer?.get('id') as string;
-        // z10–12 compound tiles are points grouped by status, without ids: nothing to open there (zoom in).
+        // z10–12 compound tiles are points grouped by status, without ids: nothing to open (a click zooms in, below).
         if (feature.get('id') === undefined && id === 'compounds') return;
         if (!hits.has(id)) hits.set(id, feature);
       },
@@ -208,7 +208,15 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
     // On a phone the open panels cover most of the map: a tap on the map means "show me the map".
     if (isNarrow()) root.querySelectorAll<HTMLDetailsElement>('details.panel[open]').forEach((d) => (d.open = false));
     const hit = pick(evt.pixel);
-    if (!hit) return;
+    if (!hit) {
+      // Below z13 compounds are drawn as grouped points without ids: a click on them zooms in to where each one opens.
+      const grouped = map.forEachFeatureAtPixel(evt.pixel, (f) => (f.get('id') === undefined ? true : undefined), {
+        hitTolerance: 5,
+        layerFilter: (l) => l.get('id') === 'compounds',
+      });
+      if (grouped) map.getView().animate({ center: evt.coordinate, zoom: Math.max(14, (map.getView().getZoom() ?? 12) + 2), duration: 300 });
+      return;
+    }
     void select(hit.layer, hit.feature);
     if (isNarrow()) {
       // The details sheet covers the lower half of a phone screen: bring what was tapped above it.
