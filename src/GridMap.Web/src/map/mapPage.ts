@@ -301,7 +301,8 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
 function tooltipText(layer: string, p: Record<string, unknown>): string {
   switch (layer) {
     case 'compounds':
-      return `${p.name ?? '小区'} · ${zh.status(p.retrofit_status as string)} · ${zh.int(Number(p.households))} 户${p.dispute === true || p.dispute === 'true' ? ' · 存在纠纷' : ''}`;
+      // Households from z13, the name from z15 (the tile attributes: tiles/catalog.json).
+      return `${p.name ?? '小区'} · ${zh.status(p.retrofit_status as string)}${p.households !== undefined ? ` · ${zh.int(Number(p.households))} 户` : ''}${p.dispute === true || p.dispute === 'true' ? ' · 存在纠纷' : ''}`;
     case 'pipes':
       return `${zh.pipeLevel(p.level as string)}${zh.pipeFlow(p.flow as string)} DN${p.dn}`;
     case 'stations':
