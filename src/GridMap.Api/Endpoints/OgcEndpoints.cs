@@ -16,7 +16,67 @@ public static class OgcEndpoints
         {
             o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_0;
             o.ShouldInclude = d => d.RelativePath is { } p && (p == "ogc" || p.StartsWith("ogc/", StringComparison.Ordinal));
+            o.AddOperationTransformer(DescribeItemsParameters);
         });
+
+    /// <summary>
+    /// The items parameters are bound as text (so a bad value is our 400 naming the parameter, not the binder's); the
+    /// document states what they are, as OGC API – Features Part 1 defines them (limit's maximum and default are what
+    /// clients such as GDAL read to size their pages).
+    /// </summary>
+    private static Task DescribeItemsParameters(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        foreach (var p in operation.Parameters ?? [])
+        {
+            if (p is not Microsoft.OpenApi.OpenApiParameter parameter) continue;
+            switch (parameter.Name)
+            {
+                case "limit":
+                    parameter.Description = $"每页要素数 1–{OgcFeatures.MaxLimit}，默认 {OgcFeatures.DefaultLimit} (features per page)";
+                    parameter.Schema = new Microsoft.OpenApi.OpenApiSchema
+                    {
+                        Type = Microsoft.OpenApi.JsonSchemaType.Integer,
+                        Minimum = "1",
+                        Maximum = OgcFeatures.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Default = System.Text.Json.Nodes.JsonValue.Create(OgcFeatures.DefaultLimit),
+                    };
+                    parameter.Style = Microsoft.OpenApi.ParameterStyle.Form;
+                    parameter.Explode = false;
+                    break;
+                case "offset":
+                    parameter.Description = "跳过的要素数（按 id 排序）(features skipped, in id order; the next link sets it)";
+                    parameter.Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.Integer, Minimum = "0", Default = System.Text.Json.Nodes.JsonValue.Create(0) };
+                    break;
+                case "bbox":
+                    parameter.Description = "CRS84 经纬度范围 minLon,minLat,maxLon,maxLat (or 6 numbers with heights)";
+                    parameter.Schema = new Microsoft.OpenApi.OpenApiSchema
+                    {
+                        Type = Microsoft.OpenApi.JsonSchemaType.Array,
+                        MinItems = 4,
+                        MaxItems = 6,
+                        Items = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.Number },
+                    };
+                    parameter.Style = Microsoft.OpenApi.ParameterStyle.Form;
+                    parameter.Explode = false;
+                    break;
+                case "f":
+                    parameter.Description = "json → application/json; geojson (default) → application/geo+json";
+                    parameter.Schema = new Microsoft.OpenApi.OpenApiSchema
+                    {
+                        Type = Microsoft.OpenApi.JsonSchemaType.String,
+                        Enum = [System.Text.Json.Nodes.JsonValue.Create("json"), System.Text.Json.Nodes.JsonValue.Create("geojson")],
+                    };
+                    break;
+                case "crs" or "bbox-crs":
+                    parameter.Description = $"只支持 {OgcFeatures.Crs84} (CRS84 only)";
+                    break;
+                case "datetime":
+                    parameter.Description = "RFC 3339 时间或时间段；图层没有时间属性，不筛选 (no layer has a time: selects every feature)";
+                    break;
+            }
+        }
+        return Task.CompletedTask;
+    }
 
     public static RouteGroupBuilder MapOgc(this RouteGroupBuilder ogc)
     {
