@@ -113,6 +113,7 @@ public sealed class OgcApiTests(OgcFixture app) : IClassFixture<OgcFixture>
         Assert.Contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core", classes);
         Assert.Contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson", classes);
         Assert.Contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30", classes);
+        Assert.Contains("http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs", classes);
     }
 
     [PostgisFact]
@@ -128,6 +129,8 @@ public sealed class OgcApiTests(OgcFixture app) : IClassFixture<OgcFixture>
             Assert.Contains(c.GetProperty("title").GetString()!, ch => ch >= '\u4e00' && ch <= '\u9fff');
             Assert.EndsWith($"/ogc/collections/{layer.Id}/items", Link(c, "items"), StringComparison.Ordinal);
             Assert.Equal(OgcFeatures.Crs84, c.GetProperty("extent").GetProperty("spatial").GetProperty("crs").GetString());
+            Assert.Equal([OgcFeatures.Crs84, OgcFeatures.Epsg4547], c.GetProperty("crs").EnumerateArray().Select(x => x.GetString()));
+            Assert.Equal(OgcFeatures.Crs84, c.GetProperty("storageCrs").GetString());
         }
 
         // The compounds' extent is the envelope of their footprints: from the table, not from the code under test.
@@ -244,7 +247,10 @@ public sealed class OgcApiTests(OgcFixture app) : IClassFixture<OgcFixture>
     [InlineData("bbox=113.8,34.7,113.6,34.9")]
     [InlineData("bbox=a,b,c,d")]
     [InlineData("f=xml")]
-    [InlineData("crs=http://www.opengis.net/def/crs/EPSG/0/4547")]
+    [InlineData("crs=http://www.opengis.net/def/crs/EPSG/0/3857")]
+    [InlineData("crs=EPSG:4547")]
+    [InlineData("bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4547")]
+    [InlineData("bbox=3850000,450000,3840000,460000&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4547")]
     [InlineData("datetime=yesterday")]
     [InlineData("colour=red")]
     public async Task Items_BadParameter_Is400ProblemDetails(string query)
@@ -259,6 +265,52 @@ public sealed class OgcApiTests(OgcFixture app) : IClassFixture<OgcFixture>
         Assert.Equal(43, (await Json(await app.Client.GetAsync($"/ogc/collections/compounds/items?limit={OgcFeatures.MaxLimit}"))).GetProperty("numberReturned").GetInt32());
         Assert.Equal(43, (await Json(await app.Client.GetAsync("/ogc/collections/compounds/items?datetime=2026-01-01T00:00:00Z/.."))).GetProperty("numberMatched").GetInt32());
         Assert.Equal(0, (await Json(await app.Client.GetAsync("/ogc/collections/compounds/items?offset=43"))).GetProperty("numberReturned").GetInt32());
+    }
+
+    [PostgisFact]
+    public async Task CrsEpsg4547_WritesNorthingEastingMetres_AsProjNetComputes_AndSaysSoInContentCrs()
+    {
+        // Compound 1's footprint is POLYGON((113.650 34.750, 113.652 34.750, …)) (seed); ProjNet (GridMap.Domain) is the oracle.
+        var res = await app.Client.GetAsync("/ogc/collections/compounds/items/1?crs=" + Uri.EscapeDataString(OgcFeatures.Epsg4547));
+        Assert.Equal($"<{OgcFeatures.Epsg4547}>", res.Headers.GetValues("Content-Crs").Single());
+        var ring = (await Json(res)).GetProperty("geometry").GetProperty("coordinates")[0].EnumerateArray()
+            .Select(p => (N: p[0].GetDouble(), E: p[1].GetDouble())).ToList();
+        var (e0, n0) = GridMap.Domain.Geo.Crs.GaussKruger114.FromWgs84Point(113.650, 34.750);
+        Assert.Equal(n0, ring[0].N, 2);
+        Assert.Equal(e0, ring[0].E, 2);
+        Assert.InRange(ring[0].N, 3_800_000, 3_900_000); // northing first: Zhengzhou is ~3.85 million metres north
+        Assert.InRange(ring[0].E, 400_000, 600_000);     // easting near the 114°E central meridian's 500 km false easting
+
+        var page = await app.Client.GetAsync("/ogc/collections/compounds/items?limit=1&crs=" + Uri.EscapeDataString(OgcFeatures.Epsg4547));
+        Assert.Equal($"<{OgcFeatures.Epsg4547}>", page.Headers.GetValues("Content-Crs").Single());
+        var first = (await Json(page)).GetProperty("features")[0].GetProperty("geometry").GetProperty("coordinates")[0][0];
+        Assert.Equal(n0, first[0].GetDouble(), 2);
+        Assert.Contains("crs=" + Uri.EscapeDataString(OgcFeatures.Epsg4547), Link(await Json(await app.Client.GetAsync(page.RequestMessage!.RequestUri!.PathAndQuery)), "next"), StringComparison.Ordinal);
+    }
+
+    [PostgisFact]
+    public async Task BboxCrsEpsg4547_SelectsTheFeaturesIntersectingTheMetreBox_AsPostgisSays()
+    {
+        // A metre box around the middle of the seed (northing, easting order in the request, as EPSG:4547 defines).
+        var (e0, n0) = GridMap.Domain.Geo.Crs.GaussKruger114.FromWgs84Point(113.645, 34.705);
+        var (e1, n1) = GridMap.Domain.Geo.Crs.GaussKruger114.FromWgs84Point(113.665, 34.765);
+        var q = string.Join(",", new[] { n0, e0, n1, e1 }.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)));
+        var page = await Json(await app.Client.GetAsync($"/ogc/collections/compounds/items?limit=1000&bbox={q}&bbox-crs={Uri.EscapeDataString(OgcFeatures.Epsg4547)}"));
+        var got = page.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetInt64()).ToList();
+
+        await using var cmd = app.Db.DataSource.CreateCommand(
+            "SELECT id FROM compound WHERE ST_Intersects(ST_Transform(footprint, 4547), ST_MakeEnvelope(@e0, @n0, @e1, @n1, 4547)) ORDER BY id");
+        cmd.Parameters.AddWithValue("e0", Math.Round(e0, 1));
+        cmd.Parameters.AddWithValue("n0", Math.Round(n0, 1));
+        cmd.Parameters.AddWithValue("e1", Math.Round(e1, 1));
+        cmd.Parameters.AddWithValue("n1", Math.Round(n1, 1));
+        var expected = new List<long>();
+        await using (var r = await cmd.ExecuteReaderAsync()) while (await r.ReadAsync()) expected.Add(r.GetInt64(0));
+        Assert.InRange(expected.Count, 2, 42);
+        Assert.Equal(expected, got);
+        Assert.Equal(expected.Count, page.GetProperty("numberMatched").GetInt32());
+        // Still CRS84 out when only the box is in metres.
+        Assert.InRange(page.GetProperty("features")[0].GetProperty("geometry").GetProperty("coordinates")[0][0][0].GetDouble(), 113, 114);
     }
 
     [PostgisFact]

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace GridMap.Api.Endpoints;
 
 /// <summary>
-/// OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) at /ogc: landing page, conformance, collections (every layer
+/// OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) and Part 2 (CRS: EPSG:4547) at /ogc: landing page, conformance, collections (every layer
 /// of tiles/catalog.json), items with bbox/limit/offset paging and single features, in CRS84. Signed in like the rest
 /// (RouteAccess: /ogc needs map.read; network layers need network.read, see LayerAccess). docs/ogc.md.
 /// </summary>
@@ -68,7 +68,8 @@ public static class OgcEndpoints
                     };
                     break;
                 case "crs" or "bbox-crs":
-                    parameter.Description = $"只支持 {OgcFeatures.Crs84} (CRS84 only)";
+                    parameter.Description = $"{OgcFeatures.Crs84}（默认，经度,纬度）或 {OgcFeatures.Epsg4547}（北,东 米）(CRS84 lon,lat by default, or EPSG:4547 northing,easting metres)";
+                    parameter.Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "uri" };
                     break;
                 case "datetime":
                     parameter.Description = "RFC 3339 时间或时间段；图层没有时间属性，不筛选 (no layer has a time: selects every feature)";
@@ -101,15 +102,15 @@ public static class OgcEndpoints
             if (unknown.Count > 0)
                 throw new ArgumentException($"未知参数 {string.Join(", ", unknown)}，可用：{string.Join(", ", OgcFeatures.KnownItemsParameters)} (unknown query parameter {string.Join(", ", unknown)}).");
             var body = await q.ItemsAsync(collectionId, new OgcItemsQuery(bbox, bboxCrs, limit, offset, crs, datetime, f), Origin(http), ct);
-            http.Response.Headers["Content-Crs"] = $"<{OgcFeatures.Crs84}>";
+            http.Response.Headers["Content-Crs"] = $"<{body.Crs}>";
             return Results.Text(body.Json, body.MediaType);
         }).Produces<OgcFeatureCollection>(StatusCodes.Status200OK, OgcFeatures.GeoJson, OgcFeatures.Json)
           .WithName("OgcItems").WithSummary($"Features of a collection: bbox (CRS84 minLon,minLat,maxLon,maxLat), limit 1–{OgcFeatures.MaxLimit} (default {OgcFeatures.DefaultLimit}), offset; next/prev links; f=json for application/json");
 
-        ogc.MapGet("/collections/{collectionId}/items/{featureId}", async (string collectionId, string featureId, string? f, OgcFeatures q, HttpContext http, CancellationToken ct) =>
+        ogc.MapGet("/collections/{collectionId}/items/{featureId}", async (string collectionId, string featureId, string? f, string? crs, OgcFeatures q, HttpContext http, CancellationToken ct) =>
         {
-            var body = await q.ItemAsync(collectionId, featureId, f, Origin(http), ct);
-            http.Response.Headers["Content-Crs"] = $"<{OgcFeatures.Crs84}>";
+            var body = await q.ItemAsync(collectionId, featureId, f, crs, Origin(http), ct);
+            http.Response.Headers["Content-Crs"] = $"<{body.Crs}>";
             return Results.Text(body.Json, body.MediaType);
         }).Produces<OgcFeature>(StatusCodes.Status200OK, OgcFeatures.GeoJson, OgcFeatures.Json)
           .WithName("OgcItem").WithSummary("One feature of a collection (404 ProblemDetails when no feature has that id)");

@@ -38,6 +38,7 @@ public sealed record OgcCollection(
     [property: JsonPropertyName("description")] string Description,
     [property: JsonPropertyName("itemType")] string ItemType,
     [property: JsonPropertyName("crs")] IReadOnlyList<string> Crs,
+    [property: JsonPropertyName("storageCrs")] string StorageCrs,
     [property: JsonPropertyName("extent")] OgcExtent Extent,
     [property: JsonPropertyName("links")] IReadOnlyList<OgcLink> Links);
 
@@ -69,12 +70,13 @@ public sealed record OgcFeature(
 /// <summary>The query of an items request, as bound from the URL (checked by <see cref="OgcFeatures.ItemsAsync"/>).</summary>
 public sealed record OgcItemsQuery(string? Bbox, string? BboxCrs, string? Limit, string? Offset, string? Crs, string? Datetime, string? F);
 
-/// <summary>An items page ready to send: the body text and the media type it was asked in.</summary>
-public sealed record OgcItemsBody(string Json, string MediaType);
+/// <summary>An items page ready to send: the body text, the media type it was asked in and the URI of its coordinate system (Content-Crs).</summary>
+public sealed record OgcItemsBody(string Json, string MediaType, string Crs);
 
 /// <summary>
-/// OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) over the layer catalog: every layer is a collection, its
-/// features are the rows of the layer's view (the same properties /api/layers/{id}/features gives), in CRS84.
+/// OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) and Part 2 (CRS) over the layer catalog: every layer is a
+/// collection, its features are the rows of the layer's view (the same properties /api/layers/{id}/features gives), in
+/// CRS84 unless <c>crs</c> asks for EPSG:4547 (written in that CRS's axis order: northing, easting, metres).
 /// Paging is by offset over the id order (stable while the data does not change); limit 1–<see cref="MaxLimit"/>,
 /// default <see cref="DefaultLimit"/>; anything else is a 400. A caller sees only the layers their role may read
 /// (<see cref="LayerAccess"/>): another layer is a 403, an unknown one a 404.
@@ -84,6 +86,8 @@ public sealed class OgcFeatures(LayerStore store, LayerCatalog catalog, ICallerA
     public const int DefaultLimit = 100;
     public const int MaxLimit = 10_000;
     public const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+    /// <summary>CGCS2000 / 3-degree Gauss-Krüger CM 114E: axis order northing, easting (metres).</summary>
+    public const string Epsg4547 = "http://www.opengis.net/def/crs/EPSG/0/4547";
     public const string GeoJson = "application/geo+json";
     public const string Json = "application/json";
     public const string OpenApi30 = "application/vnd.oai.openapi+json;version=3.0";
@@ -96,7 +100,18 @@ public sealed class OgcFeatures(LayerStore store, LayerCatalog catalog, ICallerA
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     ];
+
+    /// <summary>The coordinate systems a client may ask for (crs, bbox-crs), by URI (or safe CURIE), and their SRID.</summary>
+    private static readonly Dictionary<string, int> CrsSrids = new(StringComparer.Ordinal)
+    {
+        [Crs84] = 4326, ["[OGC:CRS84]"] = 4326,
+        [Epsg4547] = 4547, ["[EPSG:4547]"] = 4547,
+    };
+
+    /// <summary>Every CRS URI the collections offer (storage is CRS84).</summary>
+    public static IReadOnlyList<string> SupportedCrs { get; } = [Crs84, Epsg4547];
 
     private static readonly HashSet<string> ItemsParameters = new(StringComparer.Ordinal) { "bbox", "bbox-crs", "limit", "offset", "crs", "datetime", "f" };
 
@@ -138,14 +153,15 @@ public sealed class OgcFeatures(LayerStore store, LayerCatalog catalog, ICallerA
     {
         var layer = Readable(collectionId);
         var mediaType = MediaType(query.F);
-        CheckCrs("crs", query.Crs);
-        CheckCrs("bbox-crs", query.BboxCrs);
-        var bbox = query.Bbox is null ? (BoundingBox?)null : ParseBbox(query.Bbox);
+        var srid = Srid("crs", query.Crs);
+        var bboxSrid = Srid("bbox-crs", query.BboxCrs);
+        if (query.BboxCrs is not null && query.Bbox is null) throw new ArgumentException("bbox-crs 需要与 bbox 一起使用 (bbox-crs needs a bbox).");
+        var bbox = query.Bbox is null ? (CrsBox?)null : ParseBbox(query.Bbox, bboxSrid);
         var limit = ParseInt("limit", query.Limit, DefaultLimit, 1, MaxLimit);
         var offset = ParseInt("offset", query.Offset, 0, 0, int.MaxValue);
         if (query.Datetime is not null) CheckDatetime(query.Datetime);
 
-        var page = await store.ItemsAsync(layer.Id, bbox, limit, offset, ct);
+        var page = await store.ItemsAsync(layer.Id, bbox, srid, limit, offset, ct);
         var items = $"{origin}/ogc/collections/{Uri.EscapeDataString(layer.Id)}/items";
         string Url(int at)
         {
@@ -166,15 +182,16 @@ public sealed class OgcFeatures(LayerStore store, LayerCatalog catalog, ICallerA
         links.Add(new($"{origin}/ogc/collections/{Uri.EscapeDataString(layer.Id)}", "collection", Json, layer.Title));
 
         var json = $$"""{"type":"FeatureCollection","timeStamp":{{JsonSerializer.Serialize(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}},"numberMatched":{{page.NumberMatched}},"numberReturned":{{page.NumberReturned}},"features":{{page.FeaturesJson}},"links":{{JsonSerializer.Serialize(links)}}}""";
-        return new OgcItemsBody(json, mediaType);
+        return new OgcItemsBody(json, mediaType, CrsUri(srid));
     }
 
     /// <summary>One feature as GeoJSON Feature text with self and collection links (404 when no feature has that id).</summary>
-    public async Task<OgcItemsBody> ItemAsync(string collectionId, string featureId, string? f, string origin, CancellationToken ct = default)
+    public async Task<OgcItemsBody> ItemAsync(string collectionId, string featureId, string? f, string? crs, string origin, CancellationToken ct = default)
     {
         var layer = Readable(collectionId);
         var mediaType = MediaType(f);
-        var feature = await store.ItemAsync(layer.Id, featureId, ct)
+        var srid = Srid("crs", crs);
+        var feature = await store.ItemAsync(layer.Id, featureId, srid, ct)
             ?? throw new KeyNotFoundException($"图层“{layer.Title}”中没有 id 为 '{featureId}' 的要素 (no feature '{featureId}' in collection {layer.Id}).");
         var collection = $"{origin}/ogc/collections/{Uri.EscapeDataString(layer.Id)}";
         OgcLink[] links =
@@ -183,7 +200,7 @@ public sealed class OgcFeatures(LayerStore store, LayerCatalog catalog, ICallerA
             new(collection, "collection", Json, layer.Title),
         ];
         // The Feature object built in PostGIS ends with '}': the links go in before it.
-        return new OgcItemsBody(feature[..feature.LastIndexOf('}')] + $$""","links":{{JsonSerializer.Serialize(links)}}}""", mediaType);
+        return new OgcItemsBody(feature[..feature.LastIndexOf('}')] + $$""","links":{{JsonSerializer.Serialize(links)}}}""", mediaType, CrsUri(srid));
     }
 
     private LayerInfo Readable(string collectionId)
@@ -202,7 +219,7 @@ public sealed class OgcFeatures(LayerStore store, LayerCatalog catalog, ICallerA
         var extent = await store.ExtentAsync(layer.Id, ct) ?? [-180, -90, 180, 90];
         var self = $"{origin}/ogc/collections/{Uri.EscapeDataString(layer.Id)}";
         return new OgcCollection(layer.Id, layer.Title, $"{layer.Title}（{GeometryName(layer.GeometryType)}），属性与 /api/layers/{layer.Id}/features 相同",
-            "feature", [Crs84], new OgcExtent(new OgcSpatialExtent([extent], Crs84)),
+            "feature", SupportedCrs, Crs84, new OgcExtent(new OgcSpatialExtent([extent], Crs84)),
             [
                 new(self, "self", Json, layer.Title),
                 new($"{self}/items", "items", GeoJson, $"{layer.Title}要素 (features, GeoJSON)"),
@@ -226,18 +243,30 @@ public sealed class OgcFeatures(LayerStore store, LayerCatalog catalog, ICallerA
         _ => throw new ArgumentException($"f '{f}' 不支持，可选 json、geojson (f must be json or geojson)."),
     };
 
-    private static void CheckCrs(string name, string? crs)
+    /// <summary>The SRID of a crs / bbox-crs value (absent = CRS84); anything else is a 400 naming the supported ones.</summary>
+    private static int Srid(string name, string? crs)
     {
-        if (crs is not null && crs != Crs84 && crs != "[" + Crs84 + "]")
-            throw new ArgumentException($"{name} '{crs}' 不支持，只支持 {Crs84} ({name} must be {Crs84}: GridMap serves WGS84 lon/lat only).");
+        if (crs is null) return 4326;
+        return CrsSrids.TryGetValue(crs, out var srid) ? srid
+            : throw new ArgumentException($"{name} '{crs}' 不支持，可选 {string.Join("、", SupportedCrs)} ({name} must be one of {string.Join(", ", SupportedCrs)}).");
     }
 
-    private static BoundingBox ParseBbox(string text)
+    private static string CrsUri(int srid) => srid == 4547 ? Epsg4547 : Crs84;
+
+    /// <summary>
+    /// Four numbers in the axis order of the bbox CRS (CRS84: lon,lat; EPSG:4547: northing,easting), lower corner first;
+    /// six numbers are a 3D box whose heights do not matter in 2D data.
+    /// </summary>
+    private static CrsBox ParseBbox(string text, int srid)
     {
         var parts = text.Split(',');
-        // Six numbers are a 3D box (minLon,minLat,minZ,maxLon,maxLat,maxZ): the heights do not matter in 2D data.
-        if (parts.Length == 6) text = string.Join(",", parts[0], parts[1], parts[3], parts[4]);
-        return BoundingBox.Parse(text);
+        var v = new List<double>();
+        foreach (var p in parts)
+            v.Add(double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d
+                : throw new ArgumentException($"bbox '{text}' 应为 4 或 6 个数字 (bbox must be 4 or 6 numbers)."));
+        if (v.Count == 6) v = [v[0], v[1], v[3], v[4]];
+        if (v.Count != 4) throw new ArgumentException($"bbox '{text}' 应为 4 或 6 个数字 (bbox must be 4 or 6 numbers).");
+        return srid == 4547 ? new CrsBox(v[1], v[0], v[3], v[2], 4547) : new CrsBox(v[0], v[1], v[2], v[3], 4326);
     }
 
     private static int ParseInt(string name, string? text, int fallback, int min, int max)
