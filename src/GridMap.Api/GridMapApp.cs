@@ -31,6 +31,7 @@ public static class GridMapApp
         builder.AddSecurityHeaders();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiConventions.RequireNonNullableProperties));
+        builder.Services.AddOgcOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
@@ -57,6 +58,7 @@ public static class GridMapApp
         app.MapGroup("/api/auth").WithTags("Auth").MapAuth();
         app.MapGroup("/api").WithTags("History").MapHistory();
         app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
+        app.MapGroup("/ogc").WithTags("OGC API Features").MapOgc();
         app.MapPlanning();
         app.MapGet("/styles.json", () => Results.Text(EmbeddedText("styles.json") ?? "{}", "application/json"))
             .WithTags("Map").WithName("StylePalette").WithSummary("Shared style palette (retrofit status colours, pipe classes): the static file tiles/styles.json");

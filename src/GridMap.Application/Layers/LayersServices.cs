@@ -13,6 +13,7 @@ public static class LayersServices
         services.TryAddSingleton(LayerCatalog.Default);
         services.TryAddSingleton<LayerStore>();
         services.TryAddSingleton<LayerQueries>();
+        services.TryAddSingleton<OgcFeatures>();
         services.TryAddSingleton<TileChangeLog>();
         services.TryAddSingleton(sp => TileCacheOptions.From(sp.GetService<IConfiguration>()));
         services.TryAddSingleton<TileCache>();
