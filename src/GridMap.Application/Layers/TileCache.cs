@@ -12,6 +12,9 @@ namespace GridMap.Application.Layers;
 /// database round trip; false (<c>GridMap:Tiles:Freshness=check</c>) = look at the change log before every answer.</summary>
 public sealed record TileCacheOptions(bool Enabled, string? Directory, long MemoryBytes, bool Listen = true)
 {
+    /// <summary>First wait before listening again after the connection was lost (doubling up to 5 s); <c>GridMap:Tiles:ListenRetryMs</c>.</summary>
+    public TimeSpan ListenRetry { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Reads <c>GridMap:Tiles:Cache</c> (default true), <c>GridMap:Tiles:CacheDir</c> (default the repository's
     /// git-ignored tiles/cache, else a temp folder; "" or "none" = memory only) and <c>GridMap:Tiles:CacheMemoryMB</c> (default 256).</summary>
     public static TileCacheOptions From(IConfiguration? config)
@@ -21,7 +24,8 @@ public sealed record TileCacheOptions(bool Enabled, string? Directory, long Memo
         var dir = s?["CacheDir"] is { } d ? (d is "" or "none" ? null : d) : DefaultDirectory();
         var mb = long.TryParse(s?["CacheMemoryMB"], out var m) && m > 0 ? m : 256;
         var listen = !string.Equals(s?["Freshness"], "check", StringComparison.OrdinalIgnoreCase);
-        return new TileCacheOptions(enabled, dir, mb * 1024 * 1024, listen);
+        var retry = int.TryParse(s?["ListenRetryMs"], out var r) && r > 0 ? r : 100;
+        return new TileCacheOptions(enabled, dir, mb * 1024 * 1024, listen) { ListenRetry = TimeSpan.FromMilliseconds(retry) };
     }
 
     private static string DefaultDirectory()
@@ -99,6 +103,7 @@ public sealed class TileCache : Pipeline.ICommitObserver, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private int _listenStarted;
     private int _disposed;
+    private long _logReads;
     private volatile bool _listening;
     private long _notified = -1;
     private long _writes;
@@ -149,6 +154,15 @@ public sealed class TileCache : Pipeline.ICommitObserver, IAsyncDisposable
     /// <summary>The generation of the change log the cache has read up to.</summary>
     public long Generation => Volatile.Read(ref _generation);
 
+    /// <summary>The newest generation notified (-1 before any).</summary>
+    public long Notified => Volatile.Read(ref _notified);
+
+    /// <summary>How many times the change log has been read (diagnostics: cache hits while listening read it never).</summary>
+    public long LogReads => Interlocked.Read(ref _logReads);
+
+    /// <summary>PostgreSQL server process of the listening connection, last time LISTEN was in force (diagnostics; 0 before).</summary>
+    public int ListenerProcessId { get; private set; }
+
     /// <summary>The generation a request may answer at without reading the log, or null when it must read it: not
     /// listening, a newer generation was notified, or a write through GridMap has not been looked for since its commit.</summary>
     private long? CurrentWithoutLooking()
@@ -165,17 +179,18 @@ public sealed class TileCache : Pipeline.ICommitObserver, IAsyncDisposable
 
     private async Task ListenLoopAsync()
     {
-        var delay = TimeSpan.FromMilliseconds(100);
+        var delay = Options.ListenRetry;
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                await _log.ListenAsync(async () =>
+                await _log.ListenAsync(async pid =>
                 {
+                    ListenerProcessId = pid;
                     // LISTEN is in force: a look at the log started now sees every change a lost notification named.
                     await SyncAsync().WaitAsync(_stop.Token).ConfigureAwait(false);
                     _listening = true;
-                    delay = TimeSpan.FromMilliseconds(100);
+                    delay = Options.ListenRetry;
                 }, g =>
                 {
                     for (var seen = Volatile.Read(ref _notified); g > seen; seen = Volatile.Read(ref _notified))
@@ -197,7 +212,7 @@ public sealed class TileCache : Pipeline.ICommitObserver, IAsyncDisposable
                 _listening = false;
             }
             try { await Task.Delay(delay, _stop.Token).ConfigureAwait(false); } catch (OperationCanceledException) { break; }
-            delay = TimeSpan.FromMilliseconds(Math.Min(5000, delay.TotalMilliseconds * 2));
+            delay = TimeSpan.FromMilliseconds(Math.Min(Math.Max(5000, Options.ListenRetry.TotalMilliseconds), delay.TotalMilliseconds * 2));
         }
     }
 
@@ -266,6 +281,7 @@ public sealed class TileCache : Pipeline.ICommitObserver, IAsyncDisposable
         {
             // Writes through GridMap committed before this look starts are in what it reads.
             var writes = Volatile.Read(ref _writes);
+            Interlocked.Increment(ref _logReads);
             // The first look reads the whole log, so tiles kept on disk by an earlier run are checked against it too.
             var seen = await _log.SinceAsync(Math.Max(_generation, 0)).ConfigureAwait(false);
             if (seen.Changes.Count > 0)
