@@ -42,7 +42,6 @@ public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
     public const int MaxLimit = 50_000;
 
     private static readonly string FeaturesSql = SqlScripts.Get("Queries/layer_features.sql");
-    private static readonly string TileSql = SqlScripts.Get("Queries/layer_tile.sql");
 
     public LayerCatalog Catalog => catalog;
 
