@@ -18,6 +18,9 @@ public static class GridMapApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = FindWebRoot() });
         configure?.Invoke(builder);
+        // No per-request log lines from the framework ("Request starting/finished" at Information): two console lines per
+        // tile cost more than serving a cached tile (docs/tiles-performance.md). Warnings and GridMap's own logs stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Resolved lazily so test hosts can override the connection string after Program starts.
         builder.Services.AddSingleton(sp => GridMapDatabase.Create(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));

@@ -17,6 +17,7 @@ public static class LayersServices
         services.TryAddSingleton<TileChangeLog>();
         services.TryAddSingleton(sp => TileCacheOptions.From(sp.GetService<IConfiguration>()));
         services.TryAddSingleton<TileCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Pipeline.ICommitObserver, TileCache>(sp => sp.GetRequiredService<TileCache>()));
         services.TryAddSingleton<TileExport>();
         return services;
     }
