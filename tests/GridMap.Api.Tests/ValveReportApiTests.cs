@@ -62,6 +62,15 @@ public sealed class ValveReportApiTests(ValveReportFixture app) : IClassFixture<
         throw new InvalidOperationException("the demo city has no secondary pipe whose plan closes two valves");
     }
 
+    private static (int X, int Y) TileOf(double lon, double lat, int z)
+    {
+        var n = 1 << z;
+        var x = (int)Math.Floor((lon + 180) / 360 * n);
+        var r = lat * Math.PI / 180;
+        var y = (int)Math.Floor((1 - Math.Log(Math.Tan(r) + 1 / Math.Cos(r)) / Math.PI) / 2 * n);
+        return (x, y);
+    }
+
     private static object Report(string condition, double? lon = null, double? lat = null, string note = "现场检查") =>
         new { condition, note, lon, lat, accuracyM = 4.5 };
 
@@ -76,6 +85,9 @@ public sealed class ValveReportApiTests(ValveReportFixture app) : IClassFixture<
         var asked = await Json(await manager.GetAsync($"/api/network/isolate?pipe={pipe}&inoperable={valve}"), HttpStatusCode.OK);
         Assert.Empty(original.GetProperty("fieldRecords").EnumerateArray());
 
+        var (x16, y16) = TileOf(lon, lat, 16);
+        var tileTagBefore = (await manager.GetAsync($"/tiles/valves/16/{x16}/{y16}.mvt")).Headers.ETag?.Tag;
+        Assert.NotNull(tileTagBefore);
         var created = await Json(await crew.PostAsJsonAsync($"/api/network/valves/{valve}/reports", Report("seized", lon, lat, "阀杆锈死，无法关闭")), HttpStatusCode.Created);
         Assert.Equal("seized", created.GetProperty("condition").GetString());
         Assert.Equal("inoperable", created.GetProperty("effect").GetString());
@@ -94,6 +106,20 @@ public sealed class ValveReportApiTests(ValveReportFixture app) : IClassFixture<
         Assert.Equal(valve, record.GetProperty("valve").GetInt64());
         Assert.Equal("seized", record.GetProperty("condition").GetString());
 
+        // The map draws it as found: the valves layer carries the condition and the operability it implies, and the
+        // valve's tile changed (its ETag moved).
+        async Task<JsonElement> ValveFeatureAsync()
+        {
+            var box = FormattableString.Invariant($"{lon - 1e-4},{lat - 1e-4},{lon + 1e-4},{lat + 1e-4}");
+            var fc = await Json(await manager.GetAsync($"/api/layers/valves/features?bbox={box}"), HttpStatusCode.OK);
+            return fc.GetProperty("features").EnumerateArray().Single(f => f.GetProperty("properties").GetProperty("id").GetInt64() == valve).GetProperty("properties");
+        }
+        var shown = await ValveFeatureAsync();
+        Assert.Equal("seized", shown.GetProperty("condition").GetString());
+        Assert.False(shown.GetProperty("operable").GetBoolean());
+        var (tx, ty) = TileOf(lon, lat, 16);
+        Assert.NotEqual(tileTagBefore, (await manager.GetAsync($"/tiles/valves/16/{tx}/{ty}.mvt")).Headers.ETag?.Tag);
+
         // The history of the valve says who and what.
         var history = await Json(await manager.GetAsync($"/api/history?entity=valve&id={valve}"), HttpStatusCode.OK);
         var newest = history.GetProperty("items")[0];
@@ -109,6 +135,7 @@ public sealed class ValveReportApiTests(ValveReportFixture app) : IClassFixture<
         Assert.DoesNotContain(valve, Ids(restored.GetProperty("inoperable")));
         Assert.Empty(restored.GetProperty("fieldRecords").EnumerateArray());
 
+        Assert.Equal(JsonValueKind.Null, (await ValveFeatureAsync()).GetProperty("condition").ValueKind);
         var list = await Json(await manager.GetAsync($"/api/network/valves/{valve}/reports"), HttpStatusCode.OK);
         Assert.Equal(["repaired", "seized"], list.EnumerateArray().Select(r => r.GetProperty("condition").GetString()!).ToArray());
     }

@@ -21,3 +21,32 @@ CREATE TRIGGER valve_report_network_change AFTER INSERT OR UPDATE OR DELETE OR T
 
 -- Field records are evidence: the application may read and append, never change or remove them.
 REVOKE UPDATE, DELETE, TRUNCATE ON valve_report FROM gridmap_app;
+
+-- The map shows valves as found: the layer (features, OGC) and the tiles carry the field condition, with the state and
+-- operability it implies (as the network graph applies them, Network/network_load.sql).
+CREATE OR REPLACE VIEW layer_valves AS
+  SELECT v.id,
+         CASE r.condition WHEN 'found_closed' THEN 'closed' WHEN 'found_open' THEN 'open' ELSE v.state END AS state,
+         v.operable AND coalesce(r.condition NOT IN ('seized', 'broken', 'buried'), true) AS operable,
+         v.level, v.dn, v.pipe_id, v.geom,
+         CASE WHEN r.condition = 'repaired' THEN NULL ELSE r.condition END AS condition
+  FROM valve v
+  LEFT JOIN LATERAL (SELECT condition FROM valve_report WHERE valve_id = v.id ORDER BY id DESC LIMIT 1) r ON true;
+
+-- A field record changes how its valve is drawn: record the valve's tiles in the change log (0015).
+CREATE FUNCTION tile_change_valve_report() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  boxes jsonb;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT jsonb_agg(DISTINCT tile_box('valve', v.geom)) INTO boxes FROM valve v WHERE v.id IN (SELECT valve_id FROM new_rows);
+  ELSE
+    SELECT jsonb_agg(DISTINCT tile_box('valve', v.geom)) INTO boxes FROM valve v WHERE v.id IN (SELECT valve_id FROM old_rows);
+  END IF;
+  PERFORM tile_change_record(boxes);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER valve_report_tiles_insert AFTER INSERT ON valve_report REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION tile_change_valve_report();
+CREATE TRIGGER valve_report_tiles_delete AFTER DELETE ON valve_report REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION tile_change_valve_report();
