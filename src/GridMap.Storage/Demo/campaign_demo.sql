@@ -12,7 +12,8 @@ CREATE TEMP TABLE demo_seed (seed int NOT NULL, today date NOT NULL) ON COMMIT D
 INSERT INTO demo_seed VALUES (@seed, current_date);
 CREATE FUNCTION pg_temp.u(k text) RETURNS float8 LANGUAGE sql IMMUTABLE AS $$ SELECT (abs(hashtext(k)) % 100000) / 100000.0 $$;
 
--- Grid cells per community, staffed round-robin by the branch's grid workers.
+-- Grid cells per community, staffed round-robin by the branch's grid workers. Their codes end in 901 (community code +
+-- 901), clear of the sequence a planner's first publish gives (001, 002…), so a published plan makes new cells.
 WITH comm AS (
   SELECT c.community_code, min(c.district_code) AS district_code, ST_Multi(ST_ConvexHull(ST_Collect(c.footprint))) AS area
   FROM compound c WHERE c.community_code IS NOT NULL GROUP BY c.community_code
@@ -28,12 +29,12 @@ WITH comm AS (
   WHERE x.k % 2 = 1
 )
 INSERT INTO grid_cell (code, name, district_code, staff_id, area)
-SELECT r.community_code || '001', coalesce(cm.name, r.community_code) || '网格', r.district_code,
+SELECT r.community_code || '901', coalesce(cm.name, r.community_code) || '网格', r.district_code,
        (SELECT w.id FROM workers w WHERE w.branch_id = r.branch_id AND w.wn = 1 + (r.rn - 1) % w.wc),
        CASE WHEN ST_GeometryType(ST_ConvexHull(r.area)) = 'ST_Polygon' THEN r.area
             ELSE ST_Multi(ST_Buffer(ST_ConvexHull(r.area)::geography, 30)::geometry) END
 FROM ranked r LEFT JOIN community cm ON cm.code = r.community_code;
-UPDATE compound c SET cell_code = c.community_code || '001' WHERE c.community_code IS NOT NULL;
+UPDATE compound c SET cell_code = c.community_code || '901' WHERE c.community_code IS NOT NULL;
 
 -- Households: N per compound, flats of 12 per unit, units per building as needed; areas proportional to weights 0.7–1.3.
 CREATE TEMP TABLE demo_hh ON COMMIT DROP AS
