@@ -10,6 +10,9 @@ export const mapApi = {
   /** Changes to an entity (compound, plan, cell — `planId.idx` in a plan or a 15-digit code —, valve…), newest first. */
   history: (entity: string, id: string, limit = 20, signal?: AbortSignal) =>
     call('History', client.GET('/api/history', { params: { query: { entity, id, limit } }, signal })),
+  /** The compound's campaign (issue 10): stage, consents, 五化 checklist, disputes, follow-ups, stage history. */
+  campaign: (id: number, signal?: AbortSignal) =>
+    call('CompoundCampaign', client.GET('/api/compounds/{id}/campaign', { params: { path: { id } }, signal })),
   pipe: (id: number, signal?: AbortSignal) => call('Pipe', client.GET('/api/pipes/{id}', { params: { path: { id } }, signal })),
   /** GeoJSON of a layer: the whole city (limit) or a WGS84 bbox "minLon,minLat,maxLon,maxLat". */
   features: (layer: string, query: { bbox?: string; limit?: number } = {}, signal?: AbortSignal) =>

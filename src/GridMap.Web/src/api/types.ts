@@ -14,6 +14,7 @@ export type PartitionRequest = Schemas['PartitionBody'];
 
 export type CompoundDetails = Body<'Compound'>;
 export type PipeDetails = Body<'Pipe'>;
+export type CompoundCampaign = Body<'CompoundCampaign'>;
 export type AreaInfo = Body<'AreaAt'>;
 export type Plan = Body<'Plan'>;
 export type CellStats = Plan['cells'][number];

@@ -173,6 +173,7 @@ function buildPage(root: HTMLElement, viewName: string, config: ClientConfig, ca
           details.loading(kindLabel.compound);
           const c = await mapApi.compound(Number(props.id), signal);
           details.show(kindLabel.compound, c.name, compoundFields(c));
+          details.campaign(c.id, signal);
           details.history('compound', String(c.id), signal);
           break;
         }

@@ -4,6 +4,7 @@ import type { CompoundDetails, PipeDetails } from '../api/types';
 import { zh } from '../labels';
 import { palette, statusStyle } from '../palette';
 import { h } from './dom';
+import { campaignSection } from './campaign';
 import { historySection } from './history';
 
 export type Field = [label: string, value: Node | string];
@@ -15,6 +16,8 @@ export interface DetailsPanel {
   error(kind: string, message: string): void;
   /** Adds the entity's change history (who, when, what changed) under the fields shown. */
   history(entity: string, id: string, signal?: AbortSignal): void;
+  /** Adds the compound's campaign: stage, both consents, blocked units, 五化 checklist, disputes, follow-ups, stage history. */
+  campaign(compoundId: number, signal?: AbortSignal): void;
   close(): void;
   onClose(handler: () => void): void;
 }
@@ -67,6 +70,9 @@ export function createDetailsPanel(): DetailsPanel {
     },
     history(entity, id, signal) {
       body.append(historySection(entity, id, '变更记录', signal));
+    },
+    campaign(compoundId, signal) {
+      body.append(campaignSection(compoundId, signal));
     },
     close,
     onClose: (f) => closeHandlers.push(f),
