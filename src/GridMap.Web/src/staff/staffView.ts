@@ -152,7 +152,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
 
   // Online: keep the app shell and every compound of my cells for offline use.
   if (online) {
-    void cacheAppShell().catch(() => false);
+    void cacheAppShell().then((ok) => (page.dataset.shell = ok ? 'cached' : 'none'), () => (page.dataset.shell = 'none'));
     void (async () => {
       const ids = (work?.cells ?? []).flatMap((c) => c.compounds.map((x) => x.id));
       let done = 0;
