@@ -73,6 +73,7 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
         new("tiles", "GET", "/tiles/progress_districts/8/208/102.mvt", null, Everyone),
         new("ogc", "GET", "/ogc/collections", null, Everyone),
         new("history", "GET", "/api/history?entity=compound&id=1", null, Everyone),
+        new("staff", "GET", "/api/staff/work", null, Everyone),
         new("network", "GET", "/api/network/status", null, NetworkReaders),
         new("network", "GET", "/api/network/nearest?lon=113.65&lat=34.75", null, NetworkReaders),
         new("network", "GET", "/api/network/isolate?pipe=10", null, NetworkReaders),
