@@ -1,17 +1,19 @@
 // zh labels of the staff view: answers, visit outcomes, stages.
 import type { Answer, ConsentState } from './staffApi';
 
-export const ANSWERS: { code: Answer; label: string; outcome: string }[] = [
-  { code: 'agree', label: '同意', outcome: '见面' },
-  { code: 'disagree', label: '不同意', outcome: '见面' },
-  { code: 'undecided', label: '未决定', outcome: '见面' },
-  { code: 'absent', label: '不在家', outcome: '不在家' },
+export const ANSWERS: { code: Answer; label: string; outcome: Outcome }[] = [
+  { code: 'agree', label: '同意', outcome: 'met' },
+  { code: 'disagree', label: '不同意', outcome: 'met' },
+  { code: 'undecided', label: '未决定', outcome: 'met' },
+  { code: 'absent', label: '不在家', outcome: 'not_home' },
 ];
 
 export const CONSENT_LABEL: Record<ConsentState, string> = { agree: '同意', disagree: '不同意', undecided: '未决定', absent: '不在家', none: '未走访' };
 
-/** Visit outcomes offered in the form (free text is accepted by the server; these are the usual ones). */
-export const OUTCOMES = ['见面', '不在家', '拒绝', '电话联系', '留言', '其他'];
+/** Visit outcomes (the server's codes) with their zh labels; `publicity` is a compound-wide visit (no household). */
+export type Outcome = 'met' | 'not_home' | 'refused' | 'publicity' | 'other';
+export const OUTCOME_LABEL: Record<Outcome, string> = { met: '见面', not_home: '不在家', refused: '拒绝', publicity: '宣传活动', other: '其他' };
+export const HOUSEHOLD_OUTCOMES: Outcome[] = ['met', 'not_home', 'refused', 'other'];
 
 export const STAGE_LABEL: Record<string, string> = {
   not_started: '未启动',

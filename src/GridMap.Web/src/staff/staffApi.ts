@@ -5,6 +5,7 @@
 // problem.ts (status 0 = no answer: the outbox keeps the write and retries on reconnect).
 import { goToSignIn } from '../api/signInRoute';
 import { parseProblem, transportError } from '../api/problem';
+import type { Outcome } from './labels';
 
 export type Answer = 'agree' | 'disagree' | 'undecided' | 'absent';
 export type ConsentState = Answer | 'none';
@@ -71,16 +72,25 @@ export interface StaffWork {
 
 export interface VisitBody {
   householdId: number | null;
-  outcome: string;
-  consent: Answer;
+  outcome: Outcome;
+  /** The household's answer; null for a compound-wide (publicity) visit. */
+  consent: Answer | null;
   notes: string;
+}
+
+/** 201 of POST /api/compounds/{id}/visits: the visit, the compound's consents now and its ETag after the write. */
+export interface VisitResult {
+  visit: { id: number; [k: string]: unknown };
+  compoundETag: string;
+  [k: string]: unknown;
 }
 
 const TIMEOUT_MS = 15_000;
 
-async function send<T>(method: string, path: string, init: { body?: BodyInit; json?: unknown; ifMatch?: string | null } = {}): Promise<Versioned<T>> {
+async function send<T>(method: string, path: string, init: { body?: BodyInit; json?: unknown; ifMatch?: string | null; contentType?: string } = {}): Promise<Versioned<T>> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (init.json !== undefined) headers['Content-Type'] = 'application/json';
+  else if (init.contentType) headers['Content-Type'] = init.contentType;
   if (init.ifMatch) headers['If-Match'] = init.ifMatch;
   let res: Response;
   try {
@@ -115,10 +125,8 @@ export const staffApi = {
   households: async (id: number) => (await send<Household[]>('GET', `/api/compounds/${id}/households`)).value,
   /** 201 with the visit; the ETag header is the compound's after the write (when the server sends one). */
   recordVisit: (compoundId: number, body: VisitBody, ifMatch: string | null) =>
-    send<{ id: number; [k: string]: unknown }>('POST', `/api/compounds/${compoundId}/visits`, { json: body, ifMatch }),
-  uploadPhoto: (visitId: number, photo: Blob, name: string) => {
-    const form = new FormData();
-    form.append('file', photo, name);
-    return send<unknown>('POST', `/api/visits/${visitId}/photos`, { body: form });
-  },
+    send<VisitResult>('POST', `/api/compounds/${compoundId}/visits`, { json: body, ifMatch }),
+  /** The photo is the request body, its type the Content-Type (JPEG/PNG/WebP, ≤ 5 MB on the server too). */
+  uploadPhoto: (compoundId: number, visitId: number, photo: Blob) =>
+    send<unknown>('POST', `/api/compounds/${compoundId}/visits/${visitId}/photos`, { body: photo, contentType: photo.type }),
 };

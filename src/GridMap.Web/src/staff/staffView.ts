@@ -9,14 +9,16 @@ import { session } from '../api/session';
 import { cacheAppShell } from '../offline/appShell';
 import { h } from '../ui/dom';
 import type { View } from '../views/view';
-import { ANSWERS, CONSENT_LABEL, OUTCOMES, pct, stageLabel } from './labels';
+import { ANSWERS, CONSENT_LABEL, HOUSEHOLD_OUTCOMES, OUTCOME_LABEL, pct, stageLabel, type Outcome } from './labels';
 import { staffApi, type Answer, type Household, type StaffWork, type WorkCompound } from './staffApi';
 import { cache, outbox, type CachedCompound, type QueuedVisit } from './store';
 import { discard, redo, syncOutbox } from './sync';
 
 /** Photos larger than this are refused on the phone already (the server has its own limit). */
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
-const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'];
+/** What the server stores (visit_photo.content_type). */
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+const answerText = (q: QueuedVisit): string => (q.body.consent ? CONSENT_LABEL[q.body.consent] : OUTCOME_LABEL[q.body.outcome]);
 
 type Screen = { kind: 'today' } | { kind: 'cells' } | { kind: 'compound'; id: number };
 
@@ -76,7 +78,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
       void sync();
     });
     dropBtn.addEventListener('click', async () => {
-      if (!confirm(`放弃这条走访记录？（${q.compoundName} ${q.householdLabel}：${CONSENT_LABEL[q.body.consent]}）`)) return;
+      if (!confirm(`放弃这条走访记录？（${q.compoundName} ${q.householdLabel}：${answerText(q)}）`)) return;
       await discard(q);
       await refreshQueue();
       render();
@@ -85,7 +87,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
       'div',
       { class: `staff-problem ${q.state}`, role: 'alert', 'data-testid': `staff-problem-${q.id}`, 'data-state': q.state, 'data-compound': q.compoundId },
       h('strong', {}, q.state === 'conflict' ? '记录冲突' : '记录未被接受'),
-      h('p', {}, `${q.compoundName} ${q.householdLabel}：${CONSENT_LABEL[q.body.consent]}（${q.body.outcome}，记录于 ${new Date(q.madeAt).toLocaleString('zh-CN', { hour12: false })}）`),
+      h('p', {}, `${q.compoundName} ${q.householdLabel}：${answerText(q)}（${OUTCOME_LABEL[q.body.outcome]}，记录于 ${new Date(q.madeAt).toLocaleString('zh-CN', { hour12: false })}）`),
       h('p', { class: 'staff-why' }, q.state === 'conflict' ? `小区在您记录后已被${q.changedBy ? ` ${q.changedBy} ` : '他人'}修改。请查看最新状态后重新提交，或放弃。` : (q.error ?? '')),
       h('div', { class: 'staff-row' }, redoBtn, dropBtn),
     );
@@ -242,10 +244,9 @@ async function mount(root: HTMLElement): Promise<() => void> {
     const k = c.compound.consent;
     const blocked = (k?.blockedUnits ?? []) as Record<string, unknown>[];
     const unitName = (u: Record<string, unknown>) => `${String(u.building ?? '')}号楼${String(u.unit ?? '')}单元`;
-    const blockers = (u: Record<string, unknown>) => {
-      const list = (u.households ?? u.blockers ?? u.blockedBy ?? []) as unknown[];
-      return list.map((x) => (typeof x === 'object' && x ? String((x as Record<string, unknown>).room ?? (x as Record<string, unknown>).id ?? '') : String(x))).join('、');
-    };
+    const rooms = new Map(c.households.map((x) => [x.id, x.room]));
+    // The households of the unit's riser that have neither agreed nor an agreed bypass.
+    const blockers = (u: Record<string, unknown>) => ((u.households ?? []) as number[]).map((id) => rooms.get(id) ?? `#${id}`).join('、');
     const bar = (label: string, f: number | undefined, need: number, testId: string) =>
       h(
         'div',
@@ -280,7 +281,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
     }
     const row = (x: Household): HTMLElement => {
       const p = pending.get(x.id);
-      const shown = p ? p.body.consent : x.consent;
+      const shown = p?.body.consent ?? x.consent;
       return h(
         'li',
         { class: 'staff-hh', 'data-testid': `staff-hh-${x.id}`, 'data-household': x.id, 'data-consent': x.consent, 'data-pending': p ? p.state : undefined },
@@ -311,7 +312,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
   }
 
   // ── recording ──
-  async function record(c: CachedCompound, x: Household | null, consent: Answer, outcome: string, notes: string, photos: File[]) {
+  async function record(c: CachedCompound, x: Household | null, consent: Answer | null, outcome: Outcome, notes: string, photos: File[]) {
     const item: QueuedVisit = {
       compoundId: c.compound.id,
       compoundName: c.compound.name,
@@ -330,10 +331,10 @@ async function mount(root: HTMLElement): Promise<() => void> {
 
   function openForm(c: CachedCompound, x: Household | null) {
     let answer: Answer = x ? 'agree' : 'undecided';
-    const outcome = h('select', { 'data-testid': 'visit-outcome', id: 'visit-outcome' }, ...(x ? OUTCOMES : ['宣传', ...OUTCOMES]).map((o) => h('option', { value: o }, o)));
+    const outcome = h('select', { 'data-testid': 'visit-outcome', id: 'visit-outcome' }, ...(x ? HOUSEHOLD_OUTCOMES : (['publicity'] as Outcome[])).map((o) => h('option', { value: o }, OUTCOME_LABEL[o])));
     const notes = h('textarea', { 'data-testid': 'visit-notes', id: 'visit-notes', rows: 3, maxlength: 2000, placeholder: '住户的顾虑、约定回访时间等' });
     const photo = h('input', { type: 'file', accept: 'image/*', capture: 'environment', multiple: true, 'data-testid': 'visit-photo', id: 'visit-photo' });
-    const photoNote = h('p', { class: 'staff-muted', 'data-testid': 'visit-photo-note' }, `照片：JPEG/PNG/WebP/HEIC，每张不超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB。`);
+    const photoNote = h('p', { class: 'staff-muted', 'data-testid': 'visit-photo-note' }, `照片：JPEG/PNG/WebP，每张不超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB。`);
     const answers = h('div', { class: 'staff-answers big' }, ...ANSWERS.map((a) => h('button', { type: 'button', class: `staff-answer a-${a.code}`, 'data-testid': `visit-answer-${a.code}`, 'aria-pressed': String(a.code === answer) }, a.label)));
     answers.addEventListener('click', (e) => {
       const b = (e.target as HTMLElement).closest('button');
@@ -363,17 +364,17 @@ async function mount(root: HTMLElement): Promise<() => void> {
     const close = () => dialog.remove();
     cancel.addEventListener('click', close);
     photo.addEventListener('change', () => {
-      const bad = [...(photo.files ?? [])].find((f) => !(PHOTO_TYPES.includes(f.type) || f.type.startsWith('image/')) || f.size > MAX_PHOTO_BYTES);
+      const bad = [...(photo.files ?? [])].find((f) => !PHOTO_TYPES.includes(f.type) || f.size > MAX_PHOTO_BYTES);
       photoNote.dataset.state = bad ? 'error' : 'ok';
       photoNote.textContent = bad
-        ? `“${bad.name}”不能上传：${bad.size > MAX_PHOTO_BYTES ? `超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB` : '不是图片'}。`
+        ? `“${bad.name}”不能上传：${bad.size > MAX_PHOTO_BYTES ? `超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB` : '只能上传 JPEG、PNG 或 WebP 图片'}。`
         : `已选 ${photo.files?.length ?? 0} 张照片。`;
       save.disabled = Boolean(bad);
     });
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       close();
-      void record(c, x, answer, outcome.value, notes.value.trim(), [...(photo.files ?? [])]);
+      void record(c, x, x ? answer : null, outcome.value as Outcome, notes.value.trim(), [...(photo.files ?? [])]);
     });
     dialog.showModal();
   }

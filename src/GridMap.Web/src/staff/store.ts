@@ -2,7 +2,7 @@
 // they were made (auto-increment key) and across reloads — and a cache of what was last read (my cells, compounds
 // with their ETags, households), so the view opens and records without a network.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Answer, Compound, Household, StaffWork, VisitBody } from './staffApi';
+import type { Compound, Household, StaffWork, VisitBody } from './staffApi';
 
 /** A visit waiting to be sent (`queued`), refused because the compound changed meanwhile (`conflict`, 412) or refused
  * for another reason (`failed`: 403, 422, 404…). Only the user removes a conflict or failure: nothing is dropped silently. */
@@ -11,7 +11,7 @@ export interface QueuedVisit {
   compoundId: number;
   compoundName: string;
   householdLabel: string;
-  body: VisitBody & { consent: Answer };
+  body: VisitBody;
   /** The compound's ETag this visit was made against (null: none known, sent unconditionally). */
   ifMatch: string | null;
   madeAt: string;

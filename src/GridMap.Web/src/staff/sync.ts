@@ -46,11 +46,11 @@ async function run(onProgress: () => void): Promise<SyncReport> {
     try {
       if (item.visitId === undefined) {
         const r = await staffApi.recordVisit(item.compoundId, item.body, ifMatch);
-        item.visitId = r.value.id;
-        rebased.set(item.compoundId, { from: item.ifMatch, to: r.etag ?? (await staffApi.compound(item.compoundId)).etag });
+        item.visitId = r.value.visit.id;
+        rebased.set(item.compoundId, { from: item.ifMatch, to: r.etag ?? r.value.compoundETag });
       }
       for (const [i, p] of [...item.photos.entries()].reverse()) {
-        await staffApi.uploadPhoto(item.visitId, p.blob, p.name);
+        await staffApi.uploadPhoto(item.compoundId, item.visitId, p.blob);
         item.photos.splice(i, 1);
       }
       await outbox.remove(item.id!);
