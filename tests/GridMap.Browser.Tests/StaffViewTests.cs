@@ -81,6 +81,14 @@ public sealed class StaffViewTests(LiveServer server, ChromiumFixture chromium) 
     private static string OtherAnswer(JsonElement household) =>
         household.GetProperty("consent").GetString() == "agree" ? "disagree" : "agree";
 
+    /// <summary>Unfolds the unit (单元) a household is listed under, as a user taps its heading (larger compounds start folded).</summary>
+    private static async Task ShowHouseholdAsync(IPage page, long household)
+    {
+        var unit = page.Locator($"details.staff-unit:has([data-testid=staff-hh-{household}])");
+        if (await unit.GetAttributeAsync("open") is null) await unit.Locator("summary").ClickAsync();
+        await page.GetByTestId($"staff-hh-{household}").WaitForAsync();
+    }
+
     private static async Task WaitQueuedAsync(IPage page, int n) =>
         await page.Locator($"[data-testid=staff-banner][data-queued='{n}']").WaitForAsync();
 
@@ -105,7 +113,9 @@ public sealed class StaffViewTests(LiveServer server, ChromiumFixture chromium) 
         long aId = a.GetProperty("id").GetInt64(), bId = b.GetProperty("id").GetInt64();
         var aAnswer = OtherAnswer(a);
         var bAnswer = OtherAnswer(b);
+        await ShowHouseholdAsync(page, aId);
         await page.GetByTestId($"staff-answer-{aId}-{aAnswer}").ClickAsync();
+        await ShowHouseholdAsync(page, bId);
         await page.GetByTestId($"staff-answer-{bId}-{bAnswer}").ClickAsync();
         await WaitQueuedAsync(page, 2);
         Assert.Contains("离线", await page.GetByTestId("staff-banner").InnerTextAsync());
@@ -120,6 +130,7 @@ public sealed class StaffViewTests(LiveServer server, ChromiumFixture chromium) 
         await WaitQueuedAsync(page, 2);
         await page.GetByTestId("staff-tab-cells").ClickAsync();
         await page.GetByTestId($"staff-compound-{compound}").ClickAsync();
+        await ShowHouseholdAsync(page, aId);
         Assert.Equal("queued", await page.GetByTestId($"staff-hh-{aId}").GetAttributeAsync("data-pending"));
 
         // Reconnect: both visits are sent, in order, and the banner says synced.
@@ -155,6 +166,7 @@ public sealed class StaffViewTests(LiveServer server, ChromiumFixture chromium) 
         var a = households[0];
         var aId = a.GetProperty("id").GetInt64();
         var aAnswer = OtherAnswer(a);
+        await ShowHouseholdAsync(page, aId);
         await page.GetByTestId($"staff-answer-{aId}-{aAnswer}").ClickAsync();
         await WaitQueuedAsync(page, 1);
 

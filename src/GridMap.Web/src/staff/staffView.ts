@@ -22,7 +22,10 @@ const answerText = (q: QueuedVisit): string => (q.body.consent ? CONSENT_LABEL[q
 
 type Screen = { kind: 'today' } | { kind: 'cells' } | { kind: 'compound'; id: number };
 
-const householdLabel = (x: Household): string => `${x.building}号楼 ${x.unit}单元 ${x.room}`;
+/** Building and unit as the data has them ("1号楼", "2单元" in the demo) or bare numbers ("1", "2"): the suffix once. */
+const buildingName = (b: unknown): string => (/(号楼|栋|幢|楼)$/.test(String(b ?? '')) ? String(b) : `${String(b ?? '')}号楼`);
+const unitLabel = (u: unknown): string => (/单元$/.test(String(u ?? '')) ? String(u) : `${String(u ?? '')}单元`);
+const householdLabel = (x: Household): string => `${buildingName(x.building)} ${unitLabel(x.unit)} ${x.room}`;
 
 async function mount(root: HTMLElement): Promise<() => void> {
   let alive = true;
@@ -33,6 +36,8 @@ async function mount(root: HTMLElement): Promise<() => void> {
   let current: CachedCompound | undefined;
   let prefetch = '';
   let lastSync: 'none' | 'synced' = 'none';
+  /** Units (compound|unit) the user opened or folded, kept across redraws. */
+  const openUnits = new Map<string, boolean>();
 
   const banner = h('div', { class: 'staff-banner', role: 'status', 'aria-live': 'polite', 'data-testid': 'staff-banner' });
   const conflicts = h('div', { class: 'staff-conflicts', 'data-testid': 'staff-conflicts' });
@@ -243,7 +248,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
   function consentPanel(c: CachedCompound): HTMLElement {
     const k = c.compound.consent;
     const blocked = (k?.blockedUnits ?? []) as Record<string, unknown>[];
-    const unitName = (u: Record<string, unknown>) => `${String(u.building ?? '')}号楼${String(u.unit ?? '')}单元`;
+    const unitName = (u: Record<string, unknown>) => `${buildingName(u.building)}${unitLabel(u.unit)}`;
     const rooms = new Map(c.households.map((x) => [x.id, x.room]));
     // The households of the unit's riser that have neither agreed nor an agreed bypass.
     const blockers = (u: Record<string, unknown>) => ((u.households ?? []) as number[]).map((id) => rooms.get(id) ?? `#${id}`).join('、');
@@ -276,7 +281,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
     for (const q of queue) if (q.compoundId === c.compound.id && q.body.householdId !== null) pending.set(q.body.householdId, q);
     const byUnit = new Map<string, Household[]>();
     for (const x of c.households) {
-      const key = `${x.building}号楼 ${x.unit}单元`;
+      const key = `${buildingName(x.building)} ${unitLabel(x.unit)}`;
       byUnit.set(key, [...(byUnit.get(key) ?? []), x]);
     }
     const row = (x: Household): HTMLElement => {
@@ -285,7 +290,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
       return h(
         'li',
         { class: 'staff-hh', 'data-testid': `staff-hh-${x.id}`, 'data-household': x.id, 'data-consent': x.consent, 'data-pending': p ? p.state : undefined },
-        h('span', { class: 'staff-hh-room' }, x.room, h('small', {}, ` ${x.areaM2} m²`)),
+        h('span', { class: 'staff-hh-room' }, x.room, h('small', {}, ` ${x.areaM2.toFixed(1)} m²`)),
         h('span', { class: `staff-consent-chip c-${shown}`, 'data-testid': `staff-hh-consent-${x.id}` }, CONSENT_LABEL[shown] + (p ? (p.state === 'queued' ? '（待发送）' : '（冲突）') : '')),
         h(
           'span',
@@ -307,7 +312,14 @@ async function mount(root: HTMLElement): Promise<() => void> {
       h('button', { type: 'button', class: 'staff-wide', 'data-testid': 'staff-publicity', onclick: () => openForm(c, null) }, '记录宣传活动（整个小区）'),
       h('h3', {}, '住户（点一下记录走访结果）'),
       h('p', { class: 'staff-legend' }, ...ANSWERS.map((a) => h('span', { class: `staff-consent-chip c-${a.code}` }, a.label)), h('span', { class: 'staff-consent-chip c-none' }, '未走访')),
-      ...[...byUnit.entries()].map(([unit, list]) => h('details', { class: 'staff-unit', open: byUnit.size <= 4 }, h('summary', {}, `${unit}（${list.length} 户）`), h('ul', { class: 'staff-hhs' }, ...list.map(row)))),
+      ...[...byUnit.entries()].map(([unit, list]) => {
+        // Small compounds show every unit; larger ones start folded. A unit the user opened stays open when the
+        // screen is drawn again (after a tap, a sync), so the next household is one tap away.
+        const key = `${c.compound.id}|${unit}`;
+        const d = h('details', { class: 'staff-unit', 'data-unit': unit, open: openUnits.get(key) ?? byUnit.size <= 4 }, h('summary', {}, `${unit}（${list.length} 户）`), h('ul', { class: 'staff-hhs' }, ...list.map(row)));
+        d.addEventListener('toggle', () => openUnits.set(key, d.open));
+        return d;
+      }),
     );
   }
 
