@@ -1,10 +1,11 @@
-// The staff view's calls of the campaign API. Reads that the view caches for offline use, and the one write it
-// queues: a visit (POST /api/compounds/{id}/visits, conditional on the compound's ETag) plus its photos. A write needs
-// the response's ETag (to chain the next queued write of the same compound on it) and a 412's body (the compound as it
-// is now), so these go through `send`, which returns headers as well as the body; errors are the one ApiError of
-// problem.ts (status 0 = no answer: the outbox keeps the write and retries on reconnect).
-import { goToSignIn } from '../api/signInRoute';
-import { parseProblem, transportError } from '../api/problem';
+// The staff view's calls of the campaign API, through the one API client (openapi-fetch over the generated types,
+// api/client.ts `call`: one ProblemDetails parser, 401 → sign-in). Reads that the view caches for offline use, and the one
+// write it queues: a visit (POST /api/compounds/{id}/visits, conditional on the compound's ETag) plus its photos. The
+// outbox needs the response's ETag (to chain the next queued write of the same compound on it) and a 412's body (who
+// changed the compound, its ETag now): `versioned` keeps the ETag header of the answer, and the ApiError `call` throws
+// keeps the problem body. Every request has a timeout, so a phone on a dead network queues instead of hanging
+// (status 0 = no answer: the outbox keeps the write and retries on reconnect).
+import { call, client } from '../api/client';
 import type { Outcome } from './labels';
 
 export type Answer = 'agree' | 'disagree' | 'undecided' | 'absent';
@@ -86,47 +87,43 @@ export interface VisitResult {
 }
 
 const TIMEOUT_MS = 15_000;
+const timeout = () => ({ signal: AbortSignal.timeout(TIMEOUT_MS) });
+const compound = (id: number) => ({ params: { path: { id } } });
 
-async function send<T>(method: string, path: string, init: { body?: BodyInit; json?: unknown; ifMatch?: string | null; contentType?: string } = {}): Promise<Versioned<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (init.json !== undefined) headers['Content-Type'] = 'application/json';
-  else if (init.contentType) headers['Content-Type'] = init.contentType;
-  if (init.ifMatch) headers['If-Match'] = init.ifMatch;
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (e) {
-    throw transportError(e);
-  }
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON: kept as text for the error */
-  }
-  if (!res.ok) {
-    const e = parseProblem(res.status, body, '记录走访');
-    if (e.isUnauthenticated) goToSignIn();
-    throw e;
-  }
-  return { value: body as T, etag: res.headers.get('ETag') };
+/** `call`, keeping the answer's ETag (the version a write against it must name in If-Match). */
+async function versioned<Op extends Parameters<typeof call>[0], T>(
+  operation: Op,
+  request: Promise<{ data?: unknown; error?: unknown; response: Response }>,
+): Promise<Versioned<T>> {
+  let etag: string | null = null;
+  const value = await call(operation, request.then((a) => ((etag = a.response.headers.get('ETag')), a)));
+  return { value: value as T, etag };
 }
 
 export const staffApi = {
-  work: async () => (await send<StaffWork>('GET', '/api/staff/work')).value,
-  compound: (id: number) => send<Compound>('GET', `/api/compounds/${id}`),
-  households: async (id: number) => (await send<Household[]>('GET', `/api/compounds/${id}/households`)).value,
-  /** 201 with the visit; the ETag header is the compound's after the write (when the server sends one). */
-  recordVisit: (compoundId: number, body: VisitBody, ifMatch: string | null) =>
-    send<VisitResult>('POST', `/api/compounds/${compoundId}/visits`, { json: body, ifMatch }),
-  /** The photo is the request body, its type the Content-Type (JPEG/PNG/WebP, ≤ 5 MB on the server too). */
-  uploadPhoto: (compoundId: number, visitId: number, photo: Blob) =>
-    send<unknown>('POST', `/api/compounds/${compoundId}/visits/${visitId}/photos`, { body: photo, contentType: photo.type }),
+  work: async (): Promise<StaffWork> => call('StaffWork', client.GET('/api/staff/work', timeout())),
+  compound: (id: number): Promise<Versioned<Compound>> => versioned('Compound', client.GET('/api/compounds/{id}', { ...compound(id), ...timeout() })),
+  /** The server's consent codes are the ConsentState values (the OpenAPI document types them as plain strings). */
+  households: async (id: number): Promise<Household[]> =>
+    (await call('CompoundHouseholds', client.GET('/api/compounds/{id}/households', { ...compound(id), ...timeout() }))).map((x) => ({ ...x, consent: x.consent as ConsentState })),
+  /** 201 with the visit; the ETag header is the compound's after the write (when the server sends one). `visitedAt` is
+   * when the visit was made on the phone (a visit queued offline keeps its own time, not the time it was sent). */
+  recordVisit: (compoundId: number, body: VisitBody, ifMatch: string | null, visitedAt: string | null): Promise<Versioned<VisitResult>> =>
+    versioned(
+      'RecordVisit',
+      client.POST('/api/compounds/{id}/visits', { ...compound(compoundId), body: { ...body, visitedAt }, headers: ifMatch ? { 'If-Match': ifMatch } : {}, ...timeout() }),
+    ),
+  /** The photo is the request body as is, its type the Content-Type (JPEG/PNG/WebP, ≤ 5 MB on the server too). The
+   * operation declares no JSON body (it reads the raw stream), so the Blob is passed through unserialised. */
+  uploadPhoto: (compoundId: number, visitId: number, photo: Blob): Promise<unknown> =>
+    call(
+      'AddVisitPhoto',
+      client.POST('/api/compounds/{id}/visits/{visitId}/photos', {
+        params: { path: { id: compoundId, visitId } },
+        body: photo as never,
+        bodySerializer: (b: unknown) => b as Blob,
+        headers: { 'Content-Type': photo.type },
+        ...timeout(),
+      }),
+    ),
 };

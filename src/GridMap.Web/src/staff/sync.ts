@@ -45,7 +45,7 @@ async function run(onProgress: () => void): Promise<SyncReport> {
     const ifMatch = chain && chain.from === item.ifMatch ? chain.to : item.ifMatch;
     try {
       if (item.visitId === undefined) {
-        const r = await staffApi.recordVisit(item.compoundId, item.body, ifMatch);
+        const r = await staffApi.recordVisit(item.compoundId, item.body, ifMatch, item.madeAt);
         item.visitId = r.value.visit.id;
         rebased.set(item.compoundId, { from: item.ifMatch, to: r.etag ?? r.value.compoundETag });
       }
