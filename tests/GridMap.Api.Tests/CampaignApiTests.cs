@@ -226,7 +226,7 @@ public sealed class CampaignApiTests(CampaignFixture app) : IClassFixture<Campai
     [PostgisFact]
     public async Task StageChange_ShowsAtOnceInRetrofitStats_AndInTheNextProgressTile()
     {
-        const string tile = "/tiles/progress_cells/12/3340/1632.mvt";
+        const string tile = "/tiles/progress_cells/12/3340/1625.mvt";
         var statsBefore = await app.Client.GetFromJsonAsync<JsonElement>("/api/stats/retrofit");
         var tileBefore = await app.Client.GetByteArrayAsync(tile);
         var genBefore = await ScalarAsync("SELECT gen FROM tile_generation");

@@ -9,7 +9,9 @@ public static class DemoDatabase
     /// <summary>Named after the schema and the generator's build (deterministic builds: same source, same id),
     /// so a changed generator or schema never reuses a stale demo template.</summary>
     public static readonly string Template = "gridmap_test_demo_" + TestDatabase.MigrationsHash() + "_" +
-        typeof(DemoCityGenerator).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..8];
+        typeof(DemoCityGenerator).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..8] + "_" +
+        // The loader's embedded SQL (e.g. the demo campaign) is part of the demo too.
+        typeof(DemoCityLoader).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..8];
 
     public static async Task<TestDatabase> CreateAsync()
     {

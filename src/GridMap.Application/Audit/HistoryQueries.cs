@@ -21,7 +21,9 @@ public sealed class HistoryQueries(NpgsqlDataSource db)
     public const int MaxLimit = 500;
 
     /// <summary>Entities the audit log knows (the <c>entity</c> of <see cref="AuditTrail.Changed"/>).</summary>
-    public static IReadOnlyList<string> Entities { get; } = ["compound", "plan", "cell", "valve", "pipe", "staff", "district", "user", "job"];
+    public static IReadOnlyList<string> Entities { get; } = ["compound", "plan", "cell", "valve", "pipe", "staff", "district", "user", "job",
+        // The campaign (issue 10): households, visits and their photos, 五化 items, disputes, follow-ups.
+        "household", "visit", "visit_photo", "acceptance_item", "dispute", "follow_up_visit"];
 
     public async Task<HistoryPage> HistoryAsync(string? entity, string? id, long? before, int? limit, CancellationToken ct = default)
     {

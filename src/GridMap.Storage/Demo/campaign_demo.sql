@@ -20,8 +20,12 @@ WITH comm AS (
   SELECT m.*, d.branch_id, row_number() OVER (PARTITION BY d.branch_id ORDER BY m.community_code) AS rn
   FROM comm m JOIN district d ON d.code = m.district_code
 ), workers AS (
-  SELECT s.id, s.branch_id, row_number() OVER (PARTITION BY s.branch_id ORDER BY s.id) AS wn, count(*) OVER (PARTITION BY s.branch_id) AS wc
-  FROM staff s WHERE s.role = 'grid_worker'
+  -- Every other grid worker of a branch staffs the demo cells; the rest hold no cell, so a planner's new plan (preview,
+  -- auto-assign) still finds free workers (a worker holding a published cell outside the plan counts as busy).
+  SELECT x.id, x.branch_id, row_number() OVER (PARTITION BY x.branch_id ORDER BY x.id) AS wn, count(*) OVER (PARTITION BY x.branch_id) AS wc
+  FROM (SELECT s.id, s.branch_id, row_number() OVER (PARTITION BY s.branch_id ORDER BY s.id) AS k
+        FROM staff s WHERE s.role = 'grid_worker') x
+  WHERE x.k % 2 = 1
 )
 INSERT INTO grid_cell (code, name, district_code, staff_id, area)
 SELECT r.community_code || '001', coalesce(cm.name, r.community_code) || '网格', r.district_code,
