@@ -3,7 +3,8 @@
 // new plan at once when a valve turns out broken. Works offline over a downloaded area (see offline.ts).
 //
 // This file composes the view: state.ts, panels/sheet.ts (the page), layers.ts (map styles), position.ts (GPS and
-// compass), nearest.ts (nearest pipes), valvePlan.ts (isolation plans), downloads.ts (offline data), crewApi.ts.
+// compass), nearest.ts (nearest pipes), valvePlan.ts (isolation plans), fieldRecords.ts (valve records, queued offline),
+// downloads.ts (offline data), crewApi.ts.
 import './crew.css';
 import type OlMap from 'ol/Map';
 import VectorSource from 'ol/source/Vector';
@@ -16,6 +17,7 @@ import { h } from '../ui/dom';
 import type { View } from '../views/view';
 import type { CrewContext } from './context';
 import { offlineDownloads } from './downloads';
+import { fieldRecords } from './fieldRecords';
 import { offlineLayers, overlayLayers } from './layers';
 import { nearestPipesList } from './nearest';
 import { offlineStore } from './offline';
@@ -67,7 +69,14 @@ async function mount(root: HTMLElement): Promise<() => void> {
 
   const ctx: CrewContext = { map, state, sheet, overlay, position, onDispose: (c) => cleanups.push(c) };
   offlineDownloads(ctx);
-  const isolate = valvePlans(ctx);
+  let isolate: ReturnType<typeof valvePlans> = async () => {};
+  const replan = () => {
+    if (state.current) void isolate(state.current.pipe, state.current.burst, true);
+  };
+  const records = fieldRecords(ctx, replan);
+  sheet.planBox.before(records.statusEl);
+  isolate = valvePlans(ctx, (valve, anchor) => records.open(valve, anchor));
+  if (online) void records.flush();
   const refreshNearest = nearestPipesList(ctx, (pipe, burst) => void isolate(pipe, burst));
   watchPosition(ctx, (fix) => void refreshNearest(fix));
 
@@ -89,7 +98,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
   });
 
   // Test and debugging hook.
-  (window as unknown as { gridmapCrew?: unknown }).gridmapCrew = { map, online, nearest: () => state.nearest, isolate };
+  (window as unknown as { gridmapCrew?: unknown }).gridmapCrew = { map, online, nearest: () => state.nearest, isolate, flushRecords: records.flush };
   sheet.mapEl.dataset.ready = 'true';
 
   return () => cleanups.forEach((c) => c());

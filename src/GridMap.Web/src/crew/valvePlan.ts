@@ -12,13 +12,15 @@ import { h } from '../ui/dom';
 import type { CrewContext } from './context';
 import { crewApi } from './crewApi';
 import { gkDistance, nearestPipes } from './geo';
+import { conditionLabel } from './fieldRecords';
 import { OfflinePlanner } from './isolation';
 import { offlineStore } from './offline';
 
 export type Isolate = (pipe: number, burstNear: [number, number], keepBroken?: boolean) => Promise<void>;
 
-/** Returns isolate(pipe, burst): shows the isolation plan for a burst on `pipe` near `burst` (lon/lat). */
-export function valvePlans(ctx: CrewContext): Isolate {
+/** Returns isolate(pipe, burst): shows the isolation plan for a burst on `pipe` near `burst` (lon/lat). `record(valve)`
+ * opens the field record form for a valve of the plan (fieldRecords.ts). */
+export function valvePlans(ctx: CrewContext, record: (valve: number, anchor?: Element) => void): Isolate {
   const { map, state, overlay } = ctx;
   const box = ctx.sheet.planBox;
   let generation = 0;
@@ -60,7 +62,7 @@ export function valvePlans(ctx: CrewContext): Isolate {
         // The burst is the point of the pipe nearest the tap, as the server projects it.
         const feat = state.area?.layers.pipes.features.find((x) => Number(x.properties.id) === pipe);
         const at = feat ? nearestPipes([feat] as never, burstNear[0], burstNear[1], 1)[0] : undefined;
-        plan = { ...p.plan(pipe, at?.closest ?? burstNear, inoperable, gkDistance, at?.along_m), geometry: null }; // the offline engine draws no geometry
+        plan = { ...p.plan(pipe, at?.closest ?? burstNear, inoperable, gkDistance, at?.along_m), geometry: null, fieldRecords: [] }; // the offline engine draws no geometry; the downloaded topology already carries the field records
         source = 'offline';
       } catch (err) {
         box.dataset.state = 'error';
@@ -105,7 +107,10 @@ export function valvePlans(ctx: CrewContext): Isolate {
         { 'data-testid': `crew-valve-${v.id}`, 'data-valve': v.id, class: v.required ? 'required' : '' },
         h('span', { class: 'crew-order' }, String(v.order)),
         h('span', { class: 'crew-valve-text' }, `阀门 #${v.id} · 距爆管 ${zh.num1(v.distance_m)} 米`, h('small', {}, v.required ? '必须关闭（另一侧仍有水源）' : '建议关闭（另一侧同时停热）')),
-        h('button', { type: 'button', class: 'crew-broken', 'data-testid': `crew-broken-${v.id}`, onclick: () => markBroken(v.id) }, '损坏/无法关闭'),
+        h('span', { class: 'crew-valve-actions' },
+          h('button', { type: 'button', class: 'crew-broken', 'data-testid': `crew-broken-${v.id}`, onclick: () => markBroken(v.id), title: '仅在本机按损坏重新计算' }, '损坏/无法关闭'),
+          h('button', { type: 'button', class: 'crew-record-btn', 'data-testid': `crew-record-${v.id}`, onclick: (e: Event) => record(v.id, (e.currentTarget as HTMLElement).closest('li') ?? undefined), title: '记录到系统：之后所有人的方案都按此计算' }, '现场记录'),
+        ),
       ),
     );
     const undoBroken = () => {
@@ -131,6 +136,14 @@ export function valvePlans(ctx: CrewContext): Isolate {
         h('h4', {}, `需关闭阀门（按距离排序，共 ${plan.valves_to_close.length} 个）`),
         valves.length ? h('ol', { class: 'crew-valves', 'data-testid': 'crew-valves' }, ...valves) : h('p', { class: 'crew-error' }, '没有可关闭的阀门：需在上游停运。'),
         plan.valves_already_closed.length ? h('p', { class: 'muted' }, `已处于关闭状态：${plan.valves_already_closed.map((id) => `#${id}`).join('、')}`) : null,
+        plan.fieldRecords?.length
+          ? h(
+              'div',
+              { class: 'crew-field-records', 'data-testid': 'crew-field-records' },
+              h('h4', {}, '方案依据的现场记录'),
+              h('ul', {}, ...plan.fieldRecords.map((r) => h('li', { 'data-record': r.id }, `阀门 #${r.valve}：${conditionLabel(r.condition)}`, h('small', {}, ` ${r.reported_by} · ${new Date(r.reported_at).toLocaleString('zh-CN')}${r.note ? ` · ${r.note}` : ''}`)))),
+            )
+          : null,
         h('h4', {}, '受影响小区'),
         h(
           'ul',
