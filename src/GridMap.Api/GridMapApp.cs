@@ -60,6 +60,7 @@ public static class GridMapApp
         app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign().MapNetwork();
         app.MapGroup("/api/auth").WithTags("Auth").MapAuth();
         app.MapGroup("/api").WithTags("History").MapHistory();
+        app.MapGroup("/api").WithTags("Staff").MapStaffWork();
         app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
         app.MapGroup("/ogc").WithTags("OGC API Features").MapOgc();
         app.MapPlanning();

@@ -97,6 +97,7 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
         new("ogc", "GET", "/ogc/collections/pipes/items?limit=1", null, NetworkReaders),
         new("ogc", "GET", "/ogc/collections/valves/items/100", null, NetworkReaders),
         new("history", "GET", "/api/history?entity=compound&id=1", null, Everyone),
+        new("staff", "GET", "/api/staff/work", null, Everyone),
         new("network", "GET", "/api/network/status", null, NetworkReaders),
         new("network", "GET", "/api/network/nearest?lon=113.65&lat=34.75", null, NetworkReaders),
         new("network", "GET", "/api/network/isolate?pipe=10", null, NetworkReaders),

@@ -39,7 +39,8 @@ public class LiveServer : IAsyncLifetime
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 
-    private IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the server is not started (no PostGIS configured).");
+    /// <summary>The running app's services (use cases, stores) for setting up what a test needs.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the server is not started (no PostGIS configured).");
 
     /// <summary>Adds a user (unless the name exists) with <paramref name="role"/> in <paramref name="branch"/> (null = whole company).</summary>
     public Task CreateUserAsync(string name, string role, int? branch, string password = Password) =>

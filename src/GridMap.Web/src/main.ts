@@ -20,6 +20,7 @@ const routes: Route[] = [
   { path: '/manager', title: '改造进度看板', load: async () => (await import('./views/manager')).manager },
   { path: '/planner', title: '网格规划', load: async () => (await import('./planner/planner')).planner },
   { path: '/crew', title: '现场抢修', load: async () => (await import('./crew/crewView')).crew },
+  { path: '/staff', title: '网格员', load: async () => (await import('./staff/staffView')).staff },
 ];
 
 const loginRoute: Route = { path: LOGIN_PATH, title: '登录', load: async () => (await import('./views/login')).login };

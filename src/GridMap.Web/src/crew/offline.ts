@@ -4,6 +4,7 @@
 import { mapApi } from '../api/mapApi';
 import { message } from '../api/messages';
 import type { ClientConfig, GeoJsonCollection } from '../api/types';
+import { cacheAppShell } from '../offline/appShell';
 import { crewApi } from './crewApi';
 import type { Topology } from './isolation';
 
@@ -78,32 +79,6 @@ export const offlineStore = {
   topology: () => get<Topology>('topology'),
   config: () => get<ClientConfig>('config'),
 };
-
-/** Registers the service worker (app shell cache) and asks it to cache every asset this page has loaded. */
-export async function cacheAppShell(): Promise<boolean> {
-  if (!('serviceWorker' in navigator)) return false;
-  const reg = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
-  await navigator.serviceWorker.ready;
-  const worker = reg.active ?? navigator.serviceWorker.controller;
-  if (!worker) return false;
-  const origin = location.origin;
-  const urls = new Set<string>([`${origin}/`, `${origin}/index.html`]);
-  for (const e of performance.getEntriesByType('resource')) {
-    const u = new URL(e.name);
-    if (u.origin === origin && !u.pathname.startsWith('/api/') && !u.pathname.startsWith('/tiles/')) urls.add(u.href);
-  }
-  for (const s of document.querySelectorAll<HTMLScriptElement>('script[src]')) urls.add(new URL(s.src, origin).href);
-  for (const l of document.querySelectorAll<HTMLLinkElement>('link[rel=stylesheet], link[rel=modulepreload]')) urls.add(new URL(l.href, origin).href);
-  return await new Promise<boolean>((resolve) => {
-    const channel = new MessageChannel();
-    const timer = setTimeout(() => resolve(false), 20_000);
-    channel.port1.onmessage = (m) => {
-      clearTimeout(timer);
-      resolve(Boolean((m.data as { ok?: boolean }).ok));
-    };
-    worker.postMessage({ type: 'cache-urls', urls: [...urls] }, [channel.port2]);
-  });
-}
 
 /** Downloads an area (WGS84 bbox) and the topology into IndexedDB; `progress` gets zh status lines. */
 export async function downloadArea(name: string, bbox: [number, number, number, number], progress: (text: string) => void): Promise<OfflineArea> {

@@ -40,8 +40,10 @@ export const login: View = {
       submit.textContent = '正在登录…';
       void session
         .signIn(name, password.value)
-        .then(() => {
-          if (alive) location.hash = `#${routeAfterSignIn()}`;
+        .then((me) => {
+          // Grid staff land on their phone view (#/staff) unless the sign-in page was given somewhere else to return to.
+          const next = routeAfterSignIn();
+          if (alive) location.hash = `#${next === '/' && me.role === 'staff' ? '/staff' : next}`;
         })
         .catch((e) => {
           if (!alive) return;
