@@ -68,6 +68,8 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
         new("map", "GET", "/api/compounds?q=文化", null, Everyone),
         new("map", "GET", "/api/pipes/10", null, Everyone),
         new("map", "GET", "/api/stats/retrofit", null, Everyone),
+        new("map", "GET", "/api/stats/progress?by=district&include=disputes,behind,timeline", null, Everyone),
+        new("map", "GET", "/api/stats/progress/timeline?by=branch", null, Everyone),
         new("tiles", "GET", "/tiles/compounds.json", null, Everyone),
         new("tiles", "GET", "/tiles/compounds/12/3341/1634.mvt", null, Everyone),
         new("tiles", "GET", "/tiles/progress_districts/8/208/102.mvt", null, Everyone),

@@ -26,14 +26,19 @@ public sealed class ProgressQueries(ProgressStore store, CampaignTargets targets
         var (scope, withinKey) = Scope(within, level);
         var parts = Parts(include);
         var scopeName = await ScopeNameOrThrowAsync(scope, withinKey, ct);
-        var stages = (await store.StagesAsync(ct)).Select(s => new StageInfo(s.Code, s.Label)).ToList();
-        var completed = StageIndex(stages, "completed");
+        var stageList = await store.StagesAsync(ct);
+        var completed = StageIndex(stageList, "completed");
         var (raw, asOf) = await store.UnitsAsync(level, scope, ct);
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
 
-        var rows = raw.Where(r => r.Code is not null).Select(r => Unit(r, completed, day)).ToList();
-        var unassigned = raw.FirstOrDefault(r => r.Code is null) is { } u ? Unit(u with { Code = "", Name = "未划分" }, completed, day) : null;
-        var total = Sum(withinKey ?? "city", scopeName, raw, rows, completed, stages.Count);
+        var codes = stageList.Select(x => x.Code).ToArray();
+        ProgressUnit Unit(ProgressUnitRow r) => UnitOf(r, codes, completed, day);
+        var rows = raw.Where(r => r.Code is not null).Select(Unit).ToList();
+        var none = new ProgressUnitRow(null, null, null, null, null, new int[stageList.Count], new long[stageList.Count], 0, 0, 0);
+        var unassigned = Unit((raw.FirstOrDefault(r => r.Code is null) ?? none) with { Code = "", Name = "未划分" });
+        var total = Sum(withinKey ?? "city", scopeName, raw, rows, codes, completed);
+        var stages = stageList.Select((x, i) => new StageInfo(x.Code, x.Label, raw.Sum(r => r.CompoundsByStage[i]), raw.Sum(r => r.HouseholdsByStage[i]))).ToList();
+        var unitStages = raw.Where(r => r.Code is not null).Select(r => new UnitStages(r.Code!, r.CompoundsByStage, r.HouseholdsByStage)).ToList();
 
         IReadOnlyList<OpenDispute>? disputes = null;
         if (parts.Contains("disputes"))
@@ -47,13 +52,13 @@ public sealed class ProgressQueries(ProgressStore store, CampaignTargets targets
         {
             // Cells, the finest unit; until cells are published (the demo has none) the streets stand in.
             var cells = level == "cell" ? rows
-                : (await store.UnitsAsync("cell", scope, ct)).Rows.Where(r => r.Code is not null).Select(r => Unit(r, completed, day)).ToList();
+                : (await store.UnitsAsync("cell", scope, ct)).Rows.Where(r => r.Code is not null).Select(Unit).ToList();
             behindLevel = "cell";
             if (cells.All(c => c.Compounds == 0))
             {
                 behindLevel = "street";
                 cells = level == "street" ? rows
-                    : (await store.UnitsAsync("street", scope, ct)).Rows.Where(r => r.Code is not null).Select(r => Unit(r, completed, day)).ToList();
+                    : (await store.UnitsAsync("street", scope, ct)).Rows.Where(r => r.Code is not null).Select(Unit).ToList();
             }
             behind = cells.Where(c => c.Behind)
                 .OrderByDescending(c => (c.Target!.Expected - c.CompletedShare) * c.Households).ThenBy(c => c.Code, StringComparer.Ordinal)
@@ -61,7 +66,7 @@ public sealed class ProgressQueries(ProgressStore store, CampaignTargets targets
         }
 
         var timeline = parts.Contains("timeline") ? await TimelineCoreAsync(level, scope, rows, asOf, ct) : null;
-        return new ProgressReport(level, withinKey, scopeName, asOf, stages, total, rows, unassigned, disputes, behind, behindLevel, timeline);
+        return new ProgressReport(level, withinKey, scopeName, asOf, stages, total, rows, unitStages, unassigned, disputes, behind, behindLevel, timeline);
     }
 
     /// <summary>Households completed over time per unit of <paramref name="by"/> inside <paramref name="within"/>.</summary>
@@ -95,22 +100,23 @@ public sealed class ProgressQueries(ProgressStore store, CampaignTargets targets
         return new ProgressTimeline(level, "audit_log", start, dates, total, series);
     }
 
-    private ProgressUnit Unit(ProgressUnitRow r, int completed, DateOnly day)
+    private ProgressUnit UnitOf(ProgressUnitRow r, string[] stages, int completed, DateOnly day)
     {
         var households = r.HouseholdsByStage.Sum();
         var done = completed >= 0 ? r.HouseholdsByStage[completed] : 0;
         var share = households > 0 ? (double)done / households : 0;
         UnitTarget? target = null;
         if (targets.For(r.BranchId) is { } t) target = new UnitTarget(t.Share, t.Deadline, targets.Expected(t, day));
-        return new ProgressUnit(r.Code ?? "", r.Name ?? "", r.Parent, r.ParentName, r.CompoundsByStage.Sum(), households, r.CompoundsByStage, r.HouseholdsByStage,
+        return new ProgressUnit(r.Code ?? "", r.Name ?? "", r.Parent, r.ParentName, r.CompoundsByStage.Sum(), households,
             done, share, households > 0 ? r.ConsentHouseholds / households : 0, r.Disputes, r.OverdueFollowUps,
             target, target is not null && households > 0 && share < target.Expected);
     }
 
     /// <summary>The scope's total over every raw row (units and the unassigned rest); its goal is the household-weighted
     /// mean of its units' goals (the latest deadline), when any unit has one.</summary>
-    private static ProgressUnit Sum(string code, string name, IReadOnlyList<ProgressUnitRow> raw, IReadOnlyList<ProgressUnit> rows, int completed, int stageCount)
+    private static ProgressUnit Sum(string code, string name, IReadOnlyList<ProgressUnitRow> raw, IReadOnlyList<ProgressUnit> rows, string[] stages, int completed)
     {
+        var stageCount = stages.Length;
         var c = new int[stageCount];
         var h = new long[stageCount];
         double consent = 0;
@@ -129,7 +135,7 @@ public sealed class ProgressQueries(ProgressStore store, CampaignTargets targets
             withGoal.Sum(r => r.Target!.Share * r.Households) / weight,
             withGoal.Max(r => r.Target!.Deadline),
             withGoal.Sum(r => r.Target!.Expected * r.Households) / weight);
-        return new ProgressUnit(code, name, null, null, c.Sum(), households, c, h, done, share, households > 0 ? consent / households : 0, disputes, overdue,
+        return new ProgressUnit(code, name, null, null, c.Sum(), households, done, share, households > 0 ? consent / households : 0, disputes, overdue,
             target, target is not null && share < target.Expected);
     }
 
@@ -139,7 +145,7 @@ public sealed class ProgressQueries(ProgressStore store, CampaignTargets targets
         return await store.ScopeNameAsync(scope, ct) ?? throw new KeyNotFoundException($"没有范围 '{key}' (No such scope: '{key}').");
     }
 
-    private static int StageIndex(IReadOnlyList<StageInfo> stages, string code)
+    private static int StageIndex(IReadOnlyList<(string Code, string Label)> stages, string code)
     {
         for (var i = 0; i < stages.Count; i++) if (stages[i].Code == code) return i;
         return -1;
