@@ -21,6 +21,9 @@ public static class GridMapApp
         if (typeof(GridMapApp).Assembly.GetManifestResourceStream("GridMap.Api.appsettings.json") is { } defaults)
             builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonStreamConfigurationSource { Stream = defaults });
         configure?.Invoke(builder);
+        // No per-request log lines from the framework ("Request starting/finished" at Information): two console lines per
+        // tile cost more than serving a cached tile (docs/tiles-performance.md). Warnings and GridMap's own logs stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Resolved lazily so test hosts can override the connection string after Program starts.
         builder.Services.AddSingleton(sp => GridMapDatabase.Create(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
@@ -34,6 +37,7 @@ public static class GridMapApp
         builder.AddSecurityHeaders();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiConventions.RequireNonNullableProperties));
+        builder.Services.AddOgcOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
@@ -60,6 +64,7 @@ public static class GridMapApp
         app.MapGroup("/api/auth").WithTags("Auth").MapAuth();
         app.MapGroup("/api").WithTags("History").MapHistory();
         app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
+        app.MapGroup("/ogc").WithTags("OGC API Features").MapOgc();
         app.MapPlanning();
         app.MapGet("/styles.json", () => Results.Text(EmbeddedText("styles.json") ?? "{}", "application/json"))
             .WithTags("Map").WithName("StylePalette").WithSummary("Shared style palette (retrofit status colours, pipe classes): the static file tiles/styles.json");
