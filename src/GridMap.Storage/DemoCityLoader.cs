@@ -14,6 +14,18 @@ public static class DemoCityLoader
                  community, street, district, branch RESTART IDENTITY CASCADE
         """;
 
+    private static readonly string CampaignSql = SqlScripts.Get("Demo/campaign_demo.sql");
+
+    /// <summary>The demo campaign (households, visits, stage history, checklist, disputes, follow-ups), generated in SQL from the
+    /// loaded compounds; deterministic for a seed and a day (Demo/campaign_demo.sql).</summary>
+    private static async Task<ulong> CampaignAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int seed, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(CampaignSql, conn, tx);
+        cmd.Parameters.AddWithValue("seed", seed);
+        cmd.CommandTimeout = 600;
+        return (ulong)Math.Max(0, await cmd.ExecuteNonQueryAsync(ct));
+    }
+
     /// <summary>True when the database holds no compounds (the demo may be loaded).</summary>
     public static async Task<bool> IsEmptyAsync(NpgsqlDataSource db, CancellationToken ct = default)
     {
@@ -52,6 +64,7 @@ public static class DemoCityLoader
             ("小区 compounds", () => BulkLoader.CompoundsAsync(conn, city.Compounds, ct)),
             ("管道 pipes", () => BulkLoader.PipesAsync(conn, city.Pipes, ct)),
             ("阀门 valves", () => BulkLoader.ValvesAsync(conn, city.Valves, ct)),
+            ("网格与改造进度 cells and campaign", () => CampaignAsync(conn, tx, city.Seed, ct)),
         };
         for (var i = 0; i < steps.Length; i++)
         {

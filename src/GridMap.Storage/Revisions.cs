@@ -53,6 +53,7 @@ public static class RevisionStore
     public static IReadOnlyDictionary<string, string> Tables { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["plan"] = "plan",
+        ["compound"] = "compound",
     };
 
     private static string Table(string kind) => Tables.TryGetValue(kind, out var t) ? t

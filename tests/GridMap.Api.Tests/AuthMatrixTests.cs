@@ -53,6 +53,9 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
     private static readonly string[] NetworkReaders = [Roles.Admin, Roles.Manager, Roles.Planner, Roles.Crew];
     private static readonly string[] PlanningReaders = [Roles.Admin, Roles.Manager, Roles.Planner];
     private static readonly string[] PlanningWriters = [Roles.Admin, Roles.Planner];
+    // Campaign writes (campaign.record): admin, planners (branch-scoped) and staff (only in their cells, checked per compound:
+    // compound 999999 does not exist, so a permitted role gets 404 before any cell check).
+    private static readonly string[] CampaignRecorders = [Roles.Admin, Roles.Planner, Roles.Staff];
 
     private sealed record Route(string Group, string Method, string Path, object? Body, string[] Allowed);
 
@@ -70,6 +73,19 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
         new("map", "GET", "/api/stats/retrofit", null, Everyone),
         new("map", "GET", "/api/stats/progress?by=district&include=disputes,behind,timeline", null, Everyone),
         new("map", "GET", "/api/stats/progress/timeline?by=branch", null, Everyone),
+        new("map", "GET", "/api/stats/outcomes?level=branch", null, Everyone),
+        new("campaign", "GET", "/api/compounds/1/households", null, Everyone),
+        new("campaign", "GET", "/api/compounds/1/campaign", null, Everyone),
+        new("campaign", "POST", "/api/compounds/999999/visits", new { outcome = "publicity" }, CampaignRecorders),
+        new("campaign", "POST", "/api/compounds/999999/visits/1/photos", null, CampaignRecorders),
+        new("campaign", "POST", "/api/compounds/999999/households/1/bypass", new { bypass = true }, CampaignRecorders),
+        new("campaign", "POST", "/api/compounds/999999/stage", new { stage = "publicity" }, CampaignRecorders),
+        new("campaign", "PUT", "/api/compounds/999999/checklist/design", new { evidence = "x" }, CampaignRecorders),
+        new("campaign", "POST", "/api/compounds/999999/acceptance", new { passed = true }, CampaignRecorders),
+        new("campaign", "POST", "/api/compounds/999999/disputes", new { summary = "x" }, CampaignRecorders),
+        new("campaign", "POST", "/api/compounds/999999/disputes/1", new { status = "in_progress" }, CampaignRecorders),
+        new("campaign", "PUT", "/api/compounds/999999/fee", new { status = "paid" }, CampaignRecorders),
+        new("campaign", "POST", "/api/compounds/999999/follow-ups", new { notes = "x" }, CampaignRecorders),
         new("tiles", "GET", "/tiles/compounds.json", null, Everyone),
         new("tiles", "GET", "/tiles/compounds/12/3341/1634.mvt", null, Everyone),
         new("tiles", "GET", "/tiles/progress_districts/8/208/102.mvt", null, Everyone),

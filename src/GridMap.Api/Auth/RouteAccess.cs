@@ -31,6 +31,7 @@ public static class RouteAccess
         new("/api/history", Permissions.HistoryRead, Permissions.DataAdmin),
         new("/api/reports", Permissions.ReportsRead, Permissions.ReportsWrite),
         new("/api/users", Permissions.UsersAdmin, Permissions.UsersAdmin),
+        new("/api/compounds", Permissions.MapRead, Permissions.CampaignRecord),
         new("/api", Permissions.MapRead, Permissions.DataAdmin),
         new("/tiles", Permissions.MapRead, Permissions.DataAdmin),
         new("/ogc", Permissions.MapRead, Permissions.DataAdmin),

@@ -10,6 +10,8 @@ public sealed class AccessDenied : Exception
     public const string Unauthenticated = "unauthenticated";
     public const string Forbidden = "forbidden";
     public const string OtherBranch = "other-branch";
+    /// <summary>A staff user (网格员) records only in the grid cells assigned to them.</summary>
+    public const string NotYourCell = "not-your-cell";
 
     public AccessDenied(string code, string message) : base(message) => Code = code;
 

@@ -34,7 +34,7 @@ public static class Permissions
     {
         [Roles.Admin] = [.. All],
         [Roles.Manager] = [MapRead, NetworkRead, PlanningRead, ReportsRead, ReportsWrite, HistoryRead],
-        [Roles.Planner] = [MapRead, NetworkRead, PlanningRead, PlanningWrite, ReportsRead, HistoryRead],
+        [Roles.Planner] = [MapRead, NetworkRead, PlanningRead, PlanningWrite, CampaignRecord, ReportsRead, HistoryRead],
         [Roles.Staff] = [MapRead, CampaignRecord, HistoryRead],
         [Roles.Crew] = [MapRead, NetworkRead, FieldRecord, HistoryRead],
     };

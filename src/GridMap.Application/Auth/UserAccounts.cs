@@ -45,6 +45,21 @@ public sealed class UserAccounts(UserStore users, BranchStore branches, UserDire
         return await GetAsync(name, ct);
     }
 
+    /// <summary>Links user <paramref name="name"/> to the staff record <paramref name="staff"/> (id or name): a staff user (网格员)
+    /// records in the grid cells assigned to that staff member.</summary>
+    public async Task<int> LinkStaffAsync(string name, string staff, CancellationToken ct = default)
+    {
+        var u = await users.FindAsync(name, ct) ?? throw new KeyNotFoundException($"没有用户 '{name}' (no user '{name}').");
+        var st = await users.FindStaffAsync(staff, ct) ?? throw new ArgumentException($"没有编号或姓名为 '{staff}' 的网格员 (no staff record '{staff}').");
+        await writes.RunAsync(new WriteSpec("users.link-staff", "user:" + u.Name) { Permission = Permissions.UsersAdmin }, async s =>
+        {
+            await users.SetStaffAsync(s, u.Name, st.Id, ct);
+            s.Changed("user", u.Name, null, new { staff_id = st.Id, staff = st.Name });
+        }, ct);
+        directory.Invalidate(u.Name);
+        return st.Id;
+    }
+
     public async Task<IReadOnlyList<UserInfo>> ListAsync(CancellationToken ct = default)
     {
         Access.Demand(writes.Caller, Permissions.UsersAdmin);
@@ -105,6 +120,9 @@ public sealed class UserAccounts(UserStore users, BranchStore branches, UserDire
             var password = Passwords.Generate();
             if (await users.FindAsync(name, ct) is null) await AddAsync(name, role, branch?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), password, ct);
             else await SetPasswordAsync(name, password, ct);
+            // The demo staff user is the staff member with the most cells of its branch: "my cells" are real demo cells.
+            if (role == Roles.Staff && await users.BusiestStaffAsync(branch?.Id, ct) is { } staffId)
+                await LinkStaffAsync(name, staffId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
             result.Add(new DemoUser(name, role, branch?.Name, password));
         }
         return result;

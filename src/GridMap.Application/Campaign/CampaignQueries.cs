@@ -15,12 +15,18 @@ public sealed record HealthReport(string Status, string Database, TableCounts Co
 /// The campaign's read use cases: compound and pipe details, compound search, progress statistics, health.
 /// Validates its inputs (400 on bad parameters, 404 on unknown ids) before touching the database.
 /// </summary>
-public sealed class CampaignQueries(CampaignStore store)
+public sealed class CampaignQueries(CampaignStore store, CampaignWorkStore work)
 {
     public const int MaxSearchLimit = 100;
 
-    public async Task<CompoundDetails> CompoundAsync(int id, CancellationToken ct = default) =>
-        await store.CompoundAsync(id, ct) ?? throw new KeyNotFoundException($"没有 id 为 {id} 的小区 (No compound with id {id}).");
+    public async Task<CompoundDetails> CompoundAsync(int id, CancellationToken ct = default)
+    {
+        var c = await store.CompoundAsync(id, ct) ?? throw new KeyNotFoundException($"没有 id 为 {id} 的小区 (No compound with id {id}).");
+        var k = await work.ConfigAsync(null, ct);
+        var consent = GridMap.Domain.Campaign.ConsentCalculator.Compute(await work.ConsentsAsync(id, null, ct),
+            new GridMap.Domain.Campaign.VoteRule(k.ParticipationNum, k.ParticipationDen, k.AgreementNum, k.AgreementDen));
+        return c with { Consent = consent, FollowUp = await work.FollowUpStateAsync(id, ct) };
+    }
 
     public async Task<PipeDetails> PipeAsync(long id, CancellationToken ct = default) =>
         await store.PipeAsync(id, ct) ?? throw new KeyNotFoundException($"没有 id 为 {id} 的管段 (No pipe with id {id}).");

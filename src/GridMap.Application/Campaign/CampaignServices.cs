@@ -11,6 +11,9 @@ public static class CampaignServices
     {
         services.TryAddSingleton<CampaignStore>();
         services.TryAddSingleton<CampaignQueries>();
+        services.TryAddSingleton<CampaignWorkStore>();
+        services.TryAddSingleton<CampaignWork>();
+        services.AddSingleton(sp => new Pipeline.ResourceReader("compound", async (id, ct) => await sp.GetRequiredService<CampaignQueries>().CompoundAsync((int)id, ct)));
         return services;
     }
 }

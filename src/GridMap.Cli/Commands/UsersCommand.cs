@@ -43,14 +43,17 @@ internal static class UsersCommand
             Required = true,
         };
         var branch = new Option<string?>("--branch") { Description = "分公司名称（如 东区分公司）或编号；省略 = 全公司 (branch name such as 东区分公司, or its id; omitted = whole company)" };
+        var staff = new Option<string?>("--staff") { Description = "关联的网格员（编号或姓名）：网格员用户只能在其负责的网格内记录 (link to a staff record by id or name: a staff user records in that person's grid cells)" };
         var stdin = PasswordStdin();
         var db = CliSupport.DbOption();
-        var add = new Command("add", "添加用户 (add a user): gridmap users add NAME --role ROLE [--branch BRANCH] --password-stdin") { name, role, branch, stdin, db };
+        var add = new Command("add", "添加用户 (add a user): gridmap users add NAME --role ROLE [--branch BRANCH] [--staff ID|NAME] --password-stdin") { name, role, branch, staff, stdin, db };
         add.SetAction((p, ct) => Run(p, db, async accounts =>
         {
             var password = ReadPassword(p.GetValue(stdin));
             var u = await accounts.AddAsync(p.GetValue(name)!, p.GetValue(role)!, p.GetValue(branch), password, ct);
             Console.WriteLine($"已添加用户 {u.Name}：{u.Role}，{u.BranchName ?? "全公司"} (added user {u.Name}: {u.Role}, {(u.BranchName is null ? "whole company" : "branch " + u.BranchId)})");
+            if (p.GetValue(staff) is { Length: > 0 } st)
+                Console.WriteLine($"已关联网格员 {await accounts.LinkStaffAsync(u.Name, st, ct)} (linked to staff {st})");
             return 0;
         }));
         return add;

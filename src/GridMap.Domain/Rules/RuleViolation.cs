@@ -55,4 +55,11 @@ public static class RuleCodes
     public const string NotAVersion = "not-a-version";
     // network
     public const string NotIsolatable = "not-isolatable";
+    // campaign (issue 10): stages moved by rules, disputes, acceptance
+    public const string StageOrder = "stage-order";
+    public const string VoteRuleNotMet = "vote-rule-not-met";
+    public const string NoUnitReady = "no-unit-ready";
+    public const string ChecklistIncomplete = "checklist-incomplete";
+    public const string AcceptanceNotPassed = "acceptance-not-passed";
+    public const string DisputeOrder = "dispute-order";
 }

@@ -92,6 +92,31 @@ public sealed class UserStore(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>A staff record by id or exact name: (id, name, branch), or null.</summary>
+    public async Task<(int Id, string Name, int BranchId)?> FindStaffAsync(string text, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("SELECT id, name, branch_id FROM staff WHERE id::text = @t OR name = @t ORDER BY (id::text = @t) DESC, id LIMIT 1");
+        cmd.Parameters.AddWithValue("t", text.Trim());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetInt32(0), r.GetString(1), r.GetInt32(2)) : null;
+    }
+
+    /// <summary>The staff member of <paramref name="branchId"/> (any branch when null) responsible for the most grid cells, or null.</summary>
+    public async Task<int?> BusiestStaffAsync(int? branchId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT g.staff_id FROM grid_cell g JOIN staff s ON s.id = g.staff_id
+            WHERE @b::int IS NULL OR s.branch_id = @b::int GROUP BY g.staff_id ORDER BY count(*) DESC, g.staff_id LIMIT 1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter("b", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)branchId ?? DBNull.Value });
+        return await cmd.ExecuteScalarAsync(ct) as int?;
+    }
+
+    /// <summary>Links a user to a staff record (null: unlinks): a staff user records in that staff member's cells.</summary>
+    public Task SetStaffAsync(DbSession s, string name, int? staffId, CancellationToken ct = default) =>
+        s.ExecuteAsync("UPDATE app_user SET staff_id = @s, updated_at = now() WHERE lower(name) = lower(@n)", ct,
+            ("s", (object?)staffId ?? DBNull.Value), ("n", name));
+
     private static UserRow Read(NpgsqlDataReader r) => new(
         r.GetInt32(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4),
         r.GetString(5), r.GetBoolean(6), r.GetInt32(7), r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8), r.GetInt32(9),

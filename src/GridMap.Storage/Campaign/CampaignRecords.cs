@@ -42,7 +42,32 @@ public sealed record CompoundDetails(
     [property: JsonPropertyName("staff_phone")] string? StaffPhone,
     [property: JsonPropertyName("area_m2")] double AreaM2,
     [property: JsonPropertyName("centroid")] double[] Centroid,
-    [property: JsonPropertyName("follow_up_visits")] long FollowUpVisits);
+    [property: JsonPropertyName("follow_up_visits")] long FollowUpVisits) : IVersioned
+{
+    /// <summary>Campaign stage (the code of retrofit_status: not_started … completed).</summary>
+    [JsonPropertyName("stage")] public string Stage => RetrofitStatus;
+
+    /// <summary>Revision of the compound (bumped by every campaign write); the ETag is built from it.</summary>
+    [JsonPropertyName("revision")] public long Revision { get; init; } = 1;
+
+    /// <summary>Both consents: the owners' vote fractions (0–1) and whether the rule is met; units ready and blocked units.</summary>
+    [JsonPropertyName("consent")] public GridMap.Domain.Campaign.ConsentSummary? Consent { get; init; }
+
+    /// <summary>Who collects the heat fee (热费代收), null when not recorded.</summary>
+    [JsonPropertyName("fee_collector")] public string? FeeCollector { get; init; }
+
+    /// <summary>Grid acceptance result (null: not recorded yet).</summary>
+    [JsonPropertyName("acceptance_passed")] public bool? AcceptancePassed { get; init; }
+
+    /// <summary>Households recorded for the compound (户 rows).</summary>
+    [JsonPropertyName("households_recorded")] public int HouseholdsRecorded { get; init; }
+
+    /// <summary>The follow-up schedule (completed compounds): next due and overdue.</summary>
+    [JsonPropertyName("follow_up")] public FollowUpState? FollowUp { get; init; }
+
+    /// <summary>Strong entity tag of the compound's revision: <c>"compound-ID-rN"</c>.</summary>
+    [JsonIgnore] public string ETag => ETags.Format("compound", Id, Revision);
+}
 
 /// <summary>One pipe: level (primary/secondary), flow (supply/return), DN in mm, depth in m, length in m on the ellipsoid, and its valves' ids.</summary>
 public sealed record PipeDetails(

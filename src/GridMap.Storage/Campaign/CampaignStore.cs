@@ -22,7 +22,10 @@ public sealed class CampaignStore(NpgsqlDataSource db)
         return new CompoundDetails(r.GetInt32(0), r.GetString(1), Text(r, 2), r.GetString(3), r.GetString(4), Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8),
             r.GetInt32(9), r.GetInt32(10), r.GetDouble(11), Int(r, 12), r.GetString(13), r.GetString(14), r.GetString(15),
             r.GetDouble(16), r.GetBoolean(17), Text(r, 18), r.GetBoolean(19), r.GetString(20), Int(r, 21), Int(r, 22), Text(r, 23),
-            Text(r, 24), Text(r, 25), Int(r, 26), Text(r, 27), Text(r, 28), r.GetDouble(29), [r.GetDouble(30), r.GetDouble(31)], r.GetInt64(32));
+            Text(r, 24), Text(r, 25), Int(r, 26), Text(r, 27), Text(r, 28), r.GetDouble(29), [r.GetDouble(30), r.GetDouble(31)], r.GetInt64(32))
+        {
+            Revision = r.GetInt64(33), FeeCollector = Text(r, 34), AcceptancePassed = r.IsDBNull(35) ? null : r.GetBoolean(35), HouseholdsRecorded = r.GetInt32(36),
+        };
     }
 
     /// <summary>Details of one pipe, or null if there is no such pipe.</summary>

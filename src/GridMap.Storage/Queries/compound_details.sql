@@ -14,7 +14,8 @@ SELECT c.id, c.name, c.address,
   sf.id, sf.name, sf.phone,
   round(ST_Area(c.footprint::geography)::numeric, 0)::float8,
   round(ST_X(ST_PointOnSurface(c.footprint))::numeric, 7)::float8, round(ST_Y(ST_PointOnSurface(c.footprint))::numeric, 7)::float8,
-  (SELECT count(*) FROM follow_up_visit v WHERE v.compound_id = c.id)
+  (SELECT count(*) FROM follow_up_visit v WHERE v.compound_id = c.id),
+  c.revision, c.fee_collector, c.acceptance_passed, (SELECT count(*)::int FROM household h WHERE h.compound_id = c.id)
 FROM compound c
 JOIN district d ON d.code = c.district_code
 JOIN retrofit_stage rs ON rs.code = c.retrofit_status

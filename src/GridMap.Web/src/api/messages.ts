@@ -35,8 +35,16 @@ export const messages = {
   'precondition-failed': '此方案已被他人修改，您看到的不是最新版本。请重新加载后再操作。',
   // network
   'not-isolatable': '无法隔离该管段（没有可关闭的阀门），需在上游停运。',
+  // campaign: stages moved by rules
+  'stage-order': '阶段只能依次推进一步。',
+  'vote-rule-not-met': '业主表决未达到规定比例（参与面积和人数均≥2/3，同意者均≥参与者的3/4）。',
+  'no-unit-ready': '没有可施工的单元：单元内住户须全部同意或已约定跨越管。',
+  'checklist-incomplete': '“五化”验收清单尚未全部签认并附证据。',
+  'acceptance-not-passed': '并网验收尚未通过。',
+  'dispute-order': '纠纷状态只能按 待处理 → 处理中 → 已解决 推进。',
 
   // ── sign-in and access (AccessDenied, SignInRefused)
+  'not-your-cell': '只能在分配给您的网格内记录。',
   unauthenticated: '未登录或登录已过期，请重新登录。',
   'invalid-credentials': '用户名或密码错误，或账号已停用/锁定。',
   'account-locked': '账号已锁定（连续登录失败次数过多），请稍后再试或联系管理员。',
