@@ -40,6 +40,9 @@ public sealed class ProgressStatsTests(TwoBranchFixture app) : IClassFixture<Two
             Assert.Equal(await Scalar<long>($"SELECT coalesce(sum(households), 0) FROM compound WHERE district_code = '{code}' AND retrofit_status = 'completed'"),
                 row.GetProperty("householdsCompleted").GetInt64());
             Assert.Equal(await Scalar<long>($"SELECT count(*) FROM compound WHERE district_code = '{code}' AND dispute"), row.GetProperty("disputes").GetInt64());
+            // Overdue follow-ups follow the campaign's schedule (migration 0016's compound_follow_up view).
+            Assert.Equal(await Scalar<long>($"SELECT count(*) FROM compound_follow_up f JOIN compound c ON c.id = f.compound_id WHERE c.district_code = '{code}' AND f.overdue"),
+                row.GetProperty("overdueFollowUps").GetInt64());
         }
         var total = j.GetProperty("total");
         Assert.Equal(await Scalar<long>("SELECT count(*) FROM compound"), total.GetProperty("compounds").GetInt64());
@@ -134,25 +137,49 @@ public sealed class ProgressStatsTests(TwoBranchFixture app) : IClassFixture<Two
     }
 
     [PostgisFact]
-    public async Task Timeline_CountsACompound_FromItsRecordedCompletion()
+    public async Task Timeline_CountsACompound_WhileItsRecordedStageMovesSayCompleted()
     {
-        // Compound 1 (300 households, completed) was recorded as completed 30 days ago: before that it is not counted.
+        // Recorded stage moves (compound_stage_event):
+        //   compound 1 (300 households, completed now): acceptance 60 days ago, completed 30 days ago → counts from 30 days ago;
+        //   compound 2 (120, visiting now): completed 50 days ago, back to visiting 40 days ago → counts only in between;
+        //   compound 4 (200, visiting now): latest move 'completed' 20 days ago, but its stage was set back outside the
+        //   campaign use cases → counts from 20 days ago until now, not at now (the last point follows today's stage).
+        // Compound 3 has no move: in its current stage (visiting) throughout.
         await using (var cmd = app.Db.DataSource.CreateCommand("""
-            INSERT INTO audit_log (at, actor, actor_role, action, entity, entity_id, before, after)
-            VALUES (now() - interval '30 days', 'test', 'admin', 'campaign.stage', 'compound', '1', '{"retrofit_status":"acceptance"}', '{"retrofit_status":"completed"}')
+            INSERT INTO compound_stage_event (compound_id, stage, at, actor) VALUES
+              (1, 'acceptance', now() - interval '60 days', 'test'), (1, 'completed', now() - interval '30 days', 'test'),
+              (2, 'completed', now() - interval '50 days', 'test'), (2, 'visiting', now() - interval '40 days', 'test'),
+              (4, 'completed', now() - interval '20 days', 'test')
             """))
             await cmd.ExecuteNonQueryAsync();
         var t = await Json("/api/stats/progress/timeline?by=district");
+        Assert.Equal("compound_stage_event", t.GetProperty("source").GetString());
+        var start = t.GetProperty("historyStart").GetDateTimeOffset();
+        Assert.InRange(start, DateTimeOffset.UtcNow.AddDays(-60).AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(-60).AddMinutes(5));
         var dates = t.GetProperty("dates").EnumerateArray().Select(d => d.GetDateTimeOffset()).ToArray();
         var total = t.GetProperty("total").EnumerateArray().Select(x => x.GetInt64()).ToArray();
-        var done = await Scalar<long>("SELECT coalesce(sum(households), 0) FROM compound WHERE retrofit_status = 'completed'");
-        var cut = DateTimeOffset.UtcNow.AddDays(-30);
-        Assert.Contains(dates, d => d < cut.AddDays(-1));
+        Assert.Equal(dates.Length, total.Length);
+        // Other compounds completed now with no move count throughout.
+        var others = await Scalar<long>("SELECT coalesce(sum(households), 0) FROM compound WHERE retrofit_status = 'completed' AND id NOT IN (1, 2, 4)");
+        long Expected(DateTimeOffset at, bool last)
+        {
+            var ago = (DateTimeOffset.UtcNow - at).TotalDays;
+            return others + (ago <= 30 ? 300 : 0) + (ago <= 50 && ago > 40 ? 120 : 0) + (ago <= 20 && !last ? 200 : 0);
+        }
+        var checkedPoints = 0;
         for (var i = 0; i < dates.Length; i++)
         {
-            if (dates[i] < cut.AddMinutes(-5)) Assert.Equal(done - 300, total[i]);
-            else if (dates[i] > cut.AddMinutes(5)) Assert.Equal(done, total[i]);
+            var ago = (DateTimeOffset.UtcNow - dates[i]).TotalDays;
+            if (new[] { 20.0, 30, 40, 50 }.Any(edge => Math.Abs(ago - edge) < 0.01)) continue;   // too close to a move to say
+            Assert.True(Expected(dates[i], i == dates.Length - 1) == total[i], $"point {dates[i]:O} ({ago:F1} days ago): {total[i]}");
+            checkedPoints++;
         }
+        // Weekly from a week before the first move: points before, between and after every move.
+        Assert.True(checkedPoints >= 9, $"only {checkedPoints} points");
+        Assert.Contains(total, x => x == others + 120);
+        Assert.Contains(total, x => x == others + 300 + 200);
+        Assert.Equal(await Scalar<long>("SELECT coalesce(sum(households), 0) FROM compound WHERE retrofit_status = 'completed'"), total[^1]);
+        Assert.Equal(total[^1], t.GetProperty("series").EnumerateArray().Sum(s => s.GetProperty("completed").EnumerateArray().Last().GetInt64()));
         Assert.Equal("district", t.GetProperty("by").GetString());
     }
 }

@@ -79,8 +79,8 @@ public sealed class ProgressQueries(ProgressStore store, CampaignTargets targets
     private async Task<ProgressTimeline> TimelineCoreAsync(string level, ProgressScope scope, IReadOnlyList<ProgressUnit> rows, DateTimeOffset asOf, CancellationToken ct)
     {
         var start = await store.HistoryStartAsync(ct);
-        // A week before the first recorded change (so the curve starts from what was done before), at most two years back;
-        // with no history, a year of flat line ending today.
+        // A week before the first recorded stage move (so the curve starts from what was done before), at most two years
+        // back; with no history, a year of flat line ending today.
         var from = start is { } s ? s.AddDays(-7) : asOf.AddDays(-364);
         if (from < asOf.AddDays(-2 * 365)) from = asOf.AddDays(-2 * 365);
         var points = await store.TimelineAsync(level, scope, from, ct);
@@ -97,7 +97,7 @@ public sealed class ProgressQueries(ProgressStore store, CampaignTargets targets
             arr[i] += p.Completed;
         }
         var series = rows.Select(r => new TimelineSeries(r.Code, r.Name, byUnit.TryGetValue(r.Code, out var a) ? a : new long[dates.Length])).ToList();
-        return new ProgressTimeline(level, "audit_log", start, dates, total, series);
+        return new ProgressTimeline(level, "compound_stage_event", start, dates, total, series);
     }
 
     private ProgressUnit UnitOf(ProgressUnitRow r, string[] stages, int completed, DateOnly day)

@@ -13,8 +13,8 @@ public sealed record UnitTarget(double Share, DateOnly Deadline, double Expected
 
 /// <summary>
 /// Campaign figures of one unit (or of the whole scope): compounds and households (per stage: <see cref="ProgressReport.UnitStages"/>); completed households and their share of all households (0–1); consent rate
-/// weighted by households (0–1); disputed compounds; overdue follow-ups (completed compounds with no follow-up visit in
-/// 90 days); the goal where one is configured, and whether the unit is behind it (completed share below the expected one).
+/// weighted by households (0–1); disputed compounds; overdue follow-ups (completed compounds whose next follow-up
+/// visit is past due by the campaign's schedule); the goal where one is configured, and whether the unit is behind it (completed share below the expected one).
 /// </summary>
 public sealed record ProgressUnit(
     string Code, string Name, string? Parent, string? ParentName,
@@ -31,8 +31,9 @@ public sealed record TimelineSeries(string Code, string Name, long[] Completed);
 
 /// <summary>
 /// Households completed over time (weekly points, the last one the as-of time) for the scope (<see cref="Total"/>) and per
-/// unit of the level; <see cref="Source"/> names where the history comes from and <see cref="HistoryStart"/> when it begins
-/// (null: no recorded history, every completed compound counts from the first point).
+/// unit of the level, from the recorded stage moves; <see cref="Source"/> names where the history comes from
+/// (<c>compound_stage_event</c>) and <see cref="HistoryStart"/> when it begins (null: no recorded history, every compound
+/// counts by its current stage at every point). The last point always equals today's completed households.
 /// </summary>
 public sealed record ProgressTimeline(string By, string Source, DateTimeOffset? HistoryStart, DateTimeOffset[] Dates, long[] Total,
     IReadOnlyList<TimelineSeries> Series);

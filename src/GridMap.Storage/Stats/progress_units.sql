@@ -1,7 +1,8 @@
 -- Campaign progress of every unit of one level (@by: branch | district | street | cell), optionally only inside one
 -- branch (@branch) or one district (@district). The figures follow the aggregated progress tiles
--- (Layers/Tiles/progress_*.sql): households by stage, household-weighted consent, disputed compounds, and overdue
--- follow-ups = completed compounds with no follow-up visit (回访) in the last 90 days.
+-- (Layers/Tiles/progress_*.sql, migration 0016's campaign_progress): households by stage, household-weighted consent,
+-- disputed compounds, and overdue follow-ups = completed compounds whose next follow-up (回访) is past due by the
+-- campaign's schedule (campaign_follow_up_due: completion from the stage events, the last follow_up_visit).
 -- Compounds that belong to no unit of the level (no street, no cell) come back as one row with a NULL code, so
 -- the rows always add up to the scope. Stage arrays follow retrofit_stage.ord.
 WITH units AS (
@@ -25,8 +26,9 @@ WITH units AS (
   SELECT c.households, c.retrofit_status, c.consent_rate, c.dispute,
          CASE @by::text WHEN 'branch' THEN d.branch_id::text WHEN 'district' THEN c.district_code::text
                         WHEN 'street' THEN c.street_code::text ELSE c.cell_code::text END AS unit,
-         (c.retrofit_status = 'completed' AND NOT EXISTS (
-            SELECT 1 FROM follow_up_visit v WHERE v.compound_id = c.id AND v.visited_on >= current_date - 90)) AS overdue
+         (c.retrofit_status = 'completed' AND coalesce(campaign_follow_up_due(
+            (SELECT max(ev.at)::date FROM compound_stage_event ev WHERE ev.compound_id = c.id AND ev.stage = 'completed'),
+            (SELECT max(f.visited_on) FROM follow_up_visit f WHERE f.compound_id = c.id)) < current_date, false)) AS overdue
   FROM compound c JOIN district d ON d.code = c.district_code
   WHERE (@branch::int IS NULL OR d.branch_id = @branch::int) AND (@district::text IS NULL OR c.district_code = @district::text)
 ), per AS (

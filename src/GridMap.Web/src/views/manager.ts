@@ -41,7 +41,7 @@ export const manager: View = {
   async mount(root) {
     root.classList.add('dashboard-root');
     const head = h('section', { class: 'dash-head', 'data-testid': 'dash-head', 'aria-label': '全市改造进度要点' }, h('div', { class: 'hint' }, '正在统计…'));
-    const mapHost = h('div', { class: 'dash-map' });
+    const mapHost = h('div', { class: 'dash-map', 'data-testid': 'dash-map' });
     const side = h('aside', { class: 'dash-side', 'aria-label': '统计图表' });
     root.replaceChildren(head, h('div', { class: 'dash-body' }, mapHost, side));
 
@@ -189,8 +189,9 @@ export const manager: View = {
       leagueEl.dataset.codes = report.rows.filter((r) => r.households > 0).map((r) => r.code).join(',');
       timeline.update(report);
       const tl = report.timeline;
+      timelineEl.dataset.last = String(tl?.total.at(-1) ?? '');
       timelineNote.textContent = tl?.historyStart
-        ? `记录自 ${asOfFmt.format(new Date(tl.historyStart))}（之前完成的小区计入起点）`
+        ? `按各小区的改造阶段记录逐周统计，记录始于 ${asOfFmt.format(new Date(tl.historyStart))}`
         : '尚无阶段变更记录：曲线为当前已完成户数，记录开始后逐周更新。';
       const bl = (report.behindLevel as Level | null) ?? 'cell';
       behindTitle.textContent = `进度落后的${levelLabel[bl]}（与今日应完成相差）`;
