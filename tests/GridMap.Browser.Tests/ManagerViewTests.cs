@@ -189,6 +189,7 @@ public sealed class ManagerViewTests(LiveServer server, ChromiumFixture chromium
               .filter(e => parseFloat(getComputedStyle(e).fontSize) < 14).map(e => e.tagName + '.' + e.className + ' ' + getComputedStyle(e).fontSize)
             """);
         Assert.True(small.Length == 0, "text below 14 px: " + string.Join("; ", small.Take(5)));
+        await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("manager-laptop.png") });
         await page.Context.CloseAsync();
     }
 }

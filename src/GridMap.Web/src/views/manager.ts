@@ -47,6 +47,9 @@ export const manager: View = {
 
     // A manager reads coverage, not valves: the network layers start hidden (the switcher can show them).
     const page = await createMapPage(mapHost, 'manager', { hiddenLayers: ['pipes', 'valves', 'stations'] });
+    // The layer switcher starts folded: on the wall screen the map shows the choropleth, not a list of layers.
+    const switcher = mapHost.querySelector<HTMLDetailsElement>('details[data-testid=layer-switcher]');
+    if (switcher) switcher.open = false;
     const catalog = await mapApi.layers().catch((): LayerInfo[] => []);
     const abort = new AbortController();
 
@@ -172,9 +175,9 @@ export const manager: View = {
       scopeTitle.textContent = report.within ? `${report.withinName} · ${levelLabel[report.by as Level]}进度` : '全市 · 各分公司进度';
       head.replaceChildren(
         figure('完成率（按户）', pct1.format(t.completedShare), 'headline-share', t.behind ? 'behind' : 'ok'),
-        figure('已完成 / 总户数', `${zh.int(t.householdsCompleted)} / ${zh.int(t.households)}`, 'headline-households'),
-        figure('未结争议', `${zh.int(t.disputes)} 个小区`, 'headline-disputes', t.disputes > 0 ? 'warn' : 'ok'),
-        figure('逾期回访', `${zh.int(t.overdueFollowUps)} 个小区`, 'headline-overdue', t.overdueFollowUps > 0 ? 'warn' : 'ok'),
+        figure('已完成 / 总户数', [zh.int(t.householdsCompleted), h('span', { class: 'of' }, ` / ${zh.int(t.households)} 户`)], 'headline-households', 'wide'),
+        figure('未结争议', [zh.int(t.disputes), h('span', { class: 'of' }, ' 个小区')], 'headline-disputes', t.disputes > 0 ? 'warn' : 'ok'),
+        figure('逾期回访', [zh.int(t.overdueFollowUps), h('span', { class: 'of' }, ' 个小区')], 'headline-overdue', t.overdueFollowUps > 0 ? 'warn' : 'ok'),
         h('div', { class: 'figure goal', 'data-testid': 'headline-goal' },
           h('div', { class: 'label' }, `${report.withinName}目标`),
           t.target
@@ -286,8 +289,10 @@ export const manager: View = {
   },
 };
 
-function figure(label: string, value: string, testId: string, tone = ''): HTMLElement {
-  return h('div', { class: `figure ${tone}`, 'data-testid': testId }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
+/** A headline figure: the number large, its unit (span.of) smaller so long figures still fit a laptop's width. */
+function figure(label: string, value: string | (string | HTMLElement)[], testId: string, tone = ''): HTMLElement {
+  const parts = Array.isArray(value) ? value : [value];
+  return h('div', { class: `figure ${tone}`, 'data-testid': testId }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, ...parts));
 }
 
 function hexAlpha(hex: string, a: number): string {
