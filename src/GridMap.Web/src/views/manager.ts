@@ -46,6 +46,7 @@ export const manager: View = {
     root.replaceChildren(head, h('div', { class: 'dash-body' }, mapHost, side));
 
     // A manager reads coverage, not valves: the network layers start hidden (the switcher can show them).
+    const sharedView = /[?&]c=/.test(location.hash); // a link (or reload) with a view keeps it; else the whole city
     const page = await createMapPage(mapHost, 'manager', { hiddenLayers: ['pipes', 'valves', 'stations'] });
     // The layer switcher starts folded: on the wall screen the map shows the choropleth, not a list of layers.
     const switcher = mapHost.querySelector<HTMLDetailsElement>('details[data-testid=layer-switcher]');
@@ -277,6 +278,7 @@ export const manager: View = {
     const hook = (window as unknown as { gridmap?: Record<string, unknown> }).gridmap;
     if (hook) hook.dashboard = { leagueBar: (code: string) => league.barPoint(code), behindBar: (code: string) => behind.barPoint(code) };
 
+    if (!sharedView) page.map.getView().fit(page.cityExtent, { padding: padding() });
     await load();
     return () => {
       abort.abort();
