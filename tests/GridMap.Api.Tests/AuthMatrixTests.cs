@@ -102,6 +102,8 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
         new("network", "GET", "/api/network/status", null, NetworkReaders),
         new("network", "GET", "/api/network/nearest?lon=113.65&lat=34.75", null, NetworkReaders),
         new("network", "GET", "/api/network/isolate?pipe=10", null, NetworkReaders),
+        new("network", "GET", "/api/network/valves/100/reports", null, NetworkReaders),
+        new("network", "POST", "/api/network/valves/999999/reports", new { condition = "seized" }, [Roles.Admin, Roles.Crew]),
         new("planning", "GET", "/api/planning/areas?kind=district", null, PlanningReaders),
         new("planning", "GET", "/api/planning/plans", null, PlanningReaders),
         new("planning", "GET", "/api/planning/jobs/000000000000", null, PlanningReaders),

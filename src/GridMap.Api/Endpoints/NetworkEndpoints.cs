@@ -56,6 +56,18 @@ public static class NetworkEndpoints
             .WithName("StationServiceArea").WithSummary("Compounds, households and secondary pipes (supply and return) a station serves")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        net.MapPost("/valves/{id:long}/reports", async Task<Created<ValveReport>> (long id, ValveReportRequest body, ValveReports uc, CancellationToken ct) =>
+        {
+            var r = await uc.RecordAsync(id, body, ct);
+            return TypedResults.Created($"/api/network/valves/{id}/reports", r);
+        }).WithName("ReportValve").WithSummary("A crew's field record on a valve (seized, broken, buried, found_closed, found_open, repaired), with the phone's position and accuracy: every later isolation plan uses it (field.record, in the caller's branch; audited)")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+
+        net.MapGet("/valves/{id:long}/reports", async Task<Ok<IReadOnlyList<ValveReport>>> (long id, ValveReports uc, CancellationToken ct) =>
+            TypedResults.Ok(await uc.ListAsync(id, ct)))
+            .WithName("ValveReports").WithSummary("The field records of a valve, newest first (the first is the one in force unless it says repaired)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         // The one response not serialized per request: the document is built and gzipped once per network version and
         // sent as bytes. Its schema is declared here (TopologyDocument, the record those bytes are serialized from).
         net.MapGet("/topology", async Task<FileContentHttpResult> (HttpContext http, NetworkQueries q, CancellationToken ct) =>

@@ -26,6 +26,17 @@ public sealed record AffectedCompound(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("households")] int Households);
 
+/// <summary>A field record an isolation plan relied on (see <see cref="ValveReports"/>).</summary>
+[JsonNumberHandling(JsonNumberHandling.Strict)]
+public sealed record FieldRecordRef(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("valve")] long Valve,
+    [property: JsonPropertyName("condition")] string Condition,
+    [property: JsonPropertyName("effect")] string Effect,
+    [property: JsonPropertyName("note")] string Note,
+    [property: JsonPropertyName("reported_by")] string ReportedBy,
+    [property: JsonPropertyName("reported_at")] DateTimeOffset ReportedAt);
+
 /// <summary>Lines to draw a plan: segment pipes and cut-off pipes, each [pipe][vertex][lon,lat] in WGS84.</summary>
 [JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record PlanGeometry(
@@ -39,7 +50,10 @@ public sealed record PlanGeometry(
 /// <param name="Pipe">The pipe asked for.</param>
 /// <param name="Version">The network version (<c>network_change</c> counter) the plan was made on.</param>
 /// <param name="Burst">The burst point on the pipe, [lon, lat] WGS84.</param>
-/// <param name="Inoperable">The valves treated as broken, ascending, once each.</param>
+/// <param name="Inoperable">The valves treated as broken, ascending, once each: those asked for and those a field record in force
+/// says are seized, broken or buried.</param>
+/// <param name="FieldRecords">The field records in force the plan relied on: on a valve it lists (to close, already closed) or on a
+/// valve it had to pass because it cannot be operated (its pipe is in the segment or cut off).</param>
 /// <param name="AffectedHouseholds">Households of the affected compounds, each compound counted once.</param>
 [JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record CrewPlan(
@@ -53,7 +67,8 @@ public sealed record CrewPlan(
     [property: JsonPropertyName("valves_already_closed")] IReadOnlyList<long> ValvesAlreadyClosed,
     [property: JsonPropertyName("cut_off_pipes")] IReadOnlyList<long> CutOffPipes,
     [property: JsonPropertyName("affected_compounds")] IReadOnlyList<AffectedCompound> AffectedCompounds,
-    [property: JsonPropertyName("affected_households")] long AffectedHouseholds)
+    [property: JsonPropertyName("affected_households")] long AffectedHouseholds,
+    [property: JsonPropertyName("fieldRecords")] IReadOnlyList<FieldRecordRef> FieldRecords)
 {
     /// <summary>WGS84 lines of the segment and cut-off pipes, when asked for (absent otherwise).</summary>
     [JsonPropertyName("geometry")]
@@ -101,17 +116,33 @@ public sealed record CrewPlan(
         }).ToList();
         var compounds = state.CompoundsOf(plan.AffectedConsumers);
         var (blon, blat) = NetworkState.ToWgs84(at.X, at.Y);
+        var records = state.Snapshot.FieldRecords;
+        var segmentPipes = plan.SegmentPipes.Select(NetworkState.DbId).ToList();
+        var cutOff = plan.CutOffPipes.Select(NetworkState.DbId).ToList();
+        var alreadyClosed = plan.ValvesAlreadyClosed.Select(NetworkState.DbId).ToList();
+        var min = plan.ValvesToCloseMin.Select(NetworkState.DbId).ToList();
+        var reached = segmentPipes.Concat(cutOff).ToHashSet();
+        var listed = steps.Select(x => x.Id).Concat(min).Concat(alreadyClosed).ToHashSet();
+        var relied = records.Values
+            .Where(r => listed.Contains(r.ValveId)
+                || (ValveConditions.Inoperable(r.Condition) && g.TryGetValveIndex(NetworkState.Id(r.ValveId), out var vi)
+                    && g.PipeOfValve(vi) is var p and >= 0 && reached.Contains(NetworkState.DbId(g.Pipes[p].Id))))
+            .OrderBy(r => r.ValveId)
+            .Select(r => new FieldRecordRef(r.Id, r.ValveId, r.Condition, ValveConditions.EffectOf(r.Condition), r.Note, r.ReportedBy, r.ReportedAt))
+            .ToList();
+        var fieldInoperable = records.Values.Where(r => ValveConditions.Inoperable(r.Condition)).Select(r => r.ValveId);
         return new CrewPlan(
             pipeId,
             state.Version,
             [blon, blat],
-            inoperable.Distinct().Order().ToList(),
-            plan.SegmentPipes.Select(NetworkState.DbId).ToList(),
+            inoperable.Concat(fieldInoperable).Distinct().Order().ToList(),
+            segmentPipes,
             steps,
-            plan.ValvesToCloseMin.Select(NetworkState.DbId).ToList(),
-            plan.ValvesAlreadyClosed.Select(NetworkState.DbId).ToList(),
-            plan.CutOffPipes.Select(NetworkState.DbId).ToList(),
+            min,
+            alreadyClosed,
+            cutOff,
             compounds.Select(c => new AffectedCompound(c.Id, c.Name, c.Households)).ToList(),
-            compounds.Sum(c => (long)c.Households));
+            compounds.Sum(c => (long)c.Households),
+            relied);
     }
 }

@@ -18,6 +18,8 @@ public static class NetworkServices
         services.TryAddSingleton<PipeLocator>();
         services.TryAddSingleton<NetworkCache>();
         services.TryAddSingleton<NetworkQueries>();
+        services.TryAddSingleton<ValveReportStore>();
+        services.TryAddSingleton<ValveReports>();
         return services;
     }
 }

@@ -108,7 +108,7 @@ internal static class NetworkCommand
         }));
 
         var checkOpts = new Options();
-        var check = new Command("check", "数据检查：悬挂端点、重复管、无节点交叉、零长度、阀门不在管上、无热源孤岛、二次网环路 (validation findings with type, ids and location)");
+        var check = new Command("check", "数据检查：悬挂端点、重复管、无节点交叉、零长度、阀门不在管上、阀门归属不明、阀门两侧同段、无热源孤岛、二次网环路 (validation findings with type, ids and location)");
         checkOpts.AddTo(check);
         check.SetAction(p => Run(p, checkOpts, "check", (graph, reader) =>
         {

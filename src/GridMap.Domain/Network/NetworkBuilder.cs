@@ -10,12 +10,14 @@ namespace GridMap.Domain.Network;
 /// points. <c>NetworkBuilder.Build(input)</c> for the defaults; an instance to set the snap tolerance.
 /// </summary>
 /// <remarks>
-/// Steps (deterministic: input order decides ties):
+/// Steps (deterministic, and independent of the order of the input where it matters):
 /// 1. Pipe ends are joined into junctions: an end joins the first existing junction within the tolerance
 ///    (grid hash, cell = tolerance), else it founds a new one. Ends within the tolerance of a station point join
 ///    its primary side (level primary) or secondary side (other levels).
-/// 2. Each valve is placed on its <c>PipeId</c> or on the nearest pipe within the tolerance (an STR-tree); its
-///    position along the pipe snaps to the pipe's end when within the tolerance of it.
+/// 2. Each valve is placed on its <c>PipeId</c> or on the nearest pipe within the tolerance (an STR-tree); among
+///    pipes at the same distance, one whose ends lie on different nodes, then the smallest id. Its position along
+///    the pipe snaps to the pipe's end when within the tolerance of it. <c>valve_ambiguous</c> is reported only
+///    where another choice would give another topology.
 /// 3. Each source/consumer joins the nearest junction within the tolerance, else splits the nearest pipe.
 /// 4. Every pipe is cut at its valves and taps in order along it.
 /// Input coordinates must be planar: project geographic data to metres first.
@@ -130,31 +132,48 @@ public sealed class NetworkBuilder
             return tree;
         }
 
-        (int Pipe, double Distance, int Ties, double Along) NearestPipe(Coordinate c)
+        // Pipe ends per node: a valve drawn at a node where exactly two pipes end separates them the same way
+        // whichever of the two it is placed on.
+        var endDegree = new int[w.X.Count];
+        for (var i = 0; i < n; i++) { endDegree[startNode[i]]++; endDegree[endNode[i]]++; }
+        bool Degenerate(int pipe) => startNode[pipe] == endNode[pipe];
+
+        // Every pipe within the tolerance at the smallest distance, then the preferred one first: a pipe whose
+        // ends lie on different nodes (a piece shorter than the tolerance has both ends on one node, and a valve
+        // on it separates nothing), then by id. Neither rule depends on the order of the input.
+        List<(int Pipe, double Along)> NearestPipes(Coordinate c)
         {
             var env = new Envelope(c);
             env.ExpandBy(Math.Max(tol, 1e-12));
-            var best = -1;
+            var found = new List<(int Pipe, double Distance, double Along)>();
             var bestD = double.PositiveInfinity;
-            var bestAlong = 0.0;
-            var ties = 0;
             foreach (var i in Tree().Query(env))
             {
                 var (d, along) = Locate(pipes[i].Geometry, c);
                 if (d > tol) continue;
-                if (d < bestD - 1e-9) { best = i; bestD = d; bestAlong = along; ties = 0; }
-                else if (d <= bestD + 1e-9)
-                {
-                    ties++;
-                    if (i < best) { best = i; bestAlong = along; }
-                }
+                found.Add((i, d, along));
+                if (d < bestD) bestD = d;
             }
-            return (best, bestD, ties, bestAlong);
+            var tied = found.Where(f => f.Distance <= bestD + 1e-9).Select(f => (f.Pipe, f.Along)).ToList();
+            tied.Sort((a, b) =>
+            {
+                var da = Degenerate(a.Pipe).CompareTo(Degenerate(b.Pipe));
+                return da != 0 ? da : string.CompareOrdinal(pipes[a.Pipe].Id, pipes[b.Pipe].Id);
+            });
+            return tied;
+        }
+
+        // The node a valve at `along` sits on, or -1 when it is inside the pipe.
+        int EndNodeAt(int pipe, double along)
+        {
+            var a = SnapAlong(along, pipeLength[pipe]);
+            return a <= 0 ? startNode[pipe] : a >= pipeLength[pipe] ? endNode[pipe] : -1;
         }
 
         var splits = new List<Split>?[n];
         var valveEdge = Enumerable.Repeat(-1, valves.Count).ToArray();
         var valvePipe = new int[valves.Count];
+        var pendingAmbiguous = new List<(int Valve, int Pipe, int AlikeAt)>();
         for (var v = 0; v < valves.Count; v++)
         {
             var valve = valves[v];
@@ -176,16 +195,25 @@ public sealed class NetworkBuilder
             }
             else
             {
-                var (p, _, ties, at) = NearestPipe(c);
-                alongOnPipe = at;
-                if (p < 0)
+                var tied = NearestPipes(c);
+                if (tied.Count == 0)
                 {
                     findings.Add(new NetworkFinding(FindingTypes.ValveNotOnPipe, [valve.Id], c.X, c.Y));
                     valvePipe[v] = -1;
                     continue;
                 }
-                if (ties > 0) findings.Add(new NetworkFinding(FindingTypes.ValveAmbiguous, [valve.Id, pipes[p].Id], c.X, c.Y));
-                pipe = p;
+                (pipe, alongOnPipe) = tied[0];
+                // Ambiguous only where the choice changes the topology: two or more real pipes, unless they are
+                // the only two pipes ending at one plain junction (then either choice separates them alike; a
+                // source or consumer on that junction is checked once taps are attached).
+                var real = tied.Where(t => !Degenerate(t.Pipe)).ToList();
+                if (real.Count >= 2)
+                {
+                    var j = EndNodeAt(real[0].Pipe, real[0].Along);
+                    var alike = real.Count == 2 && j >= 0 && j == EndNodeAt(real[1].Pipe, real[1].Along)
+                        && w.Kinds[j] == NodeKind.Junction && endDegree[j] == 2;
+                    pendingAmbiguous.Add((v, pipe, alike ? j : -1));
+                }
             }
             if (pipes[pipe].IsStationDevice)
                 throw new ArgumentException($"Valve '{valve.Id}' is placed on station device '{pipes[pipe].Id}'; valves belong on pipes.");
@@ -205,7 +233,8 @@ public sealed class NetworkBuilder
             var node = grid.Nearest(c.X, c.Y, w.X, w.Y);
             if (node >= 0) return node;
             if (StationAt(c) is var st and >= 0) return stationSecondary[st];
-            var (p, _, _, tapAlong) = n > 0 ? NearestPipe(c) : (-1, 0, 0, 0);
+            var tiedTap = n > 0 ? NearestPipes(c) : [];
+            var (p, tapAlong) = tiedTap.Count > 0 ? tiedTap[0] : (-1, 0.0);
             if (p < 0)
             {
                 findings.Add(new NetworkFinding(FindingTypes.NotOnNetwork, [tap.Id], c.X, c.Y));
@@ -222,6 +251,14 @@ public sealed class NetworkBuilder
             list.Add(new Split(along, -1, tapNode));
             return tapNode;
         }
+
+        var tapNodes = new HashSet<int>(sourceNode.Concat(consumerNode));
+        foreach (var (v, pipe, alikeAt) in pendingAmbiguous)
+            if (alikeAt < 0 || tapNodes.Contains(alikeAt))
+            {
+                var c = valves[v].Location.Coordinate;
+                findings.Add(new NetworkFinding(FindingTypes.ValveAmbiguous, [valves[v].Id, pipes[pipe].Id], c.X, c.Y));
+            }
 
         double SnapAlong(double along, double length) =>
             along <= tol ? 0 : along >= length - tol ? length : along;

@@ -20,8 +20,12 @@ public static class FindingTypes
     public const string ZeroLength = "zero_length";
     /// <summary>A valve farther than the snap tolerance from every pipe (it is ignored).</summary>
     public const string ValveNotOnPipe = "valve_not_on_pipe";
-    /// <summary>A valve drawn at a junction of several pipes with no <c>pipe</c> attribute: the first pipe was taken.</summary>
+    /// <summary>A valve at the same distance from several pipes, with no <c>pipe</c> attribute, where the choice changes the
+    /// topology (not two pipes simply meeting at it): the preferred pipe was taken (ends on different nodes, then smallest id).</summary>
     public const string ValveAmbiguous = "valve_ambiguous";
+    /// <summary>A valve whose two sides fall in one segment (for example on a pipe shorter than the snap tolerance, whose
+    /// ends snapped to one junction, or alone on a loop): closing it isolates nothing. Ids: the valve and its pipe.</summary>
+    public const string ValveWithinSegment = "valve_within_segment";
     /// <summary>A connected part of the network (stations included) that holds no source; only checked when sources are given.</summary>
     public const string IslandWithoutSource = "island_without_source";
     /// <summary>A loop in the secondary (or building) network, which should be a tree; ids are the pipes on the loop(s).</summary>

@@ -130,6 +130,10 @@ public sealed class NetworkGraph
 
     /// <summary>The valve's edge, or -1 when the valve is not on any pipe.</summary>
     public int EdgeOfValve(int valve) => ValveEdge[valve];
+
+    /// <summary>The pipe a placed valve sits on, or -1 when it was not placed (the builder cuts a pipe as piece,
+    /// valve, piece, so the edge before a valve edge is a piece of its pipe).</summary>
+    public int PipeOfValve(int valve) => ValveEdge[valve] is var e and > 0 ? EdgePipe[e - 1] : -1;
     /// <summary>The node a source is attached to, or -1.</summary>
     public int NodeOfSource(int source) => SourceNode[source];
     /// <summary>The node a consumer is attached to, or -1.</summary>

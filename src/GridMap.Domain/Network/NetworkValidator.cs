@@ -124,7 +124,24 @@ public sealed class NetworkValidator
         if (g.Sources.Count > 0) AddIslands(g, start, findings);
 
         findings.AddRange(SecondaryLoops(g));
+        AddValvesWithinSegment(g, findings);
         return findings;
+    }
+
+    private static void AddValvesWithinSegment(NetworkGraph g, List<NetworkFinding> findings)
+    {
+        if (g.Valves.Count == 0) return;
+        var index = SegmentIndex.Build(g);
+        for (var v = 0; v < g.Valves.Count; v++)
+        {
+            var e = g.EdgeOfValve(v);
+            if (e < 0 || !index.Bounds(v)) continue;
+            if (index.SegmentOfNode(g.EdgeFrom[e]) != index.SegmentOfNode(g.EdgeTo[e])) continue;
+            var pipe = g.PipeOfValve(v);
+            var c = g.NodeLocation(g.EdgeFrom[e]);
+            findings.Add(new NetworkFinding(FindingTypes.ValveWithinSegment,
+                pipe >= 0 ? [g.Valves[v].Id, g.Pipes[pipe].Id] : [g.Valves[v].Id], c.X, c.Y));
+        }
     }
 
     private static void AddIslands(NetworkGraph g, int[] start, List<NetworkFinding> findings)

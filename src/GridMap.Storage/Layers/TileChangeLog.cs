@@ -39,6 +39,8 @@ public sealed class TileChangeLog(NpgsqlDataSource db)
     /// <summary>Channel the change log's triggers notify on commit (payload: the committed generation), see migration 0015.</summary>
     public const string Channel = "tile_change";
 
+    private const string ListenSql = "LISTEN tile_change";
+
     /// <summary>
     /// Listens for committed generations on one connection of its own: calls <paramref name="listening"/> once LISTEN is in
     /// force, with the listening server process id (a look at the log started after that sees everything a missed notification would have said), then
@@ -55,7 +57,7 @@ public sealed class TileChangeLog(NpgsqlDataSource db)
         {
             if (long.TryParse(e.Payload, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var g)) notified(g);
         };
-        await using (var listen = new NpgsqlCommand("LISTEN " + Channel, conn)) await listen.ExecuteNonQueryAsync(ct);
+        await using (var listen = new NpgsqlCommand(ListenSql, conn)) await listen.ExecuteNonQueryAsync(ct);
         await listening(conn.ProcessID);
         await using var alive = new NpgsqlCommand("SELECT 1", conn) { CommandTimeout = Math.Max(1, (int)ping.TotalSeconds) };
         while (true)

@@ -14,6 +14,9 @@ public sealed record StoredPipe(long Id, NetworkLevel Level, FlowDirection Flow,
 /// <summary>A stored valve with its location in EPSG:4547 metres.</summary>
 public sealed record StoredValve(long Id, OpenState State, bool Operable, long? PipeId, double X, double Y);
 
+/// <summary>A field record in force on a valve (the latest for it, not <c>repaired</c>; migration 0017).</summary>
+public sealed record ValveFieldRecord(long Id, long ValveId, string Condition, string Note, string ReportedBy, DateTimeOffset ReportedAt);
+
 /// <summary>A compound as a consumer: households (≥ 0), station and the position of its supply connection (EPSG:4547, null when not connected).</summary>
 public sealed record StoredCompound(int Id, string Name, int Households, int? StationId, Coordinate? Connection);
 
@@ -27,7 +30,11 @@ public sealed record NetworkSnapshot(
     IReadOnlyDictionary<long, StoredPipe> Pipes,
     IReadOnlyDictionary<long, StoredValve> Valves,
     IReadOnlyDictionary<int, StoredCompound> Compounds,
-    IReadOnlyDictionary<int, string> StationNames);
+    IReadOnlyDictionary<int, string> StationNames)
+{
+    /// <summary>The field records in force, by valve id: already applied to the valves' state and operability.</summary>
+    public IReadOnlyDictionary<long, ValveFieldRecord> FieldRecords { get; init; } = new Dictionary<long, ValveFieldRecord>();
+}
 
 /// <summary>
 /// Ids of the graph's sources, stations and consumers. Supply and return are separate networks joined only by the
@@ -130,10 +137,18 @@ public sealed class NetworkStore(NpgsqlDataSource db)
         var compounds = new List<(int Id, string Name, int Households, int? StationId, Geometry Footprint)>();
         while (await r.ReadAsync(ct))
             compounds.Add((r.GetInt32(0), r.GetString(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt32(3), (Geometry)r.GetValue(4)));
+
+        await r.NextResultAsync(ct);
+        var records = new Dictionary<long, ValveFieldRecord>();
+        while (await r.ReadAsync(ct))
+        {
+            var rec = new ValveFieldRecord(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5));
+            if (rec.Condition != "repaired") records[rec.ValveId] = rec;
+        }
         await r.CloseAsync();
         await tx.CommitAsync(ct);
 
-        return Assemble(version, pipes, valves, stations, sources, compounds);
+        return Assemble(version, pipes, valves, stations, sources, compounds) with { FieldRecords = records };
     }
 
     private static NetworkLevel ParseLevel(string s) => s switch
