@@ -17,6 +17,9 @@ public static class GridMapApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = FindWebRoot() });
+        // The shipped defaults (appsettings.json embedded: the campaign goals) under every other source, whatever the working directory.
+        if (typeof(GridMapApp).Assembly.GetManifestResourceStream("GridMap.Api.appsettings.json") is { } defaults)
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonStreamConfigurationSource { Stream = defaults });
         configure?.Invoke(builder);
         // No per-request log lines from the framework ("Request starting/finished" at Information): two console lines per
         // tile cost more than serving a cached tile (docs/tiles-performance.md). Warnings and GridMap's own logs stay.
@@ -57,7 +60,7 @@ public static class GridMapApp
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridMap API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 
         // Groups; what each needs (public, signed in, a permission for reads and for writes) is the table in Auth/RouteAccess.cs.
-        app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign().MapNetwork();
+        app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign().MapStats().MapNetwork();
         app.MapGroup("/api/auth").WithTags("Auth").MapAuth();
         app.MapGroup("/api").WithTags("History").MapHistory();
         app.MapGroup("/api").WithTags("Staff").MapStaffWork();

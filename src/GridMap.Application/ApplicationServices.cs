@@ -6,6 +6,7 @@ using GridMap.Application.Network;
 using GridMap.Application.Pipeline;
 using GridMap.Application.Planning;
 using GridMap.Application.StaffWork;
+using GridMap.Application.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -26,6 +27,7 @@ public static class ApplicationServices
             .AddPlanningUseCases()
             .AddNetworkUseCases()
             .AddJobUseCases()
-            .AddStaffWorkUseCases();
+            .AddStaffWorkUseCases()
+            .AddStatsUseCases();
     }
 }

@@ -71,6 +71,8 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
         new("map", "GET", "/api/compounds?q=文化", null, Everyone),
         new("map", "GET", "/api/pipes/10", null, Everyone),
         new("map", "GET", "/api/stats/retrofit", null, Everyone),
+        new("map", "GET", "/api/stats/progress?by=district&include=disputes,behind,timeline", null, Everyone),
+        new("map", "GET", "/api/stats/progress/timeline?by=branch", null, Everyone),
         new("map", "GET", "/api/stats/outcomes?level=branch", null, Everyone),
         new("campaign", "GET", "/api/compounds/1/households", null, Everyone),
         new("campaign", "GET", "/api/compounds/1/campaign", null, Everyone),

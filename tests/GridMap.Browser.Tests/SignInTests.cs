@@ -49,7 +49,7 @@ public sealed class SignInTests(SignInServer server, ChromiumFixture chromium) :
         await Assertions.Expect(page.GetByTestId("user-branch")).ToHaveTextAsync("全公司");
         // The view works with the cookie: its API calls and its tiles.
         await page.Locator("[data-testid=map][data-ready=true]").WaitForAsync(new() { Timeout = 60_000 });
-        await page.Locator("[data-testid=district-progress] [data-testid^=district-]").First.WaitForAsync();
+        await page.Locator("[data-testid=headline-share]").WaitForAsync();
     }
 
     [PostgisFact]

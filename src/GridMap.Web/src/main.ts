@@ -62,6 +62,9 @@ async function route() {
     if (mine === generation) showReload(isChunkLoadError(e) ? message('chunk-load') : humanMessage(e));
     return;
   }
+  // Another route started while this view's chunk loaded (e.g. a 401 sent the user to the sign-in page): do not mount
+  // over it.
+  if (mine !== generation) return;
   try {
     const d = await view.mount(main);
     if (mine !== generation) d();

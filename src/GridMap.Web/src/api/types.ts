@@ -38,3 +38,6 @@ export interface GeoJsonCollection {
   // coordinates nest differently per geometry type
   features: { type: string; id?: number | string; geometry: { type: string; coordinates: any } | null; properties: Record<string, unknown> }[];
 }
+export type ProgressReport = Body<'ProgressStats'>;
+export type ProgressUnit = ProgressReport['rows'][number];
+export type OpenDispute = NonNullable<ProgressReport['disputes']>[number];
