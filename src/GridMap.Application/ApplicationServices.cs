@@ -5,6 +5,7 @@ using GridMap.Application.Layers;
 using GridMap.Application.Network;
 using GridMap.Application.Pipeline;
 using GridMap.Application.Planning;
+using GridMap.Application.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,6 +25,7 @@ public static class ApplicationServices
             .AddImportUseCases()
             .AddPlanningUseCases()
             .AddNetworkUseCases()
-            .AddJobUseCases();
+            .AddJobUseCases()
+            .AddReportUseCases();
     }
 }
