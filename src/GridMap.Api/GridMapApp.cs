@@ -18,6 +18,9 @@ public static class GridMapApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = FindWebRoot() });
         configure?.Invoke(builder);
+        // No per-request log lines from the framework ("Request starting/finished" at Information): two console lines per
+        // tile cost more than serving a cached tile (docs/tiles-performance.md). Warnings and GridMap's own logs stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Resolved lazily so test hosts can override the connection string after Program starts.
         builder.Services.AddSingleton(sp => GridMapDatabase.Create(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
@@ -32,6 +35,7 @@ public static class GridMapApp
         builder.AddSecurityHeaders();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiConventions.RequireNonNullableProperties));
+        builder.Services.AddOgcOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
@@ -59,6 +63,7 @@ public static class GridMapApp
         app.MapGroup("/api").WithTags("History").MapHistory();
         app.MapGroup("/api").WithTags("Reports").MapReports();
         app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
+        app.MapGroup("/ogc").WithTags("OGC API Features").MapOgc();
         app.MapPlanning();
         app.MapGet("/styles.json", () => Results.Text(EmbeddedText("styles.json") ?? "{}", "application/json"))
             .WithTags("Map").WithName("StylePalette").WithSummary("Shared style palette (retrofit status colours, pipe classes): the static file tiles/styles.json");

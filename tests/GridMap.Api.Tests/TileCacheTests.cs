@@ -16,7 +16,37 @@ public sealed class TileCacheFixture : AppFixture
 {
     public string CacheDir { get; } = Path.Combine(Path.GetTempPath(), "gm-tilecache-" + Guid.NewGuid().ToString("N")[..8]);
     protected override Task<TestDatabase> CreateDatabaseAsync() => DemoDatabase.CreateAsync();
-    protected override void ConfigureApp(IWebHostBuilder builder) => builder.UseSetting("GridMap:Tiles:CacheDir", CacheDir);
+    // Slow to listen again after losing the connection, so the fallback test has time to see requests read the log.
+    protected override void ConfigureApp(IWebHostBuilder builder) => builder.UseSetting("GridMap:Tiles:CacheDir", CacheDir)
+        .UseSetting("GridMap:Tiles:ListenRetryMs", "2000");
+}
+
+/// <summary>Waits for what the tile cache learns from PostgreSQL's notifications (bounded: a test fails, never hangs).</summary>
+internal static class TileNotifications
+{
+    /// <summary>
+    /// A change written straight into PostgreSQL (by another tool) reaches a listening cache as a notification. Waits until the
+    /// cache was told of the generation now committed, or is not listening (then every request reads the change log itself),
+    /// and fails when neither happens within 10 s. The stated bound of "zero stale tiles" for such a change: every request
+    /// that arrives after its notification did (docs/tiles-performance.md).
+    /// </summary>
+    public static async Task NotifiedAsync(IServiceProvider services, Npgsql.NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("SELECT gen FROM tile_generation");
+        var gen = (long)(await cmd.ExecuteScalarAsync())!;
+        var cache = services.GetRequiredService<TileCache>();
+        await UntilAsync(() => !cache.Listening || cache.Notified >= gen, $"the cache was not notified of generation {gen} (notified {cache.Notified})");
+    }
+
+    public static async Task UntilAsync(Func<bool> condition, string failure, int seconds = 10)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.Elapsed > TimeSpan.FromSeconds(seconds)) throw new Xunit.Sdk.XunitException(failure + $" within {seconds} s");
+            await Task.Delay(5);
+        }
+    }
 }
 
 /// <summary>
@@ -113,11 +143,83 @@ public sealed class TileCacheTests(TileCacheFixture api) : IClassFixture<TileCac
 
         // Straight into PostgreSQL, as QGIS or psql would.
         await ScalarAsync<int>($"UPDATE compound SET retrofit_status = 'completed' WHERE id = {id} RETURNING id");
+        await TileNotifications.NotifiedAsync(api.Factory.Services, api.Db.DataSource);
 
         var after = await ETagsAsync(touched.Concat(untouched));
         foreach (var p in touched) Assert.True(before[p] != after[p], $"{p} did not change after the compound's status changed");
         foreach (var p in untouched) Assert.True(before[p] == after[p], $"{p} changed though the edit was far away");
         await AssertAllCurrentAsync(after);
+    }
+
+    private TileCache Cache => api.Factory.Services.GetRequiredService<TileCache>();
+
+    /// <summary>A z16 compound tile (and the compound in it) that no other test of this class edits: not completed, the
+    /// <paramref name="nth"/> from the top of the id order.</summary>
+    private async Task<(int Id, Probe Tile)> FreshCompoundAsync(int nth)
+    {
+        var row = await ScalarAsync<string>($"""
+            SELECT id || ',' || ST_X(p) || ',' || ST_Y(p) FROM (
+              SELECT id, ST_PointOnSurface(footprint) p FROM compound WHERE retrofit_status <> 'completed' ORDER BY id DESC OFFSET {nth} LIMIT 1) x
+            """);
+        var v = row.Split(',');
+        var (lon, lat) = (double.Parse(v[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(v[2], System.Globalization.CultureInfo.InvariantCulture));
+        return (int.Parse(v[0], System.Globalization.CultureInfo.InvariantCulture), Probes("compounds", lon, lat, 16, 16).Single());
+    }
+
+    private async Task ListeningAsync()
+    {
+        await ETagAsync(new Probe("compounds", 10, 837, 409)); // the first tile request starts the listener
+        await TileNotifications.UntilAsync(() => Cache.Listening, "the tile cache is not listening for changes", 20);
+    }
+
+    [PostgisFact]
+    public async Task CacheHits_WhileListening_ReadNoChangeLog_AndASqlEditIsServedOnceItsNotificationArrived()
+    {
+        await ListeningAsync();
+        var (id, tile) = await FreshCompoundAsync(5);
+        var before = await ETagAsync(tile);
+        var reads = Cache.LogReads;
+        for (var i = 0; i < 20; i++) Assert.Equal(before, await ETagAsync(tile));
+        Assert.True(Cache.Listening, "stopped listening during the test");
+        Assert.True(reads == Cache.LogReads, $"cache hits read the change log {Cache.LogReads - reads} times while listening");
+
+        await ScalarAsync<int>($"UPDATE compound SET retrofit_status = 'completed' WHERE id = {id} RETURNING id");
+        await TileNotifications.NotifiedAsync(api.Factory.Services, api.Db.DataSource);
+        Assert.True(Cache.Listening, "stopped listening during the test");
+        var after = await ETagAsync(tile);
+        Assert.True(before != after, $"{tile} did not change after the notified edit");
+        Assert.Equal(await TruthAsync(tile), after);
+        Assert.True(Cache.LogReads > reads, "the notification did not make the cache read the change log");
+    }
+
+    [PostgisFact]
+    public async Task ListenConnectionLost_EveryRequestReadsTheLog_ThenListensAgainAndStaysCurrent()
+    {
+        await ListeningAsync();
+        var (id, tile) = await FreshCompoundAsync(9);
+        var (id2, tile2) = await FreshCompoundAsync(14);
+        var before = await ETagAsync(tile);
+        var before2 = await ETagAsync(tile2);
+        var pid = Cache.ListenerProcessId;
+        Assert.True(await ScalarAsync<bool>($"SELECT pg_terminate_backend({pid})"), "could not end the listening connection");
+        await TileNotifications.UntilAsync(() => !Cache.Listening, "the lost listening connection was not noticed", 5);
+
+        // Nobody listens now: an edit's notification goes nowhere, yet the next request serves it (it reads the log).
+        await ScalarAsync<int>($"UPDATE compound SET retrofit_status = 'completed' WHERE id = {id} RETURNING id");
+        var reads = Cache.LogReads;
+        var after = await ETagAsync(tile);
+        Assert.True(before != after, $"{tile} was stale after an edit while not listening");
+        Assert.Equal(await TruthAsync(tile), after);
+        for (var i = 0; i < 3; i++) await ETagAsync(tile);
+        if (!Cache.Listening) Assert.True(Cache.LogReads >= reads + 4, $"requests while not listening read the log {Cache.LogReads - reads} times, not once each");
+
+        // It listens again on a new connection, and notified edits are served again.
+        await TileNotifications.UntilAsync(() => Cache.Listening && Cache.ListenerProcessId != pid, "the cache did not listen again", 20);
+        await ScalarAsync<int>($"UPDATE compound SET retrofit_status = 'completed' WHERE id = {id2} RETURNING id");
+        await TileNotifications.NotifiedAsync(api.Factory.Services, api.Db.DataSource);
+        var after2 = await ETagAsync(tile2);
+        Assert.True(before2 != after2, $"{tile2} was stale after an edit once listening again");
+        Assert.Equal(await TruthAsync(tile2), after2);
     }
 
     [PostgisFact]
@@ -270,6 +372,7 @@ public abstract class BrokenDiskTests(BrokenDiskFixture api)
                 Assert.Equal(await store.TileAsync("compounds", 15, x, y), await res.Content.ReadAsByteArrayAsync());
             }
             await Scalar<int>($"UPDATE compound SET retrofit_status = 'completed' WHERE id = {id} RETURNING id");
+            await TileNotifications.NotifiedAsync(api.Factory.Services, api.Db.DataSource);
         }
         Assert.Empty(Directory.Exists(api.CacheDir) ? Directory.EnumerateFiles(api.CacheDir, "*.mvt.gz", SearchOption.AllDirectories) : []);
     }

@@ -13,6 +13,9 @@ public sealed record IssuedToken(string AccessToken, DateTimeOffset ExpiresAt, i
 public sealed record TokenCheck(string? UserName, int SecurityStamp, string? Failure)
 {
     public bool Valid => Failure is null;
+
+    /// <summary>Until when a valid token stays valid (its expiry plus the clock skew allowed).</summary>
+    public DateTimeOffset? Until { get; init; }
 }
 
 /// <summary>
@@ -24,6 +27,7 @@ public sealed record TokenCheck(string? UserName, int SecurityStamp, string? Fai
 public sealed class TokenService(SigningKeyStore keys, AuthOptions options, TimeProvider time)
 {
     public const string Issuer = "gridmap";
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SymmetricSecurityKey? _key;
@@ -50,8 +54,39 @@ public sealed class TokenService(SigningKeyStore keys, AuthOptions options, Time
         return new IssuedToken(token, expires, (int)lifetime.TotalSeconds);
     }
 
-    /// <summary>Checks signature, issuer, audience and lifetime (30 s clock skew).</summary>
+    /// <summary>Most tokens whose valid check is remembered (beyond it, the expired ones and then all are forgotten).</summary>
+    public const int CheckCacheSize = 10_000;
+
+    // Valid checks by token text, until the token expires: a token's signature, issuer, audience and lifetime never change,
+    // so checking it once is enough. Who the user is now (disabled? password changed?) is not in here: the authentication
+    // handler asks UserDirectory for every request.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TokenCheck Check, DateTimeOffset Until)> _valid = new(StringComparer.Ordinal);
+
+    /// <summary>Checks signature, issuer, audience and lifetime (30 s clock skew). A valid check is remembered until the
+    /// token expires (plus the skew), so a token is verified once, not on every request.</summary>
     public async Task<TokenCheck> ValidateAsync(string token, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var now = time.GetUtcNow();
+        if (_valid.TryGetValue(token, out var hit))
+        {
+            if (now <= hit.Until) return hit.Check;
+            _valid.TryRemove(token, out _);
+        }
+        var check = await VerifyAsync(token, ct);
+        if (check.Valid && check.Until is { } until && now <= until)
+        {
+            if (_valid.Count >= CheckCacheSize)
+            {
+                foreach (var (k, v) in _valid) if (v.Until < now) _valid.TryRemove(k, out _);
+                if (_valid.Count >= CheckCacheSize) _valid.Clear();
+            }
+            _valid[token] = (check, until);
+        }
+        return check;
+    }
+
+    private async Task<TokenCheck> VerifyAsync(string token, CancellationToken ct)
     {
         var r = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -60,7 +95,7 @@ public sealed class TokenService(SigningKeyStore keys, AuthOptions options, Time
             IssuerSigningKey = await KeyAsync(ct),
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             RequireExpirationTime = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
+            ClockSkew = Skew,
         });
         if (!r.IsValid)
             return new TokenCheck(null, 0, r.Exception is SecurityTokenExpiredException
@@ -68,7 +103,7 @@ public sealed class TokenService(SigningKeyStore keys, AuthOptions options, Time
                 : "令牌无效，请重新登录 (the token is not valid; sign in again).");
         var name = r.ClaimsIdentity.FindFirst("sub")?.Value;
         return name is { Length: > 0 } && int.TryParse(r.ClaimsIdentity.FindFirst("stamp")?.Value, System.Globalization.CultureInfo.InvariantCulture, out var stamp)
-            ? new TokenCheck(name, stamp, null)
+            ? new TokenCheck(name, stamp, null) { Until = new DateTimeOffset(r.SecurityToken.ValidTo, TimeSpan.Zero) + Skew }
             : new TokenCheck(null, 0, "令牌缺少用户信息 (the token names no user).");
     }
 

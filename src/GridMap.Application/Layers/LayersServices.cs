@@ -13,9 +13,11 @@ public static class LayersServices
         services.TryAddSingleton(LayerCatalog.Default);
         services.TryAddSingleton<LayerStore>();
         services.TryAddSingleton<LayerQueries>();
+        services.TryAddSingleton<OgcFeatures>();
         services.TryAddSingleton<TileChangeLog>();
         services.TryAddSingleton(sp => TileCacheOptions.From(sp.GetService<IConfiguration>()));
         services.TryAddSingleton<TileCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Pipeline.ICommitObserver, TileCache>(sp => sp.GetRequiredService<TileCache>()));
         services.TryAddSingleton<TileExport>();
         return services;
     }

@@ -7,9 +7,14 @@ using Microsoft.Extensions.Logging;
 
 namespace GridMap.Application.Layers;
 
-/// <summary>Tile cache settings (configuration section <c>GridMap:Tiles</c>; env <c>GridMap__Tiles__Cache=false</c> turns it off).</summary>
-public sealed record TileCacheOptions(bool Enabled, string? Directory, long MemoryBytes)
+/// <summary>Tile cache settings (configuration section <c>GridMap:Tiles</c>; env <c>GridMap__Tiles__Cache=false</c> turns it off).
+/// <paramref name="Listen"/>: learn of changes from the log's notifications (LISTEN tile_change), so a cache hit needs no
+/// database round trip; false (<c>GridMap:Tiles:Freshness=check</c>) = look at the change log before every answer.</summary>
+public sealed record TileCacheOptions(bool Enabled, string? Directory, long MemoryBytes, bool Listen = true)
 {
+    /// <summary>First wait before listening again after the connection was lost (doubling up to 5 s); <c>GridMap:Tiles:ListenRetryMs</c>.</summary>
+    public TimeSpan ListenRetry { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Reads <c>GridMap:Tiles:Cache</c> (default true), <c>GridMap:Tiles:CacheDir</c> (default the repository's
     /// git-ignored tiles/cache, else a temp folder; "" or "none" = memory only) and <c>GridMap:Tiles:CacheMemoryMB</c> (default 256).</summary>
     public static TileCacheOptions From(IConfiguration? config)
@@ -18,7 +23,9 @@ public sealed record TileCacheOptions(bool Enabled, string? Directory, long Memo
         var enabled = !string.Equals(s?["Cache"], "false", StringComparison.OrdinalIgnoreCase) && s?["Cache"] != "0";
         var dir = s?["CacheDir"] is { } d ? (d is "" or "none" ? null : d) : DefaultDirectory();
         var mb = long.TryParse(s?["CacheMemoryMB"], out var m) && m > 0 ? m : 256;
-        return new TileCacheOptions(enabled, dir, mb * 1024 * 1024);
+        var listen = !string.Equals(s?["Freshness"], "check", StringComparison.OrdinalIgnoreCase);
+        var retry = int.TryParse(s?["ListenRetryMs"], out var r) && r > 0 ? r : 100;
+        return new TileCacheOptions(enabled, dir, mb * 1024 * 1024, listen) { ListenRetry = TimeSpan.FromMilliseconds(retry) };
     }
 
     private static string DefaultDirectory()
@@ -44,25 +51,33 @@ public sealed record TileBody(byte[] Gzip, string ETag)
         return output.ToArray();
     }
 
-    /// <summary>Compresses MVT bytes and names them: the ETag is a hash of the uncompressed bytes.</summary>
-    public static TileBody From(byte[] mvt)
+    /// <summary>Compresses MVT bytes and names them: the ETag is a hash of the uncompressed bytes. <paramref name="level"/>:
+    /// Optimal for what is kept in the cache (compressed once, sent many times), Fastest for a tile built for one answer.</summary>
+    public static TileBody From(byte[] mvt, CompressionLevel level = CompressionLevel.Optimal)
     {
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(mvt).AsSpan(0, 16)) + "\"";
         if (mvt.Length == 0) return new TileBody([], etag);
         using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Optimal, leaveOpen: true)) gz.Write(mvt);
+        using (var gz = new GZipStream(ms, level, leaveOpen: true)) gz.Write(mvt);
         return new TileBody(ms.ToArray(), etag);
     }
 }
 
 /// <summary>
 /// Vector tiles with a cache of their gzip'd bytes in memory and on disk that never serves a stale tile.
-/// Before answering, every request waits for a check of the change log that started after it arrived (one check
-/// serves every request that arrived before it started, so a burst costs one query, not one per tile); a cached tile
-/// is served only if no change logged since it was built names one of the layer's sources with a box that reaches
-/// the tile (its bounds plus the 64/4096 buffer the tile SQL draws). See docs/architecture.md, "Tiles and the cache".
+/// The cache knows the change log up to a generation; a cached tile is served only if no change logged since it was
+/// built names one of the layer's sources with a box that reaches the tile (its bounds plus the 64/4096 buffer the tile
+/// SQL draws). How it learns of new generations (docs/tiles-performance.md):
+/// <list type="bullet">
+/// <item>Listening (default): one connection LISTENs on the log's channel; a notified generation newer than the cache's
+/// makes the next request read the log (one read shared by every request waiting for it); otherwise a request needs no
+/// database round trip. A write through GridMap's <see cref="Pipeline.WritePipeline"/> tells the cache after its commit
+/// (<see cref="Committed"/>), so the next request reads the log without waiting for the notification.</item>
+/// <item>Not listening (connecting, connection lost, <c>GridMap:Tiles:Freshness=check</c>): every request waits for a
+/// look at the log that started after it arrived (one look serves every request that arrived before it started).</item>
+/// </list>
 /// </summary>
-public sealed class TileCache
+public sealed class TileCache : Pipeline.ICommitObserver, IAsyncDisposable
 {
     /// <summary>Share of a tile's width drawn beyond its edge by the tile SQL (ST_AsMVTGeom buffer 64 of 4096).</summary>
     private const double Margin = 64.0 / 4096;
@@ -83,6 +98,21 @@ public sealed class TileCache
     private TileChange[] _changes = [];
     private string? _logName;
 
+    // Listening: whether notifications are in force, the newest generation notified, writes through GridMap counted
+    // (committed, and seen by a completed look at the log that started after them).
+    private readonly CancellationTokenSource _stop = new();
+    private int _listenStarted;
+    private int _disposed;
+    private long _logReads;
+    private volatile bool _listening;
+    private long _notified = -1;
+    private long _writes;
+    private long _writesSeen;
+    private Task _listener = Task.CompletedTask;
+
+    /// <summary>How often the listening connection is pinged when no notification arrives (a dead one is noticed by then).</summary>
+    public static readonly TimeSpan ListenPing = TimeSpan.FromSeconds(5);
+
     public TileCache(LayerStore store, LayerCatalog catalog, TileChangeLog log, TileCacheOptions options, ILogger<TileCache> logger)
     {
         (_store, _catalog, _log, _logger, Options) = (store, catalog, log, logger, options);
@@ -100,8 +130,8 @@ public sealed class TileCache
     public async Task<TileBody> GetAsync(string layerId, TileAddress tile, CancellationToken ct = default)
     {
         var layer = _catalog.Get(layerId);
-        if (!Options.Enabled) return TileBody.From(await _store.TileAsync(layer.Id, tile, ct));
-        var generation = await SyncAsync().WaitAsync(ct);
+        if (!Options.Enabled) return TileBody.From(await _store.TileAsync(layer.Id, tile, ct), CompressionLevel.Fastest);
+        var generation = CurrentWithoutLooking() is { } known ? known : await SyncAsync().WaitAsync(ct);
         var key = (layer.Id, tile);
         if (_memory.TryGetValue(key, out var hit) && Fresh(layer, tile, hit, generation)) return hit.Body;
         if (hit is not null && _memory.TryRemove(key, out var gone)) Interlocked.Add(ref _memoryBytes, -gone.Body.Gzip.Length);
@@ -116,6 +146,82 @@ public sealed class TileCache
         Remember(key, entry);
         WriteDisk(layer.Id, tile, entry);
         return body;
+    }
+
+    /// <summary>True while notifications are in force (a cache hit then needs no database round trip).</summary>
+    public bool Listening => _listening;
+
+    /// <summary>The generation of the change log the cache has read up to.</summary>
+    public long Generation => Volatile.Read(ref _generation);
+
+    /// <summary>The newest generation notified (-1 before any).</summary>
+    public long Notified => Volatile.Read(ref _notified);
+
+    /// <summary>How many times the change log has been read (diagnostics: cache hits while listening read it never).</summary>
+    public long LogReads => Interlocked.Read(ref _logReads);
+
+    /// <summary>PostgreSQL server process of the listening connection, last time LISTEN was in force (diagnostics; 0 before).</summary>
+    public int ListenerProcessId { get; private set; }
+
+    /// <summary>The generation a request may answer at without reading the log, or null when it must read it: not
+    /// listening, a newer generation was notified, or a write through GridMap has not been looked for since its commit.</summary>
+    private long? CurrentWithoutLooking()
+    {
+        if (!Options.Listen) return null;
+        if (Interlocked.CompareExchange(ref _listenStarted, 1, 0) == 0) _listener = Task.Run(ListenLoopAsync);
+        if (!_listening) return null;
+        var generation = Volatile.Read(ref _generation);
+        return Volatile.Read(ref _notified) <= generation && Volatile.Read(ref _writesSeen) >= Volatile.Read(ref _writes) ? generation : null;
+    }
+
+    /// <summary>A write through GridMap committed: the next request reads the log (does not wait for the notification).</summary>
+    public void Committed() => Interlocked.Increment(ref _writes);
+
+    private async Task ListenLoopAsync()
+    {
+        var delay = Options.ListenRetry;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _log.ListenAsync(async pid =>
+                {
+                    ListenerProcessId = pid;
+                    // LISTEN is in force: a look at the log started now sees every change a lost notification named.
+                    await SyncAsync().WaitAsync(_stop.Token).ConfigureAwait(false);
+                    _listening = true;
+                    delay = Options.ListenRetry;
+                }, g =>
+                {
+                    for (var seen = Volatile.Read(ref _notified); g > seen; seen = Volatile.Read(ref _notified))
+                        if (Interlocked.CompareExchange(ref _notified, g, seen) == seen) break;
+                }, ListenPing, _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // From now until LISTEN is back, every request reads the log itself.
+                _listening = false;
+                _logger.LogWarning(e, "瓦片变更通知连接中断，改为每次请求检查变更日志 (tile change notifications lost; checking the change log per request until listening again in {Delay} ms)", delay.TotalMilliseconds);
+            }
+            finally
+            {
+                _listening = false;
+            }
+            try { await Task.Delay(delay, _stop.Token).ConfigureAwait(false); } catch (OperationCanceledException) { break; }
+            delay = TimeSpan.FromMilliseconds(Math.Min(Math.Max(5000, Options.ListenRetry.TotalMilliseconds), delay.TotalMilliseconds * 2));
+        }
+    }
+
+    /// <summary>Stops listening. Idempotent (the container disposes it once per registration).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _stop.CancelAsync();
+        try { await _listener.ConfigureAwait(false); } catch (Exception) { /* stopping */ }
     }
 
     /// <summary>True when no change after the entry's generation (up to <paramref name="generation"/>) reaches the tile.</summary>
@@ -173,12 +279,17 @@ public sealed class TileCache
         }
         try
         {
+            // Writes through GridMap committed before this look starts are in what it reads.
+            var writes = Volatile.Read(ref _writes);
+            Interlocked.Increment(ref _logReads);
             // The first look reads the whole log, so tiles kept on disk by an earlier run are checked against it too.
             var seen = await _log.SinceAsync(Math.Max(_generation, 0)).ConfigureAwait(false);
             if (seen.Changes.Count > 0)
                 Volatile.Write(ref _changes, [.. _changes, .. seen.Changes.Where(c => c.Generation > _generation)]);
             _logName = seen.LogName;
-            _generation = seen.Generation;
+            // Changes first, then the generation: a request that reads the generation without looking finds its changes.
+            Volatile.Write(ref _generation, Math.Max(_generation, seen.Generation));
+            if (writes > Volatile.Read(ref _writesSeen)) Volatile.Write(ref _writesSeen, writes);
             done.SetResult(seen.Generation);
         }
         catch (Exception e)

@@ -59,8 +59,10 @@ public sealed record WriteSpec(string UseCase, string Target)
 /// that same transaction (what the body recorded with <see cref="AuditTrail.Changed"/>, else one entry for the spec),
 /// and a log line per outcome. A use case never opens its own transaction for a write.
 /// </summary>
-public sealed class WritePipeline(NpgsqlDataSource db, ICallerAccessor callers, ILogger<WritePipeline> log, IEnumerable<ResourceReader>? readers = null)
+public sealed class WritePipeline(NpgsqlDataSource db, ICallerAccessor callers, ILogger<WritePipeline> log, IEnumerable<ResourceReader>? readers = null,
+    IEnumerable<ICommitObserver>? observers = null)
 {
+    private readonly ICommitObserver[] _observers = [.. observers ?? []];
     private readonly Dictionary<string, ResourceReader> _readers = (readers ?? []).ToDictionary(r => r.Kind, StringComparer.Ordinal);
 
     /// <summary>The caller the current use case runs for.</summary>
@@ -104,6 +106,7 @@ public sealed class WritePipeline(NpgsqlDataSource db, ICallerAccessor callers, 
             var changes = trail.Changes.Count > 0 ? trail.Changes : [AuditChange.FromSpec(spec)];
             await AuditStore.AppendAsync(session, changes.Select(c => c.ToEntry(who, spec.UseCase, after, spec.Resource is null ? null : ifMatch)).ToList(), ct);
             await session.CommitAsync(ct);
+            foreach (var o in _observers) o.Committed();
             log.LogInformation("{UseCase} on {Target} by {Caller} ({Role}) done in {Ms} ms", spec.UseCase, spec.Target, who.Name, who.Role, sw.ElapsedMilliseconds);
             return result;
         }

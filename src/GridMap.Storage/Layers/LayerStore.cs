@@ -35,6 +35,30 @@ public readonly record struct BoundingBox
 /// <summary>A GeoJSON FeatureCollection's features array as JSON text, and whether the limit cut it short.</summary>
 public sealed record FeaturePage(string FeaturesJson, int Count, bool Truncated);
 
+/// <summary>A box in one of <see cref="LayerStore.OgcSrids"/>, x east (longitude or easting), y north (latitude or northing),
+/// valid from birth: finite, min &lt; max, a known SRID (and inside lon ±180 / lat ±90 for 4326).</summary>
+public readonly record struct CrsBox
+{
+    public CrsBox(double minX, double minY, double maxX, double maxY, int srid)
+    {
+        if (!LayerStore.OgcSrids.Contains(srid)) throw new ArgumentException($"坐标系 EPSG:{srid} 不支持 (bbox SRID {srid} is not one of {string.Join(", ", LayerStore.OgcSrids)}).");
+        if (!(double.IsFinite(minX) && double.IsFinite(minY) && double.IsFinite(maxX) && double.IsFinite(maxY) && minX < maxX && minY < maxY))
+            throw new ArgumentException($"bbox 为空或无效 (bbox {minX},{minY},{maxX},{maxY} is empty or not finite: min must be below max on both axes).");
+        if (srid == 4326) _ = new BoundingBox(minX, minY, maxX, maxY);
+        (MinX, MinY, MaxX, MaxY, Srid) = (minX, minY, maxX, maxY, srid);
+    }
+
+    public double MinX { get; }
+    public double MinY { get; }
+    public double MaxX { get; }
+    public double MaxY { get; }
+    public int Srid { get; }
+}
+
+/// <summary>One page of OGC API – Features items: how many features the query selects, how many this page holds, and the
+/// page's features as a GeoJSON features array (JSON text built in PostGIS).</summary>
+public sealed record OgcItemsPage(int NumberMatched, int NumberReturned, string FeaturesJson);
+
 /// <summary>Reads map layers (catalog views) as GeoJSON pages and Mapbox vector tiles, built in PostGIS.</summary>
 public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
 {
@@ -42,7 +66,9 @@ public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
     public const int MaxLimit = 50_000;
 
     private static readonly string FeaturesSql = SqlScripts.Get("Queries/layer_features.sql");
-    private static readonly string TileSql = SqlScripts.Get("Queries/layer_tile.sql");
+    private static readonly string OgcItemsSql = SqlScripts.Get("Layers/Ogc/ogc_items.sql");
+    private static readonly string OgcItemSql = SqlScripts.Get("Layers/Ogc/ogc_item.sql");
+    private static readonly string OgcExtentSql = SqlScripts.Get("Layers/Ogc/ogc_extent.sql");
 
     public LayerCatalog Catalog => catalog;
 
@@ -51,7 +77,7 @@ public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
     {
         if (limit is < 1 or > MaxLimit) throw new ArgumentException($"limit {limit} 超出范围 1–{MaxLimit} (limit must be between 1 and {MaxLimit}).");
         var layer = catalog.Get(layerId);
-        await using var cmd = db.CreateCommand(FeaturesSql.Replace("{view}", layer.View, StringComparison.Ordinal));
+        await using var cmd = db.CreateCommand(ForView(FeaturesSql, layer));
         cmd.Parameters.AddWithValue("minx", bbox.MinLon);
         cmd.Parameters.AddWithValue("miny", bbox.MinLat);
         cmd.Parameters.AddWithValue("maxx", bbox.MaxLon);
@@ -62,6 +88,64 @@ public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
         var n = r.GetInt32(0);
         return new FeaturePage(r.GetString(1), Math.Min(n, limit), n > limit);
     }
+
+    /// <summary>
+    /// One page of OGC API – Features items: the features of <paramref name="layerId"/> intersecting <paramref name="box"/>
+    /// (every feature when null), ordered by id, skipping <paramref name="offset"/> (≥ 0), at most <paramref name="limit"/>
+    /// (1–<see cref="MaxLimit"/>), geometries in <paramref name="srid"/> (<see cref="OgcSrids"/>; 4547 written
+    /// [northing, easting]); <see cref="OgcItemsPage.NumberMatched"/> counts every feature the box selects.
+    /// </summary>
+    public async Task<OgcItemsPage> ItemsAsync(string layerId, CrsBox? box, int srid, int limit, int offset, CancellationToken ct = default)
+    {
+        if (limit is < 1 or > MaxLimit) throw new ArgumentException($"limit {limit} 超出范围 1–{MaxLimit} (limit must be between 1 and {MaxLimit}).");
+        if (offset < 0) throw new ArgumentException($"offset {offset} 不能为负 (offset must not be negative).");
+        CheckSrid(srid);
+        var layer = catalog.Get(layerId);
+        await using var cmd = db.CreateCommand(ForView(OgcItemsSql, layer));
+        cmd.Parameters.Add(new NpgsqlParameter<double?>("minx", box?.MinX) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
+        cmd.Parameters.Add(new NpgsqlParameter<double?>("miny", box?.MinY) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
+        cmd.Parameters.Add(new NpgsqlParameter<double?>("maxx", box?.MaxX) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
+        cmd.Parameters.Add(new NpgsqlParameter<double?>("maxy", box?.MaxY) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
+        cmd.Parameters.AddWithValue("bbox_srid", box?.Srid ?? 4326);
+        cmd.Parameters.AddWithValue("srid", srid);
+        cmd.Parameters.AddWithValue("limit", limit);
+        cmd.Parameters.AddWithValue("offset", offset);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return new OgcItemsPage(r.GetInt32(0), r.GetInt32(1), r.GetString(2));
+    }
+
+    /// <summary>One feature of <paramref name="layerId"/> as GeoJSON Feature text in <paramref name="srid"/>, or null when no feature has that id.</summary>
+    public async Task<string?> ItemAsync(string layerId, string featureId, int srid, CancellationToken ct = default)
+    {
+        CheckSrid(srid);
+        var layer = catalog.Get(layerId);
+        await using var cmd = db.CreateCommand(ForView(OgcItemSql, layer));
+        cmd.Parameters.AddWithValue("id", featureId);
+        cmd.Parameters.AddWithValue("srid", srid);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>The coordinate systems OGC items can be written in: 4326 (as CRS84 lon/lat) and 4547 (CGCS2000 / 3-degree Gauss-Krüger CM 114E).</summary>
+    public static IReadOnlyList<int> OgcSrids { get; } = [4326, 4547];
+
+    private static void CheckSrid(int srid)
+    {
+        if (!OgcSrids.Contains(srid)) throw new ArgumentException($"坐标系 EPSG:{srid} 不支持 (SRID {srid} is not one of {string.Join(", ", OgcSrids)}).");
+    }
+
+    /// <summary>The WGS84 extent [minLon, minLat, maxLon, maxLat] of <paramref name="layerId"/>'s features, or null when it has none.</summary>
+    public async Task<double[]?> ExtentAsync(string layerId, CancellationToken ct = default)
+    {
+        var layer = catalog.Get(layerId);
+        await using var cmd = db.CreateCommand(ForView(OgcExtentSql, layer));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct) || r.IsDBNull(0)) return null;
+        return [r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)];
+    }
+
+    // The one place a view name enters SQL: the catalog entry's own view, found by id (an unknown id threw before).
+    private static string ForView(string template, LayerInfo layer) => template.Replace("{view}", layer.View, StringComparison.Ordinal);
 
     /// <summary>The MVT bytes of one tile (empty array when nothing is in it), built by the layer's tile SQL for that zoom.</summary>
     public async Task<byte[]> TileAsync(string layerId, TileAddress tile, CancellationToken ct = default)

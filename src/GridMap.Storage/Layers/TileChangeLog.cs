@@ -35,4 +35,33 @@ public sealed class TileChangeLog(NpgsqlDataSource db)
         }
         return new TileChanges(gen, changes, name);
     }
+
+    /// <summary>Channel the change log's triggers notify on commit (payload: the committed generation), see migration 0015.</summary>
+    public const string Channel = "tile_change";
+
+    /// <summary>
+    /// Listens for committed generations on one connection of its own: calls <paramref name="listening"/> once LISTEN is in
+    /// force, with the listening server process id (a look at the log started after that sees everything a missed notification would have said), then
+    /// <paramref name="notified"/> for each generation as it arrives, until <paramref name="ct"/> is cancelled or the
+    /// connection fails (the exception is thrown: the caller must treat every notification from then on as missing).
+    /// The connection is pinged every <paramref name="ping"/> so a silently dead one is noticed within about that long.
+    /// </summary>
+    public async Task ListenAsync(Func<int, Task> listening, Action<long> notified, TimeSpan ping, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(listening);
+        ArgumentNullException.ThrowIfNull(notified);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        conn.Notification += (_, e) =>
+        {
+            if (long.TryParse(e.Payload, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var g)) notified(g);
+        };
+        await using (var listen = new NpgsqlCommand("LISTEN " + Channel, conn)) await listen.ExecuteNonQueryAsync(ct);
+        await listening(conn.ProcessID);
+        await using var alive = new NpgsqlCommand("SELECT 1", conn) { CommandTimeout = Math.Max(1, (int)ping.TotalSeconds) };
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!await conn.WaitAsync(ping, ct)) await alive.ExecuteScalarAsync(ct);
+        }
+    }
 }
