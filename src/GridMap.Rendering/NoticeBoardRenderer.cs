@@ -58,7 +58,7 @@ public static class NoticeBoardRenderer
         }
 
         // Map of the cell
-        var mapFrame = new SKRect(margin, top + 112, w - margin, top + 112 + 300);
+        var mapFrame = new SKRect(margin, top + 126, w - margin, top + 126 + 300);
         var view = new MapView(r.Map.Extent, mapFrame, 0.06);
         var legendSize = MapFurniture.LegendSize(palette, 7);
         var legendAt = new SKPoint(mapFrame.Left + 6, mapFrame.Bottom - 6 - legendSize.Height);

@@ -67,7 +67,7 @@ public class MapGeometryTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "tiles", "styles.json")));
         var expected = doc.RootElement.GetProperty("retrofitStatus").EnumerateArray()
             .Select(e => (e.GetProperty("code").GetString(), e.GetProperty("label").GetString(), e.GetProperty("fill").GetString()!.ToLowerInvariant())).ToArray();
-        var actual = Palette.Shared.Stages.Select(s => (s.Code, s.Label, $"#{s.Fill.Red:x2}{s.Fill.Green:x2}{s.Fill.Blue:x2}")).ToArray();
+        var actual = Palette.Shared.Stages.Select(s => ((string?)s.Code, (string?)s.Label, $"#{s.Fill.Red:x2}{s.Fill.Green:x2}{s.Fill.Blue:x2}")).ToArray();
         Assert.Equal(expected, actual);
     }
 

@@ -25,13 +25,25 @@ internal static class Tools
         return stdout;
     }
 
-    /// <summary>The text of a PDF as pdftotext extracts it (UTF-8).</summary>
+    /// <summary>The text of a PDF as pdftotext extracts it (UTF-8), with Kangxi radicals folded to ideographs.</summary>
+    /// <remarks>Noto Sans CJK draws 金 and the Kangxi radical ⾦ with one glyph; Skia's PDF ToUnicode map sometimes
+    /// names the radical, so extraction yields U+2F26 for 金. Folding only the radical blocks (NFKC per character)
+    /// keeps every other character — full-width punctuation included — as extracted.</remarks>
     public static string PdfText(byte[] pdf)
     {
         var file = Scratch("text") + ".pdf";
         File.WriteAllBytes(file, pdf);
-        try { return Run("pdftotext", "-enc", "UTF-8", file, "-"); }
+        try { return FoldRadicals(Run("pdftotext", "-enc", "UTF-8", file, "-")); }
         finally { File.Delete(file); }
+    }
+
+    public static string FoldRadicals(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        foreach (var ch in text)
+            sb.Append(ch == '\u2F3E' ? "户" : // NFKC gives the traditional 戶; the glyph Noto Sans CJK SC draws is 户
+                ch is >= '\u2E80' and <= '\u2FDF' ? ch.ToString().Normalize(System.Text.NormalizationForm.FormKC) : ch.ToString());
+        return sb.ToString();
     }
 
     /// <summary>What zbarimg decodes from the first page of a PDF rasterised at 200 dpi by pdftoppm.</summary>
