@@ -49,8 +49,8 @@ public static class CoverageMapRenderer
         MapFurniture.ScaleBar(canvas, view, new SKPoint(frame.Right - 6, frame.Bottom - 6), frame.Width * 0.25f);
 
         var foot = h - margin;
-        canvas.DrawText($"制图日期：{r.Date:yyyy-MM-dd}", margin, foot, SKTextAlign.Left, footFont, grey);
-        canvas.DrawText($"数据来源：{r.DataSource}", w / 2, foot, SKTextAlign.Center, footFont, grey);
+        // Date and source on the left, the CRS on the right: one left-aligned run, so a long source never runs into the CRS.
+        canvas.DrawText($"制图日期：{r.Date:yyyy-MM-dd}　数据来源：{r.DataSource}", margin, foot, SKTextAlign.Left, footFont, grey);
         canvas.DrawText("坐标系：CGCS2000 经纬度，Web 墨卡托投影 · GridMap", w - margin, foot, SKTextAlign.Right, footFont, grey);
     }
 }
