@@ -28,6 +28,7 @@ public static class GridMapApp
         builder.Services.AddSingleton(sp => GridMapDatabase.Create(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddRequestCaller();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("GridMap:Reports").Get<GridMap.Application.Reports.ReportOptions>() ?? new());
         builder.Services.AddGridMapApplication();
         // Users, sign-in, route-level authorization (RouteAccess) as the fallback policy; the key is read on first use, not here.
         builder.Services.AddGridMapAuth(builder.Configuration);
@@ -64,6 +65,7 @@ public static class GridMapApp
         app.MapGroup("/api/auth").WithTags("Auth").MapAuth();
         app.MapGroup("/api").WithTags("History").MapHistory();
         app.MapGroup("/api").WithTags("Staff").MapStaffWork();
+        app.MapGroup("/api").WithTags("Reports").MapReports();
         app.MapGroup("/tiles").WithTags("Tiles").MapTiles();
         app.MapGroup("/ogc").WithTags("OGC API Features").MapOgc();
         app.MapPlanning();

@@ -7,6 +7,7 @@ using GridMap.Application.Pipeline;
 using GridMap.Application.Planning;
 using GridMap.Application.StaffWork;
 using GridMap.Application.Stats;
+using GridMap.Application.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -28,6 +29,7 @@ public static class ApplicationServices
             .AddNetworkUseCases()
             .AddJobUseCases()
             .AddStaffWorkUseCases()
-            .AddStatsUseCases();
+            .AddStatsUseCases()
+            .AddReportUseCases();
     }
 }

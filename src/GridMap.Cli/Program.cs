@@ -12,5 +12,6 @@ var root = new RootCommand("GridMap — 郑州供热“串改并”网格化治�
     ServeCommand.Create(),
     UsersCommand.Create(),
     TilesCommand.Create(),
+    RenderCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -23,6 +23,8 @@ const routes: Route[] = [
   { path: '/staff', title: '网格员', load: async () => (await import('./staff/staffView')).staff },
 ];
 
+// #/cell/{code}: a cell on the overview map (the target of the notice boards' QR codes; docs/reports.md).
+const cellRoute: Route = { path: '/cell', title: '网格', load: async () => (await import('./views/cell')).cell };
 const loginRoute: Route = { path: LOGIN_PATH, title: '登录', load: async () => (await import('./views/login')).login };
 
 const main = document.getElementById('app') as HTMLElement;
@@ -45,7 +47,7 @@ function renderNav(active: Route) {
 async function route() {
   const mine = ++generation;
   const path = currentPath();
-  const r = path === LOGIN_PATH ? loginRoute : (routes.find((x) => x.path === path) ?? routes[0]);
+  const r = path === LOGIN_PATH ? loginRoute : path.startsWith('/cell/') ? cellRoute : (routes.find((x) => x.path === path) ?? routes[0]);
   renderNav(r);
   // Who is signed in, for the header; a 401 here (or in the view) leads to the sign-in page (client.ts).
   if (r !== loginRoute) session.me().catch(() => undefined);
