@@ -5,9 +5,9 @@ using GridMap.Application.Layers;
 using GridMap.Application.Network;
 using GridMap.Application.Pipeline;
 using GridMap.Application.Planning;
+using GridMap.Application.Reports;
 using GridMap.Application.StaffWork;
 using GridMap.Application.Stats;
-using GridMap.Application.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
