@@ -132,9 +132,13 @@ db_stop() {
 web_build() {
   local web="$ROOT/src/GridMap.Web"
   [ -f "$web/package.json" ] || { log "no web client yet (src/GridMap.Web/package.json missing)"; return; }
-  if [ ! -d "$web/node_modules" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+  # Install when the lockfile's content differs from the one last installed (a merge or checkout can leave an older
+  # mtime on a changed lockfile, so times alone are not enough).
+  local lock_sum; lock_sum="$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -d "$web/node_modules" ] || [ "$(cat "$web/node_modules/.gridmap-lock.sha256" 2>/dev/null)" != "$lock_sum" ]; then
     log "installing npm packages"
     (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$lock_sum" > "$web/node_modules/.gridmap-lock.sha256"
   fi
   local built="$ROOT/src/GridMap.Api/wwwroot/index.html"
   # Rebuild only when a source, the palette or the lockfile is newer than the last build (keeps a second run fast).
