@@ -197,6 +197,8 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
         // Plan and publish the compound's street: the compound gets its grid cell (an audited change).
         var details = await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/compounds/{target.Id}");
         var street = details.GetProperty("street_code").GetString()!;
+        // The demo gives every compound a community cell; the history shows the change from it (or from none).
+        var before = details.GetProperty("cell_code").GetString() ?? "无";
         var id = await PreviewAsync(http, street);
         var published = await SendAsync(http, HttpMethod.Post, $"/api/planning/plans/{id}/publish", null, HttpStatusCode.OK);
         var compounds = await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{id}/compounds");
@@ -211,7 +213,7 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
         var newest = history.GetByTestId("history-entry").First;
         await Assertions.Expect(newest).ToHaveAttributeAsync("data-action", "planning.publish");
         await Assertions.Expect(newest).ToContainTextAsync("发布方案");
-        await Assertions.Expect(newest).ToContainTextAsync($"网格编号：无 → {code}");
+        await Assertions.Expect(newest).ToContainTextAsync($"网格编号：{before} → {code}");
         await Assertions.Expect(newest).ToContainTextAsync(LiveServer.AdminName);
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("details-history.png") });
         Assert.Empty(errors);

@@ -15,6 +15,9 @@ public sealed record TileCacheOptions(bool Enabled, string? Directory, long Memo
     /// <summary>First wait before listening again after the connection was lost (doubling up to 5 s); <c>GridMap:Tiles:ListenRetryMs</c>.</summary>
     public TimeSpan ListenRetry { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The clock that says which day it is, for date-dependent layers (<see cref="LayerInfo.ChangesDaily"/>).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Reads <c>GridMap:Tiles:Cache</c> (default true), <c>GridMap:Tiles:CacheDir</c> (default the repository's
     /// git-ignored tiles/cache, else a temp folder; "" or "none" = memory only) and <c>GridMap:Tiles:CacheMemoryMB</c> (default 256).</summary>
     public static TileCacheOptions From(IConfiguration? config)
@@ -118,12 +121,27 @@ public sealed class TileCache : Pipeline.ICommitObserver, IAsyncDisposable
         (_store, _catalog, _log, _logger, Options) = (store, catalog, log, logger, options);
     }
 
+    private TimeZoneInfo? _zone;
+    private long _builds;
+
+    /// <summary>Tiles built from the database while the cache is on (diagnostics: a hit builds none).</summary>
+    public long Builds => Interlocked.Read(ref _builds);
+
+    /// <summary>Today in the database's time zone: a tile of a <see cref="LayerInfo.ChangesDaily"/> layer is current only that day.</summary>
+    private async ValueTask<DateOnly> TodayAsync(CancellationToken ct)
+    {
+        var zone = _zone ??= await _log.TimeZoneAsync(ct);
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Options.Clock.GetUtcNow(), zone).DateTime);
+    }
+
     public TileCacheOptions Options { get; }
 
-    private sealed class Entry(TileBody body, long generation)
+    private sealed class Entry(TileBody body, long generation, DateOnly? day = null)
     {
         public TileBody Body { get; } = body;
         public long Generation = generation;
+        /// <summary>The day it was built, for date-dependent layers (null for the others).</summary>
+        public DateOnly? Day { get; } = day;
     }
 
     /// <summary>The tile, current as of this request: from the cache when nothing has touched it since it was built.</summary>
@@ -133,18 +151,21 @@ public sealed class TileCache : Pipeline.ICommitObserver, IAsyncDisposable
         if (!Options.Enabled) return TileBody.From(await _store.TileAsync(layer.Id, tile, ct), CompressionLevel.Fastest);
         var generation = CurrentWithoutLooking() is { } known ? known : await SyncAsync().WaitAsync(ct);
         var key = (layer.Id, tile);
-        if (_memory.TryGetValue(key, out var hit) && Fresh(layer, tile, hit, generation)) return hit.Body;
+        // Date-dependent layers are kept in memory only, with the day they were built: a new day makes them stale.
+        DateOnly? today = layer.ChangesDaily ? await TodayAsync(ct) : null;
+        if (_memory.TryGetValue(key, out var hit) && hit.Day == today && Fresh(layer, tile, hit, generation)) return hit.Body;
         if (hit is not null && _memory.TryRemove(key, out var gone)) Interlocked.Add(ref _memoryBytes, -gone.Body.Gzip.Length);
-        if (ReadDisk(layer.Id, tile) is { } stored && Fresh(layer, tile, stored, generation))
+        if (today is null && ReadDisk(layer.Id, tile) is { } stored && Fresh(layer, tile, stored, generation))
         {
             Remember(key, stored);
             return stored.Body;
         }
         // Built after the check: it holds at least every change up to `generation`.
         var body = TileBody.From(await _store.TileAsync(layer.Id, tile, ct));
-        var entry = new Entry(body, generation);
+        Interlocked.Increment(ref _builds);
+        var entry = new Entry(body, generation, today);
         Remember(key, entry);
-        WriteDisk(layer.Id, tile, entry);
+        if (today is null) WriteDisk(layer.Id, tile, entry);
         return body;
     }
 

@@ -16,6 +16,11 @@ public sealed record LayerInfo(
     [property: JsonPropertyName("fields")] IReadOnlyDictionary<string, string> Fields,
     [property: JsonPropertyName("sources")] IReadOnlyList<string> Sources)
 {
+    /// <summary>True when the layer's tiles depend on the date as well as the data (the progress layers count follow-ups
+    /// overdue as of today): a cached tile of it is current only on the day it was built.</summary>
+    [JsonPropertyName("changesDaily")]
+    public bool ChangesDaily { get; init; }
+
     /// <summary>The tile query serving zoom <paramref name="z"/>, or null when the layer draws nothing there.</summary>
     public TileQuery? TileQueryAt(int z) => z < MinZoom || z > MaxZoom ? null : Tiles.FirstOrDefault(t => z >= t.MinZoom && z <= t.MaxZoom);
 }

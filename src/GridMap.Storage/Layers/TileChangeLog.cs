@@ -48,6 +48,16 @@ public sealed class TileChangeLog(NpgsqlDataSource db)
     /// connection fails (the exception is thrown: the caller must treat every notification from then on as missing).
     /// The connection is pinged every <paramref name="ping"/> so a silently dead one is noticed within about that long.
     /// </summary>
+    /// <summary>The database's time zone (its <c>current_date</c>, which date-dependent tiles use, is in it); UTC when .NET
+    /// does not know the name.</summary>
+    public async Task<TimeZoneInfo> TimeZoneAsync(CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("SELECT current_setting('TimeZone')");
+        var name = await cmd.ExecuteScalarAsync(ct) as string;
+        try { return name is { Length: > 0 } ? TimeZoneInfo.FindSystemTimeZoneById(name) : TimeZoneInfo.Utc; }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException) { return TimeZoneInfo.Utc; }
+    }
+
     public async Task ListenAsync(Func<int, Task> listening, Action<long> notified, TimeSpan ping, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(listening);
