@@ -1,5 +1,6 @@
 using GridMap.Rendering;
 using GridMap.Storage.Reports;
+using GridMap.Storage.Stats;
 
 namespace GridMap.Application.Reports;
 
@@ -11,7 +12,7 @@ public sealed record RenderedFile(byte[] Content, string ContentType, string Fil
 /// (nothing is written or audited). Bad parameters → <see cref="ArgumentException"/> (400); an unknown area or cell →
 /// <see cref="KeyNotFoundException"/> (404). <paramref name="time"/> gives the date printed on every page.
 /// </summary>
-public sealed class ReportQueries(ReportStore store, ReportOptions options, TimeProvider time)
+public sealed class ReportQueries(ReportStore store, ProgressStore progress, ReportOptions options, TimeProvider time)
 {
     /// <summary>A coverage map of <paramref name="area"/> (see <see cref="ReportAreaParser"/>) as PDF or PNG.</summary>
     public async Task<RenderedFile> CoverageMapAsync(string? area, OutputFormat format, PaperSize paper = PaperSize.A4, bool landscape = false,
@@ -56,15 +57,29 @@ public sealed class ReportQueries(ReportStore store, ReportOptions options, Time
         return new RenderedFile(bytes, format == OutputFormat.Pdf ? "application/pdf" : "image/png", $"noticeboard-{cell.Code}.{(format == OutputFormat.Pdf ? "pdf" : "png")}");
     }
 
-    /// <summary>The weekly figures per district, street or cell as rows (what the spreadsheet holds).</summary>
+    /// <summary>The weekly figures per district, street or cell as rows (what the spreadsheet holds): the dashboard's figures
+    /// (<see cref="ProgressStore.UnitsAsync"/>, the same definitions as the progress tiles) for the whole city. The last row,
+    /// code "", holds the compounds of no unit of that kind, so the columns add up to the city.</summary>
     public async Task<IReadOnlyList<ProgressRow>> ProgressRowsAsync(string? by, CancellationToken ct = default)
     {
         by = string.IsNullOrWhiteSpace(by) ? "district" : by.Trim();
-        if (by is not ("district" or "street" or "cell")) throw new ArgumentException($"by 应为 district、street 或 cell (by must be district, street or cell, not '{by}').");
-        var figures = await store.ProgressAsync(by, ct);
-        return [.. figures.Select(f => new ProgressRow(f.Code, f.Name, f.Parent, f.Compounds, f.Households, f.HouseholdsByStage,
-            f.Households > 0 ? (double)f.HouseholdsByStage.GetValueOrDefault("completed") / f.Households : 0,
-            f.Households > 0 ? f.ConsentHouseholds / f.Households : 0, f.Disputes, f.OverdueFollowUps))];
+        var unassigned = by switch
+        {
+            "district" => "（未划分行政区）",
+            "street" => "（未划分街道）",
+            "cell" => "（未划分网格）",
+            _ => throw new ArgumentException($"by 应为 district、street 或 cell (by must be district, street or cell, not '{by}')."),
+        };
+        var stages = await progress.StagesAsync(ct);
+        var (units, _) = await progress.UnitsAsync(by, ProgressScope.City, ct);
+        return [.. units.Select(u =>
+        {
+            var byStage = stages.Select((st, i) => (st.Code, Households: u.HouseholdsByStage[i])).ToDictionary(x => x.Code, x => x.Households);
+            var households = u.HouseholdsByStage.Sum();
+            return new ProgressRow(u.Code ?? "", u.Name ?? unassigned, u.ParentName, u.CompoundsByStage.Sum(), households, byStage,
+                households > 0 ? (double)byStage.GetValueOrDefault("completed") / households : 0,
+                households > 0 ? u.ConsentHouseholds / households : 0, u.Disputes, u.OverdueFollowUps);
+        })];
     }
 
     /// <summary>The weekly progress spreadsheet (XLSX) per district, street or cell.</summary>

@@ -1,4 +1,5 @@
 using GridMap.Storage.Reports;
+using GridMap.Storage.Stats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,6 +13,7 @@ public static class ReportsServices
         services.TryAddSingleton(new ReportOptions());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ReportStore>();
+        services.TryAddSingleton<ProgressStore>();
         services.TryAddSingleton<ReportQueries>();
         return services;
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -23,12 +22,8 @@ public sealed record ReportCell(string Code, string Name, string District, strin
 /// <summary>One compound of a cell's retrofit schedule.</summary>
 public sealed record ReportScheduleItem(string Name, int Households, string Stage, double ConsentRate, bool Dispute);
 
-/// <summary>A unit's weekly figures. Code "" is the row of compounds not assigned to any unit of that kind.
-/// ConsentHouseholds = Σ households × consent rate; OverdueFollowUps = completed compounds not visited in 90 days.</summary>
-public sealed record ProgressFigures(string Code, string Name, string? Parent, int Compounds, long Households, double ConsentHouseholds,
-    int Disputes, int OverdueFollowUps, IReadOnlyDictionary<string, long> HouseholdsByStage);
-
-/// <summary>Read side of printed maps and reports: areas, compounds and context to draw, cells, weekly figures.</summary>
+/// <summary>Read side of printed maps and reports: areas, compounds and context to draw, cells (the weekly figures come from
+/// the dashboard's <see cref="Stats.ProgressStore"/>).</summary>
 public sealed class ReportStore(NpgsqlDataSource db)
 {
     private static readonly string AreaSql = SqlScripts.Get("Reports/report_area.sql");
@@ -36,12 +31,6 @@ public sealed class ReportStore(NpgsqlDataSource db)
     private static readonly string ContextSql = SqlScripts.Get("Reports/report_context.sql");
     private static readonly string CellSql = SqlScripts.Get("Reports/report_cell.sql");
     private static readonly string ScheduleSql = SqlScripts.Get("Reports/report_cell_schedule.sql");
-    private static readonly Dictionary<string, string> ProgressSql = new(StringComparer.Ordinal)
-    {
-        ["district"] = SqlScripts.Get("Reports/progress_by_district.sql"),
-        ["street"] = SqlScripts.Get("Reports/progress_by_street.sql"),
-        ["cell"] = SqlScripts.Get("Reports/progress_by_cell.sql"),
-    };
 
     /// <summary>The area's name and extent, or null when there is no such area (or it has nothing to draw).</summary>
     public async Task<ReportArea?> AreaAsync(ReportAreaKey key, CancellationToken ct = default)
@@ -104,21 +93,6 @@ public sealed class ReportStore(NpgsqlDataSource db)
         var list = new List<ReportScheduleItem>();
         while (await r.ReadAsync(ct))
             list.Add(new ReportScheduleItem(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetDouble(3), r.GetBoolean(4)));
-        return list;
-    }
-
-    /// <summary>Weekly figures per unit; <paramref name="by"/> is district, street or cell.</summary>
-    public async Task<IReadOnlyList<ProgressFigures>> ProgressAsync(string by, CancellationToken ct = default)
-    {
-        var sql = ProgressSql.TryGetValue(by, out var s) ? s : throw new ArgumentException($"by must be district, street or cell, not '{by}'.", nameof(by));
-        await using var cmd = db.CreateCommand(sql);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<ProgressFigures>();
-        while (await r.ReadAsync(ct))
-        {
-            var byStage = JsonSerializer.Deserialize<Dictionary<string, long>>(r.GetString(8)) ?? [];
-            list.Add(new ProgressFigures(r.GetString(0), r.GetString(1), Text(r, 2), r.GetInt32(3), r.GetInt64(4), r.GetDouble(5), r.GetInt32(6), r.GetInt32(7), byStage));
-        }
         return list;
     }
 
