@@ -22,11 +22,9 @@ public sealed class CrewFieldRecordTests(LiveServer server, ChromiumFixture chro
         return await http.GetFromJsonAsync<JsonElement>(BaseUrl + path);
     }
 
-    private static long[] PlanValves(JsonElement plan) =>
-        plan.GetProperty("valves_to_close").EnumerateArray().Select(v => v.GetProperty("id").GetInt64()).ToArray();
+    private static long[] PlanValves(JsonElement plan) => CrewPhone.PlanValves(plan);
 
-    private static async Task<long[]> ShownValvesAsync(IPage page) =>
-        await page.Locator("[data-testid=crew-valves] li").EvaluateAllAsync<long[]>("els => els.map(e => Number(e.dataset.valve))");
+    private static Task<long[]> ShownValvesAsync(IPage page) => CrewPhone.ShownValvesAsync(page);
 
     [PostgisFact]
     public async Task ValveRecords_OnlineChangeEveryonesPlan_OfflineAreQueuedAndSent_RefusedAreShown()
@@ -51,17 +49,7 @@ public sealed class CrewFieldRecordTests(LiveServer server, ChromiumFixture chro
         }
         Assert.True(pipe > 0, "no secondary pipe whose plan closes two valves");
 
-        var context = await chromium.Browser.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, Locale = "zh-CN",
-            Geolocation = new() { Longitude = (float)lon, Latitude = (float)lat, Accuracy = 8 }, Permissions = ["geolocation"],
-        });
-        await server.SignInAsync(context, LiveServer.AdminName);
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        await page.GotoAsync(BaseUrl + "/#/crew");
+        var (context, page, errors) = await CrewPhone.OpenAsync(server, chromium, lon, lat, 8);
         await page.Locator("[data-testid=crew-map][data-ready=true]").WaitForAsync();
         await page.EvaluateAsync($"() => window.gridmapCrew.isolate({pipe}, [{F(lon)}, {F(lat)}])");
         await page.Locator("[data-testid=crew-plan][data-state=ready]").WaitForAsync();

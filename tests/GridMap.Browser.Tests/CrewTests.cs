@@ -39,32 +39,12 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         return (AsBrowserSees((x0 + x1) / 2 - 0.00001), AsBrowserSees((y0 + y1) / 2 + 0.000005));
     }
 
-    private async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenPhoneAsync(double lon, double lat, double accuracy)
-    {
-        var context = await chromium.Browser.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = 390, Height = 844 },
-            DeviceScaleFactor = 2,
-            IsMobile = true,
-            HasTouch = true,
-            Locale = "zh-CN",
-            Geolocation = new() { Longitude = (float)lon, Latitude = (float)lat, Accuracy = (float)accuracy },
-            Permissions = ["geolocation"],
-        });
-        await server.SignInAsync(context, LiveServer.AdminName);
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        await page.GotoAsync(BaseUrl + "/#/crew");
-        return (context, page, errors);
-    }
+    private Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenPhoneAsync(double lon, double lat, double accuracy) =>
+        CrewPhone.OpenAsync(server, chromium, lon, lat, accuracy);
 
-    private static async Task<long[]> ShownValvesAsync(IPage page) =>
-        (await page.Locator("[data-testid=crew-valves] li").EvaluateAllAsync<long[]>("els => els.map(e => Number(e.dataset.valve))"));
+    private static Task<long[]> ShownValvesAsync(IPage page) => CrewPhone.ShownValvesAsync(page);
 
-    private static long[] PlanValves(JsonElement plan) =>
-        plan.GetProperty("valves_to_close").EnumerateArray().Select(v => v.GetProperty("id").GetInt64()).ToArray();
+    private static long[] PlanValves(JsonElement plan) => CrewPhone.PlanValves(plan);
 
     private static async Task WaitPlanAsync(IPage page, string source, int inoperable)
     {
