@@ -34,6 +34,7 @@ public static class GridMapApp
         builder.Services.AddGridMapAuth(builder.Configuration);
         // The build-time OpenAPI generator (GetDocument.Insider) starts the host without a database: no worker then.
         if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider") builder.Services.AddJobWorker();
+        builder.Services.AddSingleton<TileFastPath.Counter>();
         builder.Services.AddProblemDetails();
         builder.AddSecurityHeaders();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -53,6 +54,9 @@ public static class GridMapApp
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        // A signed-in reader's vector tile is written before authorization and endpoint binding (same answer; anything else
+        // goes on below). GridMap:Tiles:FastPath=false leaves it out, for the bench's A/B row (docs/tiles-performance.md).
+        if (!string.Equals(app.Configuration["GridMap:Tiles:FastPath"], "false", StringComparison.OrdinalIgnoreCase)) app.UseMiddleware<TileFastPath>();
         // Static files above stay public; everything below is authorized by RouteAccess (401/403 ProblemDetails).
         app.UseAuthentication();
         app.UseAuthorization();

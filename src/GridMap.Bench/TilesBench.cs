@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using GridMap.Api;
 using GridMap.Api.Auth;
 using GridMap.Application.Auth;
@@ -28,9 +27,11 @@ public static class TilesBench
     public static int Run(string[] args)
     {
         var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(8);
+        // --ab: also the A/B rows (prepared statements off, a smaller pool, the tile fast path off, the .NET HttpClient as client).
+        var ab = args.Contains("--ab");
         var cs = Environment.GetEnvironmentVariable("GRIDMAP_DB");
         if (string.IsNullOrEmpty(cs)) { Console.Error.WriteLine("tiles bench: set GRIDMAP_DB to a database with the demo city"); return 1; }
-        return RunAsync(cs, seconds).GetAwaiter().GetResult();
+        return RunAsync(cs, seconds, ab).GetAwaiter().GetResult();
     }
 
     private sealed record Path(int Z, List<TileAddress> Tiles);
@@ -53,13 +54,18 @@ public static class TilesBench
         return new Path(z, tiles);
     }
 
-    private static async Task<int> RunAsync(string cs, int seconds)
+    /// <summary>One measured run: throughput, latency, and CPU milliseconds per 1,000 tiles (= µs per tile) of the load
+    /// generator (pgbench or the tiles client), the server (GridMap; 0 for pgbench), PostgreSQL, other processes, idle.</summary>
+    private sealed record Result(double Tps, double P50, double P99, double Client, double Server, double Postgres, double Others, double Idle);
+
+    private static async Task<int> RunAsync(string cs, int seconds, bool ab)
     {
         var layer = "compounds";
         var paths = new[] { Recorded(12), Recorded(14), Recorded(16) };
         var rows = new List<string>();
         var loadStart = LoadAverage();
         await using var ds = GridMapDatabase.Create(cs);
+        var meter = await CpuMeter.ForAsync(cs);
         var store = new LayerStore(ds, LayerCatalog.Default);
         foreach (var path in paths)
         {
@@ -71,29 +77,50 @@ public static class TilesBench
                 gz += GridMap.Application.Layers.TileBody.From(b).Gzip.Length;
             }
             var distinct = path.Tiles.Distinct().Count();
-            var bare = Pgbench(cs, layer, path, seconds);
-            var off = await Http(cs, path, layer, cache: false, seconds);
-            var check = await Http(cs, path, layer, cache: true, seconds, freshness: "check");
-            var on = await Http(cs, path, layer, cache: true, seconds);
-            string Row(string what, (double Tps, double P50, double P99) r) =>
-                $"| z{path.Z} | {what} | {r.Tps:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Tps / bare.Tps:0.00} |";
-            rows.Add($"| z{path.Z} | tiles in path: {path.Tiles.Count} ({distinct} distinct), MVT {bytes / 1024.0 / distinct:0.0} KiB/tile, gzip {gz / 1024.0 / distinct:0.0} KiB/tile | | | | |");
+            var bare = Pgbench(cs, layer, path, seconds, meter);
+            string Row(string what, Result r) =>
+                $"| z{path.Z} | {what} | {r.Tps:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Tps / bare.Tps:0.00} | {r.Client:0} | {r.Server:0} | {r.Postgres:0} | {r.Client + r.Server + r.Postgres:0} | {r.Others:0} | {r.Idle:0} |";
+            rows.Add($"| z{path.Z} | tiles in path: {path.Tiles.Count} ({distinct} distinct), MVT {bytes / 1024.0 / distinct:0.0} KiB/tile, gzip {gz / 1024.0 / distinct:0.0} KiB/tile | | | | | | | | | | |");
             rows.Add(Row("bare `ST_AsMVT` (pgbench, same tile SQL)", bare));
-            rows.Add(Row("service, cache off (`GridMap__Tiles__Cache=false`)", off));
-            rows.Add(Row("service, cache on (warm), change log read per request (`GridMap__Tiles__Freshness=check`)", check));
-            rows.Add(Row("service, cache on (warm), LISTEN/NOTIFY (default)", on));
+            rows.Add(Row("service, cache off (`GridMap__Tiles__Cache=false`)", await Http(cs, path, layer, seconds, meter, cache: false)));
+            if (ab)
+            {
+                rows.Add(Row("service, cache off, no prepared statements (`Max Auto Prepare=0`)", await Http(cs, path, layer, seconds, meter, cache: false, connection: "Max Auto Prepare=0")));
+                rows.Add(Row("service, cache off, pool of 4 connections (`Maximum Pool Size=4`)", await Http(cs, path, layer, seconds, meter, cache: false, connection: "Maximum Pool Size=4")));
+                rows.Add(Row("service, cache off, tile fast path off (`GridMap__Tiles__FastPath=false`)", await Http(cs, path, layer, seconds, meter, cache: false, fastPath: false)));
+                rows.Add(Row("service, cache off, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: false, httpClient: true)));
+                rows.Add(Row("service, cache off, Kestrel inline scheduling (experiment)", await Http(cs, path, layer, seconds, meter, cache: false, inline: true)));
+            }
+            rows.Add(Row("service, cache on (warm), change log read per request (`GridMap__Tiles__Freshness=check`)", await Http(cs, path, layer, seconds, meter, cache: true, freshness: "check")));
+            rows.Add(Row("service, cache on (warm), LISTEN/NOTIFY (default)", await Http(cs, path, layer, seconds, meter, cache: true)));
+            if (ab)
+            {
+                rows.Add(Row("service, cache on, tile fast path off (`GridMap__Tiles__FastPath=false`)", await Http(cs, path, layer, seconds, meter, cache: true, fastPath: false)));
+                rows.Add(Row("service, cache on, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: true, httpClient: true)));
+                rows.Add(Row("service, cache on, Kestrel inline scheduling (experiment)", await Http(cs, path, layer, seconds, meter, cache: true, inline: true)));
+            }
         }
         Console.WriteLine($"### Compound vector tiles along recorded viewport paths ({Connections} connections, {seconds} s per run, {Environment.ProcessorCount} cores)");
         Console.WriteLine();
         Console.WriteLine($"Load average at start: {loadStart}; at end: {LoadAverage()} (other processes on the machine share its cores).");
         Console.WriteLine();
-        Console.WriteLine("| zoom | what | tiles/s | p50 ms | p99 ms | × bare |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|");
+        Console.WriteLine("CPU columns: µs of CPU per tile, during the measured window (/proc): the load generator (pgbench or the tiles " +
+                          "client), the GridMap server, PostgreSQL (postmaster and backends), their sum, other processes on the machine, idle.");
+        Console.WriteLine();
+        Console.WriteLine("| zoom | what | tiles/s | p50 ms | p99 ms | × bare | client | server | PostgreSQL | sum | others | idle |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows) Console.WriteLine(r);
         return 0;
     }
 
-    private static (double Tps, double P50, double P99) Pgbench(string cs, string layer, Path path, int seconds)
+    private static Result Split(CpuMeter.Sample a, CpuMeter.Sample b, double client, long tiles)
+    {
+        var per = tiles == 0 ? 0 : 1e6 / tiles; // CPU seconds → µs per tile
+        double server = b.Self - a.Self, pg = b.Postgres - a.Postgres, busy = b.MachineBusy - a.MachineBusy, all = b.MachineAll - a.MachineAll;
+        return new Result(0, 0, 0, client * per, server * per, pg * per, Math.Max(0, busy - client - server - pg) * per, (all - busy) * per);
+    }
+
+    private static Result Pgbench(string cs, string layer, Path path, int seconds, CpuMeter meter)
     {
         var b = new NpgsqlConnectionStringBuilder(cs);
         var dir = Directory.CreateTempSubdirectory("gm-pgbench-");
@@ -114,16 +141,20 @@ public static class TilesBench
                          "-h", b.Host!, "-p", b.Port.ToString(CultureInfo.InvariantCulture), "-U", b.Username!, b.Database! })
                 psi.ArgumentList.Add(a);
             psi.Environment["PGPASSWORD"] = b.Password ?? "";
+            var before = meter.Take();
             using var p = Process.Start(psi)!;
             var output = p.StandardOutput.ReadToEnd();
             var err = p.StandardError.ReadToEnd();
             p.WaitForExit();
+            var after = meter.Take();
             if (p.ExitCode != 0) throw new InvalidOperationException("pgbench failed: " + err + output);
             var latencies = Directory.EnumerateFiles(dir.FullName, "log*")
                 .SelectMany(File.ReadLines).Select(l => l.Split(' ')).Where(f => f.Length > 2)
                 .Select(f => double.Parse(f[2], CultureInfo.InvariantCulture) / 1000.0).Order().ToArray();
             var tps = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"tps = ([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
-            return (tps, Pct(latencies, 50), Pct(latencies, 99));
+            // pgbench is a child of this process: its CPU time is in this process's children time; this process only waits.
+            var cpu = Split(before, after, after.Children - before.Children, latencies.Length);
+            return cpu with { Tps = tps, P50 = Pct(latencies, 50), P99 = Pct(latencies, 99), Server = 0 };
         }
         finally
         {
@@ -131,17 +162,22 @@ public static class TilesBench
         }
     }
 
-    private static async Task<(double Tps, double P50, double P99)> Http(string cs, Path path, string layer, bool cache, int seconds, string freshness = "notify")
+    private static async Task<Result> Http(string cs, Path path, string layer, int seconds, CpuMeter meter, bool cache,
+        string freshness = "notify", string? connection = null, bool fastPath = true, bool httpClient = false, bool inline = false)
     {
         const string user = "bench-tiles";
         var cacheDir = Directory.CreateTempSubdirectory("gm-bench-tilecache-");
         var app = GridMapApp.Build([], b =>
         {
             b.WebHost.UseUrls("http://127.0.0.1:0");
-            b.Configuration["ConnectionStrings:GridMap"] = cs;
+            b.Configuration["ConnectionStrings:GridMap"] = connection is null ? cs : cs.TrimEnd(';') + ";" + connection;
             b.Configuration["GridMap:Tiles:Cache"] = cache ? "true" : "false";
             b.Configuration["GridMap:Tiles:CacheDir"] = cacheDir.FullName;
             b.Configuration["GridMap:Tiles:Freshness"] = freshness;
+            b.Configuration["GridMap:Tiles:FastPath"] = fastPath ? "true" : "false";
+            // Kestrel runs request code on its socket threads instead of handing it to the thread pool (an experiment only:
+            // anything slow on those threads — a PDF being drawn — would hold up every connection they serve).
+            if (inline) b.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         });
         try
         {
@@ -151,49 +187,42 @@ public static class TilesBench
                 ?? throw new InvalidOperationException($"user {user} is disabled");
             var token = (await app.Services.GetRequiredService<TokenService>().IssueAsync(signedIn)).AccessToken;
             await app.StartAsync();
-            var address = app.Urls.First();
-            // A lean client (it shares the 2 cores with the server): no proxy lookup, no cookies, no decompression.
-            using var handler = new SocketsHttpHandler
-            {
-                MaxConnectionsPerServer = Connections, AutomaticDecompression = DecompressionMethods.None, UseProxy = false, UseCookies = false,
-            };
-            using var http = new HttpClient(handler) { BaseAddress = new Uri(address) };
-            http.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip");
-            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var address = new Uri(app.Urls.First());
             var urls = path.Tiles.Select(t => $"/tiles/{layer}/{t.Z}/{t.X}/{t.Y}.mvt").ToArray();
             // Warm up (and, with the cache on, fill it).
-            foreach (var u in urls.Distinct()) (await http.GetAsync(u)).EnsureSuccessStatusCode();
-            // One second of the same load first (JIT tiers up, pools fill), then the measured run.
-            await Load(http, urls, TimeSpan.FromSeconds(1));
-            return await Load(http, urls, TimeSpan.FromSeconds(seconds));
+            using (var http = new HttpClient { BaseAddress = address })
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                foreach (var u in urls.Distinct()) (await http.GetAsync(u)).EnsureSuccessStatusCode();
+            }
+            // The load generator is a process of its own, so its CPU time is measured apart from the server's: it warms up
+            // for a second (JIT tiers up, pools fill), says "warm", measures, and prints its figures.
+            var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { typeof(TilesClient).Assembly.Location, "tiles-client", "--port", address.Port.ToString(CultureInfo.InvariantCulture),
+                         "--connections", Connections.ToString(CultureInfo.InvariantCulture), "--warmup", "1", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) })
+                psi.ArgumentList.Add(a);
+            if (httpClient) psi.ArgumentList.Add("--httpclient");
+            psi.Environment["GRIDMAP_BENCH_TOKEN"] = token;
+            using var p = Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEndAsync();
+            foreach (var u in urls) await p.StandardInput.WriteLineAsync(u);
+            p.StandardInput.Close();
+            var warm = await p.StandardOutput.ReadLineAsync();
+            var before = meter.Take();
+            var line = await p.StandardOutput.ReadLineAsync();
+            var after = meter.Take();
+            await p.WaitForExitAsync();
+            if (warm != "warm" || line is null || p.ExitCode != 0) throw new InvalidOperationException($"tiles client failed ({p.ExitCode}): {warm} {line} {await stderr}");
+            var f = line.Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            var count = (long)f[0];
+            var cpu = Split(before, after, f[4] / 1000.0, count);
+            return cpu with { Tps = count / f[1], P50 = f[2], P99 = f[3] };
         }
         finally
         {
             await app.StopAsync();
             await app.DisposeAsync();
             cacheDir.Delete(true);
-        }
-    }
-
-    private static async Task<(double Tps, double P50, double P99)> Load(HttpClient http, string[] urls, TimeSpan until)
-    {
-        {
-            var latencies = new List<double>[Connections];
-            var sw = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, Connections).Select(async w =>
-            {
-                var mine = latencies[w] = new List<double>(200_000);
-                var i = w * 37;
-                while (sw.Elapsed < until)
-                {
-                    var t0 = Stopwatch.GetTimestamp();
-                    using var res = await http.GetAsync(urls[i++ % urls.Length], HttpCompletionOption.ResponseContentRead);
-                    if (!res.IsSuccessStatusCode) throw new InvalidOperationException($"{res.StatusCode} for a tile");
-                    mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                }
-            }));
-            var all = latencies.SelectMany(l => l).Order().ToArray();
-            return (all.Length / sw.Elapsed.TotalSeconds, Pct(all, 50), Pct(all, 99));
         }
     }
 

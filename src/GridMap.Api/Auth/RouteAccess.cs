@@ -40,7 +40,8 @@ public static class RouteAccess
         new("/styles.json", Public, Public),
     ];
 
-    private static readonly RouteRule[] Longest = Rules.OrderByDescending(r => r.Prefix.Length).ToArray();
+    // Longest prefix first, each with its "prefix/" form made once (Need runs on every request: no string built per rule).
+    private static readonly (RouteRule Rule, string Slashed)[] Longest = Rules.OrderByDescending(r => r.Prefix.Length).Select(r => (r, r.Prefix + "/")).ToArray();
 
     /// <summary>What a request needs: the endpoint's own <see cref="RequiredPermission"/>, else the rule of the longest prefix
     /// of its route pattern; an endpoint outside every prefix needs a signed-in user, a path no endpoint serves (a missing
@@ -50,8 +51,9 @@ public static class RouteAccess
         if (endpoint?.Metadata.GetMetadata<RequiredPermission>() is { } own) return own.Permission;
         var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? path;
         if (!route.StartsWith('/')) route = "/" + route;
-        var rule = Longest.FirstOrDefault(r => route.Equals(r.Prefix, StringComparison.OrdinalIgnoreCase)
-            || route.StartsWith(r.Prefix + "/", StringComparison.OrdinalIgnoreCase));
+        RouteRule? rule = null;
+        foreach (var (r, slashed) in Longest)
+            if (route.Equals(r.Prefix, StringComparison.OrdinalIgnoreCase) || route.StartsWith(slashed, StringComparison.OrdinalIgnoreCase)) { rule = r; break; }
         if (rule is null) return endpoint is null ? Public : SignedIn;
         return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) ? rule.Read : rule.Write;
     }

@@ -26,51 +26,18 @@ public static class LayerEndpoints
     public static RouteGroupBuilder MapTiles(this RouteGroupBuilder tiles)
     {
         // gzip'd bytes from the tile cache (never stale: see docs/architecture.md "Tiles and the cache"); browsers
-        // revalidate every time (no-cache) and get 304 while the ETag still matches.
+        // revalidate every time (no-cache) and get 304 while the ETag still matches. A signed-in reader's request is usually
+        // answered before this endpoint by TileFastPath (same answer, less per-request work: docs/tiles-performance.md).
         tiles.MapGet("/{layer}/{z:int}/{x:int}/{y:int}.mvt", async (string layer, int z, int x, int y, LayerQueries q, HttpContext http, CancellationToken ct) =>
         {
-            var tile = await q.TileBodyAsync(layer, z, x, y, ct);
-            var headers = http.Response.Headers;
-            headers.CacheControl = "no-cache";
-            headers.ETag = tile.ETag;
-            headers.Vary = "Accept-Encoding";
-            if (IfNoneMatch(http.Request, tile.ETag)) return Results.StatusCode(StatusCodes.Status304NotModified);
-            if (tile.IsEmpty) return Results.NoContent();
-            if (AcceptsGzip(http.Request))
-            {
-                headers.ContentEncoding = "gzip";
-                return Results.Bytes(tile.Gzip, "application/vnd.mapbox-vector-tile");
-            }
-            return Results.Bytes(tile.Decompress(), "application/vnd.mapbox-vector-tile");
-        }).WithName("Tile").WithSummary("Mapbox vector tile of a layer (ST_AsMVT per zoom; gzip when accepted, ETag/304, Cache-Control no-cache)");
+            await TileResponse.WriteAsync(http, await q.TileBodyAsync(layer, z, x, y, ct));
+            return Results.Empty;
+        }).WithName(TileResponse.EndpointName).WithMetadata(TileResponse.Marker)
+          .WithSummary("Mapbox vector tile of a layer (ST_AsMVT per zoom; gzip when accepted, ETag/304, Cache-Control no-cache)");
 
         tiles.MapGet("/{layer}.json", (string layer, LayerQueries q, HttpContext http) =>
             TypedResults.Ok(q.TileJson(layer, $"{http.Request.Scheme}://{http.Request.Host}")))
             .WithName("TileJson").WithSummary("TileJSON 3.0 description of a layer's vector tiles");
         return tiles;
-    }
-
-    private static bool IfNoneMatch(HttpRequest request, string etag)
-    {
-        foreach (var value in request.Headers.IfNoneMatch)
-            foreach (var part in (value ?? "").Split(','))
-            {
-                var t = part.Trim();
-                if (t == "*" || t == etag || (t.StartsWith("W/", StringComparison.Ordinal) && t[2..] == etag)) return true;
-            }
-        return false;
-    }
-
-    private static bool AcceptsGzip(HttpRequest request)
-    {
-        foreach (var value in request.Headers.AcceptEncoding)
-            foreach (var part in (value ?? "").Split(','))
-            {
-                var p = part.Split(';');
-                if (!p[0].Trim().Equals("gzip", StringComparison.OrdinalIgnoreCase)) continue;
-                // "gzip;q=0" refuses it.
-                return !(p.Length > 1 && p[1].Trim().Replace(" ", "", StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000");
-            }
-        return false;
     }
 }
