@@ -79,11 +79,10 @@ export function createCellsPanel(on: CellHandlers): CellsPanel {
     const tr = h('tr', { 'data-testid': `cell-row-${c.idx}`, class: `${outside ? 'out' : ''} ${c.contiguous ? '' : 'broken'} ${c.oversize ? 'oversize' : ''} ${c.undersize ? 'undersize' : ''}` },
       h('td', { class: 'lock' }, lock),
       h('td', {}, h('span', { class: 'dot', style: `background:${cellColour(c.idx, 0.9)}` }), shortCode(c.code)),
-      h('td', { class: 'name', title: c.name }, badge, c.name),
+      h('td', { class: 'name', title: `${c.name} · ${c.compounds} 个小区` }, badge, c.name),
       h('td', { class: `num ${outside ? 'warn' : ''}` }, int(c.households)),
       h('td', { class: `num ${outside ? 'warn' : ''}` }, pct(c.deviation)),
       h('td', { class: 'num', title: '形状规整度：1 为圆形，越大越规整' }, c.polsbyPopper.toFixed(2)),
-      h('td', { class: 'num' }, c.compounds),
       h('td', {}, staffInput, travelCell(state, c)),
     );
     tr.addEventListener('click', (e) => {
@@ -114,7 +113,7 @@ export function createCellsPanel(on: CellHandlers): CellsPanel {
         return h('option', { value: optionValue(s), label: note });
       }));
       const head = h('tr', {}, h('th', { class: 'lock', title: '锁定：重新划分和移动小区都不改动该网格' }, '🔒'),
-        ...['编号', '名称', '户数', '偏差', '规整度', '小区', '网格员 · 路网距离'].map((t) => h('th', {}, t)));
+        ...['编号', '名称', '户数', '偏差', '规整度', '网格员 · 路网距离'].map((t) => h('th', {}, t)));
       table.replaceChildren(h('thead', {}, head), h('tbody', {}, ...plan.cells.map((c) => row(state, c))));
       const noStaff = staff?.cellsWithoutStaff ?? [];
       const idle = staff?.staffWithoutCells ?? [];

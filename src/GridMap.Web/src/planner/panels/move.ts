@@ -13,6 +13,9 @@ import { editable, type PlannerState } from '../state';
 
 const NO_COMPOUND = '点击地图上的小区：这里会列出它可以移入的相邻网格，以及移入后两个网格的户数。';
 
+/** Rules about the compound's own cell: they refuse a move into any neighbour alike. */
+const SOURCE_RULES = new Set(['last-compound', 'cell-locked', 'would-split-cell']);
+
 const sideWord: Record<string, string> = { within: '在范围内', below: '低于下限', above: '超过上限' };
 const fitWord: Record<string, string> = { 'both-within': '两格均在范围内', closer: '仍超出范围，但更接近', 'out-of-window': '移入后超出范围' };
 
@@ -111,8 +114,15 @@ export function createMoveTool(): MoveTool {
         const canEdit = editable(state) && o.editable;
         title.textContent = `${o.name}（${int(o.households)} 户）· 当前网格 ${shortCode(o.fromCode)}（${int(o.fromHouseholds)} 户）`;
         const firstAllowed = o.targets.find((t) => t.allowed);
+        // A rule about the compound's own cell (its last compound, locked, would fall apart) refuses every target alike:
+        // said once, not once per neighbour.
+        const own = o.targets[0]?.rule;
+        const refusedAlike = own !== undefined && own !== null && SOURCE_RULES.has(own) && o.targets.every((t) => !t.allowed && t.rule === own);
         list.replaceChildren(
-          ...(o.targets.length
+          ...(refusedAlike
+            ? [h('div', { class: 'hint error', 'data-testid': 'move-refused', 'data-rule': own },
+                `不能移出：${chinesePart(o.targets[0].reason) ?? o.targets[0].reason}（相邻网格：${o.targets.map((t) => shortCode(t.code)).join('、')}）`)]
+            : o.targets.length
             ? o.targets.map((t) => row(o, t, t === firstAllowed, canEdit))
             : [h('div', { class: 'hint' }, '该小区没有可移入的相邻网格（四周都是同一网格，或只隔着主干道与其他网格相邻）。')]),
           ...(canEdit ? [] : [h('div', { class: 'hint' }, '只有预览方案可以移动小区。')]),

@@ -64,9 +64,9 @@ export function createPlanPanel(): PlanPanel {
     statusEl,
     totalsEl,
     exactEl,
-    // The move and its answer right under the totals: at 1366×768 both stay in view without scrolling.
-    move.element,
+    // The answer, then the move tool, right under the totals: at 1366×768 both stay in view without scrolling.
     message,
+    move.element,
     h('div', { class: 'row buttons' }, autoBtn, publishBtn),
     warningsEl,
     h('div', { class: 'tool' }, h('h4', {}, '调整边界'), h('div', { class: 'row' }, edgeA, ' 与 ', edgeB), h('div', { class: 'row buttons' }, edgeBtn, edgeStop),
@@ -96,6 +96,8 @@ export function createPlanPanel(): PlanPanel {
       message.textContent = text;
       message.dataset.state = tone === 'ok' || tone === 'warn' ? 'accepted' : tone === 'error' ? 'rejected' : 'info';
       message.dataset.tone = tone;
+      // Whatever the column was scrolled to, the answer comes into view.
+      message.scrollIntoView({ block: 'nearest' });
     },
     renderSummary(state) {
       const p = state.plan;
