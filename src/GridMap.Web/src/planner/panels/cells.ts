@@ -48,12 +48,13 @@ export function createCellsPanel(on: CellHandlers): CellsPanel {
       type: 'text', class: 'staff-input', list: 'planner-staff-options', value: current, placeholder: '输入姓名查找',
       'data-testid': `cell-staff-${c.idx}`, 'aria-label': `${c.name} 网格员（输入姓名查找）`, disabled: !editable(state), autocomplete: 'off',
     });
-    staffInput.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') staffInput.blur();
-    });
+    // Chromium commits the box on Enter or on leaving it ('change'); one answer per row: the table is redrawn after it, and a
+    // second write with the same ETag would only meet a conflict.
+    let sent = false;
     staffInput.addEventListener('change', () => {
       const text = staffInput.value.trim();
-      if (text === current) return;
+      if (text === current || sent) return;
+      sent = true;
       if (text === '') {
         on.assign(c, null, '');
         return;
@@ -67,6 +68,7 @@ export function createCellsPanel(on: CellHandlers): CellsPanel {
         staffInput.reportValidity();
         staffInput.value = current;
         staffInput.setCustomValidity('');
+        sent = false;
       }
     });
     const lock = h('input', { type: 'checkbox', checked: c.locked, 'data-testid': `cell-lock-${c.idx}`, 'aria-label': `锁定 ${c.name}`, disabled: !editable(state) });
