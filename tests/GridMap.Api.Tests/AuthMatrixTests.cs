@@ -115,6 +115,7 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
         new("planning", "GET", "/api/planning/versions?area=district:410105", null, PlanningReaders),
         new("planning", "GET", "/api/planning/versions/1?area=district:410105", null, PlanningReaders),
         new("planning", "GET", "/api/planning/plans/999999/staff/travel", null, PlanningReaders),
+        new("planning", "GET", "/api/planning/plans/999999/compounds/1/moves", null, PlanningReaders),
         new("planning", "POST", "/api/planning/partitions", new { }, PlanningWriters),
         new("planning", "POST", "/api/planning/plans/999999/moves", new { compoundId = 1, toCell = 1 }, PlanningWriters),
         new("planning", "PUT", "/api/planning/plans/999999/cells/0/lock", new { locked = true }, PlanningWriters),

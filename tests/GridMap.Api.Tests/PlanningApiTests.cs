@@ -323,6 +323,71 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
     }
 
     [PostgisFact]
+    public async Task MoveOptions_OfferOnlyNeighbours_WithHouseholdsAfter_BestFitFirst_AndTheMoveDoesWhatTheyShow()
+    {
+        var (id, _) = await PreviewAsync();
+        var plan = await Get($"/api/planning/plans/{id}");
+        var households = plan.GetProperty("cells").EnumerateArray().ToDictionary(c => c.GetProperty("idx").GetInt32(), c => c.GetProperty("households").GetInt32());
+        var (lower, upper) = (plan.GetProperty("lowerBound").GetDouble(), plan.GetProperty("upperBound").GetDouble());
+        var compounds = (await Get($"/api/planning/plans/{id}/compounds")).GetProperty("features").EnumerateArray()
+            .Select(f => (Id: f.GetProperty("id").GetInt32(), Cell: f.GetProperty("properties").GetProperty("cell").GetInt32(), Households: f.GetProperty("properties").GetProperty("households").GetInt32()))
+            .ToList();
+        string Side(int h) => h < lower ? "below" : h > upper ? "above" : "within";
+        var fitRank = new Dictionary<string, int> { ["both-within"] = 0, ["closer"] = 1, ["out-of-window"] = 2 };
+        foreach (var c in compounds)
+        {
+            var o = await Get($"/api/planning/plans/{id}/compounds/{c.Id}/moves");
+            Assert.Equal(c.Cell, o.GetProperty("fromCell").GetInt32());
+            Assert.Equal(c.Households, o.GetProperty("households").GetInt32());
+            Assert.Equal(households[c.Cell], o.GetProperty("fromHouseholds").GetInt32());
+            Assert.True(o.GetProperty("editable").GetBoolean());
+            var targets = o.GetProperty("targets").EnumerateArray().ToList();
+            foreach (var t in targets)
+            {
+                var to = t.GetProperty("toCell").GetInt32();
+                Assert.NotEqual(c.Cell, to);
+                Assert.Equal(households[c.Cell] - c.Households, t.GetProperty("fromAfter").GetInt32());
+                Assert.Equal(households[to] + c.Households, t.GetProperty("toAfter").GetInt32());
+                Assert.Equal(Side(households[c.Cell] - c.Households), t.GetProperty("fromSide").GetString());
+                Assert.Equal(Side(households[to] + c.Households), t.GetProperty("toSide").GetString());
+                var bothWithin = Side(households[c.Cell] - c.Households) == "within" && Side(households[to] + c.Households) == "within";
+                Assert.Equal(bothWithin, t.GetProperty("fit").GetString() == "both-within");
+            }
+            // Allowed before refused; among the allowed, green before amber before red.
+            var allowed = targets.Select(t => t.GetProperty("allowed").GetBoolean()).ToList();
+            Assert.Equal(allowed.OrderByDescending(a => a), allowed);
+            var ranks = targets.Where(t => t.GetProperty("allowed").GetBoolean()).Select(t => fitRank[t.GetProperty("fit").GetString()!]).ToList();
+            Assert.Equal(ranks.Order(), ranks);
+            Assert.All(targets.Where(t => !t.GetProperty("allowed").GetBoolean()), t => Assert.Contains(t.GetProperty("rule").GetString(), new[] { "would-split-cell", "last-compound" }));
+            var first = targets.FirstOrDefault(t => t.GetProperty("allowed").GetBoolean());
+            if (first.ValueKind == JsonValueKind.Undefined) continue;
+
+            // Every cell not offered is refused by the move itself as not adjacent: the list holds all the neighbours and only them.
+            var offered = targets.Select(t => t.GetProperty("toCell").GetInt32()).ToHashSet();
+            foreach (var other in households.Keys.Where(k => k != c.Cell && !offered.Contains(k)))
+                Assert.Equal("not-adjacent", Rule(await Send(HttpMethod.Post, $"/api/planning/plans/{id}/moves", new { compoundId = c.Id, toCell = other }, HttpStatusCode.UnprocessableEntity)));
+            // A locked target stays listed, refused with the lock as the reason, after the allowed ones.
+            var target = first.GetProperty("toCell").GetInt32();
+            await Send(HttpMethod.Put, $"/api/planning/plans/{id}/cells/{target}/lock", new { locked = true }, HttpStatusCode.OK);
+            var whileLocked = (await Get($"/api/planning/plans/{id}/compounds/{c.Id}/moves")).GetProperty("targets").EnumerateArray().ToList();
+            var lockedRow = whileLocked.Single(t => t.GetProperty("toCell").GetInt32() == target);
+            Assert.False(lockedRow.GetProperty("allowed").GetBoolean());
+            Assert.Equal("target-locked", lockedRow.GetProperty("rule").GetString());
+            Assert.Contains("锁定", lockedRow.GetProperty("reason").GetString());
+            await Send(HttpMethod.Put, $"/api/planning/plans/{id}/cells/{target}/lock", new { locked = false }, HttpStatusCode.OK);
+            // The best offer, made: the plan's households are those the preview showed.
+            var moved = await Send(HttpMethod.Post, $"/api/planning/plans/{id}/moves", new { compoundId = c.Id, toCell = target }, HttpStatusCode.OK);
+            var after = moved.GetProperty("plan").GetProperty("cells").EnumerateArray().ToDictionary(x => x.GetProperty("idx").GetInt32(), x => x.GetProperty("households").GetInt32());
+            Assert.Equal(first.GetProperty("fromAfter").GetInt32(), after[c.Cell]);
+            Assert.Equal(first.GetProperty("toAfter").GetInt32(), after[target]);
+            await Get($"/api/planning/plans/{id}/compounds/999999/moves", HttpStatusCode.NotFound);
+            await Get($"/api/planning/plans/999999/compounds/{c.Id}/moves", HttpStatusCode.NotFound);
+            return;
+        }
+        Assert.Fail("no compound of the preview has an allowed move");
+    }
+
+    [PostgisFact]
     public async Task RedrawEdge_MovesBothNeighbours_KeepsTheirUnion_RejectsLooseEnds()
     {
         var (id, _) = await PreviewAsync();

@@ -133,7 +133,9 @@ public sealed class PlanHistoryBrowserTests(LiveServer server, ChromiumFixture c
         var staffed = plan.GetProperty("cells").EnumerateArray().First(c => c.GetProperty("staffId").ValueKind == JsonValueKind.Number);
         var idx = staffed.GetProperty("idx").GetInt32();
         var staffName = staffed.GetProperty("staffName").GetString();
-        await page.GetByTestId($"cell-staff-{idx}").SelectOptionAsync("");
+        // The worker box is a type-ahead: emptied and confirmed, the cell has no worker.
+        await page.GetByTestId($"cell-staff-{idx}").FillAsync("");
+        await page.GetByTestId($"cell-staff-{idx}").PressAsync("Enter");
         await Assertions.Expect(page.GetByTestId("plan-message")).ToHaveAttributeAsync("data-state", "accepted");
         await Assertions.Expect(page.GetByTestId("plan-message")).ToContainTextAsync("已取消网格员");
         await page.GetByTestId($"cell-lock-{idx}").CheckAsync();

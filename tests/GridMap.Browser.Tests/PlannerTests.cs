@@ -90,6 +90,8 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         var failures = new List<string>();
         for (var seed = 1; seed <= 4; seed++)
         {
+            // The attempt number (尝试序号, the engine's seed) is an expert setting, under 高级.
+            if (!await page.GetByTestId("advanced").EvaluateAsync<bool>("d => d.open")) await page.GetByTestId("advanced-toggle").ClickAsync();
             await page.GetByTestId("seed").FillAsync(seed.ToString(CultureInfo.InvariantCulture));
             await page.GetByTestId("plan-run").ClickAsync();
             await Assertions.Expect(page.GetByTestId("plan-progress")).ToBeVisibleAsync();
@@ -260,10 +262,13 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
             var lat = (2 * Math.Atan(Math.Exp(centre[1] / 6378137)) - Math.PI / 2) * 180 / Math.PI;
             await ClickLonLatAsync(page, lon, lat, 17);
             await Assertions.Expect(page.GetByTestId("move-compound")).ToHaveAttributeAsync("data-compound", id.ToString(CultureInfo.InvariantCulture));
-            var options = await page.GetByTestId("move-target").EvaluateAsync<int[]>("s => [...s.options].map(o => Number(o.value))");
+            await Assertions.Expect(page.GetByTestId("move-compound")).ToHaveAttributeAsync("data-ready", "true");
+            // The move preview offers the neighbouring cells the move rules allow, best fit first.
+            var options = await page.GetByTestId("move-options").EvaluateAsync<int[]>("l => [...l.querySelectorAll('input[type=radio]:not([disabled])')].map(o => Number(o.value))");
+            if (options.Length == 0) continue;
             var balanced = options.Where(o => households[o] + hh <= 500).ToList();
-            if (balanced.Count > 0) await page.GetByTestId("move-target").SelectOptionAsync(balanced[0].ToString(CultureInfo.InvariantCulture));
-            var to = int.Parse(await page.GetByTestId("move-target").InputValueAsync(), CultureInfo.InvariantCulture);
+            if (balanced.Count > 0) await page.GetByTestId($"move-target-{balanced[0]}").CheckAsync();
+            var to = await page.GetByTestId("move-options").EvaluateAsync<int>("l => Number(l.querySelector('input[type=radio]:checked').value)");
             var loaded = page.EvaluateAsync("() => window.gridmapPlanner.loaded()");
             await page.GetByTestId("move-apply").ClickAsync();
             await loaded;
@@ -286,17 +291,18 @@ public sealed class PlannerTests(LiveServer server, ChromiumFixture chromium) : 
         }
         Assert.True(accepted, $"no move accepted after {rejections} rejections");
 
-        // 4. Assign a staff member to the first cell by hand.
-        var staffSelect = page.GetByTestId("cell-staff-0");
-        var freeOption = await staffSelect.EvaluateAsync<string>("s => [...s.options].find(o => o.value && !o.textContent.includes('（'))?.value ?? ''");
+        // 4. Assign a staff member to the first cell by hand: type-ahead over the branch's workers, a free one picked.
+        var staffInput = page.GetByTestId("cell-staff-0");
+        var freeOption = await page.GetByTestId("staff-options").EvaluateAsync<string>("d => [...d.options].find(o => o.label === '空闲')?.value ?? ''");
         Assert.NotEqual("", freeOption);
         var staffLoaded = page.EvaluateAsync("() => window.gridmapPlanner.loaded()");
-        await staffSelect.SelectOptionAsync(freeOption);
+        await staffInput.FillAsync(freeOption);
+        await staffInput.PressAsync("Enter");
         await staffLoaded;
         Assert.Equal("accepted", await page.GetByTestId("plan-message").GetAttributeAsync("data-state"));
         var staffed = await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{planId}");
         var cell0 = staffed.GetProperty("cells")[0];
-        Assert.Equal(int.Parse(freeOption, CultureInfo.InvariantCulture), cell0.GetProperty("staffId").GetInt32());
+        Assert.Equal(int.Parse(freeOption[(freeOption.LastIndexOf('#') + 1)..], CultureInfo.InvariantCulture), cell0.GetProperty("staffId").GetInt32());
         Assert.True(cell0.GetProperty("staffPinned").GetBoolean());
         // The table shows that worker's road distance (路网距离) as GET …/staff/travel reports it.
         var travel = await http.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/planning/plans/{planId}/staff/travel");

@@ -82,6 +82,10 @@ public static class PlanningEndpoints
             return TypedResults.Ok(await edit.MoveCompoundAsync(new MoveCompoundRequest(id, compound, to), ct));
         }).WithName("MoveCompound").WithSummary("Move a compound to a neighbouring cell; 422 with the rule if it is not adjacent, a cell is locked or contiguity would break");
 
+        g.MapGet("/plans/{id:long}/compounds/{compoundId:int}/moves", async (long id, int compoundId, PlanMoves moves, CancellationToken ct) =>
+            TypedResults.Ok(await moves.OptionsAsync(id, compoundId, ct)))
+            .WithName("MoveOptions").WithSummary("Before a move: the neighbouring cells a compound can move into, best fit first, each with both cells' households after the move, where they stand against the window and the rule refusing it (if any)");
+
         g.MapPut("/plans/{id:long}/cells/{idx:int}/lock", async (long id, int idx, LockBody? body, PlanEditing edit, CancellationToken ct) =>
         {
             if (body?.Locked is not { } locked) throw new ArgumentException("请给出 {\"locked\": true|false} (give {\"locked\": true|false}).");

@@ -14,6 +14,7 @@ public static class PlanningServices
             .AddSingleton<PlanReading>()
             .AddSingleton<PlanPartitioner>()
             .AddSingleton<PlanEditing>()
+            .AddSingleton<PlanMoves>()
             .AddSingleton<PlanStaffing>()
             .AddSingleton<PlanPublishing>()
             .AddSingleton<PlanVersions>()

@@ -59,6 +59,15 @@ public static class PlanEditor
     public static void CheckMove(IReadOnlyList<PlanUnit> units, IReadOnlyList<(int A, int B)> edges, IReadOnlySet<int> lockedCells,
         int compoundId, int toCell, bool nest, Func<int, string>? cellLabel = null)
     {
+        if (MoveViolation(units, edges, lockedCells, compoundId, toCell, nest, cellLabel) is { } violation) throw violation;
+    }
+
+    /// <summary>The rule moving compound <paramref name="compoundId"/> into <paramref name="toCell"/> would break (as
+    /// <see cref="CheckMove"/> would throw it), or null when the move is allowed: the move preview asks this of every
+    /// neighbouring cell without a write.</summary>
+    public static RuleViolation? MoveViolation(IReadOnlyList<PlanUnit> units, IReadOnlyList<(int A, int B)> edges, IReadOnlySet<int> lockedCells,
+        int compoundId, int toCell, bool nest, Func<int, string>? cellLabel = null)
+    {
         ArgumentNullException.ThrowIfNull(units);
         ArgumentNullException.ThrowIfNull(edges);
         cellLabel ??= c => $"网格 {c}";
@@ -85,8 +94,9 @@ public static class PlanEditor
                 MoveRule.LastUnit => (RuleCodes.LastCompound, $"小区 {unit.Label} 是{cellLabel(from)}的最后一个小区，移出后网格为空 (cell would be empty)."),
                 _ => (RuleCodes.WouldSplitCell, $"移出小区 {unit.Label} 会使{cellLabel(from)}不连通 (would break the contiguity of its cell)."),
             };
-            throw new RuleViolation(code, message);
+            return new RuleViolation(code, message);
         }
+        return null;
     }
 
     /// <summary>True when the compounds <paramref name="members"/> are connected through <paramref name="edges"/> among themselves

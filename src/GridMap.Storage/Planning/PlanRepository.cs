@@ -157,6 +157,19 @@ public static class PlanRepository
         return list;
     }
 
+    /// <summary>The cells (other than its own) whose compounds' territories share a boundary with the compound's territory
+    /// (planning_neighbour_cells.sql), ascending; whether a road cuts the border is left to <see cref="AdjacencyAsync"/>.</summary>
+    public static async Task<int[]> NeighbourCellsAsync(DbSession s, long id, int compoundId, CancellationToken ct = default)
+    {
+        await using var cmd = s.Command(Sql("planning_neighbour_cells"));
+        cmd.Parameters.AddWithValue("plan", id);
+        cmd.Parameters.AddWithValue("compound", compoundId);
+        var list = new List<int>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(r.GetInt32(0));
+        return [.. list];
+    }
+
     /// <summary>Moves a compound to another cell (its territory goes with it).</summary>
     public static Task SetCompoundCellAsync(DbSession s, long id, int compoundId, int cell, CancellationToken ct = default) =>
         s.ExecuteAsync("UPDATE plan_compound SET cell_idx = @to WHERE plan_id = @plan AND compound_id = @c", ct, ("to", cell), ("plan", id), ("c", compoundId));

@@ -23,7 +23,7 @@ export const messages = {
   'cell-would-be-empty': '修改后网格将没有小区。',
   // planning: partitioning, staff, publishing
   'area-empty': '范围内没有小区，无法划分网格。',
-  'window-infeasible': '没有满足约束的方案。请放宽每格户数范围、改用网格数、关闭主干道边界或更换种子。',
+  'window-infeasible': '没有满足约束的方案。请放宽每格户数范围、改用网格数、关闭主干道边界，或在「高级」中换一个尝试序号。',
   'staff-other-branch': '该网格员属于其他分公司，不能负责此网格。',
   'not-grid-worker': '只有网格员可以负责网格。',
   'staff-busy': '该网格员已负责其他网格，请先取消。',
@@ -86,7 +86,7 @@ export const messages = {
   'form-max-households': '每格最多户数（{max}）必须大于最少户数（{min}）。',
   'form-cells': '网格数须为 1 到 999 之间的整数。',
   'form-tolerance': '允许偏差须在 1% 到 50% 之间。',
-  'form-seed': '随机种子须为整数。',
+  'form-seed': '尝试序号须为整数。',
   'form-time-limit': '时间上限须在 1 到 120 秒之间。',
 } as const satisfies Record<string, string>;
 

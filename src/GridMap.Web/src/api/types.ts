@@ -21,6 +21,9 @@ export type CellStats = Plan['cells'][number];
 export type StaffList = Body<'PlanStaff'>;
 export type StaffTravel = Body<'StaffTravel'>;
 export type PlanVersion = Body<'PlanVersions'>[number];
+/** Before a move: the neighbouring cells a compound can go to, best fit first, with both cells' households after. */
+export type MoveOptions = Body<'MoveOptions'>;
+export type MoveOption = MoveOptions['targets'][number];
 export type HistoryPage = Body<'History'>;
 export type HistoryEntry = HistoryPage['items'][number];
 export type IsolationPlan = Body<'Isolate'>;

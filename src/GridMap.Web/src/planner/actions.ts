@@ -7,7 +7,9 @@ import type { CellStats, Plan, PlanVersion, StaffTravel } from '../api/types';
 import { showConflict } from './conflict';
 import { h } from '../ui/dom';
 import type { PlannerContext } from './context';
-import { int, pct, shortCode } from './format';
+import { excess, int, pct, shortCode, useCodesOf } from './format';
+import { fitVisible } from './view';
+import type { Tone } from './panels/plan';
 import { drawPlan, featureOf } from './layers';
 import { planning } from './planningApi';
 import type { AreaKind } from './state';
@@ -55,12 +57,17 @@ export function createActions(ctx: PlannerContext): PlannerActions {
       if (p.area.code) setup.areaName.dataset.code = p.area.code;
       setup.runBtn.disabled = state.area === null;
     }
+    useCodesOf(p.cells.map((c) => c.code));
     drawPlan(layers, state, p, cells, compounds);
-    if (fit) map.getView().fit(transformExtent(p.bbox, 'EPSG:4326', 'EPSG:3857'), { padding: [40, 330, 40, 340], maxZoom: 17 });
+    if (fit) {
+      // On a laptop screen the form has done its job once a plan is shown: folded, the plan panel and its move tool move up.
+      if (window.innerHeight < 900) (setup.element as HTMLDetailsElement).open = false;
+      fitVisible(map, transformExtent(p.bbox, 'EPSG:4326', 'EPSG:3857'));
+    }
     history.replaceState(null, '', `#/planner?plan=${id}`);
     ctx.plan.renderSummary(state);
     ctx.cells.render(state);
-    ctx.plan.renderMove(state, layers.cellsSource);
+    void ctx.plan.renderMove(state);
     // The history shown follows the plan: a cell or compound the planner is looking at stays (refreshed, so their own
     // edit shows in it); a newly opened plan shows its own.
     if (!shownHistory || shownHistory.planId !== p.id) shownHistory = { planId: p.id, entity: 'plan', id: String(p.id), title: `方案 #${p.id} 变更记录` };
@@ -122,11 +129,13 @@ export function createActions(ctx: PlannerContext): PlannerActions {
    * whatever the answer. When someone else changed the plan first (412) nothing was written: the conflict dialog says
    * who and what, and offers to reload and redo the same edit on the plan as it is now.
    */
-  const edit = async (what: string, run: (etag: string | null) => Promise<string>, refused: (why: string) => string): Promise<void> => {
+  const edit = async (what: string, run: (etag: string | null) => Promise<string | { text: string; tone: Tone }>, refused: (why: string) => string): Promise<void> => {
     if (!state.plan) return;
     const id = state.plan.id;
     try {
-      say(await run(state.plan.etag), 'ok');
+      const answer = await run(state.plan.etag);
+      if (typeof answer === 'string') say(answer, 'ok');
+      else say(answer.text, answer.tone);
     } catch (e) {
       if (e instanceof ApiError && e.isStale) {
         say(`未执行「${what}」：${humanMessage(e)}`, 'error');
@@ -175,7 +184,12 @@ export function createActions(ctx: PlannerContext): PlannerActions {
         const r = await planning.move(state.plan!.id, etag, compound, toCell);
         const a = r.plan.cells.find((c) => c.idx === r.fromCell)!;
         const b = r.plan.cells.find((c) => c.idx === r.toCell)!;
-        return `已移动：${shortCode(a.code)} 现 ${int(a.households)} 户（${pct(a.deviation)}），${shortCode(b.code)} 现 ${int(b.households)} 户（${pct(b.deviation)}）`;
+        const { lowerBound: lo, upperBound: hi } = r.plan;
+        const said = (c: CellStats) => `${shortCode(c.code)} 现 ${int(c.households)} 户（${pct(c.deviation)}${c.households < lo ? '，低于下限' : c.households > hi ? '，超过上限' : ''}）`;
+        const text = `已移动：${said(a)}，${said(b)}`;
+        // Accepted is not the same as balanced: a move that leaves a cell outside the window is said in amber, not green.
+        const out = [a, b].filter((c) => excess(c.households, lo, hi) > 0).length;
+        return out ? { text: `${text}。注意：${out} 个网格不在 ${int(lo)}–${int(hi)} 户之间，发布前请调整`, tone: 'warn' } : text;
       }, (why) => `未接受：${why}`);
     },
     assign: (c, staffId, label) =>
@@ -191,7 +205,7 @@ export function createActions(ctx: PlannerContext): PlannerActions {
     focus(c) {
       if (state.plan) showHistory('cell', `${state.plan.id}.${c.idx}`, `网格 ${shortCode(c.code)} ${c.name} 变更记录`);
       const g = layers.cellsSource.getFeatureById(c.idx)?.getGeometry();
-      if (g) map.getView().fit(g.getExtent(), { padding: [80, 340, 80, 340], maxZoom: 17, duration: 300 });
+      if (g) fitVisible(map, g.getExtent(), { maxZoom: 17, duration: 300 });
     },
   };
 }

@@ -33,7 +33,7 @@ export function createJobRunner(ctx: PlannerContext, actions: PlannerActions): J
     } else {
       // The job's error is the refused rule's "中文 (English)" text: its Chinese part, the English stays in the log.
       if (j.error) console.warn(`GridMap partition job ${j.id} failed: ${j.error}`);
-      say(`划分失败：${chinesePart(j.error) ?? '未知原因'}。可以尝试：放宽每格户数范围、改用网格数、关闭主干道边界或更换种子。`, 'error');
+      say(`划分失败：${chinesePart(j.error) ?? '未知原因'}。可以尝试：放宽每格户数范围、改用网格数、关闭主干道边界，或在「高级」中换一个尝试序号。`, 'error');
     }
   };
 

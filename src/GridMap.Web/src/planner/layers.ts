@@ -2,7 +2,8 @@
 // with households, deviation and staff), its compounds (click to move), allowed arterial-road crossings and the
 // shared edge being redrawn.
 import type Map from 'ol/Map';
-import type Feature from 'ol/Feature';
+import Feature, { type FeatureLike } from 'ol/Feature';
+import { MultiPolygon, Point, Polygon } from 'ol/geom';
 import VectorLayer from 'ol/layer/Vector';
 import VectorSource from 'ol/source/Vector';
 import GeoJSON from 'ol/format/GeoJSON';
@@ -10,7 +11,7 @@ import { Fill, Stroke, Style, Text } from 'ol/style';
 import type { StyleFunction } from 'ol/style/Style';
 import { font } from '../map/styles';
 import type { GeoGeometry, GeoJsonCollection, Plan } from '../api/types';
-import { cellColour, int, pct } from './format';
+import { cellColour, int, pct, shortCode } from './format';
 import type { PlannerState } from './state';
 
 export const geojson = new GeoJSON({ dataProjection: 'EPSG:4326', featureProjection: 'EPSG:3857' });
@@ -22,31 +23,66 @@ export const featureOf = (geometry: GeoGeometry, properties: Record<string, unkn
 /** Basemap layers the planner hides (they would clutter the plan); the switcher is not shown here. */
 export const HIDDEN_BASE_LAYERS = ['pipes', 'valves', 'stations', 'heat_sources', 'staff', 'branches', 'cells'];
 
+/** Rough width in pixels of a label line at 12 px (CJK glyphs ≈ 12 px, digits and Latin ≈ 7 px): enough to decide
+ * whether a label fits inside its cell. */
+const textWidth = (s: string): number => [...s].reduce((w, ch) => w + (/[\u2e80-\uffff]/.test(ch) ? 12.5 : 7), 0);
+
+/** Where a cell's label goes: inside its largest piece (a multi-part cell gets one label, not one per part). */
+function labelPoint(f: FeatureLike): Point | undefined {
+  const cached = (f as Feature).get?.('_labelPoint') as Point | undefined;
+  if (cached) return cached;
+  const g = f.getGeometry();
+  let point: Point | undefined;
+  if (g instanceof Polygon) point = g.getInteriorPoint();
+  else if (g instanceof MultiPolygon) {
+    const parts = g.getPolygons();
+    const largest = parts.reduce((a, b) => (b.getArea() > a.getArea() ? b : a), parts[0]);
+    point = largest?.getInteriorPoint();
+  }
+  if (point && f instanceof Feature) f.set('_labelPoint', point, true);
+  return point;
+}
+
+/** The lines a cell's label can hold at this resolution: all (code, households and deviation, staff), fewer as the cell
+ * shrinks on screen, none when even its code would not fit. Labels that would still collide are left out (declutter). */
+export function labelLines(p: Record<string, unknown>, widthPx: number, heightPx: number): string[] {
+  const tag = p.oversize ? '【超大】' : p.undersize ? '【不足额】' : '';
+  const all = [shortCode(String(p.code)), `${tag}${int(Number(p.households))}户 ${pct(Number(p.deviation))}`, `${p.staffName ?? '未分配网格员'}${p.locked ? ' 🔒' : ''}`];
+  for (let n = all.length; n >= 1; n--) {
+    const lines = all.slice(0, n);
+    if (Math.max(...lines.map(textWidth)) + 8 <= widthPx && lines.length * 15 + 4 <= heightPx) return lines;
+  }
+  return [];
+}
+
 const cellStyle: StyleFunction = (f, resolution) => {
   const p = f.getProperties();
   const bad = p.withinBounds === false || p.contiguous === false;
   // Oversize / undersize cells are unavoidable with whole compounds: shown in their own colour, not as errors.
   const odd = !bad && (p.oversize === true || p.undersize === true);
-  const tag = p.oversize ? '【超大】' : p.undersize ? '【不足额】' : '';
-  const lines = [`${tag}${int(p.households)}户 ${pct(p.deviation)}`, `${p.staffName ?? '未分配网格员'}${p.locked ? ' 🔒' : ''}`];
-  return new Style({
+  const area = new Style({
     fill: new Fill({ color: cellColour(p.idx, 0.42) }),
     stroke: new Stroke({
       color: bad ? '#c62828' : odd ? (p.oversize ? '#6a1b9a' : '#00838f') : '#263238',
       width: bad || odd ? 2.5 : 1.6,
       lineDash: bad ? [8, 5] : odd ? [2, 4] : undefined,
     }),
-    text:
-      resolution < 30
-        ? new Text({
-            text: lines.join('\n'),
-            font: font(12, 600),
-            fill: new Fill({ color: '#111' }),
-            stroke: new Stroke({ color: 'rgba(255,255,255,0.9)', width: 3 }),
-            overflow: resolution < 6,
-          })
-        : undefined,
   });
+  const e = f.getGeometry()?.getExtent();
+  // About two thirds of the bounding box is inside a typical cell: the label must fit that, not the box.
+  const lines = e ? labelLines(p, ((e[2] - e[0]) / resolution) * 0.7, ((e[3] - e[1]) / resolution) * 0.7) : [];
+  if (lines.length === 0) return area;
+  const label = new Style({
+    geometry: labelPoint,
+    text: new Text({
+      text: lines.join('\n'),
+      font: font(12, 600),
+      fill: new Fill({ color: '#111' }),
+      stroke: new Stroke({ color: 'rgba(255,255,255,0.9)', width: 3 }),
+      overflow: false,
+    }),
+  });
+  return [area, label];
 };
 
 const crossingStyle: StyleFunction = (_f, resolution) =>
@@ -85,7 +121,7 @@ export function addPlannerLayers(map: Map, state: PlannerState): PlannerLayers {
     source: areaSource,
     style: new Style({ stroke: new Stroke({ color: '#0d47a1', width: 3, lineDash: [10, 6] }), fill: new Fill({ color: 'rgba(13,71,161,0.06)' }) }),
   });
-  const cellsLayer = new VectorLayer({ source: cellsSource, style: cellStyle, declutter: false });
+  const cellsLayer = new VectorLayer({ source: cellsSource, style: cellStyle, declutter: true });
   const compoundsLayer = new VectorLayer({ source: compoundsSource, style: compoundStyle });
   const edgeLayer = new VectorLayer({
     source: edgeSource,

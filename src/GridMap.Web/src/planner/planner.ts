@@ -29,6 +29,7 @@ import { createLegendPanel } from './panels/legend';
 import { createPlanPanel } from './panels/plan';
 import { createSetupPanel } from './panels/setup';
 import { createState, type AreaKind } from './state';
+import { collapsible } from './view';
 
 export const planner: View = {
   title: '网格规划',
@@ -63,8 +64,13 @@ export const planner: View = {
     ctx.cells = createCellsPanel({ assign: actions.assign, lock: actions.lock, focus: actions.focus });
     const job = createJobRunner(ctx, actions);
     const edges = createEdgeEditor(ctx, actions);
-    left.append(setup.element, planPanel.element, createLegendPanel());
+    const legend = createLegendPanel();
+    left.append(setup.element, planPanel.element, legend);
     right.append(ctx.cells.element);
+    // A laptop (1366×768) has 544 px of map between the columns: the legend starts folded there, and each column folds away.
+    if (window.innerHeight < 900) legend.open = false;
+    collapsible(map, left, '规划面板', 'collapse-left');
+    collapsible(map, right, '网格列表', 'collapse-right');
 
     // ── setup: area mode (drawing a polygon or clicking), run, cancel
     const draw = new Draw({ source: layers.areaSource, type: 'Polygon' });
@@ -88,7 +94,10 @@ export const planner: View = {
     // ── plan panel: staff, publish, move, edge
     planPanel.autoBtn.addEventListener('click', () => void actions.autoStaff());
     planPanel.publishBtn.addEventListener('click', () => void actions.publish());
-    planPanel.moveBtn.addEventListener('click', () => void actions.moveSelected(Number(planPanel.moveTarget.value)));
+    planPanel.move.button.addEventListener('click', () => {
+      const to = planPanel.move.target();
+      if (to !== null) void actions.moveSelected(to);
+    });
     planPanel.edgeA.addEventListener('change', () => edges.firstCellChanged());
     planPanel.edgeBtn.addEventListener('click', () => void edges.start());
     planPanel.edgeStop.addEventListener('click', () => edges.stop());
@@ -98,7 +107,9 @@ export const planner: View = {
       state.selectedCompound = f;
       if (f) actions.compoundHistory(Number(f.getId()), String(f.get('name') ?? f.getId()));
       layers.compoundsLayer.changed();
-      planPanel.renderMove(state, layers.cellsSource);
+      void planPanel.renderMove(state);
+      // The move tool and its answer come into view (the left column scrolls when a plan's notes are long).
+      if (f) planPanel.move.element.scrollIntoView({ block: 'nearest' });
     };
     map.on('singleclick', (evt) => {
       if (state.mode === 'polygon' && draw.getActive()) return;

@@ -18,6 +18,9 @@ export const planning = {
   cellsGeoJson: (id: number) => call('PlanCells', client.GET('/api/planning/plans/{id}/cells', plan(id))),
   compoundsGeoJson: (id: number) => call('PlanCompounds', client.GET('/api/planning/plans/{id}/compounds', plan(id))),
   edges: (id: number, a: number, b: number) => call('SharedEdges', client.GET('/api/planning/plans/{id}/edges', { params: { path: { id }, query: { a, b } } })),
+  /** Before a move: the neighbouring cells the compound can go to, best fit first, with both cells' households after. */
+  moveOptions: (id: number, compoundId: number) =>
+    call('MoveOptions', client.GET('/api/planning/plans/{id}/compounds/{compoundId}/moves', { params: { path: { id, compoundId } } })),
   move: (id: number, etag: string | null, compoundId: number, toCell: number) =>
     call('MoveCompound', client.POST('/api/planning/plans/{id}/moves', { ...plan(id), ...ifMatch(etag), body: { compoundId, toCell } })),
   redraw: (id: number, etag: string | null, a: number, b: number, edge: GeoGeometry) =>

@@ -1,13 +1,12 @@
 // Left panel, middle: the plan's status and totals, its warnings, the feedback line (every edit's answer), the
 // auto-staff and publish buttons, and the two hand tools — move a compound, redraw a shared edge.
-import type VectorSource from 'ol/source/Vector';
-import type Feature from 'ol/Feature';
-import { getCenter } from 'ol/extent';
 import type { PlanVersion } from '../../api/types';
 import { h, panel } from '../../ui/dom';
 import { beijingTime, historySection } from '../../ui/history';
-import { int, pct, shortCode } from '../format';
+import { int, shortCode } from '../format';
 import { editable, type PlannerState } from '../state';
+import { deviationSentence, exactOf, exactSentence, groupWarnings, summariseCells, windowSentence } from '../summary';
+import { createMoveTool, type MoveTool } from './move';
 
 /** ok/warn: the request went through (data-state accepted), warn when the result needs the planner's attention. */
 export type Tone = 'ok' | 'warn' | 'error' | 'info';
@@ -16,8 +15,8 @@ export interface PlanPanel {
   element: HTMLElement;
   autoBtn: HTMLButtonElement;
   publishBtn: HTMLButtonElement;
-  moveTarget: HTMLSelectElement;
-  moveBtn: HTMLButtonElement;
+  /** Move a compound: the preview of every neighbouring cell and the button. */
+  move: MoveTool;
   edgeA: HTMLSelectElement;
   edgeB: HTMLSelectElement;
   edgeBtn: HTMLButtonElement;
@@ -25,8 +24,8 @@ export interface PlanPanel {
   /** Shows the answer to the last action. */
   say(text: string, tone: Tone): void;
   renderSummary(state: PlannerState): void;
-  /** The move tool for the selected compound: the nearest other cells first (a compound can only join one it borders). */
-  renderMove(state: PlannerState, cells: VectorSource): void;
+  /** The move tool for the selected compound: its neighbouring cells, best fit first, with the households after a move. */
+  renderMove(state: PlannerState): Promise<void>;
   /** Lists the plan's cells in a select, except one. */
   cellOptions(sel: HTMLSelectElement, state: PlannerState, exclude: number | null, placeholder: string): void;
   /** While an edge is being redrawn: only the stop button. */
@@ -42,18 +41,15 @@ export interface VersionHandlers {
   restore(v: PlanVersion): void;
 }
 
-const NO_COMPOUND = '点击地图上的小区，将其移入相邻网格';
-
 export function createPlanPanel(): PlanPanel {
   const statusEl = h('div', { class: 'plan-status', 'data-testid': 'plan-status' }, '还没有方案');
   const totalsEl = h('div', { class: 'plan-totals', 'data-testid': 'plan-totals' });
-  const warningsEl = h('ul', { class: 'plan-warnings', 'data-testid': 'plan-warnings', hidden: true });
+  const exactEl = h('div', { class: 'plan-exact', 'data-testid': 'plan-exact', hidden: true });
+  const warningsEl = h('div', { class: 'plan-warnings', 'data-testid': 'plan-warnings', hidden: true });
   const message = h('div', { class: 'plan-message', role: 'status', 'aria-live': 'polite', 'data-testid': 'plan-message', 'data-state': 'idle' });
   const autoBtn = h('button', { type: 'button', 'data-testid': 'plan-autostaff', disabled: true }, '自动分配网格员');
   const publishBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'plan-publish', disabled: true }, '发布方案');
-  const moveTitle = h('div', { class: 'move-title', 'data-testid': 'move-compound' }, NO_COMPOUND);
-  const moveTarget = h('select', { 'data-testid': 'move-target', 'aria-label': '移入网格', disabled: true });
-  const moveBtn = h('button', { type: 'button', 'data-testid': 'move-apply', disabled: true }, '移入');
+  const move = createMoveTool();
   const edgeA = h('select', { 'data-testid': 'edge-a', 'aria-label': '网格甲' });
   const edgeB = h('select', { 'data-testid': 'edge-b', 'aria-label': '网格乙' });
   const edgeBtn = h('button', { type: 'button', 'data-testid': 'edge-start', disabled: true }, '编辑共用边界');
@@ -67,10 +63,12 @@ export function createPlanPanel(): PlanPanel {
     'planner-plan',
     statusEl,
     totalsEl,
-    warningsEl,
-    h('div', { class: 'row buttons' }, autoBtn, publishBtn),
+    exactEl,
+    // The answer, then the move tool, right under the totals: at 1366×768 both stay in view without scrolling.
     message,
-    h('div', { class: 'tool' }, h('h4', {}, '移动小区'), moveTitle, h('div', { class: 'row' }, moveTarget, moveBtn)),
+    move.element,
+    h('div', { class: 'row buttons' }, autoBtn, publishBtn),
+    warningsEl,
     h('div', { class: 'tool' }, h('h4', {}, '调整边界'), h('div', { class: 'row' }, edgeA, ' 与 ', edgeB), h('div', { class: 'row buttons' }, edgeBtn, edgeStop),
       h('div', { class: 'hint' }, '拖动蓝色虚线上的节点（自动吸附到网格边界），松开后两侧网格同时更新。')),
     h('div', { class: 'tool' }, h('h4', {}, '历史版本'), versionsHint, versionsList),
@@ -88,8 +86,7 @@ export function createPlanPanel(): PlanPanel {
     element,
     autoBtn,
     publishBtn,
-    moveTarget,
-    moveBtn,
+    move,
     edgeA,
     edgeB,
     edgeBtn,
@@ -99,6 +96,8 @@ export function createPlanPanel(): PlanPanel {
       message.textContent = text;
       message.dataset.state = tone === 'ok' || tone === 'warn' ? 'accepted' : tone === 'error' ? 'rejected' : 'info';
       message.dataset.tone = tone;
+      // Whatever the column was scrolled to, the answer comes into view.
+      message.scrollIntoView({ block: 'nearest' });
     },
     renderSummary(state) {
       const p = state.plan;
@@ -106,47 +105,42 @@ export function createPlanPanel(): PlanPanel {
       const statusText = p.status === 'preview' ? '预览（未发布，可编辑）' : p.status === 'published' ? `已发布 · 第 ${p.version} 版（现行方案）` : `已被第 ${p.supersededBy} 号方案取代 · 第 ${p.version} 版`;
       statusEl.textContent = `${p.area.name} · 方案 #${p.id} · ${statusText}`;
       statusEl.dataset.status = p.status;
-      const bounds = p.params.cells ? `${p.params.cells} 格 ±${Math.round(Number(p.params.tolerance) * 100)}%` : `每格 ${int(p.lowerBound)}–${int(p.upperBound)} 户`;
+      const bounds = p.params.cells ? `${p.params.cells} 格 ±${Math.round(Number(p.params.tolerance) * 100)}%，即每格 ${int(p.lowerBound)}–${int(p.upperBound)} 户` : `每格 ${int(p.lowerBound)}–${int(p.upperBound)} 户`;
+      const sum = summariseCells(p);
       totalsEl.replaceChildren(
         h('div', {}, `${p.totals.cells} 个网格 · ${p.totals.compounds} 个小区 · ${int(p.totals.households)} 户（${bounds}）`),
-        h('div', {}, `最大偏差 ${pct(p.totals.maxDeviation)} · 平均紧凑度 ${p.totals.meanPolsbyPopper.toFixed(3)} · ${p.totals.allContiguous ? '全部连通' : '有网格不连通'} · ${p.totals.allWithinBounds ? '户数均在范围内' : '有网格户数超出范围'}`),
+        h('div', { 'data-testid': 'plan-window', 'data-outside': sum.outside.length, class: sum.outside.length ? 'out' : 'in' }, windowSentence(p, sum)),
+        h('div', { 'data-testid': 'plan-deviation' }, `${deviationSentence(sum)} · ${p.totals.allContiguous ? '每个网格连成一片' : '有网格不连成一片（表中标红）'}`),
+        h('div', { class: 'hint', title: '周长相同时圆形面积最大：形状越接近方、圆，网格员走动越近。数值 1 为圆形，0.5 左右已较规整。' },
+          `形状规整度平均 ${p.totals.meanPolsbyPopper.toFixed(2)}（1 为圆形，越大越规整）`),
         ...(p.totals.oversizeCells || p.totals.undersizeCells || p.barrierCrossings.length
           ? [h('div', { 'data-testid': 'plan-exceptions' }, `超大网格 ${p.totals.oversizeCells} 个 · 不足额网格 ${p.totals.undersizeCells} 个 · 跨主干道 ${p.barrierCrossings.length} 处`)]
           : []),
       );
-      const warnings = (p.search?.warnings as string[] | undefined) ?? [];
-      warningsEl.replaceChildren(...warnings.map((w) => h('li', {}, w)));
-      warningsEl.hidden = warnings.length === 0;
+      const exact = exactOf(p);
+      exactEl.hidden = exact === null;
+      if (exact) {
+        const e = exactSentence(exact, p);
+        exactEl.textContent = e.text;
+        exactEl.dataset.status = exact.status;
+        exactEl.dataset.tone = e.tone;
+      }
+      const groups = groupWarnings((p.search?.warnings as string[] | undefined) ?? []);
+      warningsEl.replaceChildren(...groups.map((g) => {
+        const d = h('details', { class: 'warning-group', 'data-testid': `warning-group-${g.kind}`, 'data-kind': g.kind, 'data-count': g.items.length },
+          h('summary', {}, `${g.title} · ${g.items.length} 条`),
+          h('ul', {}, ...g.items.slice(0, 200).map((w) => h('li', {}, w)), g.items.length > 200 ? h('li', {}, `…另有 ${g.items.length - 200} 条`) : null));
+        // Few notes are read at once; many are summarised until asked for.
+        d.open = g.items.length <= 2 && groups.length <= 2;
+        return d;
+      }));
+      warningsEl.hidden = groups.length === 0;
       autoBtn.disabled = publishBtn.disabled = !editable(state);
       edgeBtn.disabled = !editable(state);
       cellOptions(edgeA, state, null, '网格甲');
       cellOptions(edgeB, state, null, '网格乙');
     },
-    renderMove(state, cells) {
-      const c: Feature | null = state.selectedCompound;
-      if (!c || !state.plan) {
-        moveTitle.textContent = NO_COMPOUND;
-        moveTarget.replaceChildren();
-        moveTarget.disabled = moveBtn.disabled = true;
-        return;
-      }
-      const p = c.getProperties();
-      const from = state.plan.cells.find((x) => x.idx === p.cell);
-      moveTitle.textContent = `${p.name}（${int(p.households)} 户）· 当前网格 ${from ? shortCode(from.code) : p.cell}`;
-      moveTitle.dataset.compound = String(c.getId());
-      const centre = getCenter(c.getGeometry()!.getExtent());
-      const others = cells
-        .getFeatures()
-        .filter((f) => f.get('idx') !== p.cell)
-        .map((f) => {
-          const q = f.getGeometry()!.getClosestPoint(centre);
-          return { f, d: Math.hypot(q[0] - centre[0], q[1] - centre[1]) };
-        })
-        .sort((a, b) => a.d - b.d)
-        .slice(0, 8);
-      moveTarget.replaceChildren(...others.map(({ f }) => h('option', { value: f.get('idx') }, `${shortCode(String(f.get('code')))} ${f.get('name')}（${int(f.get('households'))} 户）`)));
-      moveTarget.disabled = moveBtn.disabled = !editable(state);
-    },
+    renderMove: (state) => move.render(state, state.selectedCompound),
     setEditing(on) {
       edgeStop.hidden = !on;
       edgeBtn.hidden = on;

@@ -48,8 +48,9 @@ export function createSetupPanel(): SetupPanel {
   const tolInput = h('input', { type: 'number', min: 1, max: 50, step: 1, value: 10, 'data-testid': 'tolerance', 'aria-label': '允许偏差（%）', disabled: true });
   const barriers = h('input', { type: 'checkbox', checked: true, 'data-testid': 'barriers' });
   const nest = h('input', { type: 'checkbox', 'data-testid': 'nest' });
-  const seedInput = h('input', { type: 'number', value: 1, step: 1, 'data-testid': 'seed', 'aria-label': '随机种子' });
+  const seedInput = h('input', { type: 'number', value: 1, step: 1, 'data-testid': 'seed', 'aria-label': '尝试序号' });
   const timeInput = h('input', { type: 'number', value: 10, min: 1, max: 120, step: 1, 'data-testid': 'time-limit', 'aria-label': '时间上限（秒）' });
+  const formError = h('div', { class: 'form-error', role: 'alert', 'data-testid': 'form-error', hidden: true });
   const runBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'plan-run', disabled: true }, '开始划分');
   const cancelBtn = h('button', { type: 'button', 'data-testid': 'plan-cancel', hidden: true }, '取消');
   const progress = h('progress', { max: 1, value: 0, 'data-testid': 'plan-progress', hidden: true });
@@ -72,15 +73,64 @@ export function createSetupPanel(): SetupPanel {
       h('label', { class: 'row' }, byWindow, ' 每格户数 ', minInput, ' – ', maxInput),
       h('label', { class: 'row' }, byCount, ' 网格数 ', cellsInput, ' 偏差 ±', tolInput, '%'),
     ),
+    formError,
     h('label', { class: 'row', title: '主干道尽量作为网格边界；被主干道围住、户数无法整分成网格的小区群，跨越最少、最短的主干道与相邻区域合并，并在地图上标出' },
       barriers, ' 沿主干道划分（尽量不跨越）'),
     h('label', { class: 'row' }, nest, ' 按社区嵌套（网格不跨社区）'),
-    h('label', { class: 'row small' }, '种子 ', seedInput, ' 时间上限 ', timeInput, ' 秒'),
+    // Expert settings: most planners never change them.
+    h('details', { class: 'advanced', 'data-testid': 'advanced' }, h('summary', { 'data-testid': 'advanced-toggle' }, '高级'),
+      h('label', { class: 'row small', title: '同样的设置，换一个序号会得到另一种划分；结果不满意时可换一个再试' }, '尝试序号 ', seedInput, '（换一个数字得到另一种划分）'),
+      h('label', { class: 'row small', title: '到时间仍在搜索时，用到此为止最好的方案' }, '最多计算 ', timeInput, ' 秒')),
     h('div', { class: 'row buttons' }, runBtn, cancelBtn),
     h('div', { class: 'row' }, progress, progressText),
   );
 
+  /** The form's own check, field by field, in Chinese: the first problem and the field it is in (null when none). */
+  const problem = (): { field: HTMLInputElement; text: string } | null => {
+    const notNumber = (i: HTMLInputElement, what: string) => (i.validity.badInput ? { field: i, text: `${what}须为数字，请只填数字。` } : null);
+    if (byWindow.checked) {
+      const bad = notNumber(minInput, '每格最少户数') ?? notNumber(maxInput, '每格最多户数');
+      if (bad) return bad;
+      if (minInput.value.trim() === '') return { field: minInput, text: '请填写每格最少户数（不限下限请填 0）。' };
+      if (maxInput.value.trim() === '') return { field: maxInput, text: '请填写每格最多户数。' };
+      const min = num(minInput);
+      const max = num(maxInput);
+      if (!(min >= 0)) return { field: minInput, text: message('form-min-households') };
+      if (!(max > min)) return { field: maxInput, text: message('form-max-households', { min, max }) };
+    } else {
+      const bad = notNumber(cellsInput, '网格数') ?? notNumber(tolInput, '允许偏差');
+      if (bad) return bad;
+      const cells = num(cellsInput);
+      if (!(Number.isInteger(cells) && cells >= 1 && cells <= 999)) return { field: cellsInput, text: message('form-cells') };
+      const tol = num(tolInput);
+      if (!(tol >= 1 && tol <= 50)) return { field: tolInput, text: message('form-tolerance') };
+    }
+    const bad = notNumber(seedInput, '尝试序号') ?? notNumber(timeInput, '计算时间');
+    if (bad) return bad;
+    if (seedInput.value.trim() !== '' && !Number.isInteger(num(seedInput))) return { field: seedInput, text: message('form-seed') };
+    if (timeInput.value.trim() !== '' && !(num(timeInput) >= 1 && num(timeInput) <= 120)) return { field: timeInput, text: message('form-time-limit') };
+    return null;
+  };
+  const fields = [minInput, maxInput, cellsInput, tolInput, seedInput, timeInput];
+  /** Marks the field in error and says why beside the balance settings; returns the problem. */
+  const check = (): ReturnType<typeof problem> => {
+    const p = problem();
+    for (const f of fields) f.removeAttribute('aria-invalid');
+    formError.hidden = p === null;
+    formError.textContent = p?.text ?? '';
+    if (p) {
+      p.field.setAttribute('aria-invalid', 'true');
+      if (p.field === seedInput || p.field === timeInput) (p.field.closest('details') as HTMLDetailsElement | null)?.setAttribute('open', '');
+    }
+    return p;
+  };
+  for (const f of fields) f.addEventListener('input', () => void check());
+  byWindow.addEventListener('change', () => void check());
+  byCount.addEventListener('change', () => void check());
+
   const request = (area: SelectedArea | null): { body: PartitionRequest } | { error: string } => {
+    const p = check();
+    if (p) return { error: p.text };
     if (!area) return { error: message('form-no-area') };
     const seed = seedInput.value.trim() === '' ? 1 : num(seedInput);
     if (!Number.isInteger(seed)) return { error: message('form-seed') };
