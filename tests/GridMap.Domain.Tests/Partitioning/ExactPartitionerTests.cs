@@ -59,7 +59,7 @@ public class ExactPartitionerTests
 
         Assert.Equal(ExactStatus.Optimal, exact.Status);
         Assert.Equal(0, exact.Gap);
-        Assert.Equal(brute.Best!.Value, exact.Objective!.Value, 2);
+        AssertSameObjective(g, brute.Best!.Value, exact.Objective!.Value);
         Assert.True(exact.Plan!.IsFeasible);
         Assert.True(exact.Objective <= exact.HeuristicObjective + 1e-3, "the exact optimum is at least as compact as the heuristic's plan");
     }
@@ -76,7 +76,7 @@ public class ExactPartitionerTests
         var exact = ExactPartitioner.Solve(g, options, CellPartitioner.Partition(g, options), Limit);
 
         Assert.Equal(ExactStatus.Optimal, exact.Status);
-        Assert.Equal(brute.Best!.Value, exact.Objective!.Value, 2);
+        AssertSameObjective(g, brute.Best!.Value, exact.Objective!.Value);
         Assert.Equal(3, exact.Plan!.CellCount);
         Assert.True(exact.Plan.IsFeasible);
     }
@@ -147,7 +147,7 @@ public class ExactPartitionerTests
                     Assert.True(ev.WithinBounds);
                     Assert.Equal(0, ev.UnassignedUnits);
                     Assert.True(exact.Plan.IsFeasible);
-                    Assert.Equal(best, exact.Objective!.Value, 2);
+                    AssertSameObjective(g, best, exact.Objective!.Value);
                 }
                 else
                 {
@@ -157,6 +157,14 @@ public class ExactPartitionerTests
                     Assert.Equal(brute.SmallestWidening, (min - window.MinHouseholds) + (window.MaxHouseholds - max), 6);
                 }
             }, iter: 30);
+    }
+
+    /// <summary>The model's costs are households × metres rounded to integers, so its optimum may differ from the true
+    /// one by at most ½ per unit: n / (2 Σ households) metres on the mean distance (+ the 3-decimal rounding of the report).</summary>
+    private static void AssertSameObjective(UnitGraph g, double best, double exact)
+    {
+        var slack = g.Count / (2 * g.TotalWeight) + 1e-3;
+        Assert.InRange(exact, best - 1e-3, best + slack);
     }
 
     /// <summary>Every partition of the units into contiguous cells (restricted growth strings): the least
