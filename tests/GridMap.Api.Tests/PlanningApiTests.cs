@@ -188,6 +188,41 @@ public sealed class PlanningApiTests(PlanningFixture api) : IClassFixture<Planni
     }
 
     [PostgisFact]
+    public async Task Partition_SmallStreetWhereTheHeuristicMissesTheWindow_PlanCarriesSearchExact()
+    {
+        // Most demo streets have no plan with every cell in 300–500: the planner runs exact mode on them by itself.
+        var (_, plan) = await DefaultPlanWhereAsync(s => s.GetProperty("compounds").GetInt32() <= 40,
+            p => p.GetProperty("search").GetProperty("exact").ValueKind == JsonValueKind.Object, "exact mode's answer");
+        var search = plan.GetProperty("search");
+        var exact = search.GetProperty("exact");
+        var status = exact.GetProperty("status").GetString();
+        Assert.Contains(status, new[] { "optimal", "feasible", "impossible", "unknown" });
+        foreach (var name in new[] { "gap", "objective", "heuristicObjective", "reason", "smallestWindow", "seconds" })
+            Assert.True(exact.TryGetProperty(name, out _), $"search.exact.{name} is missing: {exact}");
+        Assert.True(exact.GetProperty("seconds").GetDouble() > 0);
+        Assert.Contains("精确求解", search.GetProperty("warnings")[0].GetString());
+        if (status == "impossible")
+        {
+            // Proved: the preview is the best plan outside the window, and a wider window admits one.
+            Assert.False(search.GetProperty("feasible").GetBoolean());
+            var window = exact.GetProperty("smallestWindow");
+            if (window.ValueKind == JsonValueKind.Object)
+            {
+                Assert.True(window.GetProperty("minHouseholds").GetDouble() <= 300);
+                Assert.True(window.GetProperty("maxHouseholds").GetDouble() >= 500);
+                Assert.True(window.GetProperty("minHouseholds").GetDouble() < 300 || window.GetProperty("maxHouseholds").GetDouble() > 500);
+            }
+        }
+        else if (status is "optimal" or "feasible")
+        {
+            // Exact mode's plan replaced the heuristic's best effort: every cell in the window.
+            Assert.True(search.GetProperty("feasible").GetBoolean());
+            Assert.True(plan.GetProperty("totals").GetProperty("allWithinBounds").GetBoolean());
+        }
+        else Assert.False(search.GetProperty("feasible").GetBoolean());
+    }
+
+    [PostgisFact]
     public async Task Partition_CompoundBiggerThanTheWindow_IsAnOversizeCell_NotABalanceViolation()
     {
         var (id, plan) = await DefaultPlanWhereAsync(s => s.GetProperty("maxHouseholds").GetInt32() > 500 && s.GetProperty("compounds").GetInt32() <= 40,

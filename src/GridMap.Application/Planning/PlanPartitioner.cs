@@ -71,6 +71,10 @@ public sealed class PlanPartitioner(AreaQueries areas, WritePipeline pipeline)
         var options = request.ToOptions();
         var (graph, result) = await Task.Run(() => Solve(area, options, request.Nest, progress, ct), ct);
         ct.ThrowIfCancellationRequested();
+        // Small area, window missed: exact mode finds a plan within it, proves there is none, or says it ran out of time.
+        var heuristic = result;
+        var exact = await Task.Run(() => PlanExactMode.Run(graph, options, heuristic, progress, ct), ct);
+        if (exact?.Plan is { } exactPlan) result = exactPlan;
         // Window mode on coarse compounds may have no plan with every cell inside the window (or none the search
         // finds). Then the best plan found — every compound placed, every cell contiguous — is still worth a preview:
         // the cells outside the window are flagged and named, the planner fixes them by hand or widens the window,
@@ -78,7 +82,8 @@ public sealed class PlanPartitioner(AreaQueries areas, WritePipeline pipeline)
         // usable plan and is refused with the engine's reason.
         var bestEffort = !result.IsFeasible && options.IsWindow && result.FailedConstraint == PartitionConstraint.Balance
             && result.Evaluation is { AllContiguous: true, UnassignedUnits: 0 };
-        RuleViolation.Require(result.IsFeasible || bestEffort, RuleCodes.NoFeasiblePlan, $"没有满足约束的方案（{ConstraintName(result.FailedConstraint)}）：{result.Message}");
+        RuleViolation.Require(result.IsFeasible || bestEffort, RuleCodes.NoFeasiblePlan, $"没有满足约束的方案（{ConstraintName(result.FailedConstraint)}）：{result.Message}" +
+            (exact?.Reason is { } why ? $" 精确求解：{why}" : ""));
         progress?.Report(new PartitionProgress("saving", 1));
 
         var k = result.CellCount;
@@ -123,7 +128,8 @@ public sealed class PlanPartitioner(AreaQueries areas, WritePipeline pipeline)
             UndersizeCells = result.UndersizeCells.Count,
             Units = graph.Count,
             Feasible = result.IsFeasible,
-            Warnings = Warnings(result, area, cells, lower, upper),
+            Warnings = exact is null ? Warnings(result, area, cells, lower, upper) : [PlanExactMode.Note(exact, lower, upper), .. Warnings(result, area, cells, lower, upper)],
+            Exact = exact is null ? null : PlanExact.From(exact),
         };
         var crossings = result.BarrierCrossings.Select(c => (area.Compounds[c.A].Id, area.Compounds[c.B].Id)).ToList();
         var preview = new NewPreview(area.Area.Kind, area.Area.Code, area.Area.Key, area.Name, area.DistrictCode, area.Polygon, request.ToParams(), search,

@@ -3,6 +3,7 @@ using System.Globalization;
 using GridMap.Domain.Geo;
 using GridMap.Domain.IO;
 using GridMap.Domain.Partitioning;
+using GridMap.Domain.Partitioning.Exact;
 using NetTopologySuite.Geometries;
 using Spectre.Console;
 
@@ -11,7 +12,8 @@ namespace GridMap.Cli.Commands;
 /// <summary>
 /// `gridmap partition` — divide units (compounds, tracts) into balanced, contiguous, compact cells from
 /// files, without a database. Exit codes: 0 plan written; 2 bad input; 3 no feasible plan (the message
-/// names the constraint); 130 cancelled. Nothing is written unless the plan is feasible.
+/// names the constraint); 130 cancelled. Nothing is written unless the plan is feasible — except the --report of an
+/// --exact run, which says why there is no plan (proved impossible, with the smallest window that admits one, or unknown).
 /// </summary>
 internal static class PartitionCommand
 {
@@ -42,22 +44,33 @@ internal static class PartitionCommand
         var output = new Option<FileInfo>("--out") { Description = "输出 GeoJSON：每个单元及其全部属性，加整数属性 cell（从 0 开始）", Required = true };
         var report = new Option<FileInfo?>("--report") { Description = "报告 JSON：每格权重、偏差、Polsby-Popper、单元数、连通性；总计；运行时间" };
         var quiet = new Option<bool>("--quiet") { Description = "不显示进度条 (no progress bar)" };
+        var exact = new Option<bool>("--exact")
+        {
+            Description = $"精确求解（CP-SAT，至多 {ExactPartitioner.MaxUnits} 个单元）：在启发式之后证明最优、给出差距，或证明无可行方案并给出最小可行范围；" +
+                "用时上限为每次求解 --time-limit 秒；找到的方案写入 --out，报告中加 exact " +
+                $"(exact mode, up to {ExactPartitioner.MaxUnits} units: after the heuristic, prove the optimum or the gap, or prove that no plan exists and " +
+                "find the smallest window that admits one; --time-limit applies to each solve; its plan goes to --out, the report gets \"exact\")",
+        };
         var cmd = new Command("partition", "自动划分网格：整小区、连通、紧凑、均衡 (divide units into balanced, contiguous, compact cells)");
-        foreach (var o in new Option[] { units, weight, cells, tolerance, min, max, objective, barriers, barrierMode, nestBy, seed, timeLimit, crs, output, report, quiet })
+        foreach (var o in new Option[] { units, weight, cells, tolerance, min, max, objective, barriers, barrierMode, nestBy, seed, timeLimit, crs, output, report, quiet, exact })
             cmd.Options.Add(o);
 
         cmd.SetAction((p, ct) =>
         {
             var args = new PartitionArguments(p.GetValue(units)!, p.GetValue(weight)!, p.GetValue(cells), p.GetValue(tolerance), p.GetValue(min),
                 p.GetValue(max), p.GetValue(objective)!, p.GetValue(barriers), p.GetValue(barrierMode)!, p.GetValue(nestBy), p.GetValue(seed), p.GetValue(timeLimit),
-                p.GetValue(crs), p.GetValue(output)!, p.GetValue(report), p.GetValue(quiet));
+                p.GetValue(crs), p.GetValue(output)!, p.GetValue(report), p.GetValue(quiet)) { Exact = p.GetValue(exact) };
             return Task.FromResult(Run(args, ct));
         });
         return cmd;
     }
 
     internal sealed record PartitionArguments(FileInfo Units, string Weight, int? Cells, double Tolerance, double? Min, double? Max,
-        string Objective, FileInfo? Barriers, string BarrierMode, string? NestBy, int Seed, double TimeLimit, string? Crs, FileInfo Out, FileInfo? Report, bool Quiet);
+        string Objective, FileInfo? Barriers, string BarrierMode, string? NestBy, int Seed, double TimeLimit, string? Crs, FileInfo Out, FileInfo? Report, bool Quiet)
+    {
+        /// <summary>Run exact mode after the heuristic (--exact).</summary>
+        public bool Exact { get; init; }
+    }
 
     private sealed class InputException(string message) : Exception(message);
 
@@ -120,6 +133,8 @@ internal static class PartitionCommand
         if (set.Crs.IsGeographic && geometries.Any(g => g.EnvelopeInternal.MaxX > 180 || g.EnvelopeInternal.MinX < -180 || Math.Abs(g.EnvelopeInternal.MaxY) > 90))
             throw new InputException($"{a.Units.Name}: coordinates are not lon/lat but the file's CRS is {set.Crs}; declare the real one with --crs.");
 
+        if (a.Exact && geometries.Count > ExactPartitioner.MaxUnits)
+            throw new InputException($"--exact handles up to {ExactPartitioner.MaxUnits} units; {a.Units.Name} has {geometries.Count}.");
         var projection = LocalProjection.For(geometries, set.Crs);
         var ids = UniqueIds(set.Features);
         var unitList = new List<PartitionUnit>(geometries.Count);
@@ -142,6 +157,7 @@ internal static class PartitionCommand
         var sw = System.Diagnostics.Stopwatch.StartNew();
         UnitGraph graph = null!;
         PartitionResult result = null!;
+        ExactResult? exactResult = null;
         void Work(Action<string, double> report)
         {
             report("adjacency", 0);
@@ -149,6 +165,12 @@ internal static class PartitionCommand
             report("search", 0);
             var progress = new SyncProgress(pr => report(pr.Stage, pr.Fraction));
             result = CellPartitioner.Partition(graph, options, progress, ct);
+            if (a.Exact)
+            {
+                report("exact", 0);
+                exactResult = ExactPartitioner.Solve(graph, options, result, options.TimeLimit, ct);
+                if (exactResult.Plan is { } exactPlan) result = exactPlan;
+            }
             report("done", 1);
         }
         if (a.Quiet || !AnsiConsole.Profile.Capabilities.Interactive && Console.IsErrorRedirected)
@@ -161,15 +183,24 @@ internal static class PartitionCommand
                 var task = ctx.AddTask("邻接/adjacency", maxValue: 1);
                 Work((stage, fraction) =>
                 {
-                    task.Description = stage switch { "adjacency" => "邻接/adjacency", "search" => "划分/search", _ => "完成/done" };
+                    task.Description = stage switch { "adjacency" => "邻接/adjacency", "search" => "划分/search", "exact" => "精确求解/exact", _ => "完成/done" };
                     task.Value = stage == "adjacency" ? 0 : fraction;
                 });
             });
         }
         sw.Stop();
 
+        if (exactResult is not null)
+            Console.Error.WriteLine(FormattableString.Invariant($"gridmap partition: exact: {exactResult.StatusName}") +
+                (exactResult.Gap is { } gap ? FormattableString.Invariant($", gap {gap:P2}") : "") + (exactResult.Reason is { } why ? $" — {why}" : "") +
+                FormattableString.Invariant($" ({exactResult.Seconds:0.00} s)"));
         if (!result.IsFeasible)
-            return Error($"no feasible plan — {result.Message} Nothing written.", Infeasible);
+        {
+            // An exact run's report says why there is no plan (proved impossible or unknown); the plan itself is not written.
+            if (exactResult is not null && a.Report is not null)
+                WriteAtomically(a.Report.FullName, path => PartitionReport.Write(path, graph, result, options, a, projection.Description, sw.Elapsed, exactResult));
+            return Error($"no feasible plan — {result.Message} Nothing written{(exactResult is not null && a.Report is not null ? " but the report" : "")}.", Infeasible);
+        }
 
         WriteAtomically(a.Out.FullName, path => FeatureFile.WriteGeoJson(path, set.Features.Select((f, i) =>
         {
@@ -177,7 +208,7 @@ internal static class PartitionCommand
             return (f.Geometry, (IReadOnlyDictionary<string, object?>)props);
         }), set.Crs));
         if (a.Report is not null)
-            WriteAtomically(a.Report.FullName, path => PartitionReport.Write(path, graph, result, options, a, projection.Description, sw.Elapsed));
+            WriteAtomically(a.Report.FullName, path => PartitionReport.Write(path, graph, result, options, a, projection.Description, sw.Elapsed, exactResult));
         var ev = result.Evaluation!;
         foreach (var warning in result.Warnings) Console.Error.WriteLine($"gridmap partition: warning: {warning}");
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

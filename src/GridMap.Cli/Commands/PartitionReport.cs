@@ -1,16 +1,23 @@
 using System.Text.Json;
 using GridMap.Domain.Partitioning;
+using GridMap.Domain.Partitioning.Exact;
+using GridMap.Storage.Planning;
 
 namespace GridMap.Cli.Commands;
 
 /// <summary>The `--report` JSON of `gridmap partition`: per cell weight, deviation, Polsby-Popper, unit count,
-/// contiguity; totals; runtime.</summary>
+/// contiguity; totals; runtime; exact mode's answer (<c>"exact"</c>, the API's <see cref="PlanExact"/> shape; null without --exact).</summary>
 internal static class PartitionReport
 {
-    public static void Write(string path, UnitGraph graph, PartitionResult result, PartitionOptions options,
-        PartitionCommand.PartitionArguments args, string metricCrs, TimeSpan runtime)
+    private static readonly JsonSerializerOptions ExactJson = new(JsonSerializerDefaults.Web)
     {
-        var ev = result.Evaluation!;
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static void Write(string path, UnitGraph graph, PartitionResult result, PartitionOptions options,
+        PartitionCommand.PartitionArguments args, string metricCrs, TimeSpan runtime, ExactResult? exact = null)
+    {
+        var ev = result.Evaluation;
         using var stream = File.Create(path);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
@@ -24,7 +31,7 @@ internal static class PartitionReport
         if (args.NestBy is not null) w.WriteString("nest_by", args.NestBy);
         w.WriteString("metric_crs", metricCrs);
         w.WriteStartArray("cells");
-        foreach (var c in ev.Cells)
+        foreach (var c in ev?.Cells ?? [])
         {
             w.WriteStartObject();
             w.WriteNumber("cell", c.Cell);
@@ -44,18 +51,21 @@ internal static class PartitionReport
         w.WriteNumber("units", graph.Count);
         w.WriteNumber("cells", result.CellCount);
         w.WriteNumber("weight", graph.TotalWeight);
-        w.WriteNumber("target", ev.Target);
-        w.WriteNumber("lower_bound", ev.LowerBound);
-        w.WriteNumber("upper_bound", ev.UpperBound);
-        w.WriteNumber("max_abs_deviation", Math.Round(ev.MaxDeviation, 6));
-        w.WriteNumber("mean_polsby_popper", Math.Round(ev.MeanPolsbyPopper, 6));
-        w.WriteNumber("cut_edges", ev.CutEdges);
-        w.WriteBoolean("all_contiguous", ev.AllContiguous);
+        if (ev is not null)
+        {
+            w.WriteNumber("target", ev.Target);
+            w.WriteNumber("lower_bound", ev.LowerBound);
+            w.WriteNumber("upper_bound", ev.UpperBound);
+            w.WriteNumber("max_abs_deviation", Math.Round(ev.MaxDeviation, 6));
+            w.WriteNumber("mean_polsby_popper", Math.Round(ev.MeanPolsbyPopper, 6));
+            w.WriteNumber("cut_edges", ev.CutEdges);
+            w.WriteBoolean("all_contiguous", ev.AllContiguous);
+        }
         w.WriteNumber("adjacency_edges", graph.EdgeCount);
         w.WriteNumber("barrier_cut_edges", graph.GeometricEdgeCount - graph.EdgeCount);
         w.WriteBoolean("tessellated", graph.IsTessellated);
-        w.WriteNumber("oversize_cells", ev.OversizeCells);
-        w.WriteNumber("undersize_cells", ev.UndersizeCells);
+        w.WriteNumber("oversize_cells", ev?.OversizeCells ?? 0);
+        w.WriteNumber("undersize_cells", ev?.UndersizeCells ?? 0);
         w.WriteEndObject();
         w.WriteString("barrier_mode", options.Barriers == BarrierMode.Soft ? "soft" : "hard");
         // The exceptions a feasible plan may carry (window mode, soft barriers): see PartitionResult.
@@ -71,6 +81,8 @@ internal static class PartitionReport
         w.WriteNumber("search_seconds", Math.Round(result.Elapsed.TotalSeconds, 3));
         w.WriteBoolean("time_limit_reached", result.TimeLimitReached);
         w.WriteNumber("starts", result.Starts);
+        w.WritePropertyName("exact");
+        JsonSerializer.Serialize(w, exact is null ? null : PlanExact.From(exact), ExactJson);
         w.WriteEndObject();
     }
 }

@@ -68,6 +68,8 @@ public sealed record PlanSearch
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Units { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? Feasible { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Warnings { get; init; }
+    /// <summary>Exact mode's answer (see <see cref="PlanExact"/>); null when exact mode did not run.</summary>
+    public PlanExact? Exact { get; init; }
 }
 
 /// <summary>
