@@ -118,6 +118,7 @@ internal static class PartitionEndToEndBench
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|:---:|---:|:---:|---:|---:|");
         Console.WriteLine(string.Create(Inv,
             $"| {code} {area.Name} | {area.Compounds.Count:N0} | {seconds:0.#} | {adjacency:0.00} | {result.Elapsed.TotalSeconds:0.00} | {wall:0.00} | {cpu:0.00} | {(result.TimeLimitReached ? "yes" : "no")} | {result.Starts} | {(result.IsFeasible ? "yes" : $"no ({result.FailedConstraint})")} | {result.CellCount} | {Load()} |"));
+        Console.WriteLine("\ngraph stages (s): " + string.Join(", ", graph.BuildTimings.Select(kv => string.Create(Inv, $"{kv.Key} {kv.Value:0.00}"))));
         return 0;
     }
 

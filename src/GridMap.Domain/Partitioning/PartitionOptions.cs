@@ -64,6 +64,15 @@ public sealed class PartitionOptions
     /// <summary>Improve a warm start only by repairing it (fewest changes); default true, for stable plans.</summary>
     public bool WarmStartRepairOnly { get; init; } = true;
 
+    /// <summary>A copy of these options with another <see cref="TimeLimit"/> (e.g. what is left of a caller's own limit
+    /// after building the graph).</summary>
+    public PartitionOptions WithTimeLimit(TimeSpan limit) => new()
+    {
+        Cells = Cells, Tolerance = Tolerance, MinWeight = MinWeight, MaxWeight = MaxWeight, Objective = Objective, Nest = Nest,
+        Barriers = Barriers, Seed = Seed, TimeLimit = limit, Starts = Starts, Parallelism = Parallelism, InitialPlan = InitialPlan,
+        LockedCells = LockedCells, WarmStartRepairOnly = WarmStartRepairOnly,
+    };
+
     /// <summary>True in window mode (min/max per cell, automatic K).</summary>
     public bool IsWindow => MinWeight is not null || MaxWeight is not null;
 

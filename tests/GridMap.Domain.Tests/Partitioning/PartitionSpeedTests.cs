@@ -140,3 +140,23 @@ public sealed class PartitionSpeedTests(DemoCityFixture demo)
         Assert.True(result.Evaluation.AllContiguous);
     }
 }
+
+public sealed class PartitionOptionsCopyTests
+{
+    [Fact]
+    public void WithTimeLimit_ChangesTheTimeLimitAndCopiesEveryOtherOption()
+    {
+        var plan = new Dictionary<string, int> { ["a"] = 0, ["b"] = 1 };
+        var original = new PartitionOptions
+        {
+            MinWeight = 300, MaxWeight = 500, Objective = PartitionObjective.CutEdges, Nest = true, Barriers = BarrierMode.Soft, Seed = 7,
+            TimeLimit = TimeSpan.FromSeconds(10), Starts = 3, Parallelism = 2, InitialPlan = plan, LockedCells = new HashSet<int> { 1 },
+            WarmStartRepairOnly = false, Tolerance = 0.03,
+        };
+        var copy = original.WithTimeLimit(TimeSpan.FromSeconds(4));
+        Assert.Equal(TimeSpan.FromSeconds(4), copy.TimeLimit);
+        // Every settable option, found by reflection so that an option added later cannot be forgotten silently.
+        foreach (var p in typeof(PartitionOptions).GetProperties().Where(p => p.CanWrite && p.Name != nameof(PartitionOptions.TimeLimit)))
+            Assert.True(Equals(p.GetValue(original), p.GetValue(copy)), $"{p.Name}: {p.GetValue(original)} became {p.GetValue(copy)}");
+    }
+}
