@@ -180,7 +180,7 @@ internal static class PartitionBench
     }
 
     /// <summary>METIS graph file: vertex weights (integer unit weights) and edge weights (shared boundary, whole metres, ≥ 1).</summary>
-    private static string WriteMetisGraph(UnitGraph g)
+    internal static string WriteMetisGraph(UnitGraph g)
     {
         var path = Path.Combine(Path.GetTempPath(), $"gm-partition-bench-{Environment.ProcessId}-{g.Count}.graph");
         using var w = new StreamWriter(path);
@@ -198,7 +198,7 @@ internal static class PartitionBench
         return path;
     }
 
-    private static (PlanEvaluation? Evaluation, double Seconds) RunMetis(string graphFile, UnitGraph g, int k, double tol, int seed,
+    internal static (PlanEvaluation? Evaluation, double Seconds) RunMetis(string graphFile, UnitGraph g, int k, double tol, int seed,
         double lower, double upper, double target)
     {
         var ufactor = Math.Max(1, (int)Math.Round(tol * 1000));

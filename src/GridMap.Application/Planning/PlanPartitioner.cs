@@ -193,9 +193,13 @@ public sealed class PlanPartitioner(AreaQueries areas, WritePipeline pipeline)
             nest ? c.Community ?? c.Street ?? c.District : null)).ToList();
         var metricArea = gk.FromWgs84(area.Polygon);
         var barriers = area.Barriers.Select(gk.FromWgs84).ToList();
+        var clock = Stopwatch.StartNew();
         var g = new UnitGraphBuilder { Tessellation = TessellationMode.Always, Area = metricArea, Barriers = barriers }.BuildGraph(units, ct);
         progress?.Report(new PartitionProgress("search", 0));
-        return (g, CellPartitioner.Partition(g, options, progress, ct));
+        // The planner's time limit covers the whole computation: territories and graph (seconds for a district), then
+        // the search with what is left (a district ran 15 s against 10 s when the search had the full limit to itself).
+        var left = options.TimeLimit - clock.Elapsed;
+        return (g, CellPartitioner.Partition(g, options.WithTimeLimit(left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1)), progress, ct));
     }
 
     private static string ConstraintName(PartitionConstraint c) => c switch

@@ -37,30 +37,33 @@ public sealed class CellPartitioner
 
     public PartitionResult Run(UnitGraph graph, IProgress<PartitionProgress>? progress = null, CancellationToken ct = default)
     {
-        var result = Run(graph, Options.Barriers, progress, ct);
+        // One clock for the whole call: the hard-barrier retry below gets what the first run left of the time limit,
+        // not a time limit of its own (a district ran 15 s against 10 s when each run had the full limit).
+        var sw = Stopwatch.StartNew();
+        var result = Run(graph, Options.Barriers, progress, ct, sw);
         if (result.IsFeasible || Options.Barriers != BarrierMode.Soft) return result;
         // Soft barriers joined groups across roads, and the search found no plan for a joined group. Holding every
         // barrier (light units left alone become undersize cells) may still give one: try it before giving up.
-        var hard = Run(graph, BarrierMode.Hard, progress, ct);
+        var hard = Run(graph, BarrierMode.Hard, progress, ct, sw);
         if (!hard.IsFeasible) return result;
         return new PartitionResult(hard.Assignment.ToArray(), hard.CellCount, hard.Evaluation, hard.FailedConstraint, hard.Message,
-            result.Elapsed + hard.Elapsed, hard.TimeLimitReached, result.Starts + hard.Starts)
+            sw.Elapsed, hard.TimeLimitReached || result.TimeLimitReached, result.Starts + hard.Starts)
         {
             OversizeCells = hard.OversizeCells, UndersizeCells = hard.UndersizeCells, BarrierCrossings = hard.BarrierCrossings,
             Warnings = [.. hard.Warnings, "no plan was found with the barrier crossings soft barriers allowed; this plan holds every barrier."],
         };
     }
 
-    private PartitionResult Run(UnitGraph graph, BarrierMode barriers, IProgress<PartitionProgress>? progress, CancellationToken ct)
+    private PartitionResult Run(UnitGraph graph, BarrierMode barriers, IProgress<PartitionProgress>? progress, CancellationToken ct, Stopwatch sw)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var sw = Stopwatch.StartNew();
         var timeUp = false;
+        // Called from the parallel starts too: a bool written true once and a thread-safe clock.
         bool Stop()
         {
             ct.ThrowIfCancellationRequested();
-            if (sw.Elapsed >= Options.TimeLimit) timeUp = true;
-            return timeUp;
+            if (sw.Elapsed >= Options.TimeLimit) Volatile.Write(ref timeUp, true);
+            return Volatile.Read(ref timeUp);
         }
         var n = graph.Count;
         var (lower, upper, target) = Bounds(graph);
@@ -175,25 +178,24 @@ public sealed class CellPartitioner
             else
             {
                 var starts = Options.Starts > 0 ? Options.Starts : AutoStarts(sub.N, ks[s]);
-                for (var start = 0; start < starts; start++)
+                var outcomes = RunStarts(sub, ks[s], s, starts, lower, upper, objectiveCut, Stop, ct, finished =>
+                    progress?.Report(new PartitionProgress("search", Math.Min(1, (done + (double)finished / starts * sub.N * ks[s]) / totalWork))));
+                // The winner is chosen in start order, as if the starts had run one after another: the plan does not
+                // depend on how many ran at once.
+                foreach (var o in outcomes)
                 {
-                    if (start > 0 && Stop()) break;
-                    var search = new PartitionSearch(sub, ks[s], lower, upper, objectiveCut, Mix(Options.Seed, s, start));
-                    RunStart(search, sub.N, ks[s], start, objectiveCut, Stop);
+                    if (o is null) continue;
                     startsRun++;
-                    var feasible = search.IsBalanced() && search.AllContiguous();
-                    var score = search.Score();
+                    var (cells, feasible, score, miss) = o.Value;
                     // Among infeasible starts the one closest to the bounds wins (it is the plan reported, and the
                     // planner's best-effort preview): contiguous first, then the least bound violation.
-                    var miss = feasible ? 0 : search.TotalViolation() + (search.AllContiguous() ? 0 : 1e12);
                     if (best is null || (feasible && !bestFeasible) || (feasible && score > bestScore)
                         || (!feasible && !bestFeasible && (miss < bestMiss - 1e-9 || (Math.Abs(miss - bestMiss) <= 1e-9 && score > bestScore))))
                     {
-                        best = (int[])search.Cell.Clone(); bestScore = score; bestFeasible = feasible; bestMiss = miss;
+                        best = cells; bestScore = score; bestFeasible = feasible; bestMiss = miss;
                     }
-                    progress?.Report(new PartitionProgress("search", Math.Min(1, (done + (start + 1.0) / starts * sub.N * ks[s]) / totalWork),
-                        objectiveCut ? -bestScore : bestScore / ks[s]));
                 }
+                progress?.Report(new PartitionProgress("search", Math.Min(1, (done + sub.N * ks[s]) / totalWork), objectiveCut ? -bestScore : bestScore / ks[s]));
             }
             // Window mode on coarse units: when no start balanced the group with K fixed, pack it (K free).
             if (!bestFeasible && Options.IsWindow && !Stop() && PackWindow(sub, lower, upper, objectiveCut, Mix(Options.Seed, s, 1 << 20), Stop) is { } packed)
@@ -296,6 +298,44 @@ public sealed class CellPartitioner
         _ => "none",
     };
 
+    /// <summary>
+    /// Runs the starts of one group, several at once (<see cref="PartitionOptions.Parallelism"/>, default one per
+    /// processor). Start i always has the seed <see cref="Mix"/>(seed, group, i) and its own state; the first start
+    /// always runs (a group needs a plan), a later one only if the time limit has not been reached when it would
+    /// begin. Returns the outcome of each start by index (null: not run).
+    /// </summary>
+    private (int[] Cells, bool Feasible, double Score, double Miss)?[] RunStarts(SubProblem sub, int k, int group, int starts, double lower, double upper,
+        bool objectiveCut, Func<bool> stop, CancellationToken ct, Action<int> finished)
+    {
+        var outcomes = new (int[] Cells, bool Feasible, double Score, double Miss)?[starts];
+        var next = -1; var doneCount = 0;
+        var gate = new object();
+        void Worker()
+        {
+            while (true)
+            {
+                var start = Interlocked.Increment(ref next);
+                if (start >= starts || (start > 0 && stop())) return;
+                var search = new PartitionSearch(sub, k, lower, upper, objectiveCut, Mix(Options.Seed, group, start));
+                RunStart(search, sub.N, k, start, objectiveCut, stop);
+                var feasible = search.IsBalanced() && search.AllContiguous();
+                var miss = feasible ? 0 : search.TotalViolation() + (search.AllContiguous() ? 0 : 1e12);
+                outcomes[start] = (search.Cell, feasible, search.Score(), miss);
+                lock (gate) finished(++doneCount);
+            }
+        }
+        var threads = Math.Min(starts, Options.Parallelism > 0 ? Options.Parallelism : Environment.ProcessorCount);
+        if (threads <= 1) { Worker(); return outcomes; }
+        var tasks = new Task[threads - 1];
+        for (var t = 0; t < tasks.Length; t++) tasks[t] = Task.Factory.StartNew(Worker, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Exception? mine = null;
+        try { Worker(); } catch (Exception e) { mine = e; }
+        try { Task.WaitAll(tasks, CancellationToken.None); }
+        catch (AggregateException ae) { mine ??= ae.InnerExceptions[0]; }
+        if (mine is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(mine).Throw();
+        return outcomes;
+    }
+
     /// <summary>Deterministic seed mixing (HashCode.Combine is randomised per process).</summary>
     internal static int Mix(int seed, int group, int start)
     {
@@ -324,7 +364,7 @@ public sealed class CellPartitioner
         if (powerDiagram) { search.SeedPowerDiagram(12, 8); T("power diagram"); }
         search.Repair(30, stop);
         T("repair");
-        for (var i = 0; i < 10 && search.MovePass() > 0; i++) { }
+        for (var i = 0; i < 10 && !stop() && search.MovePass() > 0; i++) { }
         T("moves");
         // Cut-edge counts move in plateaus: give them more (cheap, small-instance) iterations.
         var iterations = (24 * k + 40 * Math.Min(k, 8)) * (cutObjective ? 2 : 1);

@@ -54,12 +54,24 @@ public sealed class PartitionOptions
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Independent starts (multi-start); 0 = chosen from the instance size.</summary>
     public int Starts { get; init; }
+    /// <summary>How many starts run at once on separate cores; 0 = one per processor. The plan does not depend on it:
+    /// every start has its own seed and the winner is chosen in start order, as if they had run one after another.</summary>
+    public int Parallelism { get; init; }
     /// <summary>Previous plan (unit id → cell) to start from (warm start) or to take locked cells from.</summary>
     public IReadOnlyDictionary<string, int>? InitialPlan { get; init; }
     /// <summary>Cells of <see cref="InitialPlan"/> kept exactly as they are.</summary>
     public IReadOnlySet<int> LockedCells { get; init; } = new HashSet<int>();
     /// <summary>Improve a warm start only by repairing it (fewest changes); default true, for stable plans.</summary>
     public bool WarmStartRepairOnly { get; init; } = true;
+
+    /// <summary>A copy of these options with another <see cref="TimeLimit"/> (e.g. what is left of a caller's own limit
+    /// after building the graph).</summary>
+    public PartitionOptions WithTimeLimit(TimeSpan limit) => new()
+    {
+        Cells = Cells, Tolerance = Tolerance, MinWeight = MinWeight, MaxWeight = MaxWeight, Objective = Objective, Nest = Nest,
+        Barriers = Barriers, Seed = Seed, TimeLimit = limit, Starts = Starts, Parallelism = Parallelism, InitialPlan = InitialPlan,
+        LockedCells = LockedCells, WarmStartRepairOnly = WarmStartRepairOnly,
+    };
 
     /// <summary>True in window mode (min/max per cell, automatic K).</summary>
     public bool IsWindow => MinWeight is not null || MaxWeight is not null;
@@ -82,6 +94,7 @@ public sealed class PartitionOptions
         }
         if (TimeLimit <= TimeSpan.Zero) throw new ArgumentException($"time limit {TimeLimit} must be positive.");
         if (Starts < 0) throw new ArgumentException($"starts {Starts} must be ≥ 0.");
+        if (Parallelism < 0) throw new ArgumentException($"parallelism {Parallelism} must be ≥ 0.");
         if (LockedCells.Count > 0 && InitialPlan is null) throw new ArgumentException("locked cells need the initial plan they come from.");
     }
 }

@@ -28,13 +28,30 @@ internal sealed class Bisection
     private readonly int[] _mark, _mark2, _mark3;
     private int _gen, _gen2, _gen3;
     private readonly double[] _key;
+    // Buffers reused by every call (a start bisects tens of thousands of regions: fresh lists, queues and dictionaries
+    // per call kept the garbage collector busy). Only allocation changed: the same random draws in the same order,
+    // the same candidates in the same order, so a seed gives the same plan as before.
+    private readonly PriorityQueue<int, double> _pq = new();
+    private readonly List<int> _order = [];
+    private readonly List<(int Step, double Score)> _sweepCands = [];
+    private readonly int[] _local, _pre, _par, _tin, _size, _visited, _tOff, _tFill, _tAdj;
+    private readonly double[] _sw;
+    private int _visitGen;
+    private readonly List<(int, int)> _edges = [];
+    private readonly List<(int, int)> _treeEdges = [];
+    private readonly Stack<int> _stack = new();
+    private readonly List<(int V, int K)> _treeCands = [];
 
     public Bisection(PartitionState state)
     {
         _s = state;
         _g = state.G; _lo = state.Lo; _hi = state.Hi; _cutObjective = state.CutObjective; _rng = state.Rng;
-        _mark = new int[_g.N]; _mark2 = new int[_g.N]; _mark3 = new int[_g.N];
-        _key = new double[_g.N];
+        var n = _g.N;
+        _mark = new int[n]; _mark2 = new int[n]; _mark3 = new int[n];
+        _key = new double[n];
+        _local = new int[n]; _pre = new int[n]; _par = new int[n]; _tin = new int[n]; _size = new int[n]; _visited = new int[n];
+        _tOff = new int[n + 1]; _tFill = new int[n]; _tAdj = new int[2 * Math.Max(1, n)];
+        _sw = new double[n];
     }
 
     /// <summary>
@@ -106,11 +123,14 @@ internal sealed class Bisection
             if (key < min) { min = key; start = u; }
         }
         var inPart = ++_gen2; var queued = ++_gen3;
-        var pq = new PriorityQueue<int, double>();
+        var pq = _pq;
+        pq.Clear();
         pq.Enqueue(start, min); _mark3[start] = queued;
-        var order = new List<int>(r.Nodes.Count);
+        var order = _order;
+        order.Clear();
         double w1 = 0, a1 = 0, p1 = 0, cutLen = 0; var cutCnt = 0;
-        var cands = new List<(int Step, double Score)>();
+        var cands = _sweepCands;
+        cands.Clear();
         var bestMiss = double.PositiveInfinity; var bestMissStep = -1;
         while (pq.Count > 0 && order.Count < r.Nodes.Count - 1)
         {
@@ -136,8 +156,12 @@ internal sealed class Bisection
         }
         // A growth front leaves pockets behind (units enclosed by the part but not yet taken): they join the
         // part when it still fits the band, so the rest stays connected.
-        foreach (var (step, score) in cands.OrderByDescending(c => c.Score).Take(8))
+        // The eight best cut positions, best first; equal scores in the order they were found (steps increase, so
+        // this is the stable order the LINQ sort gave).
+        cands.Sort(static (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Step.CompareTo(y.Step));
+        for (var c = 0; c < Math.Min(8, cands.Count); c++)
         {
+            var (step, score) = cands[c];
             var pockets = RestPockets(r, order, step);
             if (pockets is null) continue;
             if (pockets.Count == 0) return new Split(order.Take(step).ToArray(), kx, score, true, 0);
@@ -171,6 +195,15 @@ internal sealed class Bisection
         var connectivity = _s.Connectivity;
         connectivity.BeginPass();
         for (var i = 0; i < step; i++) connectivity.Exclude(order[i]);
+        // Usually the rest is connected: one flood tells, without listing components.
+        foreach (var u in r.Nodes)
+        {
+            if (connectivity.Seen(u)) continue;
+            if (connectivity.Flood(u, new InRegion(_g.Conn, _mark, r.Gen)) == r.Nodes.Count - step) return [];
+            break;
+        }
+        connectivity.BeginPass();
+        for (var i = 0; i < step; i++) connectivity.Exclude(order[i]);
         var comps = connectivity.Components(Connectivity.Span(r.Nodes), new InRegion(_g.Conn, _mark, r.Gen));
         if (comps.Count == 1) return [];
         var largest = comps.MaxBy(c => c.Count)!;
@@ -184,9 +217,10 @@ internal sealed class Bisection
         var nodes = r.Nodes;
         var m = nodes.Count;
         if (m < 2) return null;
-        var local = new Dictionary<int, int>(m);
+        var local = _local;
         for (var i = 0; i < m; i++) local[nodes[i]] = i;
-        var edges = new List<(int, int)>();
+        var edges = _edges;
+        edges.Clear();
         for (var i = 0; i < m; i++)
         {
             var u = nodes[i];
@@ -197,28 +231,41 @@ internal sealed class Bisection
         // Kruskal takes an edge exactly when its ends are still in different trees, whichever roots the union-find
         // keeps: the tree depends only on the shuffled order.
         var forest = new UnionFind(m);
-        var adj = new List<int>[m];
-        for (var i = 0; i < m; i++) adj[i] = [];
-        var used = 0;
+        var tree = _treeEdges;
+        tree.Clear();
         foreach (var (a, b) in edges)
         {
             if (!forest.Union(a, b)) continue;
-            adj[a].Add(b); adj[b].Add(a);
-            if (++used == m - 1) break;
+            tree.Add((a, b));
+            if (tree.Count == m - 1) break;
         }
-        if (used != m - 1) return null;
+        if (tree.Count != m - 1) return null;
+        // The tree as compressed rows, each unit's neighbours in the order their edges were taken.
+        var off = _tOff; var fill = _tFill; var adj = _tAdj;
+        Array.Clear(off, 0, m + 1);
+        foreach (var (a, b) in tree) { off[a + 1]++; off[b + 1]++; }
+        for (var i = 0; i < m; i++) { off[i + 1] += off[i]; fill[i] = off[i]; }
+        foreach (var (a, b) in tree) { adj[fill[a]++] = b; adj[fill[b]++] = a; }
         var root = _rng.Next(m);
-        var pre = new int[m]; var par = new int[m]; var tin = new int[m];
-        var stack = new Stack<int>();
+        var pre = _pre; var par = _par; var tin = _tin;
+        var stack = _stack;
+        stack.Clear();
         stack.Push(root); par[root] = -1;
         var idx = 0;
-        var visited = new bool[m]; visited[root] = true;
+        var visit = ++_visitGen;
+        var visited = _visited;
+        visited[root] = visit;
         while (stack.Count > 0)
         {
             var x = stack.Pop(); tin[x] = idx; pre[idx++] = x;
-            foreach (var y in adj[x]) if (!visited[y]) { visited[y] = true; par[y] = x; stack.Push(y); }
+            for (var k = off[x]; k < off[x + 1]; k++)
+            {
+                var y = adj[k];
+                if (visited[y] != visit) { visited[y] = visit; par[y] = x; stack.Push(y); }
+            }
         }
-        var size = new int[m]; var sw = new double[m];
+        var size = _size; var sw = _sw;
+        Array.Clear(size, 0, m); Array.Clear(sw, 0, m);
         for (var i = m - 1; i >= 0; i--)
         {
             var x = pre[i]; size[x]++; sw[x] += _g.W[nodes[x]];
@@ -226,7 +273,8 @@ internal sealed class Bisection
         }
         var (lo1, hi1) = Band(r.Weight, k1, k2);
         var (lo2, hi2) = Band(r.Weight, k2, k1);
-        var cands = new List<(int V, int K)>();
+        var cands = _treeCands;
+        cands.Clear();
         for (var x = 0; x < m; x++)
         {
             if (x == root) continue;
@@ -234,17 +282,15 @@ internal sealed class Bisection
             else if (k1 != k2 && sw[x] >= lo2 - Eps && sw[x] <= hi2 + Eps) cands.Add((x, k2));
         }
         if (cands.Count == 0) return null;
-        Split? best = null;
+        var bestFrom = -1; var bestTo = -1; var bestK = 0; var bestScore = double.NegativeInfinity;
         for (var t = 0; t < Math.Min(6, cands.Count); t++)
         {
             var pick = cands.Count <= 6 ? cands[t] : cands[_rng.Next(cands.Count)];
             int from = tin[pick.V], to = tin[pick.V] + size[pick.V];
             double a1 = 0, p1 = 0, cutLen = 0; var cutCnt = 0;
-            var part = new int[to - from];
             for (var i = from; i < to; i++)
             {
                 var u = nodes[pre[i]];
-                part[i - from] = u;
                 a1 += _g.A[u]; p1 += _g.P[u];
                 for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
                 {
@@ -256,8 +302,11 @@ internal sealed class Bisection
                 }
             }
             var score = SplitScore(r, pick.K, pick.K == k1 ? k2 : k1, a1, p1, cutLen, cutCnt);
-            if (best is null || score > best.Value.Score) best = new Split(part, pick.K, score, true, 0);
+            if (bestFrom < 0 || score > bestScore) { bestFrom = from; bestTo = to; bestK = pick.K; bestScore = score; }
         }
+        var part = new int[bestTo - bestFrom];
+        for (var i = bestFrom; i < bestTo; i++) part[i - bestFrom] = nodes[pre[i]];
+        Split? best = new Split(part, bestK, bestScore, true, 0);
         return best;
     }
 }

@@ -1,0 +1,162 @@
+using GridMap.Domain.Demo;
+using GridMap.Domain.Geo;
+using GridMap.Domain.Partitioning;
+using GridMap.Domain.Tests.Demo;
+using NetTopologySuite.Geometries;
+
+namespace GridMap.Domain.Tests.Partitioning;
+
+/// <summary>
+/// The faster engine (issue 12 §2) gives the same answers: the indexed T-junction pass of the adjacency equals the
+/// pairwise one it replaced, parallel starts give the plan of one-after-another starts, and the search stops at its
+/// deadline with a valid plan.
+/// </summary>
+[Collection(DemoCityCollection.Name)]
+public sealed class PartitionSpeedTests(DemoCityFixture demo)
+{
+    private static (Dictionary<long, double> Indexed, Dictionary<long, double> Pairwise, int Exact) BothPasses(IReadOnlyList<Geometry> footprints)
+    {
+        var geoms = footprints.ToArray();
+        var exact = UnitGraphBuilder.SharedSegments(geoms, out var unmatched);
+        var indexed = new Dictionary<long, double>(exact);
+        UnitGraphBuilder.AddTJunctions(geoms, indexed, unmatched);
+        var pairwise = new Dictionary<long, double>(exact);
+        UnitGraphBuilder.AddTJunctionsPairwise(geoms, pairwise);
+        return (indexed, pairwise, exact.Count);
+    }
+
+    private static void AssertSame(Dictionary<long, double> indexed, Dictionary<long, double> pairwise)
+    {
+        var missing = pairwise.Keys.Except(indexed.Keys).Select(k => $"{k >> 32}–{k & 0xffffffff}").ToList();
+        var extra = indexed.Keys.Except(pairwise.Keys).Select(k => $"{k >> 32}–{k & 0xffffffff}").ToList();
+        Assert.True(missing.Count == 0 && extra.Count == 0, $"indexed vs pairwise: missing {string.Join(" ", missing.Take(10))}; extra {string.Join(" ", extra.Take(10))}");
+        // The same exact test runs on every pair the index keeps, so the shared lengths are identical, not just close.
+        foreach (var (key, len) in pairwise) Assert.Equal(len, indexed[key]);
+    }
+
+    [Theory]
+    [InlineData("iowa")]
+    [InlineData("nh")]
+    public void IndexedTJunctionPass_OnCensusUnits_EqualsThePairwiseBuild_EdgesAndSharedLengths(string which)
+    {
+        var (units, _) = PartitionData.Load(which == "iowa" ? PartitionData.IowaShp : PartitionData.NhShp);
+        var (indexed, pairwise, exact) = BothPasses(units.Select(u => u.Geometry).ToList());
+        AssertSame(indexed, pairwise);
+        Assert.True(indexed.Count >= exact && exact > units.Count, $"{which}: {exact} exact-segment pairs, {indexed.Count} in all");
+    }
+
+    [Fact]
+    public void IndexedTJunctionPass_OnTheDemoCompounds_EqualsThePairwiseBuild_EdgesAndSharedLengths()
+    {
+        var footprints = demo.City.Compounds.Select(c => Crs.GaussKruger114.FromWgs84(c.Footprint)).ToList();
+        Assert.True(footprints.Count > 1000);
+        var (indexed, pairwise, _) = BothPasses(footprints);
+        AssertSame(indexed, pairwise);
+    }
+
+    [Fact]
+    public void IndexedTJunctionPass_OnBrickBond_FindsEveryNeighbourThatSharesNoVertex()
+    {
+        // Rows of 200 × 100 m bricks, every other row shifted by 100 m: a brick touches the two below it along 100 m
+        // each, without a shared vertex — only the geometric pass can find those edges.
+        var f = new GeometryFactory();
+        var bricks = new List<Geometry>();
+        for (var r = 0; r < 6; r++)
+            for (var c = 0; c < 5; c++)
+            {
+                double x = c * 200 + (r % 2) * 100, y = r * 100;
+                bricks.Add(f.CreatePolygon([new(x, y), new(x + 200, y), new(x + 200, y + 100), new(x, y + 100), new(x, y)]));
+            }
+        var (indexed, pairwise, exact) = BothPasses(bricks);
+        AssertSame(indexed, pairwise);
+        Assert.Equal(6 * 4, exact); // only the vertical joints inside each row share whole segments
+        // Between two rows of five bricks shifted by half a brick: nine contacts of 100 m.
+        Assert.Equal(exact + 5 * 9, indexed.Count);
+        Assert.All(indexed.Values, len => Assert.Equal(100, len, 9));
+    }
+
+    [Fact]
+    public void ParallelStarts_GiveTheSamePlanAsStartsRunOneAfterAnother()
+    {
+        var (units, _) = SyntheticCompounds.Generate(500, 3);
+        var g = UnitGraphBuilder.Build(units);
+        PartitionResult Run(int parallelism) => CellPartitioner.Partition(g, new PartitionOptions
+        {
+            Cells = 8, Tolerance = 0.03, Seed = 5, Starts = 4, Parallelism = parallelism, TimeLimit = TimeSpan.FromMinutes(10),
+        });
+        var one = Run(1);
+        var four = Run(4);
+        Assert.True(one.IsFeasible, one.Message);
+        Assert.False(one.TimeLimitReached);
+        Assert.Equal(4, one.Starts);
+        Assert.Equal(one.Starts, four.Starts);
+        Assert.Equal(one.Assignment, four.Assignment);
+    }
+
+    [Fact]
+    public void ExpiredTimeLimit_OneGroup_RunsOnlyTheObligatoryStart_AndReturnsAValidPlan()
+    {
+        var (units, _) = SyntheticCompounds.Generate(400, 6);
+        var g = UnitGraphBuilder.Build(units);
+        var result = CellPartitioner.Partition(g, new PartitionOptions { Cells = 6, Tolerance = 0.05, Starts = 6, TimeLimit = TimeSpan.FromTicks(1) });
+        Assert.True(result.TimeLimitReached);
+        Assert.Equal(1, result.Starts);
+        Assert.Equal(6, result.CellCount);
+        Assert.Equal(0, result.Evaluation!.UnassignedUnits);
+        Assert.True(result.Evaluation.AllContiguous);
+        if (!result.IsFeasible) Assert.Contains("time limit", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExpiredTimeLimit_ManyGroups_EachGetsOneStartAndNoMore()
+    {
+        // Hard road barriers split the compounds into blocks, each a group with its own starts (16 by default). With
+        // the deadline already past, every group gets its one obligatory start, as many as a run asked for one start
+        // per group, and every unit still ends in a contiguous cell.
+        var (units, roads) = SyntheticCompounds.Generate(600, 4);
+        var g = UnitGraphBuilder.Build(units, roads);
+        PartitionOptions Options(int starts, TimeSpan limit) => new() { MinWeight = 300, MaxWeight = 500, Barriers = BarrierMode.Hard, Starts = starts, TimeLimit = limit };
+        var expired = CellPartitioner.Partition(g, Options(0, TimeSpan.FromTicks(1)));
+        var oneEach = CellPartitioner.Partition(g, Options(1, TimeSpan.FromMinutes(10)));
+        Assert.True(expired.TimeLimitReached);
+        Assert.False(oneEach.TimeLimitReached);
+        Assert.True(oneEach.Starts > 1, $"{oneEach.Starts} groups with starts");
+        Assert.Equal(oneEach.Starts, expired.Starts);
+        Assert.Equal(0, expired.Evaluation!.UnassignedUnits);
+        Assert.True(expired.Evaluation.AllContiguous);
+        Assert.All(expired.Assignment, c => Assert.InRange(c, 0, expired.CellCount - 1));
+    }
+
+    [Fact]
+    public void ExpiredTimeLimit_WithSoftBarriers_TheHardRetryGetsNoFreshTimeLimit()
+    {
+        // Soft barriers that find no plan retry with hard barriers; the retry shares the call's clock, so with the
+        // deadline past it too runs one start per group, and the call reports the limit reached.
+        var (units, roads) = SyntheticCompounds.Generate(600, 9);
+        var g = UnitGraphBuilder.Build(units, roads);
+        var result = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Barriers = BarrierMode.Soft, TimeLimit = TimeSpan.FromTicks(1) });
+        Assert.True(result.TimeLimitReached);
+        Assert.Equal(0, result.Evaluation!.UnassignedUnits);
+        Assert.True(result.Evaluation.AllContiguous);
+    }
+}
+
+public sealed class PartitionOptionsCopyTests
+{
+    [Fact]
+    public void WithTimeLimit_ChangesTheTimeLimitAndCopiesEveryOtherOption()
+    {
+        var plan = new Dictionary<string, int> { ["a"] = 0, ["b"] = 1 };
+        var original = new PartitionOptions
+        {
+            MinWeight = 300, MaxWeight = 500, Objective = PartitionObjective.CutEdges, Nest = true, Barriers = BarrierMode.Soft, Seed = 7,
+            TimeLimit = TimeSpan.FromSeconds(10), Starts = 3, Parallelism = 2, InitialPlan = plan, LockedCells = new HashSet<int> { 1 },
+            WarmStartRepairOnly = false, Tolerance = 0.03,
+        };
+        var copy = original.WithTimeLimit(TimeSpan.FromSeconds(4));
+        Assert.Equal(TimeSpan.FromSeconds(4), copy.TimeLimit);
+        // Every settable option, found by reflection so that an option added later cannot be forgotten silently.
+        foreach (var p in typeof(PartitionOptions).GetProperties().Where(p => p.CanWrite && p.Name != nameof(PartitionOptions.TimeLimit)))
+            Assert.True(Equals(p.GetValue(original), p.GetValue(copy)), $"{p.Name}: {p.GetValue(original)} became {p.GetValue(copy)}");
+    }
+}
