@@ -107,6 +107,8 @@ public sealed class AuthMatrixTests(TwoBranchFixture app) : IClassFixture<TwoBra
         new("network", "GET", "/api/network/status", null, NetworkReaders),
         new("network", "GET", "/api/network/nearest?lon=113.65&lat=34.75", null, NetworkReaders),
         new("network", "GET", "/api/network/isolate?pipe=10", null, NetworkReaders),
+        new("network", "GET", "/api/network/topology?bbox=113.60,34.70,113.62,34.72", null, NetworkReaders),
+        new("network", "GET", "/api/network/topology/summary?bbox=113.60,34.70,113.62,34.72", null, NetworkReaders),
         new("network", "GET", "/api/network/valves/100/reports", null, NetworkReaders),
         new("network", "POST", "/api/network/valves/999999/reports", new { condition = "seized" }, [Roles.Admin, Roles.Crew]),
         new("planning", "GET", "/api/planning/areas?kind=district", null, PlanningReaders),

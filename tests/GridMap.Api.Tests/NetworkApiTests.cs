@@ -340,7 +340,7 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
     /// <summary>
     /// The crew's offline planner (src/GridMap.Web/src/crew/isolation.ts, run by node) against the C# engine on the
     /// service's exported topology: every pipe in the normal state, plus a sample of pipes re-planned with one and two
-    /// of their valves broken.
+    /// of their valves broken (the client derives those indexes incrementally; the C# reference rebuilds them).
     /// </summary>
     [PostgisFact]
     public async Task OfflineIsolation_TypeScriptPort_GivesTheEnginesPlans_ForEveryPipe()
@@ -402,6 +402,10 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
                 var second = p1.ValvesToClose[random.Next(p1.ValvesToClose.Count)];
                 cases.Add(Case(pipe.Id, [first, second], IsolationTracer.Isolate(graph, pipe.Id, [first, second])));
             }
+            // The same broken valve for a burst at a known position (the client derives its index incrementally; the
+            // reference here is a full rebuild).
+            var alongBroken = random.NextDouble() * pipe.Geometry.Length;
+            cases.Add(Case(pipe.Id, [first], new IsolationTracer(SegmentIndex.Build(graph, [first])).IsolateAt(pipe.Id, alongBroken), alongBroken));
             replanned++;
         }
         Assert.True(replanned >= 40, $"only {replanned} pipes were re-planned with broken valves");
@@ -431,7 +435,7 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
             var s = JsonDocument.Parse(summary).RootElement;
             Assert.Equal(cases.Count, s.GetProperty("cases").GetInt32());
             Assert.Equal(0, s.GetProperty("mismatches").GetInt32());
-            Assert.Equal(atPosition, s.GetProperty("at_position").GetInt32());
+            Assert.Equal(atPosition + replanned, s.GetProperty("at_position").GetInt32());
         }
         finally
         {
@@ -443,6 +447,130 @@ public sealed class NetworkApiTests(NetworkApiFixture api, Xunit.Abstractions.IT
             var h = 2166136261u;
             foreach (var ch in string.Join(",", ids)) h = unchecked((h ^ ch) * 16777619u);
             return $"{ids.Count}:{h:x8}";
+        }
+    }
+
+    /// <summary>
+    /// An area package (GET /api/network/topology?bbox=…) plans every burst on a pipe crossing the area's edge as the
+    /// server does on the whole city — the same segment, valves to close (all and minimal), valves already closed,
+    /// affected compounds and households; cut-off pipes as far as the package holds them — in the normal state and
+    /// with one valve of the plan found broken. Run by the crew's TypeScript planner (node), against plans the C#
+    /// engine computed on the full graph. The package is much smaller than the city's and answers 304 while the
+    /// network is unchanged.
+    /// </summary>
+    [PostgisFact]
+    public async Task AreaPackage_PlansABurstAtItsEdge_AsTheServerDoes_AndIsSmallerThanTheCity()
+    {
+        var (_, graph) = await api.EngineAsync();
+        var normal = new IsolationTracer(SegmentIndex.Build(graph));
+        // A 700 m box around the middle of the pipes' extent.
+        var all = new NetTopologySuite.Geometries.Envelope();
+        foreach (var p in graph.Pipes) all.ExpandToInclude(p.Geometry.EnvelopeInternal);
+        var (clon, clat) = GridMap.Application.Network.NetworkState.ToWgs84(all.Centre.X, all.Centre.Y);
+        double dLon = 0.0038, dLat = 0.0032;
+        var bbox = string.Join(",", new[] { clon - dLon, clat - dLat, clon + dLon, clat + dLat }.Select(F));
+        var res = await api.Client.GetAsync($"/api/network/topology?bbox={bbox}");
+        Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+        var etag = res.Headers.ETag!.Tag;
+        var text = await res.Content.ReadAsStringAsync();
+        var topology = JsonNode.Parse(text)!;
+        var packageIds = topology["pipes"]!["id"]!.AsArray().Select(x => x!.GetValue<long>().ToString(CultureInfo.InvariantCulture)).ToList();
+        var partial = topology["area"]!["partial_pipes"]!.AsArray().Select(x => packageIds[x!.GetValue<int>()]).ToHashSet();
+        var packagePipes = packageIds.Where(id => !partial.Contains(id)).ToHashSet(); // held whole
+        var city = await api.Client.GetAsync("/api/network/topology");
+        var cityBytes = (await city.Content.ReadAsByteArrayAsync()).Length;
+        output.WriteLine($"area package: {text.Length / 1e3:F0} kB, {packageIds.Count} pipes ({partial.Count} partly) of {graph.Pipes.Count}; city: {cityBytes / 1e3:F0} kB");
+        Assert.True(text.Length < cityBytes / 2, $"area package {text.Length} B is not much smaller than the city's {cityBytes} B");
+
+        // Unchanged network: the stored ETag answers 304, nothing is sent again.
+        using (var again = new HttpRequestMessage(HttpMethod.Get, $"/api/network/topology?bbox={bbox}"))
+        {
+            again.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            var r304 = await api.Client.SendAsync(again);
+            Assert.Equal(HttpStatusCode.NotModified, r304.StatusCode);
+        }
+        var summary = await Json($"/api/network/topology/summary?bbox={bbox}");
+        Assert.Equal(etag, summary.GetProperty("etag").GetString());
+        Assert.True(summary.GetProperty("gzip_bytes").GetInt64() < summary.GetProperty("city_gzip_bytes").GetInt64());
+
+        // Pipes crossing the box's edge, burst inside the box.
+        var corners = new[] { (clon - dLon, clat - dLat), (clon + dLon, clat - dLat), (clon - dLon, clat + dLat), (clon + dLon, clat + dLat) };
+        var env = new NetTopologySuite.Geometries.Envelope();
+        foreach (var (lon, lat) in corners) env.ExpandToInclude(GridMap.Application.Network.NetworkState.FromWgs84(lon, lat));
+        var box = new NetTopologySuite.Geometries.GeometryFactory().ToGeometry(env);
+        var cases = new JsonArray();
+        var random = new Random(7);
+        var broken = 0;
+        foreach (var pipe in graph.Pipes)
+        {
+            if (pipe.IsStationDevice || !pipe.Geometry.Intersects(box.Boundary)) continue;
+            var inside = pipe.Geometry.Intersection(box);
+            if (inside.IsEmpty) continue;
+            var along = new NetTopologySuite.LinearReferencing.LengthIndexedLine(pipe.Geometry).Project(inside.InteriorPoint.Coordinate);
+            var plan = normal.IsolateAt(pipe.Id, along);
+            cases.Add(Case(pipe.Id, [], plan, along));
+            if (plan.ValvesToClose.Count == 0) continue;
+            var valve = plan.ValvesToClose[random.Next(plan.ValvesToClose.Count)];
+            cases.Add(Case(pipe.Id, [valve], new IsolationTracer(SegmentIndex.Build(graph, [valve])).IsolateAt(pipe.Id, along), along));
+            broken++;
+        }
+        Assert.True(cases.Count >= 20, $"only {cases.Count} bursts at the edge");
+        Assert.True(broken >= 5, $"only {broken} re-plans with a broken valve at the edge");
+        var s = await RunIsolationCheck(topology, cases);
+        Assert.Equal(cases.Count, s.GetProperty("cases").GetInt32());
+        Assert.Equal(0, s.GetProperty("mismatches").GetInt32());
+
+        JsonObject Case(string pipe, string[] inoperable, IsolationPlan p, double along) => new()
+        {
+            ["pipe"] = long.Parse(pipe, CultureInfo.InvariantCulture),
+            ["inoperable"] = new JsonArray(inoperable.Select(v => (JsonNode)long.Parse(v, CultureInfo.InvariantCulture)).ToArray()),
+            ["along"] = along,
+            ["plan"] = new JsonObject
+            {
+                ["segment_pipes"] = Digest(p.SegmentPipes),
+                ["valves_to_close"] = Digest(p.ValvesToClose),
+                ["valves_to_close_min"] = Digest(p.ValvesToCloseMin),
+                ["valves_already_closed"] = Digest(p.ValvesAlreadyClosed),
+                // The package names the cut-off pipes it holds whole.
+                ["cut_off_pipes"] = Digest(p.CutOffPipes.Where(packagePipes.Contains).ToList()),
+                ["affected_consumers"] = Digest(p.AffectedConsumers),
+                ["affected_households"] = p.AffectedHouseholds,
+            },
+        };
+        static string F(double v) => v.ToString("F6", CultureInfo.InvariantCulture);
+        static string Digest(IReadOnlyList<string> ids)
+        {
+            var h = 2166136261u;
+            foreach (var ch in string.Join(",", ids)) h = unchecked((h ^ ch) * 16777619u);
+            return $"{ids.Count}:{h:x8}";
+        }
+    }
+
+    /// <summary>Runs src/crew/isolationCheck.mjs (node) on a topology and cases; returns its JSON summary.</summary>
+    private async Task<JsonElement> RunIsolationCheck(JsonNode topology, JsonArray cases)
+    {
+        var fixture = Path.Combine(Path.GetTempPath(), $"gridmap-isolation-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(fixture, new JsonObject { ["topology"] = topology.DeepClone(), ["cases"] = cases.DeepClone() }.ToJsonString());
+        try
+        {
+            var psi = new ProcessStartInfo("node", [Path.Combine("src", "crew", "isolationCheck.mjs"), fixture])
+            {
+                WorkingDirectory = Path.Combine(RepoPaths.Root, "src", "GridMap.Web"),
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var node = Process.Start(psi)!;
+            var stdout = node.StandardOutput.ReadToEndAsync();
+            var stderr = node.StandardError.ReadToEndAsync();
+            await node.WaitForExitAsync();
+            var summary = (await stdout).Trim();
+            output.WriteLine($"isolationCheck.mjs: {summary}");
+            Assert.True(node.ExitCode == 0, $"node isolationCheck.mjs exited {node.ExitCode}: {summary} {await stderr}");
+            return JsonDocument.Parse(summary).RootElement;
+        }
+        finally
+        {
+            File.Delete(fixture);
         }
     }
 }

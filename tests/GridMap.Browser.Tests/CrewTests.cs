@@ -105,7 +105,8 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         // Tap the nearest pipe: the API's plan, valves in its order.
         await page.GetByTestId($"crew-pipe-{pipe}").ClickAsync();
         await WaitPlanAsync(page, "online", 0);
-        var plan = await ApiAsync($"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}");
+        // The phone sends where the crew stands: valves required first, then nearest the crew.
+        var plan = await ApiAsync($"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}&crewLon={F(lon)}&crewLat={F(lat)}");
         var valves = PlanValves(plan);
         Assert.NotEmpty(valves);
         Assert.Equal(valves, await ShownValvesAsync(page));
@@ -116,7 +117,7 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         var broken = valves[0];
         await page.GetByTestId($"crew-broken-{broken}").ClickAsync();
         await WaitPlanAsync(page, "online", 1);
-        var replan = await ApiAsync($"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}&inoperable={broken}");
+        var replan = await ApiAsync($"/api/network/isolate?pipe={pipe}&lon={F(lon)}&lat={F(lat)}&crewLon={F(lon)}&crewLat={F(lat)}&inoperable={broken}");
         Assert.Equal(PlanValves(replan), await ShownValvesAsync(page));
         Assert.DoesNotContain(broken, await ShownValvesAsync(page));
         Assert.Equal(replan.GetProperty("affected_households").GetInt64().ToString(CultureInfo.InvariantCulture),
@@ -147,8 +148,9 @@ public sealed class CrewTests(LiveServer server, ChromiumFixture chromium) : ICl
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("crew.png") });
 
         // ── download the area, then cut the network ──
-        await page.Locator(".crew-offline summary").ClickAsync();
+        if (await page.Locator("[data-testid=crew-offline]:not([open])").CountAsync() > 0) await page.Locator(".crew-offline summary").ClickAsync();
         await page.GetByTestId("crew-download-cell").ClickAsync();
+        await page.GetByTestId("crew-download-go").ClickAsync(); // after the size is shown
         await page.Locator("[data-testid=crew-offline-status][data-state=saved]").WaitForAsync(new() { Timeout = 120_000 });
 
         await context.SetOfflineAsync(true);

@@ -25,12 +25,15 @@ public static class NetworkEndpoints
         }).WithName("NearestPipes").WithSummary("The k (1–50, default 5) pipes nearest a WGS84 position: distance (m), bearing (° from north), DN, depth, level")
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        net.MapGet("/isolate", async Task<Ok<CrewPlan>> (long? pipe, string? inoperable, double? lon, double? lat, bool? geometry, NetworkQueries q, CancellationToken ct) =>
+        net.MapGet("/isolate", async Task<Ok<CrewPlan>> (long? pipe, string? inoperable, double? lon, double? lat, double? crewLon, double? crewLat, bool? geometry, NetworkQueries q, CancellationToken ct) =>
         {
             if (pipe is not { } id) throw new ArgumentException("pipe 必须给出：要关阀隔离的管道编号 (pipe, the id of the pipe to isolate, is required).");
-            var request = new IsolateRequest(id, IsolateRequest.ParseIds(inoperable, "inoperable"), LonLat.FromOptional(lon, lat), geometry == true);
+            var request = new IsolateRequest(id, IsolateRequest.ParseIds(inoperable, "inoperable"), LonLat.FromOptional(lon, lat), geometry == true)
+            {
+                Crew = crewLon is { } cx && crewLat is { } cy ? new LonLat(cx, cy) : null,
+            };
             return TypedResults.Ok(await q.IsolateAsync(request, ct));
-        }).WithName("Isolate").WithSummary("Isolation plan for a pipe: valves to close ordered by distance from the burst (lon,lat, else the pipe's middle), with inoperable=ID,ID treated as broken (geometry=true adds the lines to draw); affected compounds and households, cut-off pipes")
+        }).WithName("Isolate").WithSummary("Isolation plan for a pipe: valves to close, required ones first, then nearest the crew (crewLon,crewLat) or the burst (lon,lat, else the pipe's middle), with inoperable=ID,ID treated as broken (geometry=true adds the lines to draw); affected compounds and households, cut-off pipes")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         net.MapGet("/trace/{kind}", async Task<Ok<NetworkTrace>> (string kind, long? pipe, bool? crossStations, NetworkQueries q, CancellationToken ct) =>
@@ -70,20 +73,47 @@ public static class NetworkEndpoints
 
         // The one response not serialized per request: the document is built and gzipped once per network version and
         // sent as bytes. Its schema is declared here (TopologyDocument, the record those bytes are serialized from).
-        net.MapGet("/topology", async Task<FileContentHttpResult> (HttpContext http, NetworkQueries q, CancellationToken ct) =>
+        // With bbox: the package of that area only (AreaTopology; docs/crew.md). If-None-Match with the ETag the
+        // client stored answers 304 while the network has not changed: a refresh downloads nothing.
+        net.MapGet("/topology", async Task<IResult> (HttpContext http, string? bbox, NetworkQueries q, CancellationToken ct) =>
         {
-            var t = await q.TopologyAsync(ct);
-            http.Response.Headers.ETag = $"\"topology-{t.Version}\"";
             http.Response.Headers.CacheControl = "no-cache";
+            byte[] json, gzip;
+            string etag;
+            if (bbox is null)
+            {
+                var t = await q.TopologyAsync(ct);
+                (json, gzip, etag) = (t.Json, t.Gzip, $"\"topology-{t.Version}\"");
+            }
+            else
+            {
+                var box = NetworkBox.Parse(bbox);
+                etag = await q.AreaTopologyETagAsync(box, ct);
+                if (http.Request.Headers.IfNoneMatch.ToString() == etag)
+                {
+                    http.Response.Headers.ETag = etag;
+                    return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+                }
+                (json, gzip, etag, _) = await q.AreaTopologyAsync(box, ct);
+            }
+            http.Response.Headers.ETag = etag;
+            if (http.Request.Headers.IfNoneMatch.ToString() == etag) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             if (http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
             {
                 http.Response.Headers.ContentEncoding = "gzip";
                 http.Response.Headers.Vary = "Accept-Encoding";
-                return TypedResults.Bytes(t.Gzip, "application/json");
+                return TypedResults.Bytes(gzip, "application/json");
             }
-            return TypedResults.Bytes(t.Json, "application/json");
-        }).WithName("NetworkTopology").WithSummary("The whole network graph as int arrays (format gridmap-topology/1) for offline isolation plans in the crew view")
-            .Produces<TopologyDocument>(StatusCodes.Status200OK, "application/json");
+            return TypedResults.Bytes(json, "application/json");
+        }).WithName("NetworkTopology").WithSummary("The network graph as int arrays (format gridmap-topology/1) for offline isolation plans in the crew view: the whole city, or with bbox=minLon,minLat,maxLon,maxLat the package of that area (its segments in full, the rest as supply zones); 304 on If-None-Match with the current ETag")
+            .Produces<TopologyDocument>(StatusCodes.Status200OK, "application/json").Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status400BadRequest);
+
+        net.MapGet("/topology/summary", async Task<Ok<TopologySummary>> (string? bbox, NetworkQueries q, CancellationToken ct) =>
+        {
+            if (bbox is null) throw new ArgumentException("bbox 必须给出：minLon,minLat,maxLon,maxLat (bbox, WGS84, is required).");
+            return TypedResults.Ok(await q.AreaTopologySummaryAsync(NetworkBox.Parse(bbox), ct));
+        }).WithName("NetworkTopologySummary").WithSummary("Size of the offline package of an area before download (bytes, gzipped bytes, pipes, valves) beside the whole city's, and the ETag it will have")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         return api;
     }

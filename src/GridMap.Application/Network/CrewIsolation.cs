@@ -28,15 +28,16 @@ public sealed record CrewIsolationResult(IsolationPlan Plan, Coordinate Burst, I
 /// With a burst position the burst is the point of the pipe nearest it and the plan isolates the segment holding that
 /// point (<see cref="IsolationTracer.IsolateAt"/>: a valve may cut the pipe a few metres from a tee and the burst may
 /// lie on the short side); without, the burst is the pipe's middle and the plan isolates the pipe's home segment
-/// (<see cref="IsolationTracer.Isolate(int)"/>). Valves are ordered by straight-line distance from the burst (the
-/// crew walks the street, not the pipe), exact ties by id (numerically when both ids are numbers, as database ids
-/// are). The crew's offline planner (src/GridMap.Web/src/crew/isolation.ts) orders the same way.
+/// (<see cref="IsolationTracer.Isolate(int)"/>). Valves are ordered by necessity (required before optional), then by
+/// straight-line distance from the crew when its position is given, else from the burst (the crew walks the street,
+/// not the pipe), exact ties by id (numerically when both ids are numbers, as database ids are). The crew's offline
+/// planner (src/GridMap.Web/src/crew/isolation.ts) orders the same way.
 /// </remarks>
 public static class CrewIsolation
 {
     /// <summary>Isolates pipe index <paramref name="pipe"/> for a burst near <paramref name="near"/> (the graph's plane), or at the pipe's middle.</summary>
     /// <exception cref="RuleViolation"><see cref="RuleCodes.NotIsolatable"/> when the pipe is a station device.</exception>
-    public static CrewIsolationResult Isolate(IsolationTracer tracer, int pipe, Coordinate? near = null)
+    public static CrewIsolationResult Isolate(IsolationTracer tracer, int pipe, Coordinate? near = null, Coordinate? crew = null)
     {
         ArgumentNullException.ThrowIfNull(tracer);
         var g = tracer.Index.Graph;
@@ -57,11 +58,15 @@ public static class CrewIsolation
             burst = line.ExtractPoint(p.Geometry.Length / 2);
             plan = tracer.Isolate(pipe);
         }
-        return new CrewIsolationResult(plan, burst, WalkingOrder(g, plan, burst));
+        return new CrewIsolationResult(plan, burst, WalkingOrder(g, plan, burst, crew));
     }
 
-    /// <summary>The plan's valves to close, nearest <paramref name="burst"/> first (ties by id).</summary>
-    public static IReadOnlyList<ValveStop> WalkingOrder(NetworkGraph graph, IsolationPlan plan, Coordinate burst)
+    /// <summary>
+    /// The plan's valves to close: the required ones (water would come back through them) first, then the optional
+    /// ones; within each, nearest <paramref name="crew"/> (where the crew stands) first, or nearest the burst when the
+    /// crew's position is unknown; exact ties by id. <see cref="ValveStop.Distance"/> stays the distance from the burst.
+    /// </summary>
+    public static IReadOnlyList<ValveStop> WalkingOrder(NetworkGraph graph, IsolationPlan plan, Coordinate burst, Coordinate? crew = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(plan);
@@ -72,7 +77,9 @@ public static class CrewIsolation
                 var v = graph.ValveIndex(id);
                 return new ValveStop(v, id, graph.Valves[v].Location.Coordinate.Distance(burst), min.Contains(id));
             })
-            .OrderBy(s => s.Distance).ThenBy(s => s.Id, IdComparer.Instance)
+            .OrderByDescending(s => s.Required)
+            .ThenBy(s => crew is null ? s.Distance : graph.Valves[s.Valve].Location.Coordinate.Distance(crew))
+            .ThenBy(s => s.Id, IdComparer.Instance)
             .ToList();
     }
 

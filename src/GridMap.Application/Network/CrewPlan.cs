@@ -3,7 +3,7 @@ using GridMap.Domain.Network;
 
 namespace GridMap.Application.Network;
 
-/// <summary>A valve the crew closes, in the order to walk them (nearest the burst first).</summary>
+/// <summary>A valve the crew closes, in the order to walk them (required first, then nearest the crew, or the burst).</summary>
 /// <param name="Order">1-based position in the list.</param>
 /// <param name="Id">Valve id.</param>
 /// <param name="Lon">WGS84 longitude, degrees.</param>
@@ -99,14 +99,14 @@ public sealed record CrewPlan(
     /// <exception cref="KeyNotFoundException">No such pipe.</exception>
     /// <exception cref="ArgumentException">An inoperable id is not a valve.</exception>
     /// <exception cref="Domain.Rules.RuleViolation"><see cref="Domain.Rules.RuleCodes.NotIsolatable"/>: a station device.</exception>
-    public static CrewPlan Create(NetworkState state, long pipeId, IReadOnlyList<long> inoperable, LonLat? burst)
+    public static CrewPlan Create(NetworkState state, long pipeId, IReadOnlyList<long> inoperable, LonLat? burst, LonLat? crew = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(inoperable);
         var pipe = state.PipeIndex(pipeId);
         var tracer = state.TracerFor(inoperable);
         var near = burst is { } b ? NetworkState.FromWgs84(b.Lon, b.Lat) : null;
-        var (plan, at, valves) = CrewIsolation.Isolate(tracer, pipe, near);
+        var (plan, at, valves) = CrewIsolation.Isolate(tracer, pipe, near, crew is { } c ? NetworkState.FromWgs84(c.Lon, c.Lat) : null);
         var g = state.Graph;
         var steps = valves.Select((v, i) =>
         {

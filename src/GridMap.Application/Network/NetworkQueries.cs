@@ -44,7 +44,7 @@ public sealed class NetworkQueries(NetworkCache cache, PipeLocator locator)
     {
         ArgumentNullException.ThrowIfNull(request);
         var s = await cache.CurrentAsync(ct);
-        var plan = CrewPlan.Create(s, request.Pipe, request.Inoperable, request.Burst);
+        var plan = CrewPlan.Create(s, request.Pipe, request.Inoperable, request.Burst, request.Crew);
         return request.Geometry ? plan.WithGeometry(s) : plan;
     }
 
@@ -135,4 +135,25 @@ public sealed class NetworkQueries(NetworkCache cache, PipeLocator locator)
 
     /// <summary>The offline topology package of the current graph (serialized once per network version).</summary>
     public async Task<TopologyPackage> TopologyAsync(CancellationToken ct = default) => (await cache.CurrentAsync(ct)).Topology;
+
+    /// <summary>The offline package of an area (<see cref="AreaTopology"/>): JSON bytes, gzipped bytes, ETag, version.</summary>
+    public async Task<(byte[] Json, byte[] Gzip, string ETag, long Version)> AreaTopologyAsync(Storage.Layers.BoundingBox bbox, CancellationToken ct = default)
+    {
+        var state = await cache.CurrentAsync(ct);
+        var (json, gzip, etag, _) = AreaTopology.Package(state, bbox);
+        return (json, gzip, etag, state.Version);
+    }
+
+    /// <summary>The ETag the area package of <paramref name="bbox"/> has now (no package built): to answer 304 cheaply.</summary>
+    public async Task<string> AreaTopologyETagAsync(Storage.Layers.BoundingBox bbox, CancellationToken ct = default) =>
+        AreaTopology.ETagOf((await cache.CurrentAsync(ct)).Version, bbox);
+
+    /// <summary>The size of the area package of <paramref name="bbox"/> before it is downloaded, beside the city's.</summary>
+    public async Task<TopologySummary> AreaTopologySummaryAsync(Storage.Layers.BoundingBox bbox, CancellationToken ct = default)
+    {
+        var state = await cache.CurrentAsync(ct);
+        var (json, gzip, etag, doc) = AreaTopology.Package(state, bbox);
+        return new TopologySummary(state.Version, etag, json.Length, gzip.Length, state.Topology.Gzip.Length,
+            doc.Area!.PipesInArea, doc.Pipes.Id.Length, doc.Valves.Id.Length, doc.Area.CityPipes);
+    }
 }

@@ -51,6 +51,9 @@ public sealed record NearestRequest
 /// <param name="Geometry">Add the WGS84 lines of the segment and cut-off pipes.</param>
 public sealed record IsolateRequest(long Pipe, IReadOnlyList<long> Inoperable, LonLat? Burst = null, bool Geometry = false)
 {
+    /// <summary>Where the crew stands (WGS84): valves of a kind are then listed nearest the crew first.</summary>
+    public LonLat? Crew { get; init; }
+
     /// <summary>"1,2, 3" → [1,2,3]; empty or null → []. Anything else is an <see cref="ArgumentException"/> naming <paramref name="name"/>.</summary>
     public static IReadOnlyList<long> ParseIds(string? text, string name)
     {

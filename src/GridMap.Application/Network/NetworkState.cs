@@ -58,7 +58,8 @@ public sealed class NetworkState
                 throw new ArgumentException($"inoperable：管网中没有编号为 {id} 的阀门 (inoperable: no valve with id {id}).");
             set.Add(v);
         }
-        return new IsolationTracer(new SegmentIndex(Graph, set));
+        // Incremental: merge the segments across the valves that stop bounding (no re-segmenting of the graph).
+        return new IsolationTracer(Tracer.Index.WithInoperable(set));
     }
 
     /// <summary>The pipe index of a database pipe id; an unknown id throws <see cref="KeyNotFoundException"/> (a 404).</summary>

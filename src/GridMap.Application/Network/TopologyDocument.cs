@@ -25,6 +25,11 @@ public sealed record TopologyDocument(
     [property: JsonPropertyName("compounds")] TopologyCompounds Compounds)
 {
     public const string FormatName = "gridmap-topology/1";
+
+    /// <summary>Present on an area package (<see cref="AreaTopology"/>): what it covers; absent on the city's.</summary>
+    [JsonPropertyName("area")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TopologyArea? Area { get; init; }
 }
 
 /// <summary>Per pipe index: database id, normally closed (1/0), station device (1/0).</summary>

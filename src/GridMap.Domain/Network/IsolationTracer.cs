@@ -87,72 +87,80 @@ public sealed class IsolationTracer
         try
         {
             var stamp = s.Next();
+            // Segment labels are representatives (a derived index merges base segments across valves that conduct
+            // now); each base segment of a representative contributes its lists.
             foreach (var seg in segments) s.SegMark[seg] = stamp;
 
             // Pipes of R.
             var segmentPipes = new List<int>();
             foreach (var seg in segments)
-                for (var k = ix.SegPieceStart[seg]; k < ix.SegPieceStart[seg + 1]; k++)
-                {
-                    var p = g.EdgePipe[ix.SegPieces[k]];
-                    if (s.PipeMark[p] == stamp) continue;
-                    s.PipeMark[p] = stamp;
-                    segmentPipes.Add(p);
-                }
+                foreach (var m in ix.SegLabels(seg))
+                    for (var k = ix.SegPieceStart[m]; k < ix.SegPieceStart[m + 1]; k++)
+                    {
+                        var p = g.EdgePipe[ix.SegPieces[k]];
+                        if (s.PipeMark[p] == stamp) continue;
+                        s.PipeMark[p] = stamp;
+                        segmentPipes.Add(p);
+                    }
 
             // Boundary valves of R.
             var toClose = new List<int>();
             var alreadyClosed = new List<int>();
             foreach (var seg in segments)
-                for (var k = ix.SegValveStart[seg]; k < ix.SegValveStart[seg + 1]; k++)
-                {
-                    var v = ix.SegValves[k];
-                    if (s.ValveMark[v] == stamp) continue;
-                    s.ValveMark[v] = stamp;
-                    var e = g.ValveEdge[v];
-                    var inA = s.SegMark[ix.NodeSegment[g.EdgeFrom[e]]] == stamp;
-                    var inB = s.SegMark[ix.NodeSegment[g.EdgeTo[e]]] == stamp;
-                    if (inA && inB) continue; // interior to R (R spans both sides)
-                    if (g.Valves[v].State == OpenState.Closed) alreadyClosed.Add(v);
-                    else toClose.Add(v);
-                }
+                foreach (var m in ix.SegLabels(seg))
+                    for (var k = ix.SegValveStart[m]; k < ix.SegValveStart[m + 1]; k++)
+                    {
+                        var v = ix.SegValves[k];
+                        if (s.ValveMark[v] == stamp || !ix.ValveBounds[v]) continue;
+                        s.ValveMark[v] = stamp;
+                        var e = g.ValveEdge[v];
+                        var inA = s.SegMark[ix.Seg(g.EdgeFrom[e])] == stamp;
+                        var inB = s.SegMark[ix.Seg(g.EdgeTo[e])] == stamp;
+                        if (inA && inB) continue; // interior to R (R spans both sides)
+                        if (g.Valves[v].State == OpenState.Closed) alreadyClosed.Add(v);
+                        else toClose.Add(v);
+                    }
 
-            // Supply with R removed.
+            // Supply with R removed: a walk over units (representatives); a merged unit expands through the links of
+            // each of its base units, except through the valves that now conduct (inside it).
             var head = 0;
             var tail = 0;
             foreach (var u in ix.SourceUnits)
             {
-                if (s.SegMark[ix.UnitSegment[u]] == stamp || s.UnitReached[u] == stamp) continue;
+                if (s.SegMark[ix.SegOfUnit(u)] == stamp || s.UnitReached[u] == stamp) continue;
                 s.UnitReached[u] = stamp;
                 s.Queue[tail++] = u;
             }
             while (head < tail)
             {
                 var u = s.Queue[head++];
-                for (var k = ix.UnitAdjStart[u]; k < ix.UnitAdjStart[u + 1]; k++)
-                {
-                    var w = ix.UnitAdjUnit[k];
-                    if (s.UnitReached[w] == stamp || s.SegMark[ix.UnitSegment[w]] == stamp) continue;
-                    s.UnitReached[w] = stamp;
-                    s.Queue[tail++] = w;
-                }
+                foreach (var m in ix.UnitLabels(u))
+                    for (var k = ix.UnitAdjStart[m]; k < ix.UnitAdjStart[m + 1]; k++)
+                    {
+                        var valve = ix.UnitAdjValve[k];
+                        if (valve >= 0 && !ix.ValveBounds[valve]) continue;
+                        var w = ix.UnitOf(ix.UnitAdjUnit[k]);
+                        if (s.UnitReached[w] == stamp || s.SegMark[ix.SegOfUnit(w)] == stamp) continue;
+                        s.UnitReached[w] = stamp;
+                        s.Queue[tail++] = w;
+                    }
             }
 
             var toCloseMin = new List<int>();
             foreach (var v in toClose)
             {
                 var e = g.ValveEdge[v];
-                var far = s.SegMark[ix.NodeSegment[g.EdgeFrom[e]]] == stamp ? g.EdgeTo[e] : g.EdgeFrom[e];
-                if (s.UnitReached[ix.NodeUnit[far]] == stamp) toCloseMin.Add(v);
+                var far = s.SegMark[ix.Seg(g.EdgeFrom[e])] == stamp ? g.EdgeTo[e] : g.EdgeFrom[e];
+                if (s.UnitReached[ix.Unit(far)] == stamp) toCloseMin.Add(v);
             }
 
-            // Cut off: supplied before, outside R, not reached now.
+            // Cut off: supplied before, outside R, not reached now (over base units: their lists are the base's).
             var cutPipes = new List<int>();
             var consumers = new List<int>();
             var cutStamp = -stamp; // a second mark in PipeMark, distinct from "in R"
-            for (var u = 0; u < ix.UnitCount; u++)
+            for (var u = 0; u < ix.UnitSlots; u++)
             {
-                if (!ix.UnitSupplied[u] || s.UnitReached[u] == stamp || s.SegMark[ix.UnitSegment[u]] == stamp) continue;
+                if (!ix.UnitSupplied[u] || s.UnitReached[ix.UnitOf(u)] == stamp || s.SegMark[ix.SegOfUnit(u)] == stamp) continue;
                 for (var k = ix.UnitPieceStart[u]; k < ix.UnitPieceStart[u + 1]; k++)
                 {
                     var p = g.EdgePipe[ix.UnitPieces[k]];
@@ -169,13 +177,14 @@ public sealed class IsolationTracer
                 }
             }
             foreach (var seg in segments)
-                for (var k = ix.SegConsumerStart[seg]; k < ix.SegConsumerStart[seg + 1]; k++)
-                {
-                    var c = ix.SegConsumers[k];
-                    if (s.ConsumerMark[c] == stamp) continue;
-                    s.ConsumerMark[c] = stamp;
-                    consumers.Add(c);
-                }
+                foreach (var m in ix.SegLabels(seg))
+                    for (var k = ix.SegConsumerStart[m]; k < ix.SegConsumerStart[m + 1]; k++)
+                    {
+                        var c = ix.SegConsumers[k];
+                        if (s.ConsumerMark[c] == stamp) continue;
+                        s.ConsumerMark[c] = stamp;
+                        consumers.Add(c);
+                    }
 
             segmentPipes.Sort();
             toClose.Sort();

@@ -52,6 +52,14 @@ public sealed class SegmentIndex
 
     private readonly ConcurrentBag<Scratch> _scratch = [];
 
+    // A derived index (WithInoperable): the built index it derives from, and per base label the representative of its
+    // merged set; the members of each merged set. Null on a built index.
+    private readonly SegmentIndex? _root;
+    internal readonly int[]? SegRep, UnitRep;
+    internal readonly Dictionary<int, int[]>? SegMembers, UnitMembers;
+    /// <summary>Size of the label ranges (base labels; a derived index leaves merged labels unused).</summary>
+    internal readonly int SegmentSlots, UnitSlots;
+
     /// <summary>Number of segments (including segments made of valve stubs only, e.g. a junction with a valve on every pipe).</summary>
     public int SegmentCount { get; }
     /// <summary>Number of supply units.</summary>
@@ -97,8 +105,8 @@ public sealed class SegmentIndex
         }
         NodeSegment = seg.Labels();
         NodeUnit = unit.Labels();
-        var segCount = SegmentCount = seg.SetCount;
-        var unitCount = UnitCount = unit.SetCount;
+        var segCount = SegmentCount = SegmentSlots = seg.SetCount;
+        var unitCount = UnitCount = UnitSlots = unit.SetCount;
         UnitSegment = new int[unitCount];
         for (var node = 0; node < nodes; node++) UnitSegment[NodeUnit[node]] = NodeSegment[node];
 
@@ -178,6 +186,126 @@ public sealed class SegmentIndex
         (SegConsumerStart, SegConsumers) = Csr(segCount, unitConsumers.Select(uc => (UnitSegment[uc.Item1], uc.Item2)).ToList());
     }
 
+    /// <summary>
+    /// This index with <paramref name="inoperable"/> valves (indices) also treated as inoperable, derived
+    /// incrementally: a re-plan with broken valves merges the segments and supply units on both sides of each open
+    /// valve that stops bounding (union-find over segments and units, not over the graph). Nothing of the graph's size
+    /// is copied: the derived index keeps this index's labels and lists and adds, per base segment and unit, the
+    /// representative of its merged set (its smallest label) and the members of each merged set — O(segments + units)
+    /// instead of a rebuild. Plans equal those of <c>new SegmentIndex(graph, ExtraInoperable ∪ inoperable)</c>, and
+    /// <see cref="SegmentOfNode"/> partitions the nodes the same way. When no valve of the set stops bounding (already
+    /// inoperable, closed, off the pipes) this index itself is returned.
+    /// </summary>
+    public SegmentIndex WithInoperable(IReadOnlySet<int> inoperable)
+    {
+        ArgumentNullException.ThrowIfNull(inoperable);
+        var root = _root ?? this;
+        var g = Graph;
+        var all = new HashSet<int>(ExtraInoperable);
+        var grows = false;
+        foreach (var v in inoperable)
+        {
+            if ((uint)v >= (uint)g.Valves.Count) throw new ArgumentOutOfRangeException(nameof(inoperable), $"no valve index {v}");
+            // Only an open valve that bounds today starts to conduct.
+            if (ValveBounds[v] && g.Valves[v].State == OpenState.Open) grows = true;
+            all.Add(v);
+        }
+        if (!grows) return this;
+        var merging = new List<int>();
+        foreach (var v in all) if (root.ValveBounds[v] && g.Valves[v].State == OpenState.Open) merging.Add(v);
+        return new SegmentIndex(root, all, merging);
+    }
+
+    /// <summary>The derived index of <see cref="WithInoperable"/> over <paramref name="b"/> (a built index): <paramref name="merging"/> stop bounding.</summary>
+    private SegmentIndex(SegmentIndex b, HashSet<int> extra, List<int> merging)
+    {
+        var g = b.Graph;
+        Graph = g;
+        _root = b;
+        ExtraInoperable = extra;
+        ValveBounds = (bool[])b.ValveBounds.Clone();
+        // Shared with the base index: labels and lists by base segment and unit.
+        (NodeSegment, NodeUnit, UnitSegment, UnitSupplied) = (b.NodeSegment, b.NodeUnit, b.UnitSegment, b.UnitSupplied);
+        (UnitAdjStart, UnitAdjUnit, UnitAdjValve) = (b.UnitAdjStart, b.UnitAdjUnit, b.UnitAdjValve);
+        (SegPieceStart, SegPieces, SegValveStart, SegValves) = (b.SegPieceStart, b.SegPieces, b.SegValveStart, b.SegValves);
+        (UnitPieceStart, UnitPieces, UnitConsumerStart, UnitConsumers) = (b.UnitPieceStart, b.UnitPieces, b.UnitConsumerStart, b.UnitConsumers);
+        (SegConsumerStart, SegConsumers) = (b.SegConsumerStart, b.SegConsumers);
+        SegmentSlots = b.SegmentSlots;
+        UnitSlots = b.UnitSlots;
+
+        var segUf = new UnionFind(b.SegmentSlots);
+        var unitUf = new UnionFind(b.UnitSlots);
+        foreach (var v in merging)
+        {
+            ValveBounds[v] = false;
+            var e = g.ValveEdge[v];
+            segUf.Union(b.NodeSegment[g.EdgeFrom[e]], b.NodeSegment[g.EdgeTo[e]]);
+            unitUf.Union(b.NodeUnit[g.EdgeFrom[e]], b.NodeUnit[g.EdgeTo[e]]);
+        }
+        // A merged set is named by its smallest base label: the order of base labels (by smallest node) is kept.
+        SegRep = new int[b.SegmentSlots];
+        for (var i = 0; i < SegRep.Length; i++) SegRep[i] = segUf.Smallest(i);
+        UnitRep = new int[b.UnitSlots];
+        for (var i = 0; i < UnitRep.Length; i++) UnitRep[i] = unitUf.Smallest(i);
+        // Members of the merged sets: every member is a side of a merging valve.
+        SegMembers = Members(merging.SelectMany(v => new[] { b.NodeSegment[g.EdgeFrom[g.ValveEdge[v]]], b.NodeSegment[g.EdgeTo[g.ValveEdge[v]]] }), SegRep);
+        UnitMembers = Members(merging.SelectMany(v => new[] { b.NodeUnit[g.EdgeFrom[g.ValveEdge[v]]], b.NodeUnit[g.EdgeTo[g.ValveEdge[v]]] }), UnitRep);
+        SegmentCount = b.SegmentCount - SegMembers.Values.Sum(m => m.Length - 1);
+        UnitCount = b.UnitCount - UnitMembers.Values.Sum(m => m.Length - 1);
+        var sources = new List<int>(b.SourceUnits.Length);
+        foreach (var u in b.SourceUnits) if (!sources.Contains(UnitRep[u])) sources.Add(UnitRep[u]);
+        SourceUnits = [.. sources];
+    }
+
+    private static Dictionary<int, int[]> Members(IEnumerable<int> sides, int[] rep)
+    {
+        var byRep = new Dictionary<int, SortedSet<int>>();
+        foreach (var x in sides)
+        {
+            if (!byRep.TryGetValue(rep[x], out var set)) byRep[rep[x]] = set = [];
+            set.Add(x);
+            set.Add(rep[x]);
+        }
+        return byRep.Where(kv => kv.Value.Count > 1).ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+    }
+
+    /// <summary>The segment (its representative label) of a node under this index's conditions.</summary>
+    internal int Seg(int node) => SegRep is null ? NodeSegment[node] : SegRep[NodeSegment[node]];
+
+    /// <summary>The supply unit (its representative label) of a node.</summary>
+    internal int Unit(int node) => UnitRep is null ? NodeUnit[node] : UnitRep[NodeUnit[node]];
+
+    /// <summary>The representative of a base unit label.</summary>
+    internal int UnitOf(int baseUnit) => UnitRep is null ? baseUnit : UnitRep[baseUnit];
+
+    /// <summary>The segment (representative) of a base unit label.</summary>
+    internal int SegOfUnit(int baseUnit) => SegRep is null ? UnitSegment[baseUnit] : SegRep[UnitSegment[baseUnit]];
+
+    /// <summary>The base segment labels of representative <paramref name="rep"/> (itself when alone), without allocating.</summary>
+    internal Labels SegLabels(int rep) => new(SegMembersOf(rep), rep);
+
+    /// <summary>The base unit labels of representative <paramref name="rep"/> (itself when alone), without allocating.</summary>
+    internal Labels UnitLabels(int rep) => new(UnitMembersOf(rep), rep);
+
+    /// <summary>A set of base labels: the members of a merged set, or one label.</summary>
+    internal readonly struct Labels(int[]? members, int single)
+    {
+        public Enumerator GetEnumerator() => new(members, single);
+
+        public struct Enumerator(int[]? members, int single)
+        {
+            private int _i = -1;
+            public readonly int Current => members is null ? single : members[_i];
+            public bool MoveNext() => ++_i < (members?.Length ?? 1);
+        }
+    }
+
+    /// <summary>Base segment labels merged into representative <paramref name="rep"/>; null when it is alone.</summary>
+    internal int[]? SegMembersOf(int rep) => SegMembers is not null && SegMembers.TryGetValue(rep, out var m) ? m : null;
+
+    /// <summary>Base unit labels merged into representative <paramref name="rep"/>; null when it is alone.</summary>
+    internal int[]? UnitMembersOf(int rep) => UnitMembers is not null && UnitMembers.TryGetValue(rep, out var m) ? m : null;
+
     private static (int[] Start, int[] Items) Csr(int count, IEnumerable<(int Key, int Item)> pairs)
     {
         var list = pairs as IReadOnlyList<(int Key, int Item)> ?? pairs.ToList();
@@ -191,10 +319,10 @@ public sealed class SegmentIndex
     }
 
     /// <summary>Segment of a graph node.</summary>
-    public int SegmentOfNode(int node) => NodeSegment[node];
+    public int SegmentOfNode(int node) => Seg(node);
 
     /// <summary>Segment of an edge (a piece lies in one segment; a bounding valve edge is reported by its first side).</summary>
-    public int SegmentOfEdge(int edge) => NodeSegment[Graph.EdgeFrom[edge]];
+    public int SegmentOfEdge(int edge) => Seg(Graph.EdgeFrom[edge]);
 
     /// <summary>True when the valve bounds segments under this index's conditions.</summary>
     public bool Bounds(int valve) => ValveBounds[valve];
@@ -212,7 +340,7 @@ public sealed class SegmentIndex
         foreach (var e in g.EdgesOfPipe(pipe))
         {
             if (g.EdgeKinds[e] != EdgeKind.Piece || !g.IsReportable(e)) continue;
-            var s = NodeSegment[g.EdgeFrom[e]];
+            var s = Seg(g.EdgeFrom[e]);
             if (!list.Contains(s)) list.Add(s);
         }
         return list;
@@ -235,14 +363,15 @@ public sealed class SegmentIndex
             var length = g.EdgeLength(e);
             if (length > bestLength) { best = e; bestLength = length; }
         }
-        return NodeSegment[g.EdgeFrom[best]];
+        return Seg(g.EdgeFrom[best]);
     }
 
     /// <summary>Pipe indices in a segment, in input order.</summary>
     public IReadOnlyList<int> PipesOfSegment(int segment)
     {
         var set = new SortedSet<int>();
-        for (var k = SegPieceStart[segment]; k < SegPieceStart[segment + 1]; k++) set.Add(Graph.EdgePipe[SegPieces[k]]);
+        foreach (var m in SegLabels(segment))
+            for (var k = SegPieceStart[m]; k < SegPieceStart[m + 1]; k++) set.Add(Graph.EdgePipe[SegPieces[k]]);
         return [.. set];
     }
 
@@ -250,7 +379,13 @@ public sealed class SegmentIndex
     public IReadOnlyList<int> ValvesOfSegment(int segment)
     {
         var set = new SortedSet<int>();
-        for (var k = SegValveStart[segment]; k < SegValveStart[segment + 1]; k++) set.Add(SegValves[k]);
+        foreach (var m in SegLabels(segment))
+            for (var k = SegValveStart[m]; k < SegValveStart[m + 1]; k++)
+            {
+                var v = SegValves[k];
+                var e = Graph.ValveEdge[v];
+                if (ValveBounds[v] && Seg(Graph.EdgeFrom[e]) != Seg(Graph.EdgeTo[e])) set.Add(v);
+            }
         return [.. set];
     }
 
@@ -260,11 +395,11 @@ public sealed class SegmentIndex
     /// </summary>
     public IReadOnlyList<NetworkSegment> Segments()
     {
-        var hasPiece = new bool[SegmentCount];
+        var hasPiece = new bool[SegmentSlots];
         for (var e = 0; e < Graph.EdgeCount; e++)
-            if (Graph.EdgeKinds[e] == EdgeKind.Piece) hasPiece[NodeSegment[Graph.EdgeFrom[e]]] = true;
+            if (Graph.EdgeKinds[e] == EdgeKind.Piece) hasPiece[Seg(Graph.EdgeFrom[e])] = true;
         var result = new List<(int Key, int Segment)>();
-        for (var s = 0; s < SegmentCount; s++)
+        for (var s = 0; s < SegmentSlots; s++)
         {
             if (!hasPiece[s]) continue;
             var pipes = PipesOfSegment(s);
@@ -277,8 +412,10 @@ public sealed class SegmentIndex
             .ToArray();
     }
 
-    internal Scratch RentScratch() => _scratch.TryTake(out var s) ? s : new Scratch(SegmentCount, UnitCount, Graph.Valves.Count, Graph.Pipes.Count, Graph.Consumers.Count);
-    internal void ReturnScratch(Scratch s) => _scratch.Add(s);
+    internal Scratch RentScratch() => _scratch.TryTake(out var s) ? s : (_root ?? this)._scratch.TryTake(out var r) ? r
+        : new Scratch(SegmentSlots, UnitSlots, Graph.Valves.Count, Graph.Pipes.Count, Graph.Consumers.Count);
+    // Scratch arrays are sized by base labels, so a derived index borrows from and returns to its root's pool.
+    internal void ReturnScratch(Scratch s) => (_root ?? this)._scratch.Add(s);
 
     /// <summary>Per-isolation marks. A stamp instead of clearing keeps an isolation proportional to what it touches.</summary>
     internal sealed class Scratch(int segments, int units, int valves, int pipes, int consumers)

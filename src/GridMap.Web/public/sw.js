@@ -1,10 +1,26 @@
-// GridMap service worker: keeps the app shell (index.html, scripts, styles) so the crew view opens without a
-// network. The shell is network-first (a deployed update wins when online) with the cache as fallback; the API
-// and tiles are never cached here: the crew view keeps its offline data in IndexedDB.
-const CACHE = 'gridmap-shell-v1';
+// GridMap service worker: keeps the whole app shell (index.html and every script, style and asset of every view,
+// listed by the build in /shell-manifest.json) so any view opens without a network after one online visit, and a
+// view opened offline says what it can do instead of failing to load its chunk. The shell is network-first (a deployed
+// update wins when online) with the cache as fallback; the API and tiles are never cached here: the crew and staff
+// views keep their offline data in IndexedDB.
+const CACHE = 'gridmap-shell-v2';
+
+async function cacheShell() {
+  const c = await caches.open(CACHE);
+  await c.addAll(['/', '/index.html']);
+  try {
+    const res = await fetch('/shell-manifest.json', { cache: 'no-cache' });
+    if (!res.ok) return;
+    const { files } = await res.json();
+    // One by one: a file that fails (a dev server has no manifest entries) does not spoil the others.
+    await Promise.all((files || []).map((f) => fetch(f, { cache: 'no-cache' }).then((r) => (r.ok ? c.put(f, r) : undefined)).catch(() => undefined)));
+  } catch {
+    // No manifest (vite dev server): the pages cache what they load (cache-urls below).
+  }
+}
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(['/', '/index.html'])).then(() => self.skipWaiting()));
+  event.waitUntil(cacheShell().then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -18,6 +34,11 @@ self.addEventListener('activate', (event) => {
 // The page sends the assets it has loaded (lazy chunks included), since they were fetched before this worker ran.
 self.addEventListener('message', (event) => {
   const data = event.data || {};
+  if (data.type === 'cache-shell') {
+    const port = event.ports && event.ports[0];
+    event.waitUntil(cacheShell().then(() => port && port.postMessage({ ok: true }), () => port && port.postMessage({ ok: false })));
+    return;
+  }
   if (data.type !== 'cache-urls') return;
   const port = event.ports && event.ports[0];
   event.waitUntil(

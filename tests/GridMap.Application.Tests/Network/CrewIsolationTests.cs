@@ -22,18 +22,18 @@ public sealed class CrewIsolationTests
     }
 
     [Fact]
-    public void Isolate_WithoutABurst_WalksFromThePipesMiddle_NearestValveFirst()
+    public void Isolate_WithoutABurst_ListsTheRequiredValveFirst_EvenWhenTheOptionalOneIsNearer()
     {
-        // S ── A (0–10) ──V1(10.2)── B (10–40) ──V2(39)── C (40–50): B's segment, middle at x = 25: V2 (14 m) before V1 (14.8 m).
+        // S ── A (0–10) ──V1(10.2)── B (10–40) ──V2(39)── C (40–50): B's segment, middle at x = 25. V2 is nearer (14 m
+        // against 14.8 m) but only leads to C, which loses supply anyway; V1 keeps the source's water out of B.
         var tracer = Tracer([new NetworkPipe("A", Line(0, 0, 10, 0)), new NetworkPipe("B", Line(10, 0, 40, 0)), new NetworkPipe("C", Line(40, 0, 50, 0))],
             [Valve("V1", 10.2, 0, "B"), Valve("V2", 39, 0, "B")]);
         var r = CrewIsolation.Isolate(tracer, tracer.Index.Graph.PipeIndex("B"));
 
         Assert.Equal(new Coordinate(25, 0), r.Burst);
-        Assert.Equal(["V2", "V1"], r.Valves.Select(v => v.Id));
-        Assert.Equal([14.0, 14.8], r.Valves.Select(v => Math.Round(v.Distance, 6)));
-        // V1 keeps water out of B from the source; V2 only leads to C, which loses supply anyway.
-        Assert.Equal([false, true], r.Valves.Select(v => v.Required));
+        Assert.Equal(["V1", "V2"], r.Valves.Select(v => v.Id));
+        Assert.Equal([14.8, 14.0], r.Valves.Select(v => Math.Round(v.Distance, 6)));
+        Assert.Equal([true, false], r.Valves.Select(v => v.Required));
         Assert.Equal(r.Plan.ValvesToClose.Order(), r.Valves.Select(v => v.Id).Order());
     }
 
@@ -55,11 +55,32 @@ public sealed class CrewIsolationTests
     }
 
     [Fact]
+    public void Isolate_WithTheCrewsPosition_OrdersValvesOfOneKindByDistanceFromTheCrew()
+    {
+        // S ── A ──V1── B ──V2── C ── T: sources at both ends, so both of B's valves are required; the crew stands at
+        // x = 38, next to V2: V2 first, although V1 is nearer the burst at x = 12.
+        var input = new NetworkInput(
+            [new NetworkPipe("A", Line(0, 0, 10, 0)), new NetworkPipe("B", Line(10, 0, 40, 0)), new NetworkPipe("C", Line(40, 0, 50, 0))],
+            [Valve("V1", 10.2, 0, "B"), Valve("V2", 39, 0, "B")],
+            [new NetworkTap("S", Gf.CreatePoint(new Coordinate(0, 0))), new NetworkTap("T", Gf.CreatePoint(new Coordinate(50, 0)))], []);
+        var tracer = new IsolationTracer(SegmentIndex.Build(NetworkBuilder.Build(input, 0.5)));
+        var b = tracer.Index.Graph.PipeIndex("B");
+        Assert.Equal(["V1", "V2"], CrewIsolation.Isolate(tracer, b, new Coordinate(12, 0)).Valves.Select(v => v.Id));
+        var fromCrew = CrewIsolation.Isolate(tracer, b, new Coordinate(12, 0), crew: new Coordinate(38, 1));
+        Assert.Equal(["V2", "V1"], fromCrew.Valves.Select(v => v.Id));
+        Assert.All(fromCrew.Valves, v => Assert.True(v.Required));
+    }
+
+    [Fact]
     public void WalkingOrder_BreaksExactTiesByNumericId()
     {
-        // Valves 10 and 9 equally far (5 m) either side of the burst at x = 20: 9 before 10 (numbers, not text).
-        var tracer = Tracer([new NetworkPipe("1", Line(0, 0, 15, 0)), new NetworkPipe("2", Line(15, 0, 25, 0)), new NetworkPipe("3", Line(25, 0, 40, 0))],
-            [Valve("10", 15, 0, "2"), Valve("9", 25, 0, "2")]);
+        // Valves 10 and 9 equally far (5 m) either side of the burst at x = 20, both required (sources at both ends):
+        // 9 before 10 (numbers, not text).
+        var input = new NetworkInput(
+            [new NetworkPipe("1", Line(0, 0, 15, 0)), new NetworkPipe("2", Line(15, 0, 25, 0)), new NetworkPipe("3", Line(25, 0, 40, 0))],
+            [Valve("10", 15, 0, "2"), Valve("9", 25, 0, "2")],
+            [new NetworkTap("S", Gf.CreatePoint(new Coordinate(0, 0))), new NetworkTap("T", Gf.CreatePoint(new Coordinate(40, 0)))], []);
+        var tracer = new IsolationTracer(SegmentIndex.Build(NetworkBuilder.Build(input, 0.5)));
         var r = CrewIsolation.Isolate(tracer, tracer.Index.Graph.PipeIndex("2"));
         Assert.Equal(["9", "10"], r.Valves.Select(v => v.Id));
     }

@@ -120,4 +120,69 @@ public class IsolationPropertyTests
             }
         }, iter: 150);
     }
+
+    [Fact]
+    public void Replan_WithInoperableValves_DerivedIncrementally_EqualsAFullRebuild_LabelsAndEveryPlan()
+    {
+        Gen.Select(Gen.Int[2, 7], Gen.Int[2, 7], Gen.Int).Sample((w, h, seed) =>
+        {
+            var input = RandomGrid(w, h, seed);
+            if (input.Pipes.Count == 0 || g0(input) is not { Valves.Count: > 0 } g) return;
+            var rnd = new Random(seed ^ 0x5eed);
+            var normal = SegmentIndex.Build(g);
+            // One to three rounds of valves found broken, each on top of the last (a crew re-planning twice).
+            var current = normal;
+            var broken = new HashSet<int>();
+            for (var round = 0; round < 1 + rnd.Next(3); round++)
+            {
+                var more = Enumerable.Range(0, g.Valves.Count).Where(_ => rnd.NextDouble() < 0.3).ToHashSet();
+                broken.UnionWith(more);
+                current = current.WithInoperable(more);
+                var full = new SegmentIndex(g, new HashSet<int>(broken));
+                Assert.Equal(full.SegmentCount, current.SegmentCount);
+                Assert.Equal(full.UnitCount, current.UnitCount);
+                // The same partitions of the nodes (labels renumbered by smallest node, as a rebuild numbers them).
+                Assert.Equal(full.NodeSegment, Canonical(g.NodeCount, current.Seg));
+                Assert.Equal(full.NodeUnit, Canonical(g.NodeCount, current.Unit));
+                Assert.Equal(Enumerable.Range(0, g.NodeCount).Select(full.IsSupplied), Enumerable.Range(0, g.NodeCount).Select(current.IsSupplied));
+                // Valves that changed nothing may be left out of the derived index's set; every one that did is in it.
+                Assert.True(current.ExtraInoperable.IsSubsetOf(broken));
+                var a = new IsolationTracer(full);
+                var b = new IsolationTracer(current);
+                for (var p = 0; p < g.Pipes.Count; p++)
+                {
+                    if (g.Pipes[p].IsStationDevice) continue;
+                    Assert.Equal(Describe(a.Isolate(p)), Describe(b.Isolate(p)));
+                    Assert.Equal(Describe(a.IsolateWhole(g.Pipes[p].Id)), Describe(b.IsolateWhole(g.Pipes[p].Id)));
+                }
+            }
+            // The normal index is not changed by deriving from it.
+            Assert.Equal(SegmentIndex.Build(g).NodeSegment, normal.NodeSegment);
+        }, iter: 150);
+
+        static int[] Canonical(int n, Func<int, int> label)
+        {
+            var renumber = new Dictionary<int, int>();
+            return Enumerable.Range(0, n).Select(i => renumber.TryGetValue(label(i), out var l) ? l : renumber[label(i)] = renumber.Count).ToArray();
+        }
+
+        static NetworkGraph g0(NetworkInput input) => NetworkBuilder.Build(input, 0.5);
+        static string Describe(IsolationPlan p) => string.Join(" | ", p.Pipe, string.Join(",", p.SegmentPipes), string.Join(",", p.ValvesToClose),
+            string.Join(",", p.ValvesToCloseMin), string.Join(",", p.ValvesAlreadyClosed), string.Join(",", p.CutOffPipes), string.Join(",", p.AffectedConsumers), p.AffectedHouseholds);
+    }
+
+    [Fact]
+    public void Replan_WithOnlyValvesThatAlreadyConductOrAreClosed_ReusesTheIndex()
+    {
+        var f = new GeometryFactory();
+        var input = new NetworkInput(
+            [new NetworkPipe("a", f.CreateLineString([new(0, 0), new(10, 0)])), new NetworkPipe("b", f.CreateLineString([new(10, 0), new(20, 0)]))],
+            [new NetworkValve("shut", f.CreatePoint(new Coordinate(10, 0)), OpenState.Closed), new NetworkValve("seized", f.CreatePoint(new Coordinate(5, 0)), OpenState.Open, operable: false)],
+            [new NetworkTap("s", f.CreatePoint(new Coordinate(0, 0)))],
+            [new NetworkTap("c", f.CreatePoint(new Coordinate(20, 0)), 3)]);
+        var g = NetworkBuilder.Build(input, 0.5);
+        var index = SegmentIndex.Build(g);
+        Assert.Same(index, index.WithInoperable(new HashSet<int> { g.ValveIndex("seized") }));
+        Assert.Same(index, index.WithInoperable(new HashSet<int> { g.ValveIndex("shut") })); // a closed valve still bounds
+    }
 }

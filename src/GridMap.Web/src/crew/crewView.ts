@@ -23,6 +23,9 @@ import { nearestPipesList } from './nearest';
 import { offlineStore } from './offline';
 import { createSheet } from './panels/sheet';
 import { watchPosition } from './position';
+import { positionSearch } from './search';
+import { crewApi } from './crewApi';
+import { session } from '../api/session';
 import { createState } from './state';
 import { valvePlans } from './valvePlan';
 
@@ -78,10 +81,14 @@ async function mount(root: HTMLElement): Promise<() => void> {
   isolate = valvePlans(ctx, (valve, anchor) => records.open(valve, anchor));
   if (online) void records.flush();
   const refreshNearest = nearestPipesList(ctx, (pipe, burst) => void isolate(pipe, burst));
-  watchPosition(ctx, (fix) => void refreshNearest(fix));
+  const locator = watchPosition(ctx, (fix) => void refreshNearest(fix));
+  positionSearch(ctx, locator);
+  // Start at the crew's branch, not the whole city (until the first fix centres the map on the crew).
+  if (online) void startAtBranch(map, () => state.fix !== null);
 
   // Tap a pipe on the map.
   map.on('singleclick', (evt) => {
+    if (locator.consumeLongPressClick()) return; // the press set the position
     let hit: number | null = null;
     map.forEachFeatureAtPixel(
       evt.pixel,
@@ -98,10 +105,28 @@ async function mount(root: HTMLElement): Promise<() => void> {
   });
 
   // Test and debugging hook.
-  (window as unknown as { gridmapCrew?: unknown }).gridmapCrew = { map, online, nearest: () => state.nearest, isolate, flushRecords: records.flush };
+  (window as unknown as { gridmapCrew?: unknown }).gridmapCrew = { map, online, nearest: () => state.nearest, isolate, flushRecords: records.flush, setPosition: locator.setManual };
   sheet.mapEl.dataset.ready = 'true';
 
   return () => cleanups.forEach((c) => c());
+}
+
+/** Fits the map to the signed-in user's branch (its area from the branches layer); nothing for company-wide users. */
+async function startAtBranch(map: OlMap, located: () => boolean): Promise<void> {
+  try {
+    const me = await session.me();
+    if (me.branchId === null || me.branchId === undefined) return;
+    const fc = await crewApi.features('branches', '-180,-90,180,90', 100);
+    const b = fc.features.find((f) => Number(f.properties.id) === me.branchId);
+    if (!b?.geometry || located()) return;
+    const nums = JSON.stringify(b.geometry.coordinates).match(/-?\d+\.?\d*/g)!.map(Number);
+    const xs = nums.filter((_, i) => i % 2 === 0);
+    const ys = nums.filter((_, i) => i % 2 === 1);
+    map.getView().fit(transformExtent([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], 'EPSG:4326', 'EPSG:3857'), { padding: [10, 10, 10, 10] });
+    map.getTargetElement()?.setAttribute('data-start', 'branch');
+  } catch {
+    // No branch layer or no answer: the city view stays.
+  }
 }
 
 export const crew: View = { title: '现场抢修', mount };

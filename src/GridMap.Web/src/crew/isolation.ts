@@ -31,6 +31,9 @@ export interface Topology {
   sources: { id: string[]; node: number[] };
   consumers: { compound: number[]; return: number[]; node: number[]; households: number[] };
   compounds: { id: number[]; name: string[]; households: number[] };
+  /** Present on an area package (AreaTopology on the server): nodes from detailed_nodes on each stand for a supply
+   * zone outside the package. A segment holding one of them is beyond what the package can plan. */
+  area?: { bbox: number[]; detailed_nodes: number; pipes_in_area: number; rings: number; city_pipes: number; partial_pipes: number[] };
 }
 
 /** The engine's plan (IsolationPlan), with database ids; lists in input order. */
@@ -45,6 +48,9 @@ export interface EnginePlan {
   affected_consumers: number[];
   /** Sum over affected consumers, as the engine counts it (a compound cut on both flows counts twice). */
   affected_households: number;
+  /** Area package only: the isolated segment reaches past the package's detailed part (broken valves at its edge);
+   * the lists are then not the server's. */
+  beyond_package: boolean;
 }
 
 const PIECE = 0;
@@ -76,6 +82,19 @@ class UnionFind {
     this.parent[b] = a;
     if (this.rank[a] === this.rank[b]) this.rank[a]++;
   }
+  /** For each element, the smallest element of its class. */
+  smallest(): Int32Array {
+    const n = this.parent.length;
+    const first = new Int32Array(n).fill(-1);
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = this.find(i);
+      if (first[r] < 0) first[r] = i;
+      out[i] = first[r];
+    }
+    return out;
+  }
+
   /** Labels 0..count-1 in order of each class's lowest node. */
   labels(): { label: Int32Array; count: number } {
     const n = this.parent.length;
@@ -107,6 +126,20 @@ function csr(count: number, keys: number[], items: number[]): Csr {
   return { start, items: out };
 }
 
+/** Members of the merged sets touched by `sides` (base labels), by representative; sets of one are left out. */
+function members(sides: number[], rep: Int32Array): Map<number, number[]> {
+  const byRep = new Map<number, Set<number>>();
+  for (const x of sides) {
+    const r = rep[x];
+    let set = byRep.get(r);
+    if (!set) byRep.set(r, (set = new Set([r])));
+    set.add(x);
+  }
+  const out = new Map<number, number[]>();
+  for (const [r, set] of byRep) if (set.size > 1) out.set(r, [...set].sort((a, b) => a - b));
+  return out;
+}
+
 /** Lookups that do not depend on the valve conditions: build once per topology. */
 export class TopologyIndex {
   readonly pipeIndexById = new Map<number, number>();
@@ -114,12 +147,15 @@ export class TopologyIndex {
   readonly compoundById = new Map<number, { name: string; households: number }>();
   /** Edges of each pipe, in order along it. */
   readonly pipeEdges: number[][];
+  /** Area package: pipes only partly in it (never listed as cut off). */
+  readonly partialPipes: ReadonlySet<number>;
 
   constructor(readonly t: Topology) {
     if (t.format !== 'gridmap-topology/1') throw new Error(`未知的拓扑格式 ${String(t.format)}`);
     t.pipes.id.forEach((id, i) => this.pipeIndexById.set(id, i));
     t.valves.id.forEach((id, i) => this.valveIndexById.set(id, i));
     t.compounds.id.forEach((id, i) => this.compoundById.set(id, { name: t.compounds.name[i], households: t.compounds.households[i] }));
+    this.partialPipes = new Set(t.area?.partial_pipes ?? []);
     this.pipeEdges = t.pipes.id.map(() => []);
     const e = t.edges;
     for (let k = 0; k < e.kind.length; k++) if (e.pipe[k] >= 0) this.pipeEdges[e.pipe[k]].push(k);
@@ -154,6 +190,13 @@ export class SegmentIndex {
   readonly segConsumers: Csr;
   readonly segmentCount: number;
   readonly unitCount: number;
+  /** Size of the label ranges (base labels; a derived index leaves merged labels unused). */
+  readonly segmentSlots: number;
+  readonly unitSlots: number;
+  /** The extra inoperable valves (indices) this index was made for. */
+  private extra: Set<number>;
+  /** The valve each unit-graph link crosses (-1 for a station), parallel to unitAdj.items. */
+  readonly unitAdjValve: Int32Array;
 
   constructor(
     readonly ix: TopologyIndex,
@@ -187,27 +230,32 @@ export class SegmentIndex {
     const u = unit.labels();
     this.nodeSegment = s.label;
     this.nodeUnit = u.label;
-    this.segmentCount = s.count;
-    this.unitCount = u.count;
+    this.segmentCount = this.segmentSlots = s.count;
+    this.unitCount = this.unitSlots = u.count;
+    this.extra = new Set(extraInoperable);
     this.unitSegment = new Int32Array(u.count);
     for (let n = 0; n < nodes; n++) this.unitSegment[this.nodeUnit[n]] = this.nodeSegment[n];
 
     // Unit graph.
     const la: number[] = [];
     const lb: number[] = [];
+    const lv: number[] = [];
     for (let k = 0; k < edges; k++) {
       if (e.kind[k] === VALVE) {
         const v = e.ref[k];
         if (this.valveBounds[v] && t.valves.closed[v] === 0) {
           la.push(this.nodeUnit[e.from[k]], this.nodeUnit[e.to[k]]);
           lb.push(this.nodeUnit[e.to[k]], this.nodeUnit[e.from[k]]);
+          lv.push(v, v);
         }
       } else if (e.kind[k] === STATION) {
         la.push(this.nodeUnit[e.from[k]]);
         lb.push(this.nodeUnit[e.to[k]]);
+        lv.push(-1);
       }
     }
     this.unitAdj = csr(u.count, la, lb);
+    this.unitAdjValve = csr(u.count, la, lv).items;
 
     // Baseline supply.
     const srcUnits: number[] = [];
@@ -272,6 +320,101 @@ export class SegmentIndex {
     this.segConsumers = csr(s.count, scK, ucI);
   }
 
+  /** Derived index (withInoperable): the built index it derives from; per base label the representative of its merged
+   * set (its smallest label); the members of each merged set. Undefined on a built index. */
+  private root?: SegmentIndex;
+  private segRep?: Int32Array;
+  private unitRep?: Int32Array;
+  private segMembers?: Map<number, number[]>;
+  private unitMembers?: Map<number, number[]>;
+
+  /** Segment (representative label) of a node. */
+  seg(node: number): number {
+    const s = this.nodeSegment[node];
+    return this.segRep ? this.segRep[s] : s;
+  }
+  /** Supply unit (representative label) of a node. */
+  unit(node: number): number {
+    const u = this.nodeUnit[node];
+    return this.unitRep ? this.unitRep[u] : u;
+  }
+  /** Representative of a base unit label, and the segment of a base unit. */
+  unitOf(baseUnit: number): number {
+    return this.unitRep ? this.unitRep[baseUnit] : baseUnit;
+  }
+  segOfUnit(baseUnit: number): number {
+    const s = this.unitSegment[baseUnit];
+    return this.segRep ? this.segRep[s] : s;
+  }
+  /** Base labels of a representative (itself when alone). */
+  segLabels(rep: number): number[] {
+    return this.segMembers?.get(rep) ?? [rep];
+  }
+  unitLabels(rep: number): number[] {
+    return this.unitMembers?.get(rep) ?? [rep];
+  }
+
+  /**
+   * This index with valves (indices) `inoperable` also treated as broken, derived incrementally (SegmentIndex.WithInoperable
+   * in the engine): the segments and supply units on both sides of each open valve that stops bounding are merged by
+   * union-find over segments and units. Nothing of the graph's size is copied: the derived index keeps the base labels
+   * and lists and adds each base label's representative (the smallest label of its merged set) and the members of the
+   * merged sets. Plans equal those of `new SegmentIndex(ix, all broken valves)`. Returns this index when no valve of
+   * the set stops bounding.
+   */
+  withInoperable(inoperable: Iterable<number>): SegmentIndex {
+    const t = this.ix.t;
+    const e = t.edges;
+    const root = this.root ?? this;
+    const all = new Set<number>(this.extra);
+    let grows = false;
+    for (const v of inoperable) {
+      if (this.valveBounds[v] && t.valves.closed[v] === 0) grows = true;
+      all.add(v);
+    }
+    if (!grows) return this;
+    const merging = [...all].filter((v) => root.valveBounds[v] && t.valves.closed[v] === 0);
+    const d = Object.create(SegmentIndex.prototype) as { -readonly [K in keyof SegmentIndex]: SegmentIndex[K] } & { root: SegmentIndex; segRep: Int32Array; unitRep: Int32Array; segMembers: Map<number, number[]>; unitMembers: Map<number, number[]>; extra: Set<number> };
+    Object.assign(d, root);
+    d.root = root;
+    d.extra = all;
+    d.valveBounds = root.valveBounds.slice();
+    const segUf = new UnionFind(root.segmentSlots);
+    const unitUf = new UnionFind(root.unitSlots);
+    const segSides: number[] = [];
+    const unitSides: number[] = [];
+    for (const v of merging) {
+      d.valveBounds[v] = 0;
+      const k = t.valves.edge[v];
+      const a = root.nodeSegment[e.from[k]], b = root.nodeSegment[e.to[k]];
+      const ua = root.nodeUnit[e.from[k]], ub = root.nodeUnit[e.to[k]];
+      segUf.union(a, b);
+      unitUf.union(ua, ub);
+      segSides.push(a, b);
+      unitSides.push(ua, ub);
+    }
+    d.segRep = segUf.smallest();
+    d.unitRep = unitUf.smallest();
+    d.segMembers = members(segSides, d.segRep);
+    d.unitMembers = members(unitSides, d.unitRep);
+    let segMerged = 0;
+    for (const m of d.segMembers.values()) segMerged += m.length - 1;
+    let unitMerged = 0;
+    for (const m of d.unitMembers.values()) unitMerged += m.length - 1;
+    d.segmentCount = root.segmentCount - segMerged;
+    d.unitCount = root.unitCount - unitMerged;
+    d.sourceUnits = [...new Set(root.sourceUnits.map((u) => d.unitRep[u]))];
+    return d as unknown as SegmentIndex;
+  }
+
+  /** Area package: true when segment R holds a zone node (a part of the network outside the package). */
+  beyondPackage(R: number): boolean {
+    const d = this.ix.t.area?.detailed_nodes;
+    if (d === undefined) return false;
+    for (let n = d; n < this.nodeSegment.length; n++) if (this.seg(n) === R) return true;
+    return false;
+  }
+
   /** The segment of the pipe's longest reportable piece (the first on ties). */
   homeSegmentOfPipe(pipe: number): number {
     const t = this.ix.t;
@@ -286,7 +429,7 @@ export class SegmentIndex {
         bestLength = length;
       }
     }
-    return this.nodeSegment[t.edges.from[best]];
+    return this.seg(t.edges.from[best]);
   }
 
   /** The segment holding position `along` (metres from the pipe's first vertex): GridMap.Domain's NetworkGraph.PieceAt. */
@@ -300,7 +443,7 @@ export class SegmentIndex {
       best = k;
       if (along <= t.edges.end[k]) break;
     }
-    return this.nodeSegment[t.edges.from[best]];
+    return this.seg(t.edges.from[best]);
   }
 
   /** The plan for isolating pipe index `pipe` (IsolationTracer.Isolate: its home segment). */
@@ -319,54 +462,70 @@ export class SegmentIndex {
     const e = t.edges;
     const inR = (segment: number) => segment === R;
 
+    // R is a representative label: each base segment it merges contributes its lists.
     const segmentPipes = new Set<number>();
-    for (let k = this.segPieces.start[R]; k < this.segPieces.start[R + 1]; k++) segmentPipes.add(e.pipe[this.segPieces.items[k]]);
+    for (const m of this.segLabels(R))
+      for (let k = this.segPieces.start[m]; k < this.segPieces.start[m + 1]; k++) segmentPipes.add(e.pipe[this.segPieces.items[k]]);
 
     const toClose: number[] = [];
     const alreadyClosed: number[] = [];
     const seenValve = new Set<number>();
-    for (let k = this.segValves.start[R]; k < this.segValves.start[R + 1]; k++) {
-      const v = this.segValves.items[k];
-      if (seenValve.has(v)) continue;
-      seenValve.add(v);
-      const edge = t.valves.edge[v];
-      if (inR(this.nodeSegment[e.from[edge]]) && inR(this.nodeSegment[e.to[edge]])) continue;
-      if (t.valves.closed[v] === 1) alreadyClosed.push(v);
-      else toClose.push(v);
-    }
+    for (const m of this.segLabels(R))
+      for (let k = this.segValves.start[m]; k < this.segValves.start[m + 1]; k++) {
+        const v = this.segValves.items[k];
+        if (seenValve.has(v) || !this.valveBounds[v]) continue;
+        seenValve.add(v);
+        const edge = t.valves.edge[v];
+        if (inR(this.seg(e.from[edge])) && inR(this.seg(e.to[edge]))) continue;
+        if (t.valves.closed[v] === 1) alreadyClosed.push(v);
+        else toClose.push(v);
+      }
 
-    const reached = new Uint8Array(this.unitCount);
+    // Supply with R removed, over units (representatives); a merged unit expands through the links of each of its base
+    // units, except through the valves that now conduct.
+    const reached = new Uint8Array(this.unitSlots);
     const queue: number[] = [];
     for (const x of this.sourceUnits) {
-      if (inR(this.unitSegment[x]) || reached[x]) continue;
+      if (inR(this.segOfUnit(x)) || reached[x]) continue;
       reached[x] = 1;
       queue.push(x);
     }
+    const adj = this.unitAdj;
+    const adjValve = this.unitAdjValve;
+    const bounds = this.valveBounds;
     for (let head = 0; head < queue.length; head++) {
       const x = queue[head];
-      for (let k = this.unitAdj.start[x]; k < this.unitAdj.start[x + 1]; k++) {
-        const w = this.unitAdj.items[k];
-        if (reached[w] || inR(this.unitSegment[w])) continue;
-        reached[w] = 1;
-        queue.push(w);
+      const mem = this.unitMembers?.get(x);
+      for (let i = 0, n = mem ? mem.length : 1; i < n; i++) {
+        const m = mem ? mem[i] : x;
+        for (let k = adj.start[m]; k < adj.start[m + 1]; k++) {
+          const valve = adjValve[k];
+          if (valve >= 0 && !bounds[valve]) continue;
+          const w = this.unitOf(adj.items[k]);
+          if (reached[w] || inR(this.segOfUnit(w))) continue;
+          reached[w] = 1;
+          queue.push(w);
+        }
       }
     }
 
     const toCloseMin: number[] = [];
     for (const v of toClose) {
       const edge = t.valves.edge[v];
-      const far = inR(this.nodeSegment[e.from[edge]]) ? e.to[edge] : e.from[edge];
-      if (reached[this.nodeUnit[far]]) toCloseMin.push(v);
+      const far = inR(this.seg(e.from[edge])) ? e.to[edge] : e.from[edge];
+      if (reached[this.unit(far)]) toCloseMin.push(v);
     }
 
+    // Cut off: supplied before, outside R, not reached now (over base units: their lists are the base's).
     const cutPipes = new Set<number>();
     const consumers = new Set<number>();
-    for (let x = 0; x < this.unitCount; x++) {
-      if (!this.unitSupplied[x] || reached[x] || inR(this.unitSegment[x])) continue;
+    for (let x = 0; x < this.unitSlots; x++) {
+      if (!this.unitSupplied[x] || reached[this.unitOf(x)] || inR(this.segOfUnit(x))) continue;
       for (let k = this.unitPieces.start[x]; k < this.unitPieces.start[x + 1]; k++) cutPipes.add(e.pipe[this.unitPieces.items[k]]);
       for (let k = this.unitConsumers.start[x]; k < this.unitConsumers.start[x + 1]; k++) consumers.add(this.unitConsumers.items[k]);
     }
-    for (let k = this.segConsumers.start[R]; k < this.segConsumers.start[R + 1]; k++) consumers.add(this.segConsumers.items[k]);
+    for (const m of this.segLabels(R))
+      for (let k = this.segConsumers.start[m]; k < this.segConsumers.start[m + 1]; k++) consumers.add(this.segConsumers.items[k]);
 
     const asc = (a: number, b: number) => a - b;
     const consumerList = [...consumers].sort(asc);
@@ -378,14 +537,15 @@ export class SegmentIndex {
       valves_to_close: toClose.sort(asc).map((v) => t.valves.id[v]),
       valves_to_close_min: toCloseMin.sort(asc).map((v) => t.valves.id[v]),
       valves_already_closed: alreadyClosed.sort(asc).map((v) => t.valves.id[v]),
-      cut_off_pipes: [...cutPipes].sort(asc).map((p) => t.pipes.id[p]),
+      cut_off_pipes: [...cutPipes].filter((p) => !this.ix.partialPipes.has(p)).sort(asc).map((p) => t.pipes.id[p]),
       affected_consumers: consumerList,
       affected_households: households,
+      beyond_package: this.beyondPackage(R),
     };
   }
 }
 
-/** A valve the crew closes, nearest the burst first (as the server's CrewPlan). */
+/** A valve the crew closes: required ones first, then nearest the crew or the burst (as the server's CrewPlan). */
 export interface ValveStep {
   order: number;
   id: number;
@@ -408,6 +568,8 @@ export interface CrewPlan {
   cut_off_pipes: number[];
   affected_compounds: { id: number; name: string; households: number }[];
   affected_households: number;
+  /** Area package only: the plan reaches past the package (see EnginePlan.beyond_package). */
+  beyond_package: boolean;
 }
 
 /** Metres between two WGS84 points; the caller may pass a projected distance (EPSG:4547, as the server uses). */
@@ -424,7 +586,7 @@ export const haversine: Distance = (lon1, lat1, lon2, lat2) => {
 
 /**
  * The offline planner: one TopologyIndex, the SegmentIndex for the normal state kept, and one per set of broken
- * valves built on demand (about as fast as the server's: tens of milliseconds for the demo city).
+ * valves derived from it on demand (withInoperable: ~ a few milliseconds on 100,000 pipes, as the server's).
  */
 export class OfflinePlanner {
   readonly ix: TopologyIndex;
@@ -438,25 +600,30 @@ export class OfflinePlanner {
   /** The engine's plan for a pipe id with extra inoperable valve ids; with `along` (metres) for a burst at that position. */
   enginePlan(pipeId: number, inoperable: number[] = [], along?: number): EnginePlan {
     const pipe = this.ix.pipeIndex(pipeId);
-    const index = inoperable.length === 0 ? this.normal : new SegmentIndex(this.ix, new Set(inoperable.map((id) => this.ix.valveIndex(id))));
+    const index = inoperable.length === 0 ? this.normal : this.normal.withInoperable(inoperable.map((id) => this.ix.valveIndex(id)));
     return along === undefined ? index.isolate(pipe) : index.isolateAt(pipe, along);
   }
 
   /**
-   * The crew plan: valves ordered by distance from the burst point (lon, lat), compounds instead of per-flow
-   * consumers. `along` (metres from the pipe's first vertex to the burst) isolates the segment holding the burst, as
+   * The crew plan: valves required first, then by distance from the crew (`crew`, lon/lat) or else the burst point,
+   * compounds instead of per-flow consumers. `along` (metres from the pipe's first vertex to the burst) isolates the segment holding the burst, as
    * the server does when given a position; without it the pipe's home segment.
    */
-  plan(pipeId: number, burst: [number, number], inoperable: number[] = [], distance: Distance = haversine, along?: number): CrewPlan {
+  plan(pipeId: number, burst: [number, number], inoperable: number[] = [], distance: Distance = haversine, along?: number, crew?: [number, number]): CrewPlan {
     const t = this.ix.t;
     const p = this.enginePlan(pipeId, inoperable, along);
     const min = new Set(p.valves_to_close_min);
     const steps = p.valves_to_close
       .map((id) => {
         const v = this.ix.valveIndex(id);
-        return { id, lon: t.valves.lon[v], lat: t.valves.lat[v], d: distance(burst[0], burst[1], t.valves.lon[v], t.valves.lat[v]) };
+        const from = crew ?? burst;
+        return {
+          id, lon: t.valves.lon[v], lat: t.valves.lat[v], d: distance(burst[0], burst[1], t.valves.lon[v], t.valves.lat[v]),
+          walk: crew ? distance(from[0], from[1], t.valves.lon[v], t.valves.lat[v]) : 0, req: min.has(id) ? 0 : 1,
+        };
       })
-      .sort((a, b) => a.d - b.d || a.id - b.id)
+      // Required first, then nearest the crew (or the burst), as the server's CrewIsolation.WalkingOrder.
+      .sort((a, b) => a.req - b.req || (crew ? a.walk - b.walk : a.d - b.d) || a.id - b.id)
       .map((v, i) => ({ order: i + 1, id: v.id, lon: v.lon, lat: v.lat, distance_m: Math.round(v.d * 10) / 10, required: min.has(v.id) }));
     const compoundIds = [...new Set(p.affected_consumers.map((c) => t.consumers.compound[c]))].sort((a, b) => a - b);
     const compounds = compoundIds.map((id) => {
@@ -475,6 +642,7 @@ export class OfflinePlanner {
       cut_off_pipes: p.cut_off_pipes,
       affected_compounds: compounds,
       affected_households: compounds.reduce((s, c) => s + c.households, 0),
+      beyond_package: p.beyond_package,
     };
   }
 }

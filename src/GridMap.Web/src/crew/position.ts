@@ -3,7 +3,7 @@
 import Feature from 'ol/Feature';
 import Point from 'ol/geom/Point';
 import { circular } from 'ol/geom/Polygon';
-import { fromLonLat } from 'ol/proj';
+import { fromLonLat, toLonLat } from 'ol/proj';
 import { message } from '../api/messages';
 import { geolocationMessage } from '../api/problem';
 import { zh } from '../labels';
@@ -18,23 +18,37 @@ export function turnArrows(root: HTMLElement, heading: number | null) {
   for (const el of root.querySelectorAll<HTMLElement>('.crew-arrow[data-bearing]')) el.style.transform = `rotate(${Number(el.dataset.bearing) - (heading ?? 0)}deg)`;
 }
 
+/** What the crew can do without GPS (shown with the reason it failed). */
+const BY_HAND = '可在下方搜索小区、地址、换热站或阀门编号，或在地图上长按您所在的位置来手动定位。';
+
+/** The position controls: `setManual` places the crew by hand (search result, long press). */
+export interface PositionControl {
+  setManual(lon: number, lat: number, label: string): void;
+  /** True (once) when the map click that follows a long press should not also pick a pipe. */
+  consumeLongPressClick(): boolean;
+}
+
 /** Follows the position; `moved` is called with the first fix and whenever the crew has moved more than 3 m. */
-export function watchPosition(ctx: CrewContext, moved: (fix: Fix) => void): void {
+export function watchPosition(ctx: CrewContext, moved: (fix: Fix) => void): PositionControl {
   const { map, state, sheet, position } = ctx;
-  const { accuracyEl, warnEl, wgsEl, gkEl, limitInput, nearestList } = sheet;
+  const { accuracyEl, warnEl, wgsEl, gkEl, limitInput, nearestList, locateMsg } = sheet;
+  // Set by hand: GPS fixes no longer move the position until GPS works again after a failure.
+  let manual = false;
   let lastNearestAt: Fix | null = null;
   let centred = false;
 
   const showFix = (f: Fix) => {
     const limit = sheet.limit();
     const poor = f.accuracy > limit;
-    accuracyEl.textContent = `±${zh.num1(f.accuracy)} 米`;
+    accuracyEl.textContent = f.manual ? '手动定位' : `±${zh.num1(f.accuracy)} 米`;
     accuracyEl.dataset.accuracy = String(f.accuracy);
-    warnEl.hidden = !poor;
-    warnEl.textContent = poor ? `定位精度 ±${Math.round(f.accuracy)} 米，差于 ${limit} 米：距离和方向仅供参考，请到开阔处或核对现场标志。` : '';
+    warnEl.hidden = !poor || Boolean(f.manual);
+    warnEl.textContent = poor && !f.manual ? `定位精度 ±${Math.round(f.accuracy)} 米，差于 ${limit} 米：距离和方向仅供参考，请到开阔处或核对现场标志。` : '';
     const [x, y] = gk(f.lon, f.lat);
-    wgsEl.textContent = `WGS84：${f.lon.toFixed(6)}, ${f.lat.toFixed(6)}（${formatDms(f.lat, 'N', 'S')} ${formatDms(f.lon, 'E', 'W')}）`;
-    gkEl.textContent = `CGCS2000 高斯-克吕格 3°带 114°E（EPSG:4547）：X ${y.toFixed(2)}  Y ${x.toFixed(2)}`;
+    // Each number in its own unbreakable span: a narrow screen wraps between numbers, never inside one.
+    const n = (text: string) => h('span', { class: 'crew-num' }, text);
+    wgsEl.replaceChildren('WGS84：', n(`${f.lon.toFixed(6)},`), ' ', n(f.lat.toFixed(6)), ' ', n(`（${formatDms(f.lat, 'N', 'S')}`), ' ', n(`${formatDms(f.lon, 'E', 'W')}）`));
+    gkEl.replaceChildren('CGCS2000 高斯-克吕格 3°带 114°E（EPSG:4547）：', n(`X ${y.toFixed(2)}`), '  ', n(`Y ${x.toFixed(2)}`));
     const me = new Feature({ geometry: new Point(fromLonLat([f.lon, f.lat])), role: 'me' });
     const circle = circular([f.lon, f.lat], Math.max(f.accuracy, 0.5), 64).transform('EPSG:4326', 'EPSG:3857');
     position.clear();
@@ -47,7 +61,9 @@ export function watchPosition(ctx: CrewContext, moved: (fix: Fix) => void): void
   });
 
   const onFix = (p: GeolocationPosition) => {
+    if (manual) return;
     const fix: Fix = { lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy };
+    locateMsg.hidden = true;
     state.fix = fix;
     showFix(fix);
     if (!centred) {
@@ -65,10 +81,17 @@ export function watchPosition(ctx: CrewContext, moved: (fix: Fix) => void): void
       accuracyEl.textContent = `±${zh.num1(state.fix.accuracy)} 米（信号暂失）`;
       return;
     }
+    if (manual) return;
     accuracyEl.textContent = e.code === e.PERMISSION_DENIED ? '未授权定位' : '无法定位';
     nearestList.dataset.state = 'error';
-    // The browser's own message is English ("User denied Geolocation"): the code says enough.
-    nearestList.replaceChildren(h('li', { class: 'muted' }, geolocationMessage(e.code)));
+    // The browser's own message is English ("User denied Geolocation"): the code says enough, in Chinese, with what to do.
+    showLocateProblem(geolocationMessage(e.code));
+    nearestList.replaceChildren(h('li', { class: 'muted' }, '尚未定位：请先手动定位（搜索或长按地图）。'));
+  };
+  const showLocateProblem = (why: string) => {
+    locateMsg.hidden = false;
+    locateMsg.dataset.state = 'error';
+    locateMsg.textContent = `定位失败：${why}${BY_HAND}`;
   };
   if ('geolocation' in navigator) {
     const watch = navigator.geolocation.watchPosition(onFix, onFixError, { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 });
@@ -76,8 +99,59 @@ export function watchPosition(ctx: CrewContext, moved: (fix: Fix) => void): void
   } else {
     accuracyEl.textContent = '此设备不支持定位';
     nearestList.dataset.state = 'error';
-    nearestList.replaceChildren(h('li', { class: 'muted' }, message('geolocation-unsupported')));
+    showLocateProblem(message('geolocation-unsupported'));
+    nearestList.replaceChildren(h('li', { class: 'muted' }, '尚未定位：请先手动定位（搜索或长按地图）。'));
   }
+
+  // Long press on the map (touch or mouse held ~0.6 s without moving) places the crew there.
+  let press: { timer: ReturnType<typeof setTimeout>; x: number; y: number } | null = null;
+  let longPressAt = -Infinity;
+  const viewport = map.getViewport()!;
+  const cancelPress = () => {
+    if (press) clearTimeout(press.timer);
+    press = null;
+  };
+  viewport.addEventListener('pointerdown', (e: PointerEvent) => {
+    if (!e.isPrimary) return cancelPress();
+    cancelPress();
+    const at = map.getEventCoordinate(e);
+    press = {
+      x: e.clientX,
+      y: e.clientY,
+      timer: setTimeout(() => {
+        press = null;
+        longPressAt = performance.now();
+        const [lon, lat] = toLonLat(at);
+        control.setManual(lon, lat, '长按地图');
+      }, 600),
+    };
+  });
+  viewport.addEventListener('pointermove', (e: PointerEvent) => {
+    if (press && Math.hypot(e.clientX - press.x, e.clientY - press.y) > 10) cancelPress();
+  });
+  for (const ev of ['pointerup', 'pointercancel', 'pointerleave']) viewport.addEventListener(ev, cancelPress);
+  viewport.addEventListener('contextmenu', (e) => e.preventDefault());
+
+  const control: PositionControl = {
+    consumeLongPressClick() {
+      const recent = performance.now() - longPressAt < 1500;
+      longPressAt = -Infinity;
+      return recent;
+    },
+    setManual(lon, lat, label) {
+      manual = true;
+      const fix: Fix = { lon, lat, accuracy: 5, manual: true };
+      state.fix = fix;
+      showFix(fix);
+      locateMsg.hidden = false;
+      locateMsg.dataset.state = 'manual';
+      locateMsg.textContent = `已手动定位（${label}）。距离按此位置计算；到现场后可再次长按地图修正。`;
+      map.getView().animate({ center: fromLonLat([lon, lat]), zoom: Math.max(map.getView().getZoom() ?? 17, 17), duration: 0 });
+      centred = true;
+      lastNearestAt = fix;
+      moved(fix);
+    },
+  };
 
   let lastTurn = 0;
   const onOrientation = (e: DeviceOrientationEvent) => {
@@ -98,5 +172,7 @@ export function watchPosition(ctx: CrewContext, moved: (fix: Fix) => void): void
     window.removeEventListener('deviceorientationabsolute', onOrientation as EventListener);
     window.removeEventListener('deviceorientation', onOrientation as EventListener);
     state.heading = null;
+    cancelPress();
   });
+  return control;
 }

@@ -10,6 +10,8 @@ export interface Fix {
   lat: number;
   /** Metres (radius, as the device reports it). */
   accuracy: number;
+  /** Set by hand (search, long press), not by GPS. */
+  manual?: boolean;
 }
 
 export interface CrewState {
