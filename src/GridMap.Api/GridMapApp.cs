@@ -65,7 +65,7 @@ public static class GridMapApp
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridMap API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 
         // Groups; what each needs (public, signed in, a permission for reads and for writes) is the table in Auth/RouteAccess.cs.
-        app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign().MapStats().MapNetwork();
+        app.MapGroup("/api").WithTags("Map").MapHealth().MapConfig().MapLayers().MapCampaign().MapStats().MapNetwork().MapFieldRecords();
         app.MapGroup("/api/auth").WithTags("Auth").MapAuth();
         app.MapGroup("/api").WithTags("History").MapHistory();
         app.MapGroup("/api").WithTags("Staff").MapStaffWork();

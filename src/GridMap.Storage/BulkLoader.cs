@@ -1,3 +1,4 @@
+using GridMap.Domain.Demo;
 using GridMap.Domain.Model;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -68,6 +69,15 @@ public static class BulkLoader
         {
             w.Write(r.Id); w.Write(r.State.ToCode()); w.Write(r.Operable); w.Write(r.Level.ToCode()); w.Write(r.Dn);
             Nullable(w, r.PipeId); Geo(w, r.Location);
+        }, ct);
+
+    /// <summary>Explicit connections (migration 0019) with their origin (<c>demo</c>, <c>import</c>).</summary>
+    public static Task<ulong> ConnectionsAsync(NpgsqlConnection c, IEnumerable<DemoConnection> rows, string source, CancellationToken ct = default) =>
+        Copy(c, "network_connection (pipe_id, pipe_end, compound_id, station_id, heat_source_id, source)", rows, (w, r) =>
+        {
+            w.Write(r.PipeId); w.Write(r.AtStart ? "start" : "end");
+            Nullable(w, r.Kind == "compound" ? (int?)r.TargetId : null); Nullable(w, r.Kind == "station" ? (int?)r.TargetId : null);
+            Nullable(w, r.Kind == "heat_source" ? (int?)r.TargetId : null); w.Write(source);
         }, ct);
 
     private static async Task<ulong> Copy<T>(NpgsqlConnection c, string target, IEnumerable<T> rows, Action<NpgsqlBinaryImporter, T> write, CancellationToken ct)

@@ -64,6 +64,7 @@ public static class DemoCityLoader
             ("小区 compounds", () => BulkLoader.CompoundsAsync(conn, city.Compounds, ct)),
             ("管道 pipes", () => BulkLoader.PipesAsync(conn, city.Pipes, ct)),
             ("阀门 valves", () => BulkLoader.ValvesAsync(conn, city.Valves, ct)),
+            ("连接关系 connections", () => BulkLoader.ConnectionsAsync(conn, city.Connections, "demo", ct)),
             ("网格与改造进度 cells and campaign", () => CampaignAsync(conn, tx, city.Seed, ct)),
         };
         for (var i = 0; i < steps.Length; i++)

@@ -103,6 +103,58 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.Contains(findings, f => f.GetProperty("type").GetString() == "valve_not_on_pipe" && Strings(f.GetProperty("ids")).SequenceEqual(["lost"]));
     }
 
+    // The crews issue's reproducer (local CRS, --snap 0.01): C#stub#J is shorter than the tolerance, both its ends snap to
+    // the junction at (0,0), and V1 sits at distance 0 from the stub's end and from C's start.
+    private (string Pipes, string Valves, string Sources, string Consumers) Reproducer(bool stubFirst, string valveProps = "")
+    {
+        var a = Line("A", "[[-1,0],[0,0]]");
+        var b = Line("B", "[[0,0],[0,1]]");
+        var stub = Line("C#stub#J", "[[0,0],[0.002,0]]");
+        var c = Line("C", "[[0.002,0],[0.2,0]]");
+        var pipes = Write($"repro-{stubFirst}.geojson", stubFirst ? Fc(a, b, stub, c) : Fc(a, b, c, stub));
+        var valves = Write($"repro-v{valveProps.Length}.geojson", Fc(Pt("V1", 0.002, 0, valveProps)));
+        return (pipes, valves, Write("repro-s.geojson", Fc(Pt("S", -1, 0))), Write("repro-k.geojson", Fc(Pt("K", 0.2, 0, ",\"households\":1"))));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Check_OnTheReproducer_InEitherOrder_PlacesV1OnC_TwoSegments_AndNoIgnoredValve(bool stubFirst)
+    {
+        var (pipes, valves, sources, consumers) = Reproducer(stubFirst);
+        var common = new[] { "--pipes", pipes, "--valves", valves, "--sources", sources, "--consumers", consumers, "--crs", "local", "--snap", "0.01" };
+        var (code, stdout, stderr) = Gridmap(["network", "check", .. common]);
+        Assert.True(code == 0, stderr);
+        var findings = JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray().ToArray();
+        Assert.DoesNotContain(findings, f => f.GetProperty("type").GetString() is "valve_within_segment" or "valve_ambiguous" or "valve_not_on_pipe");
+        var (code2, seg, stderr2) = Gridmap(["network", "segments", .. common]);
+        Assert.True(code2 == 0, stderr2);
+        var segs = JsonDocument.Parse(seg).RootElement.GetProperty("segments").EnumerateArray().ToArray();
+        Assert.Equal(2, segs.Length);
+        Assert.Contains(segs, s => Strings(s.GetProperty("pipes")).SequenceEqual(["C"]) && Strings(s.GetProperty("valves")).SequenceEqual(["V1"]));
+        var (code3, plan, _) = Gridmap(["network", "isolate", .. common, "--pipe", "C"]);
+        Assert.Equal(0, code3);
+        Assert.Equal(["V1"], Strings(JsonDocument.Parse(plan).RootElement.GetProperty("valves_to_close")));
+    }
+
+    [Fact]
+    public void Check_OnTheReproducer_WithV1NamingTheStub_ReportsTheIgnoredValve_NamingValveAndPipe()
+    {
+        // The utility's data says V1 is on the stub: honoured, and since both sides of the stub are one junction the valve
+        // separates nothing — the case that was silently ignored before; now a finding names it.
+        var (pipes, valves, sources, consumers) = Reproducer(true, ",\"pipe\":\"C#stub#J\"");
+        var (code, stdout, stderr) = Gridmap("network", "check", "--pipes", pipes, "--valves", valves, "--sources", sources, "--consumers", consumers,
+            "--crs", "local", "--snap", "0.01");
+        Assert.True(code == 0, stderr);
+        var findings = JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray().ToArray();
+        var within = Assert.Single(findings, f => f.GetProperty("type").GetString() == "valve_within_segment");
+        Assert.Equal(["V1", "C#stub#J"], Strings(within.GetProperty("ids")));
+        var loc = within.GetProperty("location").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        // Located at the valve as placed: within the tolerance of its pipe's end it sits on that end's junction (0,0).
+        Assert.InRange(loc[0], 0, 0.002);
+        Assert.Equal(0, loc[1], 6);
+    }
+
     [Fact]
     public void Isolate_WithOut_WritesTheFile_AndNothingOnError()
     {

@@ -19,9 +19,11 @@ public sealed class BodyLimits
     /// <summary>Route prefixes whose bodies are files (checked case-insensitively).</summary>
     public static readonly string[] UploadPrefixes = ["/api/import", "/api/uploads"];
 
-    /// <summary>The limit that applies to a request.</summary>
+    /// <summary>The limit that applies to a request. An image body (a field record's photo) is an upload: its endpoint
+    /// applies its own, smaller limit and says so in its own words.</summary>
     public long For(HttpRequest r) =>
         r.HasFormContentType && r.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true
+        || r.ContentType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true
         || UploadPrefixes.Any(p => r.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))
             ? UploadBodyBytes : JsonBodyBytes;
 }

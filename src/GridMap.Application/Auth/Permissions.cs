@@ -18,6 +18,8 @@ public static class Permissions
     public const string CampaignRecord = "campaign.record";
     /// <summary>Record field findings (valve states, leaks) in one's branch.</summary>
     public const string FieldRecord = "field.record";
+    /// <summary>Review crews' corrections of the network (a moved pipe, a DN, a missing valve) and confirm inferred connections, in one's branch.</summary>
+    public const string NetworkReview = "network.review";
     public const string ReportsRead = "reports.read";
     public const string ReportsWrite = "reports.write";
     /// <summary>The change history of an entity.</summary>
@@ -28,13 +30,13 @@ public static class Permissions
     public const string UsersAdmin = "users.admin";
 
     public static IReadOnlyList<string> All { get; } =
-        [MapRead, NetworkRead, PlanningRead, PlanningWrite, CampaignRecord, FieldRecord, ReportsRead, ReportsWrite, HistoryRead, DataAdmin, UsersAdmin];
+        [MapRead, NetworkRead, PlanningRead, PlanningWrite, CampaignRecord, FieldRecord, NetworkReview, ReportsRead, ReportsWrite, HistoryRead, DataAdmin, UsersAdmin];
 
     private static readonly Dictionary<string, HashSet<string>> ByRole = new(StringComparer.Ordinal)
     {
         [Roles.Admin] = [.. All],
         [Roles.Manager] = [MapRead, NetworkRead, PlanningRead, ReportsRead, ReportsWrite, HistoryRead],
-        [Roles.Planner] = [MapRead, NetworkRead, PlanningRead, PlanningWrite, CampaignRecord, ReportsRead, HistoryRead],
+        [Roles.Planner] = [MapRead, NetworkRead, PlanningRead, PlanningWrite, CampaignRecord, NetworkReview, ReportsRead, HistoryRead],
         [Roles.Staff] = [MapRead, CampaignRecord, HistoryRead],
         [Roles.Crew] = [MapRead, NetworkRead, FieldRecord, HistoryRead],
     };

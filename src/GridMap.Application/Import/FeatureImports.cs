@@ -82,6 +82,7 @@ public sealed class FeatureImports(ImportStore store, WritePipeline writes)
                             await store.LockAsync(session, columns.Kind, ct);
                             var c = await ClassifyAsync(session, plan, columns, source, withId, ct);
                             await WriteAsync(session, c, columns, source, ct);
+                            if (target == ImportTarget.Pipes) await ImportConnections.WriteAsync(session, set, c.Outcomes, writes.Caller.Name, ct);
                             return c.Outcomes;
                         }, ct);
                 }

@@ -92,7 +92,7 @@ public sealed class NetworkQueries(NetworkCache cache, PipeLocator locator)
             .ToList();
         var byType = inside.GroupBy(x => x.f.Type).OrderBy(x => x.Key, StringComparer.Ordinal).ToDictionary(x => x.Key, x => x.Count());
         return new FindingsReport(s.Version, inside.Count, byType,
-            inside.Take(request.Limit).Select(x => new LocatedFinding(x.f.Type, x.f.Ids, [x.p.Lon, x.p.Lat])).ToList());
+            inside.Take(request.Limit).Select(x => new LocatedFinding(x.f.Type, x.f.Ids, [x.p.Lon, x.p.Lat], x.f.DistanceM)).ToList());
     }
 
     /// <summary>Every station whose point lies inside the box, with the number of compounds and households its secondary network serves.</summary>

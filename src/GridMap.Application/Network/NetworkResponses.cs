@@ -84,12 +84,14 @@ public sealed record NetworkTrace(
     [property: JsonPropertyName("length_m"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonNumberHandling(JsonNumberHandling.Strict)] double? LengthM = null,
     [property: JsonPropertyName("ends_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EndsAt = null);
 
-/// <summary>A validation finding: its type, the ids involved and where it is ([lon, lat] WGS84).</summary>
+/// <summary>A validation finding: its type, the ids involved and where it is ([lon, lat] WGS84); <c>distance_m</c> when the
+/// finding is about a distance (connection_inferred: how far the connection was inferred over).</summary>
 [JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record LocatedFinding(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("ids")] IReadOnlyList<string> Ids,
-    [property: JsonPropertyName("location")] double[] Location);
+    [property: JsonPropertyName("location")] double[] Location,
+    [property: JsonPropertyName("distance_m"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DistanceM = null);
 
 /// <summary>Validation findings in an area: how many of each type, and the first <c>limit</c> of them.</summary>
 /// <param name="Total">All findings in the area (of the type asked for), also those beyond the limit.</param>

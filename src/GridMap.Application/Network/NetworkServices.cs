@@ -20,6 +20,11 @@ public static class NetworkServices
         services.TryAddSingleton<NetworkQueries>();
         services.TryAddSingleton<ValveReportStore>();
         services.TryAddSingleton<ValveReports>();
+        services.TryAddSingleton<PipeReportStore>();
+        services.TryAddSingleton<PipeReports>();
+        services.TryAddSingleton<FieldPhotos>();
+        services.TryAddSingleton<ConnectionStore>();
+        services.TryAddSingleton<NetworkConnections>();
         return services;
     }
 }

@@ -35,10 +35,19 @@ public sealed class NetworkState
         Graph = NetworkBuilder.Build(snapshot.Input, SnapToleranceM);
         Tracer = new IsolationTracer(new SegmentIndex(Graph, new HashSet<int>()));
         BuildMs = sw.Elapsed.TotalMilliseconds;
-        _findings = new(() => NetworkValidator.Check(Graph));
+        _findings = new(() => [.. NetworkValidator.Check(Graph), .. InferredConnectionFindings(snapshot)]);
         _serviceAreas = new(() => new NetworkTracer(Graph).StationServiceAreas());
         _topology = new(() => TopologyPackage.Create(this));
     }
+
+    /// <summary>
+    /// Each connection the load inferred by distance, as a finding an engineer can confirm: ids are the kind and id
+    /// (<c>compound:17</c>, <c>station:3</c>, <c>heat_source:1</c>; <c>:return</c> appended on the return side) and the pipe
+    /// id, located at the pipe end taken, with the distance.
+    /// </summary>
+    private static IEnumerable<NetworkFinding> InferredConnectionFindings(NetworkSnapshot snapshot) =>
+        snapshot.InferredConnections.Select(c => new NetworkFinding(FindingTypes.ConnectionInferred,
+            [$"{c.Kind}:{NetworkIds.Of(c.TargetId, c.Flow)}", Id(c.PipeId)], c.At.X, c.At.Y) { DistanceM = c.DistanceM });
 
     /// <summary>Pipe ends, valves and taps this close (metres, EPSG:4547) are joined.</summary>
     public const double SnapToleranceM = 0.5;

@@ -23,6 +23,7 @@ public sealed record ValveReportRequest(
 /// <param name="DistanceM">Distance from the reported position to the valve as mapped, metres (null without a position):
 /// a large one says the valve may be mapped in the wrong place.</param>
 /// <param name="Effect">What the record does to isolation plans: inoperable, closed, open or restored.</param>
+/// <param name="PhotoUrl">Where the record's photo is served, when it has one.</param>
 public sealed record ValveReport(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("valve")] long Valve,
@@ -34,10 +35,12 @@ public sealed record ValveReport(
     [property: JsonPropertyName("distance_m")] double? DistanceM,
     [property: JsonPropertyName("reported_by")] string ReportedBy,
     [property: JsonPropertyName("reported_at")] DateTimeOffset ReportedAt,
-    [property: JsonPropertyName("effect")] string Effect)
+    [property: JsonPropertyName("effect")] string Effect,
+    [property: JsonPropertyName("photo_url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PhotoUrl = null)
 {
     public static ValveReport From(ValveReportRow r) =>
-        new(r.Id, r.ValveId, r.Condition, r.Note, r.Lon, r.Lat, r.AccuracyM, r.DistanceM, r.ReportedBy, r.ReportedAt, ValveConditions.EffectOf(r.Condition));
+        new(r.Id, r.ValveId, r.Condition, r.Note, r.Lon, r.Lat, r.AccuracyM, r.DistanceM, r.ReportedBy, r.ReportedAt, ValveConditions.EffectOf(r.Condition),
+            r.PhotoId is null ? null : $"/api/network/valves/{r.ValveId}/reports/{r.Id}/photo");
 }
 
 /// <summary>The field conditions of a valve and what each does to the network the engine builds.</summary>
@@ -105,6 +108,6 @@ public sealed class ValveReports(ValveReportStore store, WritePipeline writes)
     public async Task<IReadOnlyList<ValveReport>> ListAsync(long valveId, CancellationToken ct = default)
     {
         _ = await store.FactsAsync(valveId, ct) ?? throw new KeyNotFoundException($"没有编号为 {valveId} 的阀门 (no valve {valveId}).");
-        return (await store.ListAsync(valveId, MaxList, ct)).Select(ValveReport.From).ToList();
+        return (await store.ListAsync(valveId, MaxList, ct: ct)).Select(ValveReport.From).ToList();
     }
 }

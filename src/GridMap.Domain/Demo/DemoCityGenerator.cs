@@ -142,7 +142,10 @@ public static class DemoCityGenerator
         var staff = new StaffGenerator(random).Generate(
             compounds.Select((c, i) => (branchOf[c.DistrictCode], chosen[i].Centroid)).ToList(), TargetStaff);
 
-        var city = new DemoCity(seed, branches, districts, streets, names.Communities, roads, heatSources, stations, compounds, pipes, valves, staff);
+        var city = new DemoCity(seed, branches, districts, streets, names.Communities, roads, heatSources, stations, compounds, pipes, valves, staff)
+        {
+            Connections = draft.ConnectionsWithReturns(),
+        };
         progress?.Report(city.Summary());
         return city;
     }

@@ -24,6 +24,16 @@ internal sealed class NetworkDraft(Random random)
     private long _nextValve = 1;
     public List<PipeDraft> Pipes { get; } = [];
     public List<ValveDraft> Valves { get; } = [];
+    /// <summary>What the generator knows it joined: a pipe's start (or end) to a compound, station or heat source.</summary>
+    public List<DemoConnection> Connections { get; } = [];
+    private Dictionary<long, long>? _twins;
+
+    /// <summary>Records that <paramref name="pipe"/>'s start (or end) joins <paramref name="kind"/> <paramref name="target"/>.</summary>
+    public void Connect(PipeDraft pipe, bool atStart, string kind, int target) => Connections.Add(new DemoConnection(pipe.Id, atStart, kind, target));
+
+    /// <summary>The connections of the supply pipes and of their return twins (after <see cref="WithReturns"/>).</summary>
+    public List<DemoConnection> ConnectionsWithReturns() =>
+        [.. Connections, .. Connections.Where(c => _twins?.ContainsKey(c.PipeId) == true).Select(c => c with { PipeId = _twins![c.PipeId] })];
 
     public PipeDraft AddPipe(NetworkLevel level, int dn, string material, int installYear, double depthM, int? stationId, IReadOnlyList<Coordinate> coords)
     {
@@ -55,6 +65,7 @@ internal sealed class NetworkDraft(Random random)
             twin[p.Id] = r.Id;
             pipes.Add((r, FlowDirection.Return));
         }
+        _twins = twin;
         var valves = new List<ValveDraft>(Valves);
         foreach (var v in Valves)
             valves.Add(v with { Id = _nextValve++, PipeId = twin[v.PipeId], Location = Shift(v.Location), Operable = random.NextDouble() >= 0.03 });

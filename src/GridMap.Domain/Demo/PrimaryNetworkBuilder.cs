@@ -124,6 +124,7 @@ internal sealed class PrimaryNetworkBuilder(Random random, NetworkDraft draft)
             var feeder = draft.AddPipe(NetworkLevel.Primary, rootDn, "preinsulated_steel", 1990 + random.Next(20), Depth(), null,
                 [sources[s].Location, g.Nodes[root]]);
             draft.AddValve(feeder, atStart: true);
+            draft.Connect(feeder, atStart: true, "heat_source", sources[s].Id);
             incomingDn[root] = rootDn;
 
             var stack = new Stack<int>();
@@ -162,6 +163,7 @@ internal sealed class PrimaryNetworkBuilder(Random random, NetworkDraft draft)
                     var dn = NetworkDraft.StationBranchDn(st.CapacityKw);
                     var year = Math.Max(InstallYear(st.Location), st.Served.Min(c => c.BuiltYear));
                     var branch = draft.AddPipe(NetworkLevel.Primary, dn, Material(year), year, Depth(), st.Id, [g.Nodes[start], st.Location]);
+                    draft.Connect(branch, atStart: false, "station", st.Id);
                     if (isTee) draft.AddValve(branch, atStart: true);
                     // Every station inlet has its own valve just outside the station.
                     draft.AddValve(branch, atStart: false, random.NextDouble() < 0.02 ? OpenState.Closed : OpenState.Open);

@@ -162,6 +162,7 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
                     var pipe = draft.AddPipe(NetworkLevel.Secondary, NetworkDraft.SecondaryDn(load[first]), material, year,
                         0.8 + 0.7 * random.NextDouble(), station.Id, coords);
                     if (isTee) draft.AddValve(pipe, atStart: true);
+                    if (start == root) draft.Connect(pipe, atStart: true, "station", station.Id);
                     stack.Push(n);
                 }
             }
@@ -176,6 +177,7 @@ internal sealed class SecondaryNetworkBuilder(Random random, NetworkDraft draft)
                         c.RetrofitYear is null ? material : "preinsulated_steel", stubYear, 0.8 + 0.4 * random.NextDouble(), station.Id,
                         [g.Nodes[start], wallPoint[i]]);
                     Entries[c.Index] = wallPoint[i];
+                    draft.Connect(stub, atStart: false, "compound", c.Index + 1);
                     if (isTee) draft.AddValve(stub, atStart: true);
                     // The building inlet valve (入口阀) at the compound wall; a few compounds are shut off (unpaid, vacant).
                     draft.AddValve(stub, atStart: false, random.NextDouble() < 0.015 ? OpenState.Closed : OpenState.Open);

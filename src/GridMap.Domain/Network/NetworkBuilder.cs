@@ -19,7 +19,7 @@ namespace GridMap.Domain.Network;
 ///    the pipe snaps to the pipe's end when within the tolerance of it. <c>valve_ambiguous</c> is reported only
 ///    where another choice would give another topology.
 /// 3. Each source/consumer joins the nearest junction within the tolerance, else splits the nearest pipe.
-/// 4. Every pipe is cut at its valves and taps in order along it.
+/// 4. Every pipe is cut at its valves and taps in order along it (at one position: taps, then valves by id).
 /// Input coordinates must be planar: project geographic data to metres first.
 /// </remarks>
 public sealed class NetworkBuilder
@@ -287,8 +287,12 @@ public sealed class NetworkBuilder
                 pipeCount[i] = 1;
                 continue;
             }
-            // Stable order: position along the pipe, then input order of the valve.
-            list.Sort((a, b) => a.Along != b.Along ? a.Along.CompareTo(b.Along) : a.Valve.CompareTo(b.Valve));
+            // Order along the pipe; at one position taps first, then valves by id (not by input order: two valves drawn at
+            // one point — both snapped to the same pipe end — would otherwise swap places, and with them the segment
+            // between them, when the file lists them the other way round).
+            list.Sort((a, b) => a.Along != b.Along ? a.Along.CompareTo(b.Along)
+                : a.Valve < 0 || b.Valve < 0 ? a.Valve.CompareTo(b.Valve)
+                : string.CompareOrdinal(valves[a.Valve].Id, valves[b.Valve].Id));
             LengthIndexedLine? lil = null;
             var current = startNode[i];
             var last = 0.0;

@@ -5,7 +5,12 @@ namespace GridMap.Domain.Network;
 /// (pipes, valves, sources, consumers or stations, as given in the input) and a location in the graph's
 /// planar coordinates.
 /// </summary>
-public sealed record NetworkFinding(string Type, IReadOnlyList<string> Ids, double X, double Y);
+public sealed record NetworkFinding(string Type, IReadOnlyList<string> Ids, double X, double Y)
+{
+    /// <summary>A distance the finding is about, metres (map units for local coordinates), when it has one: for
+    /// <see cref="FindingTypes.ConnectionInferred"/>, how far the connection was inferred over.</summary>
+    public double? DistanceM { get; init; }
+}
 
 /// <summary>The finding type codes written by <c>gridmap network check</c>.</summary>
 public static class FindingTypes
@@ -34,4 +39,7 @@ public static class FindingTypes
     public const string NotOnNetwork = "not_on_network";
     /// <summary>A pipe end at a station whose level is unknown: it was joined to the primary side.</summary>
     public const string StationSideUnknown = "station_side_unknown";
+    /// <summary>A compound, station or heat source joined to a pipe end by distance because the data names no connection for it;
+    /// ids: what was joined (as the graph names it) and the pipe; <see cref="NetworkFinding.DistanceM"/> the distance.</summary>
+    public const string ConnectionInferred = "connection_inferred";
 }

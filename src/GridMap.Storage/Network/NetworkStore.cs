@@ -20,6 +20,17 @@ public sealed record ValveFieldRecord(long Id, long ValveId, string Condition, s
 /// <summary>A compound as a consumer: households (≥ 0), station and the position of its supply connection (EPSG:4547, null when not connected).</summary>
 public sealed record StoredCompound(int Id, string Name, int Households, int? StationId, Coordinate? Connection);
 
+/// <summary>An explicit connection (migration 0019): pipe <see cref="PipeId"/>'s start (or end) joins exactly one of a
+/// compound, a station or a heat source.</summary>
+public sealed record StoredConnection(long PipeId, bool AtStart, int? CompoundId, int? StationId, int? HeatSourceId);
+
+/// <summary>
+/// A connection the load inferred by distance because the data has none: <see cref="Kind"/> compound, station or
+/// heat_source, its id, the flow, the pipe end taken and how far it lies from the compound's footprint, the station's or
+/// the heat source's point (metres). <see cref="At"/> is that pipe end (EPSG:4547). Confirming it makes it explicit.
+/// </summary>
+public sealed record InferredConnection(string Kind, int TargetId, FlowDirection Flow, long PipeId, bool AtStart, double DistanceM, Coordinate At);
+
 /// <summary>
 /// The network as loaded from PostGIS: the engine's input in EPSG:4547 metres plus the attributes the service reports.
 /// <see cref="Version"/> is the <c>network_change</c> counter the data was read at.
@@ -34,6 +45,12 @@ public sealed record NetworkSnapshot(
 {
     /// <summary>The field records in force, by valve id: already applied to the valves' state and operability.</summary>
     public IReadOnlyDictionary<long, ValveFieldRecord> FieldRecords { get; init; } = new Dictionary<long, ValveFieldRecord>();
+
+    /// <summary>Connections inferred by distance (no explicit one for that compound, station or heat source and flow), by kind and id.</summary>
+    public IReadOnlyList<InferredConnection> InferredConnections { get; init; } = [];
+
+    /// <summary>How many compound, station and heat-source connections came from explicit data.</summary>
+    public int ExplicitConnections { get; init; }
 }
 
 /// <summary>
@@ -76,6 +93,10 @@ public static class NetworkIds
 /// station nearest that supply connection, within the same reach. Households count on both sides; the service
 /// reports compounds once.</item>
 /// </list>
+/// Explicit connections (<c>network_connection</c>, migration 0019) come first: a compound, station or heat source with
+/// one for a flow sits on that pipe end (of several, the one nearest its footprint or point), whatever the distance.
+/// The rules above apply only where there is none, and each such inferred connection is listed
+/// (<see cref="NetworkSnapshot.InferredConnections"/>) so an engineer can confirm it.
 /// </remarks>
 public sealed class NetworkStore(NpgsqlDataSource db)
 {
@@ -145,10 +166,16 @@ public sealed class NetworkStore(NpgsqlDataSource db)
             var rec = new ValveFieldRecord(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5));
             if (rec.Condition != "repaired") records[rec.ValveId] = rec;
         }
+
+        await r.NextResultAsync(ct);
+        var connections = new List<StoredConnection>();
+        while (await r.ReadAsync(ct))
+            connections.Add(new StoredConnection(r.GetInt64(0), r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt32(3),
+                r.IsDBNull(4) ? null : r.GetInt32(4)));
         await r.CloseAsync();
         await tx.CommitAsync(ct);
 
-        return Assemble(version, pipes, valves, stations, sources, compounds) with { FieldRecords = records };
+        return Assemble(version, pipes, valves, stations, sources, compounds, connections) with { FieldRecords = records };
     }
 
     private static NetworkLevel ParseLevel(string s) => s switch
@@ -158,7 +185,9 @@ public sealed class NetworkStore(NpgsqlDataSource db)
         _ => NetworkLevel.Secondary,
     };
 
-    private readonly record struct PipeEnd(Coordinate At, int Pipe);
+    private readonly record struct PipeEnd(Coordinate At, int Pipe, bool AtStart);
+
+    private readonly record struct Joined(Coordinate At, long PipeId, bool AtStart, double Distance);
 
     private static NetworkSnapshot Assemble(
         long version,
@@ -166,7 +195,8 @@ public sealed class NetworkStore(NpgsqlDataSource db)
         List<StoredValve> valves,
         List<(int Id, string Name, Point At)> stations,
         List<(int Id, Point At)> sources,
-        List<(int Id, string Name, int Households, int? StationId, Geometry Footprint)> compounds)
+        List<(int Id, string Name, int Households, int? StationId, Geometry Footprint)> compounds,
+        List<StoredConnection>? connections = null)
     {
         var gf = new GeometryFactory(new PrecisionModel(), 4547);
         var netPipes = pipes.Select(p => new NetworkPipe(p.Info.Id.ToString(CultureInfo.InvariantCulture), p.Line, p.Info.Status, "pipe", p.Info.Level)).ToList();
@@ -178,19 +208,19 @@ public sealed class NetworkStore(NpgsqlDataSource db)
         for (var i = 0; i < pipes.Count; i++)
         {
             var seq = pipes[i].Line.CoordinateSequence;
-            foreach (var c in new[] { seq.GetCoordinate(0), seq.GetCoordinate(seq.Count - 1) })
-                ends.Insert(new Envelope(c), new PipeEnd(c, i));
+            var first = seq.GetCoordinate(0);
+            var last = seq.GetCoordinate(seq.Count - 1);
+            ends.Insert(new Envelope(first), new PipeEnd(first, i, true));
+            ends.Insert(new Envelope(last), new PipeEnd(last, i, false));
         }
         if (pipes.Count > 0) ends.Build();
 
-        Coordinate? NearestEnd(Coordinate near, double reach, Func<StoredPipe, bool> accept, Geometry? from = null)
+        Joined? NearestEnd(Coordinate near, double reach, Func<StoredPipe, bool> accept, Geometry? from = null)
         {
             if (pipes.Count == 0) return null;
             var env = from?.EnvelopeInternal.Copy() ?? new Envelope(near);
             env.ExpandBy(reach);
-            Coordinate? best = null;
-            var bestD = double.PositiveInfinity;
-            var bestPipe = long.MaxValue;
+            Joined? best = null;
             foreach (var e in ends.Query(env))
             {
                 var info = pipes[e.Pipe].Info;
@@ -198,9 +228,46 @@ public sealed class NetworkStore(NpgsqlDataSource db)
                 var d = from is null ? e.At.Distance(near) : from.Distance(gf.CreatePoint(e.At));
                 if (d > reach) continue;
                 // Ties (several pipes ending at one junction) go to the lowest pipe id: the same point either way.
-                if (d < bestD || (d == bestD && info.Id < bestPipe)) { best = e.At; bestD = d; bestPipe = info.Id; }
+                if (best is not { } b || d < b.Distance || (d == b.Distance && info.Id < b.PipeId)) best = new Joined(e.At, info.Id, e.AtStart, d);
             }
             return best;
+        }
+
+        // Explicit connections by what they join; a pipe end is looked up by pipe id.
+        var pipeIndex = new Dictionary<long, int>(pipes.Count);
+        for (var i = 0; i < pipes.Count; i++) pipeIndex[pipes[i].Info.Id] = i;
+        var explicitCount = 0;
+        var byTarget = new Dictionary<(string Kind, int Id), List<StoredConnection>>();
+        foreach (var c in connections ?? [])
+        {
+            if (!pipeIndex.ContainsKey(c.PipeId)) continue;
+            var key = c.CompoundId is { } cid ? ("compound", cid) : c.StationId is { } sid ? ("station", sid) : ("heat_source", c.HeatSourceId!.Value);
+            if (!byTarget.TryGetValue(key, out var list)) byTarget[key] = list = [];
+            list.Add(c);
+        }
+
+        // The explicit connection of a target for a flow (of several: the pipe end nearest the point or footprint, then the lowest pipe id).
+        Joined? Explicit(string kind, int id, FlowDirection flow, Coordinate near, Geometry? from = null)
+        {
+            if (!byTarget.TryGetValue((kind, id), out var list)) return null;
+            Joined? best = null;
+            foreach (var c in list)
+            {
+                var (info, line) = pipes[pipeIndex[c.PipeId]];
+                if (info.Flow != flow) continue;
+                var at = c.AtStart ? line.CoordinateSequence.GetCoordinate(0) : line.CoordinateSequence.GetCoordinate(line.CoordinateSequence.Count - 1);
+                var d = from is null ? at.Distance(near) : from.Distance(gf.CreatePoint(at));
+                if (best is not { } b || d < b.Distance || (d == b.Distance && info.Id < b.PipeId)) best = new Joined(at, info.Id, c.AtStart, d);
+            }
+            if (best is not null) explicitCount++;
+            return best;
+        }
+
+        var inferred = new List<InferredConnection>();
+        Joined? Infer(string kind, int id, FlowDirection flow, Joined? found)
+        {
+            if (found is { } f) inferred.Add(new InferredConnection(kind, id, flow, f.PipeId, f.AtStart, Math.Round(f.Distance, 2), f.At.Copy()));
+            return found;
         }
 
         var netStations = new List<NetworkStation>();
@@ -208,7 +275,8 @@ public sealed class NetworkStore(NpgsqlDataSource db)
         {
             foreach (var flow in new[] { FlowDirection.Supply, FlowDirection.Return })
             {
-                var c = NearestEnd(at.Coordinate, StationReachM, p => p.StationId == id && p.Flow == flow);
+                var c = (Explicit("station", id, flow, at.Coordinate)
+                         ?? Infer("station", id, flow, NearestEnd(at.Coordinate, StationReachM, p => p.StationId == id && p.Flow == flow)))?.At;
                 if (c is null && flow == FlowDirection.Supply) c = at.Coordinate;
                 if (c is not null) netStations.Add(new NetworkStation(NetworkIds.Of(id, flow), gf.CreatePoint(c.Copy())));
             }
@@ -217,8 +285,9 @@ public sealed class NetworkStore(NpgsqlDataSource db)
         var netSources = new List<NetworkTap>();
         foreach (var (id, at) in sources)
             foreach (var flow in new[] { FlowDirection.Supply, FlowDirection.Return })
-                if (NearestEnd(at.Coordinate, SourceReachM, p => p.Level == NetworkLevel.Primary && p.Flow == flow) is { } c)
-                    netSources.Add(new NetworkTap(NetworkIds.Of(id, flow), gf.CreatePoint(c.Copy())));
+                if ((Explicit("heat_source", id, flow, at.Coordinate)
+                     ?? Infer("heat_source", id, flow, NearestEnd(at.Coordinate, SourceReachM, p => p.Level == NetworkLevel.Primary && p.Flow == flow))) is { } c)
+                    netSources.Add(new NetworkTap(NetworkIds.Of(id, flow), gf.CreatePoint(c.At.Copy())));
 
         var netConsumers = new List<NetworkTap>();
         var stored = new Dictionary<int, StoredCompound>(compounds.Count);
@@ -226,12 +295,15 @@ public sealed class NetworkStore(NpgsqlDataSource db)
         {
             bool Mine(StoredPipe p, FlowDirection flow) =>
                 p.Level != NetworkLevel.Primary && p.Flow == flow && (stationId is null || p.StationId == stationId);
-            var supply = NearestEnd(footprint.Centroid.Coordinate, ConsumerReachM, p => Mine(p, FlowDirection.Supply), footprint);
+            var centre = footprint.Centroid.Coordinate;
+            var supply = (Explicit("compound", id, FlowDirection.Supply, centre, footprint)
+                          ?? Infer("compound", id, FlowDirection.Supply, NearestEnd(centre, ConsumerReachM, p => Mine(p, FlowDirection.Supply), footprint)))?.At;
             if (supply is not null)
             {
                 netConsumers.Add(new NetworkTap(NetworkIds.Of(id, FlowDirection.Supply), gf.CreatePoint(supply.Copy()), households));
-                if (NearestEnd(supply, ConsumerReachM, p => Mine(p, FlowDirection.Return)) is { } ret)
-                    netConsumers.Add(new NetworkTap(NetworkIds.Of(id, FlowDirection.Return), gf.CreatePoint(ret.Copy()), households));
+                if ((Explicit("compound", id, FlowDirection.Return, supply)
+                     ?? Infer("compound", id, FlowDirection.Return, NearestEnd(supply, ConsumerReachM, p => Mine(p, FlowDirection.Return)))) is { } ret)
+                    netConsumers.Add(new NetworkTap(NetworkIds.Of(id, FlowDirection.Return), gf.CreatePoint(ret.At.Copy()), households));
             }
             stored[id] = new StoredCompound(id, name, households, stationId, supply);
         }
@@ -242,6 +314,10 @@ public sealed class NetworkStore(NpgsqlDataSource db)
             pipes.ToDictionary(p => p.Info.Id, p => p.Info),
             valves.ToDictionary(v => v.Id),
             stored,
-            stations.ToDictionary(s => s.Id, s => s.Name));
+            stations.ToDictionary(s => s.Id, s => s.Name))
+        {
+            InferredConnections = inferred,
+            ExplicitConnections = explicitCount,
+        };
     }
 }

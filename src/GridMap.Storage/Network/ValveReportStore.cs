@@ -4,7 +4,7 @@ namespace GridMap.Storage.Network;
 
 /// <summary>A field record on a valve as stored (migration 0017): position WGS84, <see cref="DistanceM"/> from the valve when a position was given.</summary>
 public sealed record ValveReportRow(long Id, long ValveId, string Condition, string Note, double? Lon, double? Lat, double? AccuracyM,
-    string ReportedBy, DateTimeOffset ReportedAt, double? DistanceM);
+    string ReportedBy, DateTimeOffset ReportedAt, double? DistanceM, long? PhotoId = null);
 
 /// <summary>What a field record needs to know of its valve: recorded state and operability, the condition in force, its branches.</summary>
 public sealed record ValveFacts(long Id, string State, bool Operable, string? Condition, IReadOnlyList<int> Branches);
@@ -26,11 +26,12 @@ public sealed class ValveReportStore(NpgsqlDataSource db)
         return new ValveFacts(r.GetInt64(0), r.GetString(1), r.GetBoolean(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetFieldValue<int[]>(4));
     }
 
-    /// <summary>The valve's field records, newest first (at most <paramref name="limit"/>).</summary>
-    public async Task<IReadOnlyList<ValveReportRow>> ListAsync(long valveId, int limit, CancellationToken ct = default)
+    /// <summary>The valve's field records, newest first (at most <paramref name="limit"/>), or only record <paramref name="reportId"/> of it.</summary>
+    public async Task<IReadOnlyList<ValveReportRow>> ListAsync(long valveId, int limit, long? reportId = null, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand(ListSql);
         cmd.Parameters.AddWithValue("valve", valveId);
+        cmd.Parameters.AddWithValue("report", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)reportId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("limit", limit);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<ValveReportRow>();
@@ -59,5 +60,5 @@ public sealed class ValveReportStore(NpgsqlDataSource db)
     private static ValveReportRow Read(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
         r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.IsDBNull(6) ? null : r.GetDouble(6),
-        r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(9) ? null : Math.Round(r.GetDouble(9), 1));
+        r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(9) ? null : Math.Round(r.GetDouble(9), 1), r.IsDBNull(10) ? null : r.GetInt64(10));
 }

@@ -11,3 +11,6 @@ SELECT id, name, households, station_id, ST_Transform(footprint, 4547) FROM comp
 -- The field records in force (the latest per valve, unless it says repaired), for plans to say what they relied on.
 SELECT DISTINCT ON (valve_id) id, valve_id, condition, note, reported_by, reported_at
 FROM valve_report ORDER BY valve_id, id DESC;
+-- Explicit connections (migration 0019): the pipe end and the compound, station or heat source it joins. The load uses
+-- them first and infers by distance only where one is missing for a flow.
+SELECT pipe_id, pipe_end = 'start', compound_id, station_id, heat_source_id FROM network_connection ORDER BY id;
