@@ -13,6 +13,10 @@ namespace GridMap.Api;
 /// <summary>Builds the GridMap web application: services, error handling, static client and endpoint groups.</summary>
 public static class GridMapApp
 {
+    /// <summary>True inside the build-time OpenAPI generator (GetDocument.Insider), which starts the host without a database:
+    /// nothing that needs one at start-up (the job worker, the tile fast path) is added then.</summary>
+    private static bool BuildTimeDocument => System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+
     /// <summary>Builds the app. The database comes from ConnectionStrings:GridMap or GRIDMAP_DB.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -32,8 +36,7 @@ public static class GridMapApp
         builder.Services.AddGridMapApplication();
         // Users, sign-in, route-level authorization (RouteAccess) as the fallback policy; the key is read on first use, not here.
         builder.Services.AddGridMapAuth(builder.Configuration);
-        // The build-time OpenAPI generator (GetDocument.Insider) starts the host without a database: no worker then.
-        if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider") builder.Services.AddJobWorker();
+        if (!BuildTimeDocument) builder.Services.AddJobWorker();
         builder.Services.AddSingleton<TileFastPath.Counter>();
         builder.Services.AddProblemDetails();
         builder.AddSecurityHeaders();
@@ -56,7 +59,8 @@ public static class GridMapApp
         app.UseStaticFiles();
         // A signed-in reader's vector tile is written before authorization and endpoint binding (same answer; anything else
         // goes on below). GridMap:Tiles:FastPath=false leaves it out, for the bench's A/B row (docs/tiles-performance.md).
-        if (!string.Equals(app.Configuration["GridMap:Tiles:FastPath"], "false", StringComparison.OrdinalIgnoreCase)) app.UseMiddleware<TileFastPath>();
+        // Not in the build-time document generator: the middleware is made at start-up and needs the database.
+        if (!BuildTimeDocument && !string.Equals(app.Configuration["GridMap:Tiles:FastPath"], "false", StringComparison.OrdinalIgnoreCase)) app.UseMiddleware<TileFastPath>();
         // Static files above stay public; everything below is authorized by RouteAccess (401/403 ProblemDetails).
         app.UseAuthentication();
         app.UseAuthorization();
