@@ -268,7 +268,7 @@ public sealed class NetworkCommandTests : IDisposable
     }
 
     [Fact]
-    public void Isolate_WithABurstPosition_IsolatesItsSegment_AndListsValvesInWalkingOrder()
+    public void Isolate_WithABurstPosition_IsolatesItsSegment_AndListsRequiredValvesFirst_ThenNearestFirst()
     {
         // S ── A ──V1── B ──V2── C ──V3── D (K), plus V4 on C at x = 26: C's longer part (20.2–26) is its home segment,
         // bounded by V2 and V4; a burst at x = 29 lies in the segment beyond V4 (C 26–30, up to V3 at the joint).
@@ -276,25 +276,28 @@ public sealed class NetworkCommandTests : IDisposable
         var valves = Write("valves4.geojson", Fc(Pt("V1", 10.2, 0), Pt("V2", 20.2, 0), Pt("V3", 30.2, 0), Pt("V4", 26, 0, ",\"pipe\":\"C\"")));
         string[] common = ["network", "isolate", "--pipes", pipes, "--valves", valves, "--sources", sources, "--consumers", consumers, "--crs", "local"];
 
-        // Without a position: the home segment, walked from the pipe's middle (25, 0): V4 (1 m) before V2 (4.8 m).
+        // Without a position: the home segment. V2 is required (the source's water would come back through it); V4 is
+        // optional (only the consumer side lies beyond it): V2 first although V4 is nearer the pipe's middle (1 m vs 4.8 m).
         var (code, stdout, stderr) = Gridmap([.. common, "--pipe", "C"]);
         Assert.True(code == 0, stderr);
         var r = JsonDocument.Parse(stdout).RootElement;
-        Assert.Equal(["V4", "V2"], Strings(r.GetProperty("valves_to_close")));
+        Assert.Equal(["V2", "V4"], Strings(r.GetProperty("valves_to_close")));
         Assert.False(r.TryGetProperty("valve_steps", out _));
 
-        // With a position 1 m off the pipe at x = 29: the segment beyond V4, valves nearest first (V3 at 1.2 m, V4 at 3 m).
+        // With a position 1 m off the pipe at x = 29: the segment beyond V4. V4 (3 m, toward the source) is required and comes
+        // before V3 (1.2 m, only the consumer beyond it).
         var (code2, stdout2, stderr2) = Gridmap([.. common, "--pipe", "C", "--at", "29,1"]);
         Assert.True(code2 == 0, stderr2);
         var r2 = JsonDocument.Parse(stdout2).RootElement;
-        Assert.Equal(["V3", "V4"], Strings(r2.GetProperty("valves_to_close")));
+        Assert.Equal(["V4", "V3"], Strings(r2.GetProperty("valves_to_close")));
         Assert.Equal(["C"], Strings(r2.GetProperty("segment_pipes")));
         Assert.Equal([29.0, 0.0], r2.GetProperty("burst").EnumerateArray().Select(x => x.GetDouble()));
         var steps = r2.GetProperty("valve_steps").EnumerateArray().ToArray();
         Assert.Equal([1, 2], steps.Select(s => s.GetProperty("order").GetInt32()));
-        Assert.Equal(["V3", "V4"], steps.Select(s => s.GetProperty("id").GetString()!));
-        Assert.Equal([1.2, 3.0], steps.Select(s => s.GetProperty("distance_m").GetDouble()));
-        Assert.Equal([30.2, 0.0], steps[0].GetProperty("location").EnumerateArray().Select(x => x.GetDouble()));
+        Assert.Equal(["V4", "V3"], steps.Select(s => s.GetProperty("id").GetString()!));
+        Assert.Equal([true, false], steps.Select(s => s.GetProperty("required").GetBoolean()));
+        Assert.Equal([3.0, 1.2], steps.Select(s => s.GetProperty("distance_m").GetDouble()));
+        Assert.Equal([26.0, 0.0], steps[0].GetProperty("location").EnumerateArray().Select(x => x.GetDouble()));
 
         var (code3, _, err3) = Gridmap([.. common, "--pipe", "C", "--at", "29"]);
         Assert.Equal(1, code3);
@@ -322,6 +325,17 @@ public sealed class NetworkCommandTests : IDisposable
               'properties', json_build_object('id', id::text, 'state', state, 'operable', operable, 'pipe', pipe_id::text),
               'geometry', ST_AsGeoJSON(ST_Transform(geom, 4547), 9)::json) ORDER BY id))::text FROM valve
             """));
+        // The valve order puts required valves first, and which are required depends on where heat comes from: the CLI gets
+        // the API graph's sources — the pipe ends the demo connects to its heat sources (both flows) and to its stations'
+        // secondary sides (the station feeds the secondary network).
+        var sources = Path.Combine(_dir, "demo-sources.geojson");
+        await File.WriteAllTextAsync(sources, await Scalar<string>(db, """
+            SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object('type', 'Feature',
+              'properties', json_build_object('id', 'c' || c.id),
+              'geometry', ST_AsGeoJSON(ST_Transform(CASE c.pipe_end WHEN 'start' THEN ST_StartPoint(p.geom) ELSE ST_EndPoint(p.geom) END, 4547), 9)::json) ORDER BY c.id))::text
+            FROM network_connection c JOIN pipe p ON p.id = c.pipe_id
+            WHERE c.heat_source_id IS NOT NULL OR (c.station_id IS NOT NULL AND p.level <> 'primary')
+            """));
         // Pipes over 40 m spread over the city, each with a point 2 m off a third of the way along.
         var cases = new List<(long Pipe, double Lon, double Lat)>();
         await using (var cmd = db.DataSource.CreateCommand("""
@@ -345,7 +359,7 @@ public sealed class NetworkCommandTests : IDisposable
                 // Each CLI run reads the whole city (~10 s): the two runs per pipe go side by side.
                 var runs = new[] { false, true }.Select(withBurst =>
                 {
-                    string[] args = ["network", "isolate", "--pipes", pipes, "--valves", valves, "--crs", "EPSG:4547", "--pipe", pipe.ToString(inv)];
+                    string[] args = ["network", "isolate", "--pipes", pipes, "--valves", valves, "--sources", sources, "--crs", "EPSG:4547", "--pipe", pipe.ToString(inv)];
                     if (withBurst) args = [.. args, "--at", $"{x.ToString("R", inv)},{y.ToString("R", inv)}"];
                     return Task.Run(() => Gridmap(args));
                 }).ToArray();

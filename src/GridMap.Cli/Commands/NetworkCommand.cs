@@ -62,9 +62,9 @@ internal static class NetworkCommand
         {
             Description = "爆管位置 (burst position) X,Y in the pipes' coordinates (lon,lat for WGS84 input): isolates the segment holding the point of the pipe "
                 + "nearest it and adds burst and valve_steps (order, id, location, distance_m, required). Without it the burst is the pipe's middle. "
-                + "Either way valves_to_close is in walking order, nearest the burst first, as GET /api/network/isolate lists them",
+                + "Either way valves_to_close lists the required valves first (the sources' water would come back through them), then the optional ones, each nearest the burst first, as GET /api/network/isolate lists them",
         };
-        var isolate = new Command("isolate", "关阀方案：需关阀门（按距爆管远近排序）、停热管段、受影响小区与户数 (isolation plan: valves to close in walking order, pipes and consumers cut off, households)");
+        var isolate = new Command("isolate", "关阀方案：需关阀门（必须关闭的在前，再按距爆管远近排序）、停热管段、受影响小区与户数 (isolation plan: valves to close, required first, then in walking order, pipes and consumers cut off, households)");
         isoOpts.AddTo(isolate);
         isolate.Options.Add(pipe);
         isolate.Options.Add(at);
