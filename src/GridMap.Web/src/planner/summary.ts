@@ -101,9 +101,11 @@ export function exactSentence(e: ExactAnswer, plan: Plan): { text: string; tone:
     case 'impossible': {
       const window = `${int(plan.lowerBound)}–${int(plan.upperBound)} 户`;
       const w = e.smallestWindow;
-      const fits = w ? `；${int(w.minHouseholds)}–${int(w.maxHouseholds)} 户有方案` : '';
-      const reason = e.reason ? `（${e.reason}）` : '';
-      return { text: `精确求解：无可行方案——已证明 ${window} 无方案${fits}${reason}。下面是范围外最接近的方案`, tone: 'error' };
+      // The server's reason repeats the windows (in Chinese and English): with a smallest window, say it once here and
+      // keep only whether that window was proved the narrowest; without one, the reason is all there is.
+      const proved = e.reason?.includes('未证明为最小放宽') ? '未证明是最小放宽' : '已证明是最小放宽';
+      const fits = w ? `；放宽到 ${int(w.minHouseholds)}–${int(w.maxHouseholds)} 户即有方案（${proved}）` : e.reason ? `（${e.reason}）` : '';
+      return { text: `精确求解：已证明 ${window}内没有可行方案${fits}。下面是范围外最接近的方案`, tone: 'error' };
     }
     default:
       return { text: `精确求解：未知——时间用完（${secs}），不代表无解；可延长时间上限再试`, tone: 'info' };
