@@ -29,9 +29,12 @@ public static class TilesBench
         var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(8);
         // --ab: also the A/B rows (prepared statements off, a smaller pool, the tile fast path off, the .NET HttpClient as client).
         var ab = args.Contains("--ab");
+        // --zooms 14,16: only those recorded paths (default 12,14,16).
+        var zooms = args.SkipWhile(a => a != "--zooms").Skip(1).Select(a => a.Split(',').Select(z => int.Parse(z, CultureInfo.InvariantCulture)).ToArray())
+            .FirstOrDefault([12, 14, 16]);
         var cs = Environment.GetEnvironmentVariable("GRIDMAP_DB");
         if (string.IsNullOrEmpty(cs)) { Console.Error.WriteLine("tiles bench: set GRIDMAP_DB to a database with the demo city"); return 1; }
-        return RunAsync(cs, seconds, ab).GetAwaiter().GetResult();
+        return RunAsync(cs, seconds, ab, zooms).GetAwaiter().GetResult();
     }
 
     private sealed record Path(int Z, List<TileAddress> Tiles);
@@ -58,10 +61,10 @@ public static class TilesBench
     /// generator (pgbench or the tiles client), the server (GridMap; 0 for pgbench), PostgreSQL, other processes, idle.</summary>
     private sealed record Result(double Tps, double P50, double P99, double Client, double Server, double Postgres, double Others, double Idle);
 
-    private static async Task<int> RunAsync(string cs, int seconds, bool ab)
+    private static async Task<int> RunAsync(string cs, int seconds, bool ab, int[] zooms)
     {
         var layer = "compounds";
-        var paths = new[] { Recorded(12), Recorded(14), Recorded(16) };
+        var paths = zooms.Select(Recorded).ToArray();
         var rows = new List<string>();
         var loadStart = LoadAverage();
         await using var ds = GridMapDatabase.Create(cs);
@@ -88,7 +91,8 @@ public static class TilesBench
                 rows.Add(Row("service, cache off, no prepared statements (`Max Auto Prepare=0`)", await Http(cs, path, layer, seconds, meter, cache: false, connection: "Max Auto Prepare=0")));
                 rows.Add(Row("service, cache off, pool of 4 connections (`Maximum Pool Size=4`)", await Http(cs, path, layer, seconds, meter, cache: false, connection: "Maximum Pool Size=4")));
                 rows.Add(Row("service, cache off, tile fast path off (`GridMap__Tiles__FastPath=false`)", await Http(cs, path, layer, seconds, meter, cache: false, fastPath: false)));
-                rows.Add(Row("service, cache off, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: false, httpClient: true)));
+                rows.Add(Row("service, cache off, client: async sockets (round 2's client)", await Http(cs, path, layer, seconds, meter, cache: false, client: "--async")));
+                rows.Add(Row("service, cache off, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: false, client: "--httpclient")));
                 rows.Add(Row("service, cache off, Kestrel inline scheduling (experiment)", await Http(cs, path, layer, seconds, meter, cache: false, inline: true)));
             }
             rows.Add(Row("service, cache on (warm), change log read per request (`GridMap__Tiles__Freshness=check`)", await Http(cs, path, layer, seconds, meter, cache: true, freshness: "check")));
@@ -96,7 +100,8 @@ public static class TilesBench
             if (ab)
             {
                 rows.Add(Row("service, cache on, tile fast path off (`GridMap__Tiles__FastPath=false`)", await Http(cs, path, layer, seconds, meter, cache: true, fastPath: false)));
-                rows.Add(Row("service, cache on, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: true, httpClient: true)));
+                rows.Add(Row("service, cache on, client: async sockets (round 2's client)", await Http(cs, path, layer, seconds, meter, cache: true, client: "--async")));
+                rows.Add(Row("service, cache on, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: true, client: "--httpclient")));
                 rows.Add(Row("service, cache on, Kestrel inline scheduling (experiment)", await Http(cs, path, layer, seconds, meter, cache: true, inline: true)));
             }
         }
@@ -141,11 +146,14 @@ public static class TilesBench
                          "-h", b.Host!, "-p", b.Port.ToString(CultureInfo.InvariantCulture), "-U", b.Username!, b.Database! })
                 psi.ArgumentList.Add(a);
             psi.Environment["PGPASSWORD"] = b.Password ?? "";
+            var pgBefore = meter.PostgresChildren();
             var before = meter.Take();
             using var p = Process.Start(psi)!;
             var output = p.StandardOutput.ReadToEnd();
             var err = p.StandardError.ReadToEnd();
             p.WaitForExit();
+            // pgbench's backends may still be exiting: their CPU time counts only once the postmaster has reaped them.
+            meter.WaitForNewBackendsToExit(pgBefore, TimeSpan.FromSeconds(3));
             var after = meter.Take();
             if (p.ExitCode != 0) throw new InvalidOperationException("pgbench failed: " + err + output);
             var latencies = Directory.EnumerateFiles(dir.FullName, "log*")
@@ -163,7 +171,7 @@ public static class TilesBench
     }
 
     private static async Task<Result> Http(string cs, Path path, string layer, int seconds, CpuMeter meter, bool cache,
-        string freshness = "notify", string? connection = null, bool fastPath = true, bool httpClient = false, bool inline = false)
+        string freshness = "notify", string? connection = null, bool fastPath = true, string? client = null, bool inline = false)
     {
         const string user = "bench-tiles";
         var cacheDir = Directory.CreateTempSubdirectory("gm-bench-tilecache-");
@@ -201,7 +209,7 @@ public static class TilesBench
             foreach (var a in new[] { typeof(TilesClient).Assembly.Location, "tiles-client", "--port", address.Port.ToString(CultureInfo.InvariantCulture),
                          "--connections", Connections.ToString(CultureInfo.InvariantCulture), "--warmup", "1", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) })
                 psi.ArgumentList.Add(a);
-            if (httpClient) psi.ArgumentList.Add("--httpclient");
+            if (client is not null) psi.ArgumentList.Add(client);
             psi.Environment["GRIDMAP_BENCH_TOKEN"] = token;
             using var p = Process.Start(psi)!;
             var stderr = p.StandardError.ReadToEndAsync();
