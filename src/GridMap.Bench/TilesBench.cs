@@ -95,8 +95,8 @@ public static class TilesBench
             var distinct = path.Tiles.Distinct().Count();
             var bare = Pgbench(cs, layer, path, seconds, meter);
             string Row(string what, Result r) =>
-                $"| z{path.Z} | {what} | {r.Tps:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Tps / bare.Tps:0.00} | {r.Client:0} | {r.Server:0} | {r.Postgres:0} | {r.Client + r.Server + r.Postgres:0} | {r.Others:0} | {r.Idle:0} |";
-            rows.Add($"| z{path.Z} | tiles in path: {path.Tiles.Count} ({distinct} distinct), MVT {bytes / 1024.0 / distinct:0.0} KiB/tile, gzip {gz / 1024.0 / distinct:0.0} KiB/tile | | | | | | | | | | |");
+                $"| z{path.Z} | {what} | {r.Tps:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Tps / bare.Tps:0.00} | {r.Client:0} | {r.Server:0} | {r.Postgres:0} | {r.Client + r.Server + r.Postgres:0} | {r.Others:0} | {r.Idle:0} | {Ideal(r):N0} | {Ideal(r) / Ideal(bare):0.00} |";
+            rows.Add($"| z{path.Z} | tiles in path: {path.Tiles.Count} ({distinct} distinct), MVT {bytes / 1024.0 / distinct:0.0} KiB/tile, gzip {gz / 1024.0 / distinct:0.0} KiB/tile | | | | | | | | | | | | |");
             rows.Add(Row("bare `ST_AsMVT` (pgbench, same tile SQL)", bare));
             if (Want("service, cache off (`GridMap__Tiles__Cache=false`)")) rows.Add(Row("service, cache off (`GridMap__Tiles__Cache=false`)", await Http(cs, path, layer, seconds, meter, cache: false)));
             if (ab)
@@ -126,11 +126,17 @@ public static class TilesBench
         Console.WriteLine("CPU columns: µs of CPU per tile, during the measured window (/proc): the load generator (pgbench or the tiles " +
                           "client), the GridMap server, PostgreSQL (postmaster and backends), their sum, other processes on the machine, idle.");
         Console.WriteLine();
-        Console.WriteLine("| zoom | what | tiles/s | p50 ms | p99 ms | × bare | client | server | PostgreSQL | sum | others | idle |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"Idle-machine estimate: {Environment.ProcessorCount} cores × 1,000,000 µs ÷ sum (client + server + PostgreSQL µs per tile), the " +
+                          "tiles/s the path would reach if nothing else ran and it kept every core busy; \"÷ bare\" compares it with the bare row's.");
+        Console.WriteLine();
+        Console.WriteLine("| zoom | what | tiles/s | p50 ms | p99 ms | × bare | client | server | PostgreSQL | sum | others | idle | idle-machine tiles/s | ÷ bare |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows) Console.WriteLine(r);
         return 0;
     }
+
+    /// <summary>Tiles/s on an otherwise idle machine if the path kept every core busy: cores × 10⁶ µs ÷ CPU µs per tile.</summary>
+    private static double Ideal(Result r) => r.Client + r.Server + r.Postgres <= 0 ? 0 : Environment.ProcessorCount * 1e6 / (r.Client + r.Server + r.Postgres);
 
     private static Result Split(CpuMeter.Sample a, CpuMeter.Sample b, double client, long tiles)
     {

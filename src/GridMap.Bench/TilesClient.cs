@@ -10,7 +10,9 @@ namespace GridMap.Bench;
 /// The tiles bench's load generator, run as its own process (<c>GridMap.Bench tiles-client</c>) so its CPU time is measured
 /// apart from the server's: N keep-alive HTTP/1.1 connections on raw sockets, one request in flight on each (as pgbench
 /// keeps one query in flight per client), precomputed request bytes, one receive buffer per connection, no per-request
-/// allocation. It checks every answer's status (200 or 204) and reads every body to its Content-Length. Latencies go into
+/// allocation. Each connection has a thread of its own doing blocking Send/Receive (round 3: as cheap per tile as pgbench;
+/// round 2's async sockets on the thread pool paid thread-pool wake-ups on every answer: <c>--async</c> keeps that client
+/// for the A/B row, <c>--httpclient</c> the .NET HttpClient). Requests carry <c>Accept-Encoding: gzip</c>, as every browser's do. It checks every answer's status (200 or 204) and reads every body to its Content-Length. Latencies go into
 /// a fixed histogram (10 µs buckets). Protocol with the bench: prints "warm" after the warm-up, then one result line
 /// <c>count seconds p50 p99 cpu-ms</c> for the measured window (cpu-ms = this process's user + system time in it).
 /// The bearer token comes in the environment (<c>GRIDMAP_BENCH_TOKEN</c>), the tile paths one per line on stdin.
