@@ -31,6 +31,9 @@ public static class GridMapApp
         // Resolved lazily so test hosts can override the connection string after Program starts.
         builder.Services.AddSingleton(sp => GridMapDatabase.Create(
             sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
+        // Vector tiles on a pool of their own without Npgsql's per-use session reset (GridMapDatabase.CreateForTiles).
+        builder.Services.AddSingleton(sp => GridMapDatabase.CreateForTiles(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("GridMap") is { Length: > 0 } c ? c : GridMapDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddRequestCaller();
         builder.Services.AddSingleton(builder.Configuration.GetSection("GridMap:Reports").Get<GridMap.Application.Reports.ReportOptions>() ?? new());
         builder.Services.AddGridMapApplication();

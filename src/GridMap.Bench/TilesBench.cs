@@ -29,9 +29,12 @@ public static class TilesBench
         var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(8);
         // --ab: also the A/B rows (prepared statements off, a smaller pool, the tile fast path off, the .NET HttpClient as client).
         var ab = args.Contains("--ab");
+        // --zooms 14,16: only those recorded paths (default 12,14,16).
+        var zooms = args.SkipWhile(a => a != "--zooms").Skip(1).Select(a => a.Split(',').Select(z => int.Parse(z, CultureInfo.InvariantCulture)).ToArray())
+            .FirstOrDefault([12, 14, 16]);
         var cs = Environment.GetEnvironmentVariable("GRIDMAP_DB");
         if (string.IsNullOrEmpty(cs)) { Console.Error.WriteLine("tiles bench: set GRIDMAP_DB to a database with the demo city"); return 1; }
-        return RunAsync(cs, seconds, ab).GetAwaiter().GetResult();
+        return RunAsync(cs, seconds, ab, zooms, args).GetAwaiter().GetResult();
     }
 
     private sealed record Path(int Z, List<TileAddress> Tiles);
@@ -58,15 +61,28 @@ public static class TilesBench
     /// generator (pgbench or the tiles client), the server (GridMap; 0 for pgbench), PostgreSQL, other processes, idle.</summary>
     private sealed record Result(double Tps, double P50, double P99, double Client, double Server, double Postgres, double Others, double Idle);
 
-    private static async Task<int> RunAsync(string cs, int seconds, bool ab)
+    private static async Task<int> RunAsync(string cs, int seconds, bool ab, int[] zooms, string[] args)
     {
         var layer = "compounds";
-        var paths = new[] { Recorded(12), Recorded(14), Recorded(16) };
+        // --repeat N: every zoom's rows N times over, interleaved (A B C A B C …), to show how much a row moves between runs.
+        var repeat = args.SkipWhile(a => a != "--repeat").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(1);
+        var paths = Enumerable.Range(0, repeat).SelectMany(_ => zooms.Select(Recorded)).ToArray();
         var rows = new List<string>();
+        // --only TEXT: only the service rows whose label holds TEXT (the bare row always runs), e.g. for a profile of one path.
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+        bool Want(string label) => only is null || label.Contains(only, StringComparison.Ordinal);
         var loadStart = LoadAverage();
         await using var ds = GridMapDatabase.Create(cs);
         var meter = await CpuMeter.ForAsync(cs);
         var store = new LayerStore(ds, LayerCatalog.Default);
+        // Warm-up (not measured): the server lives in this process, and the first run in it used to pay for the JIT (perf: the
+        // JIT and tier-up took ~20% of the server's CPU in the first cache-off window, which made that row look worst). A
+        // service runs for hours, so its steady state is what is measured: one unmeasured cache-off and cache-on run first.
+        if (!args.Contains("--no-warmup"))
+        {
+            await Http(cs, paths[0], layer, Math.Max(2, seconds), meter, cache: false);
+            await Http(cs, paths[0], layer, Math.Max(2, seconds), meter, cache: true);
+        }
         foreach (var path in paths)
         {
             long bytes = 0, gz = 0;
@@ -79,25 +95,28 @@ public static class TilesBench
             var distinct = path.Tiles.Distinct().Count();
             var bare = Pgbench(cs, layer, path, seconds, meter);
             string Row(string what, Result r) =>
-                $"| z{path.Z} | {what} | {r.Tps:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Tps / bare.Tps:0.00} | {r.Client:0} | {r.Server:0} | {r.Postgres:0} | {r.Client + r.Server + r.Postgres:0} | {r.Others:0} | {r.Idle:0} |";
-            rows.Add($"| z{path.Z} | tiles in path: {path.Tiles.Count} ({distinct} distinct), MVT {bytes / 1024.0 / distinct:0.0} KiB/tile, gzip {gz / 1024.0 / distinct:0.0} KiB/tile | | | | | | | | | | |");
+                $"| z{path.Z} | {what} | {r.Tps:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Tps / bare.Tps:0.00} | {r.Client:0} | {r.Server:0} | {r.Postgres:0} | {r.Client + r.Server + r.Postgres:0} | {r.Others:0} | {r.Idle:0} | {Ideal(r):N0} | {Ideal(r) / Ideal(bare):0.00} |";
+            rows.Add($"| z{path.Z} | tiles in path: {path.Tiles.Count} ({distinct} distinct), MVT {bytes / 1024.0 / distinct:0.0} KiB/tile, gzip {gz / 1024.0 / distinct:0.0} KiB/tile | | | | | | | | | | | | |");
             rows.Add(Row("bare `ST_AsMVT` (pgbench, same tile SQL)", bare));
-            rows.Add(Row("service, cache off (`GridMap__Tiles__Cache=false`)", await Http(cs, path, layer, seconds, meter, cache: false)));
+            if (Want("service, cache off (`GridMap__Tiles__Cache=false`)")) rows.Add(Row("service, cache off (`GridMap__Tiles__Cache=false`)", await Http(cs, path, layer, seconds, meter, cache: false)));
             if (ab)
             {
-                rows.Add(Row("service, cache off, no prepared statements (`Max Auto Prepare=0`)", await Http(cs, path, layer, seconds, meter, cache: false, connection: "Max Auto Prepare=0")));
-                rows.Add(Row("service, cache off, pool of 4 connections (`Maximum Pool Size=4`)", await Http(cs, path, layer, seconds, meter, cache: false, connection: "Maximum Pool Size=4")));
-                rows.Add(Row("service, cache off, tile fast path off (`GridMap__Tiles__FastPath=false`)", await Http(cs, path, layer, seconds, meter, cache: false, fastPath: false)));
-                rows.Add(Row("service, cache off, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: false, httpClient: true)));
-                rows.Add(Row("service, cache off, Kestrel inline scheduling (experiment)", await Http(cs, path, layer, seconds, meter, cache: false, inline: true)));
+                if (Want("service, cache off, session reset per tile (round 2: `No Reset On Close=false`)")) rows.Add(Row("service, cache off, session reset per tile (round 2: `No Reset On Close=false`)", await Http(cs, path, layer, seconds, meter, cache: false, connection: "No Reset On Close=false")));
+                if (Want("service, cache off, no prepared statements (`Max Auto Prepare=0`)")) rows.Add(Row("service, cache off, no prepared statements (`Max Auto Prepare=0`)", await Http(cs, path, layer, seconds, meter, cache: false, connection: "Max Auto Prepare=0")));
+                if (Want("service, cache off, pool of 4 connections (`Maximum Pool Size=4`)")) rows.Add(Row("service, cache off, pool of 4 connections (`Maximum Pool Size=4`)", await Http(cs, path, layer, seconds, meter, cache: false, connection: "Maximum Pool Size=4")));
+                if (Want("service, cache off, tile fast path off (`GridMap__Tiles__FastPath=false`)")) rows.Add(Row("service, cache off, tile fast path off (`GridMap__Tiles__FastPath=false`)", await Http(cs, path, layer, seconds, meter, cache: false, fastPath: false)));
+                if (Want("service, cache off, client: async sockets (round 2's client)")) rows.Add(Row("service, cache off, client: async sockets (round 2's client)", await Http(cs, path, layer, seconds, meter, cache: false, client: "--async")));
+                if (Want("service, cache off, client: .NET HttpClient")) rows.Add(Row("service, cache off, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: false, client: "--httpclient")));
+                if (Want("service, cache off, Kestrel inline scheduling (experiment)")) rows.Add(Row("service, cache off, Kestrel inline scheduling (experiment)", await Http(cs, path, layer, seconds, meter, cache: false, inline: true)));
             }
-            rows.Add(Row("service, cache on (warm), change log read per request (`GridMap__Tiles__Freshness=check`)", await Http(cs, path, layer, seconds, meter, cache: true, freshness: "check")));
-            rows.Add(Row("service, cache on (warm), LISTEN/NOTIFY (default)", await Http(cs, path, layer, seconds, meter, cache: true)));
+            if (Want("service, cache on (warm), change log read per request (`GridMap__Tiles__Freshness=check`)")) rows.Add(Row("service, cache on (warm), change log read per request (`GridMap__Tiles__Freshness=check`)", await Http(cs, path, layer, seconds, meter, cache: true, freshness: "check")));
+            if (Want("service, cache on (warm), LISTEN/NOTIFY (default)")) rows.Add(Row("service, cache on (warm), LISTEN/NOTIFY (default)", await Http(cs, path, layer, seconds, meter, cache: true)));
             if (ab)
             {
-                rows.Add(Row("service, cache on, tile fast path off (`GridMap__Tiles__FastPath=false`)", await Http(cs, path, layer, seconds, meter, cache: true, fastPath: false)));
-                rows.Add(Row("service, cache on, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: true, httpClient: true)));
-                rows.Add(Row("service, cache on, Kestrel inline scheduling (experiment)", await Http(cs, path, layer, seconds, meter, cache: true, inline: true)));
+                if (Want("service, cache on, tile fast path off (`GridMap__Tiles__FastPath=false`)")) rows.Add(Row("service, cache on, tile fast path off (`GridMap__Tiles__FastPath=false`)", await Http(cs, path, layer, seconds, meter, cache: true, fastPath: false)));
+                if (Want("service, cache on, client: async sockets (round 2's client)")) rows.Add(Row("service, cache on, client: async sockets (round 2's client)", await Http(cs, path, layer, seconds, meter, cache: true, client: "--async")));
+                if (Want("service, cache on, client: .NET HttpClient")) rows.Add(Row("service, cache on, client: .NET HttpClient", await Http(cs, path, layer, seconds, meter, cache: true, client: "--httpclient")));
+                if (Want("service, cache on, Kestrel inline scheduling (experiment)")) rows.Add(Row("service, cache on, Kestrel inline scheduling (experiment)", await Http(cs, path, layer, seconds, meter, cache: true, inline: true)));
             }
         }
         Console.WriteLine($"### Compound vector tiles along recorded viewport paths ({Connections} connections, {seconds} s per run, {Environment.ProcessorCount} cores)");
@@ -107,11 +126,17 @@ public static class TilesBench
         Console.WriteLine("CPU columns: µs of CPU per tile, during the measured window (/proc): the load generator (pgbench or the tiles " +
                           "client), the GridMap server, PostgreSQL (postmaster and backends), their sum, other processes on the machine, idle.");
         Console.WriteLine();
-        Console.WriteLine("| zoom | what | tiles/s | p50 ms | p99 ms | × bare | client | server | PostgreSQL | sum | others | idle |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"Idle-machine estimate: {Environment.ProcessorCount} cores × 1,000,000 µs ÷ sum (client + server + PostgreSQL µs per tile), the " +
+                          "tiles/s the path would reach if nothing else ran and it kept every core busy; \"÷ bare\" compares it with the bare row's.");
+        Console.WriteLine();
+        Console.WriteLine("| zoom | what | tiles/s | p50 ms | p99 ms | × bare | client | server | PostgreSQL | sum | others | idle | idle-machine tiles/s | ÷ bare |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows) Console.WriteLine(r);
         return 0;
     }
+
+    /// <summary>Tiles/s on an otherwise idle machine if the path kept every core busy: cores × 10⁶ µs ÷ CPU µs per tile.</summary>
+    private static double Ideal(Result r) => r.Client + r.Server + r.Postgres <= 0 ? 0 : Environment.ProcessorCount * 1e6 / (r.Client + r.Server + r.Postgres);
 
     private static Result Split(CpuMeter.Sample a, CpuMeter.Sample b, double client, long tiles)
     {
@@ -141,11 +166,14 @@ public static class TilesBench
                          "-h", b.Host!, "-p", b.Port.ToString(CultureInfo.InvariantCulture), "-U", b.Username!, b.Database! })
                 psi.ArgumentList.Add(a);
             psi.Environment["PGPASSWORD"] = b.Password ?? "";
+            var pgBefore = meter.PostgresChildren();
             var before = meter.Take();
             using var p = Process.Start(psi)!;
             var output = p.StandardOutput.ReadToEnd();
             var err = p.StandardError.ReadToEnd();
             p.WaitForExit();
+            // pgbench's backends may still be exiting: their CPU time counts only once the postmaster has reaped them.
+            meter.WaitForNewBackendsToExit(pgBefore, TimeSpan.FromSeconds(3));
             var after = meter.Take();
             if (p.ExitCode != 0) throw new InvalidOperationException("pgbench failed: " + err + output);
             var latencies = Directory.EnumerateFiles(dir.FullName, "log*")
@@ -163,7 +191,7 @@ public static class TilesBench
     }
 
     private static async Task<Result> Http(string cs, Path path, string layer, int seconds, CpuMeter meter, bool cache,
-        string freshness = "notify", string? connection = null, bool fastPath = true, bool httpClient = false, bool inline = false)
+        string freshness = "notify", string? connection = null, bool fastPath = true, string? client = null, bool inline = false)
     {
         const string user = "bench-tiles";
         var cacheDir = Directory.CreateTempSubdirectory("gm-bench-tilecache-");
@@ -201,7 +229,7 @@ public static class TilesBench
             foreach (var a in new[] { typeof(TilesClient).Assembly.Location, "tiles-client", "--port", address.Port.ToString(CultureInfo.InvariantCulture),
                          "--connections", Connections.ToString(CultureInfo.InvariantCulture), "--warmup", "1", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) })
                 psi.ArgumentList.Add(a);
-            if (httpClient) psi.ArgumentList.Add("--httpclient");
+            if (client is not null) psi.ArgumentList.Add(client);
             psi.Environment["GRIDMAP_BENCH_TOKEN"] = token;
             using var p = Process.Start(psi)!;
             var stderr = p.StandardError.ReadToEndAsync();

@@ -10,7 +10,9 @@ namespace GridMap.Bench;
 /// The tiles bench's load generator, run as its own process (<c>GridMap.Bench tiles-client</c>) so its CPU time is measured
 /// apart from the server's: N keep-alive HTTP/1.1 connections on raw sockets, one request in flight on each (as pgbench
 /// keeps one query in flight per client), precomputed request bytes, one receive buffer per connection, no per-request
-/// allocation. It checks every answer's status (200 or 204) and reads every body to its Content-Length. Latencies go into
+/// allocation. Each connection has a thread of its own doing blocking Send/Receive (round 3: as cheap per tile as pgbench;
+/// round 2's async sockets on the thread pool paid thread-pool wake-ups on every answer: <c>--async</c> keeps that client
+/// for the A/B row, <c>--httpclient</c> the .NET HttpClient). Requests carry <c>Accept-Encoding: gzip</c>, as every browser's do. It checks every answer's status (200 or 204) and reads every body to its Content-Length. Latencies go into
 /// a fixed histogram (10 µs buckets). Protocol with the bench: prints "warm" after the warm-up, then one result line
 /// <c>count seconds p50 p99 cpu-ms</c> for the measured window (cpu-ms = this process's user + system time in it).
 /// The bearer token comes in the environment (<c>GRIDMAP_BENCH_TOKEN</c>), the tile paths one per line on stdin.
@@ -50,21 +52,35 @@ public static class TilesClient
         var histograms = new long[connections][];
         var measuring = 0;
         var stop = 0;
-        var workers = Enumerable.Range(0, connections).Select(w => Task.Run(async () =>
+        // Default: one blocking thread per connection (synchronous Send/Receive into a reused buffer), as cheap as pgbench's
+        // loop: no task machinery, no thread-pool hand-offs. --async: the previous client (async sockets on the thread pool).
+        var mode = http is not null ? "httpclient" : args.Contains("--async") ? "async" : "threads";
+        void Record(long[] hist, long t0)
+        {
+            if (Volatile.Read(ref measuring) == 1) hist[Math.Min(Buckets - 1, Stopwatch.GetElapsedTime(t0).Ticks / 10 / BucketMicros)]++;
+        }
+        // One blocking thread per connection: synchronous Send/Receive into one reused buffer.
+        void Blocking(int w)
         {
             var hist = histograms[w] = new long[Buckets];
-            if (http is not null)
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            socket.Connect(endpoint);
+            var buffer = new byte[256 * 1024];
+            var i = w * 37;
+            while (Volatile.Read(ref stop) == 0)
             {
-                var n = w * 37;
-                while (Volatile.Read(ref stop) == 0)
-                {
-                    var t0 = Stopwatch.GetTimestamp();
-                    using var res = await http.GetAsync(paths[n++ % paths.Count], HttpCompletionOption.ResponseContentRead);
-                    if (res.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NoContent)) throw new InvalidOperationException($"{res.StatusCode} for a tile");
-                    if (Volatile.Read(ref measuring) == 1) hist[Math.Min(Buckets - 1, Stopwatch.GetElapsedTime(t0).Ticks / 10 / BucketMicros)]++;
-                }
-                return;
+                var request = requests[i++ % requests.Length];
+                var t0 = Stopwatch.GetTimestamp();
+                var sent = 0;
+                while (sent < request.Length) sent += socket.Send(request, sent, request.Length - sent, SocketFlags.None);
+                ReadResponse(socket, buffer);
+                Record(hist, t0);
             }
+        }
+        // The round-2 client: async sockets on the thread pool.
+        async Task Async(int w)
+        {
+            var hist = histograms[w] = new long[Buckets];
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(endpoint);
             var buffer = new byte[256 * 1024];
@@ -75,13 +91,27 @@ public static class TilesClient
                 var t0 = Stopwatch.GetTimestamp();
                 await socket.SendAsync(request, SocketFlags.None);
                 await ReadResponseAsync(socket, buffer);
-                if (Volatile.Read(ref measuring) == 1)
-                {
-                    var micros = Stopwatch.GetElapsedTime(t0).Ticks / 10;
-                    hist[Math.Min(Buckets - 1, micros / BucketMicros)]++;
-                }
+                Record(hist, t0);
             }
-        })).ToArray();
+        }
+        async Task HttpClientLoop(int w)
+        {
+            var hist = histograms[w] = new long[Buckets];
+            var n = w * 37;
+            while (Volatile.Read(ref stop) == 0)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                using var res = await http!.GetAsync(paths[n++ % paths.Count], HttpCompletionOption.ResponseContentRead);
+                if (res.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NoContent)) throw new InvalidOperationException($"{res.StatusCode} for a tile");
+                Record(hist, t0);
+            }
+        }
+        var workers = Enumerable.Range(0, connections).Select(w => mode switch
+        {
+            "httpclient" => Task.Run(() => HttpClientLoop(w)),
+            "async" => Task.Run(() => Async(w)),
+            _ => Task.Factory.StartNew(() => Blocking(w), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+        }).ToArray();
 
         Thread.Sleep(TimeSpan.FromSeconds(warmup));
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -115,6 +145,47 @@ public static class TilesClient
         return 0;
     }
 
+    /// <summary>Reads one HTTP/1.1 response with blocking receives (<see cref="ReadResponseAsync"/>'s checks, no tasks).</summary>
+    private static void ReadResponse(Socket socket, byte[] buffer)
+    {
+        var filled = 0;
+        int headerEnd;
+        while ((headerEnd = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
+        {
+            if (filled == buffer.Length) throw new InvalidOperationException("response headers too large");
+            var n = socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
+            if (n == 0) throw new InvalidOperationException("server closed the connection");
+            filled += n;
+        }
+        var length = BodyLength(buffer.AsSpan(0, headerEnd));
+        var have = filled - (headerEnd + 4);
+        while (have < length)
+        {
+            var n = socket.Receive(buffer, 0, buffer.Length, SocketFlags.None);
+            if (n == 0) throw new InvalidOperationException("server closed the connection mid-body");
+            have += n;
+        }
+        if (have != length) throw new InvalidOperationException("more bytes than the answer's Content-Length (one request in flight)");
+    }
+
+    /// <summary>The body length a response head announces: its Content-Length for 200, 0 for 204; any other status throws.</summary>
+    private static long BodyLength(ReadOnlySpan<byte> head)
+    {
+        // "HTTP/1.1 200 OK"
+        var status = head.Length >= 12 ? (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0') : 0;
+        if (status is not (200 or 204))
+            throw new InvalidOperationException($"status {status} for a tile: {Encoding.ASCII.GetString(head)}");
+        if (status == 204) return 0;
+        var at = IndexOfIgnoreCase(head, "\r\ncontent-length:"u8);
+        if (at < 0) throw new InvalidOperationException("a tile answer without Content-Length");
+        var rest = head[(at + 17)..];
+        var end = rest.IndexOf("\r\n"u8);
+        var digits = (end < 0 ? rest : rest[..end]).Trim((byte)' ');
+        if (!System.Buffers.Text.Utf8Parser.TryParse(digits, out long length, out var used) || used != digits.Length)
+            throw new InvalidOperationException("bad Content-Length");
+        return length;
+    }
+
     /// <summary>Reads one HTTP/1.1 response: headers, then Content-Length bytes of body (none for 204/304). Status must be 200 or 204.</summary>
     private static async ValueTask ReadResponseAsync(Socket socket, byte[] buffer)
     {
@@ -127,22 +198,7 @@ public static class TilesClient
             if (n == 0) throw new InvalidOperationException("server closed the connection");
             filled += n;
         }
-        var head = buffer.AsSpan(0, headerEnd);
-        // "HTTP/1.1 200 OK"
-        var status = head.Length >= 12 ? (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0') : 0;
-        if (status is not (200 or 204))
-            throw new InvalidOperationException($"status {status} for a tile: {Encoding.ASCII.GetString(head)}");
-        var length = 0L;
-        if (status == 200)
-        {
-            var at = IndexOfIgnoreCase(head, "\r\ncontent-length:"u8);
-            if (at < 0) throw new InvalidOperationException("a tile answer without Content-Length");
-            var rest = head[(at + 17)..];
-            var end = rest.IndexOf("\r\n"u8);
-            var digits = (end < 0 ? rest : rest[..end]).Trim((byte)' ');
-            if (!System.Buffers.Text.Utf8Parser.TryParse(digits, out length, out var used) || used != digits.Length)
-                throw new InvalidOperationException("bad Content-Length");
-        }
+        var length = BodyLength(buffer.AsSpan(0, headerEnd));
         var have = filled - (headerEnd + 4);
         while (have < length)
         {

@@ -27,6 +27,24 @@ public static class GridMapDatabase
         return b.Build();
     }
 
+    /// <summary>
+    /// The data source vector tiles are built on (<see cref="Layers.TileDataSource"/>): the same database, its own pool, and
+    /// <c>No Reset On Close</c>. Npgsql otherwise sends "SET SESSION AUTHORIZATION DEFAULT;RESET ALL;CLOSE ALL;UNLISTEN *;
+    /// SELECT pg_advisory_unlock_all();DISCARD SEQUENCES;DISCARD TEMP" ahead of the next command every time a pooled
+    /// connection comes back, i.e. before every tile (seen in the server log: docs/tiles-performance.md, round 3). A tile
+    /// query is one read-only statement that leaves no session state behind (no SET, temp table, LISTEN, advisory lock,
+    /// cursor), so there is nothing to reset; nothing else may run on this pool.
+    /// </summary>
+    public static Layers.TileDataSource CreateForTiles(string connectionString)
+    {
+        var b = new NpgsqlDataSourceBuilder(connectionString);
+        if (b.ConnectionStringBuilder.MaxAutoPrepare == 0) b.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        // Unless the connection string says otherwise (the bench's A/B row sets "No Reset On Close=false").
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose")) b.ConnectionStringBuilder.NoResetOnClose = true;
+        return new Layers.TileDataSource(b.Build());
+    }
+
     /// <summary>The connection string from GRIDMAP_DB, or a clear error telling how to get one.</summary>
     public static string ConnectionStringFromEnvironment() =>
         Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } cs ? cs

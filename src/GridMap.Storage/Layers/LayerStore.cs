@@ -59,8 +59,19 @@ public readonly record struct CrsBox
 /// page's features as a GeoJSON features array (JSON text built in PostGIS).</summary>
 public sealed record OgcItemsPage(int NumberMatched, int NumberReturned, string FeaturesJson);
 
-/// <summary>Reads map layers (catalog views) as GeoJSON pages and Mapbox vector tiles, built in PostGIS.</summary>
-public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
+/// <summary>The pool vector tiles are built on (<see cref="GridMapDatabase.CreateForTiles"/>): read-only tile queries only.</summary>
+public sealed class TileDataSource(NpgsqlDataSource source) : IAsyncDisposable, IDisposable
+{
+    public NpgsqlDataSource Source => source;
+
+    public ValueTask DisposeAsync() => source.DisposeAsync();
+
+    public void Dispose() => source.Dispose();
+}
+
+/// <summary>Reads map layers (catalog views) as GeoJSON pages and Mapbox vector tiles, built in PostGIS. Tiles run on
+/// <paramref name="tiles"/> when the host gives one (its pool skips Npgsql's per-use session reset), else on <paramref name="db"/>.</summary>
+public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog, TileDataSource? tiles = null)
 {
     /// <summary>Largest page a caller may ask for.</summary>
     public const int MaxLimit = 50_000;
@@ -152,11 +163,12 @@ public sealed class LayerStore(NpgsqlDataSource db, LayerCatalog catalog)
     {
         var layer = catalog.Get(layerId);
         if (layer.TileQueryAt(tile.Z) is not { } query) return [];
-        await using var cmd = db.CreateCommand(query.Text);
-        cmd.Parameters.AddWithValue("z", tile.Z);
-        cmd.Parameters.AddWithValue("x", tile.X);
-        cmd.Parameters.AddWithValue("y", tile.Y);
-        cmd.Parameters.AddWithValue("layer", layer.Id);
+        // Positional parameters ($1–$4, see TileQuery.PositionalText), typed: no SQL parsing and no boxing per tile.
+        await using var cmd = (tiles?.Source ?? db).CreateCommand(query.PositionalText);
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = tile.Z });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = tile.X });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = tile.Y });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = layer.Id });
         var result = await cmd.ExecuteScalarAsync(ct);
         return result as byte[] ?? [];
     }
