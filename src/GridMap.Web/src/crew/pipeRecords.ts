@@ -234,10 +234,10 @@ export function pipeRecords(ctx: CrewContext): PipeRecords {
       wrong_dn: h('div', { class: 'crew-record-field' }, h('label', {}, '现场实测 DN ', foundDn)),
     };
     const photo = h('input', { type: 'file', name: 'photo', accept: 'image/*', capture: 'environment', 'data-testid': 'crew-pipe-photo', class: 'crew-photo-input' });
-    const photoNote = h('small', { class: 'muted', 'data-testid': 'crew-pipe-photo-note' }, '未选照片（可选）');
+    const photoNote = h('small', { class: 'muted', 'data-testid': 'crew-pipe-photo-note' }, '未选照片');
     photo.addEventListener('change', () => {
       const f = photo.files?.[0];
-      photoNote.textContent = f ? `已选照片 ${Math.max(1, Math.round(f.size / 1024))} KB` : '未选照片（可选）';
+      photoNote.textContent = f ? `已选照片 ${f.name}（${Math.max(1, Math.round(f.size / 1024))} KB）` : '未选照片';
     });
     const note = h('textarea', { name: 'note', rows: '2', maxlength: '2000', placeholder: '说明（可选）：例如 探测仪实测、开挖确认' });
     const error = h('p', { class: 'crew-error', hidden: true, role: 'alert', 'data-testid': 'crew-pipe-record-error' });
@@ -250,7 +250,8 @@ export function pipeRecords(ctx: CrewContext): PipeRecords {
       h('h3', {}, `管段 #${pipe} 现场记录`),
       h('fieldset', {}, h('legend', {}, '记录什么'), ...kindRadios),
       ...Object.values(fields),
-      h('label', { class: 'crew-photo' }, '照片 ', photo, photoNote),
+      // The native file button says "Choose File" in some browsers: a Chinese label of touch size opens it instead.
+      h('div', { class: 'crew-photo' }, h('span', {}, '照片（可选）'), h('label', { class: 'crew-photo-btn' }, '拍照或选择照片', photo), photoNote),
       note,
       h('p', { class: 'muted' }, fix ? `记录位置：${fix.lon.toFixed(6)}, ${fix.lat.toFixed(6)}（精度 ${Math.round(fix.accuracy)} 米${fix.manual ? '，手动定位' : ''}）` : '记录位置：暂无定位（记录仍可提交）'),
       error,

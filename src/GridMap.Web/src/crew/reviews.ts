@@ -30,7 +30,7 @@ export function reviewQueue(ctx: CrewContext, onReviewed: (r: PipeReport) => voi
   const count = h('span', { class: 'crew-offline-summary', 'data-testid': 'crew-reviews-count' }, '');
   const el = h(
     'details',
-    { class: 'crew-offline crew-reviews', 'data-testid': 'crew-reviews', hidden: true },
+    { class: 'crew-reviews', 'data-testid': 'crew-reviews', hidden: true },
     h('summary', {}, h('span', {}, '待审核的现场记录'), count),
     h('p', { class: 'muted' }, '批准后管网随即按记录修改，所有人的地图和关阀方案都会用新数据；驳回须写明理由。审核结果记入管段历史。'),
     list,
@@ -50,6 +50,7 @@ export function reviewQueue(ctx: CrewContext, onReviewed: (r: PipeReport) => voi
   const item = (r: PipeReport): HTMLElement => {
     const reason = h('textarea', { rows: '2', maxlength: '2000', placeholder: '审核意见（驳回时必填）', 'data-testid': `crew-review-reason-${r.id}`, 'aria-label': '审核意见' });
     const msg = h('p', { class: 'crew-error', role: 'alert', hidden: true });
+    reason.addEventListener('input', () => (msg.hidden = true));
     const li = h('li', { class: 'crew-review', 'data-testid': `crew-review-${r.id}`, 'data-report': r.id, 'data-pipe': r.pipe });
     const decide = async (outcome: 'accepted' | 'rejected', buttons: HTMLButtonElement[]) => {
       if (outcome === 'rejected' && !reason.value.trim()) {
