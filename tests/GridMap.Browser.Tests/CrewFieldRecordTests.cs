@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using GridMap.Application.Auth;
 using GridMap.Tests.Shared;
 using Microsoft.Playwright;
 
@@ -89,6 +90,15 @@ public sealed class CrewFieldRecordTests(LiveServer server, ChromiumFixture chro
         await page.Locator("[data-testid=crew-records][data-queued='0']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 20_000 });
         var sent = (await ApiAsync($"/api/network/valves/{buried}/reports"))[0];
         Assert.Equal("buried", sent.GetProperty("condition").GetString());
+        // Another user (another crew's phone, no inoperable parameter) gets a plan that passes the valve recorded offline.
+        await server.CreateUserAsync("browser-crew-other", Roles.Crew, null);
+        using (var other = await server.ClientAsync("browser-crew-other"))
+        {
+            var otherPlan = await other.GetFromJsonAsync<JsonElement>($"{BaseUrl}/api/network/isolate?pipe={pipe}");
+            Assert.Contains(buried, otherPlan.GetProperty("inoperable").EnumerateArray().Select(x => x.GetInt64()));
+            Assert.DoesNotContain(buried, PlanValves(otherPlan));
+            Assert.Contains(otherPlan.GetProperty("fieldRecords").EnumerateArray(), r => r.GetProperty("valve").GetInt64() == buried);
+        }
 
         // ── a record the server refuses (no such valve) is shown with the reason, then discarded ──
         await page.EvaluateAsync("""

@@ -9,12 +9,17 @@ namespace GridMap.Browser.Tests;
 internal static class CrewPhone
 {
     /// <summary>A phone context at lon/lat (± accuracy metres) signed in as the admin, with the crew view open; page errors are collected.</summary>
+    public static Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenAsync(
+        LiveServer server, ChromiumFixture chromium, double lon, double lat, double accuracy) =>
+        OpenAsync(server, chromium, lon, lat, accuracy, LiveServer.AdminName, 390, 844);
+
+    /// <summary>As above, signed in as <paramref name="user"/> on a <paramref name="width"/>×<paramref name="height"/> phone.</summary>
     public static async Task<(IBrowserContext Context, IPage Page, List<string> Errors)> OpenAsync(
-        LiveServer server, ChromiumFixture chromium, double lon, double lat, double accuracy)
+        LiveServer server, ChromiumFixture chromium, double lon, double lat, double accuracy, string user, int width, int height)
     {
         var context = await chromium.Browser.NewContextAsync(new()
         {
-            ViewportSize = new() { Width = 390, Height = 844 },
+            ViewportSize = new() { Width = width, Height = height },
             DeviceScaleFactor = 2,
             IsMobile = true,
             HasTouch = true,
@@ -22,7 +27,7 @@ internal static class CrewPhone
             Geolocation = new() { Longitude = (float)lon, Latitude = (float)lat, Accuracy = (float)accuracy },
             Permissions = ["geolocation"],
         });
-        await server.SignInAsync(context, LiveServer.AdminName);
+        await server.SignInAsync(context, user);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(60_000);
         var errors = new List<string>();

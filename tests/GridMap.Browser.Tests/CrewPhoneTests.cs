@@ -319,6 +319,49 @@ public sealed class CrewPhoneTests(LiveServer server, ChromiumFixture chromium) 
         var compounds = server1.GetProperty("affected_compounds").EnumerateArray().Select(c => c.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(compounds, (await page.Locator("[data-testid=crew-compounds] li[data-compound]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.compound)")).ToList());
         Assert.Equal(0, await page.GetByTestId("crew-beyond-package").CountAsync());
+
+        // What the offline map draws: the area's layers from IndexedDB — every stored feature touches the area's bbox
+        // (whole geometries: a district or road crossing the edge is kept whole), far fewer pipes than the city — and
+        // it draws them with no network (no tiles: the online vector tiles hold the same features).
+        var drawnText = await page.EvaluateAsync<string>(@"async () => {
+            const db = await new Promise((res, rej) => { const r = indexedDB.open('gridmap-crew', 1); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+            const area = await new Promise((res) => { const q = db.transaction('kv').objectStore('kv').get('area'); q.onsuccess = () => res(q.result); });
+            db.close();
+            const [x0, y0, x1, y1] = area.bbox;
+            const outside = {};
+            const counts = {};
+            for (const [id, fc] of Object.entries(area.layers)) {
+              counts[id] = fc.features.length;
+              outside[id] = 0;
+              for (const f of fc.features) {
+                if (!f.geometry) continue;
+                const nums = JSON.stringify(f.geometry.coordinates).match(/-?[0-9.]+(e-?[0-9]+)?/g).map(Number);
+                let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
+                for (let i = 0; i + 1 < nums.length; i += 2) { a = Math.min(a, nums[i]); c = Math.max(c, nums[i]); b = Math.min(b, nums[i + 1]); d = Math.max(d, nums[i + 1]); }
+                if (c < x0 || a > x1 || d < y0 || b > y1) outside[id]++;
+              }
+            }
+            const map = window.gridmapCrew.map;
+            const onMap = {};
+            for (const l of map.getLayers().getArray()) if (l.get('id') && l.getSource && l.getSource().getFeatures) onMap[l.get('id')] = l.getSource().getFeatures().length;
+            await new Promise((res) => { map.once('rendercomplete', res); map.render(); });
+            let painted = 0, total = 0;
+            for (const canvas of document.querySelectorAll('[data-testid=crew-map] canvas')) {
+              const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+              for (let i = 3; i < px.length; i += 4) { total++; if (px[i] > 0) painted++; }
+            }
+            return JSON.stringify({ bbox: area.bbox, counts, outside, onMap, painted, total });
+        }");
+        var drawn = JsonDocument.Parse(drawnText).RootElement;
+        var cityPipes = (await ApiAsync("/api/layers/pipes/features?bbox=112.5,34.2,114.5,35.2&limit=50000")).GetProperty("numberReturned").GetInt32();
+        foreach (var layer in drawn.GetProperty("outside").EnumerateObject())
+            Assert.True(layer.Value.GetInt32() == 0, $"{layer.Value} stored {layer.Name} features lie outside the area's bbox ({drawnText})");
+        var storedPipes = drawn.GetProperty("counts").GetProperty("pipes").GetInt32();
+        Assert.InRange(storedPipes, 1, cityPipes / 2);
+        foreach (var layer in new[] { "pipes", "valves", "compounds", "roads" })
+            Assert.Equal(drawn.GetProperty("counts").GetProperty(layer).GetInt32(), drawn.GetProperty("onMap").GetProperty(layer).GetInt32());
+        Assert.True(drawn.GetProperty("painted").GetInt32() > drawn.GetProperty("total").GetInt32() / 50, $"offline map drew {drawn.GetProperty("painted")} of {drawn.GetProperty("total")} pixels");
+        await ShotAsync(page, "crew-phone-offline-map.png");
         Assert.Empty(errors);
         await context.CloseAsync();
     }

@@ -18,6 +18,8 @@ import type { View } from '../views/view';
 import type { CrewContext } from './context';
 import { offlineDownloads } from './downloads';
 import { fieldRecords } from './fieldRecords';
+import { pipeRecords } from './pipeRecords';
+import { reviewQueue } from './reviews';
 import { offlineLayers, overlayLayers } from './layers';
 import { nearestPipesList } from './nearest';
 import { offlineStore } from './offline';
@@ -78,9 +80,16 @@ async function mount(root: HTMLElement): Promise<() => void> {
   };
   const records = fieldRecords(ctx, replan);
   sheet.planBox.before(records.statusEl);
-  isolate = valvePlans(ctx, (valve, anchor) => records.open(valve, anchor));
-  if (online) void records.flush();
-  const refreshNearest = nearestPipesList(ctx, (pipe, burst) => void isolate(pipe, burst));
+  const pipeRecs = pipeRecords(ctx);
+  sheet.planBox.before(pipeRecs.statusEl);
+  // Supervisors (network.review) review pipe records here; an accepted one changes the network, so the plan is redone.
+  const reviews = reviewQueue(ctx, (r) => {
+    if (r.status === 'accepted') replan();
+  });
+  sheet.offlineBox.after(reviews.el);
+  isolate = valvePlans(ctx, (valve, anchor) => records.open(valve, anchor), (pipe, anchor) => pipeRecs.open(pipe, anchor));
+  if (online) void records.flush().then(() => pipeRecs.flush());
+  const refreshNearest = nearestPipesList(ctx, (pipe, burst) => void isolate(pipe, burst), (pipe, anchor) => pipeRecs.open(pipe, anchor));
   const locator = watchPosition(ctx, (fix) => void refreshNearest(fix));
   positionSearch(ctx, locator);
   // Start at the crew's branch, not the whole city (until the first fix centres the map on the crew).
@@ -105,7 +114,7 @@ async function mount(root: HTMLElement): Promise<() => void> {
   });
 
   // Test and debugging hook.
-  (window as unknown as { gridmapCrew?: unknown }).gridmapCrew = { map, online, nearest: () => state.nearest, isolate, flushRecords: records.flush, setPosition: locator.setManual };
+  (window as unknown as { gridmapCrew?: unknown }).gridmapCrew = { map, online, nearest: () => state.nearest, isolate, flushRecords: records.flush, flushPipeRecords: pipeRecs.flush, refreshReviews: reviews.refresh, setPosition: locator.setManual };
   sheet.mapEl.dataset.ready = 'true';
 
   return () => cleanups.forEach((c) => c());

@@ -90,7 +90,7 @@ export function offlineDownloads(ctx: CrewContext): void {
       const go = h('button', { type: 'button', class: 'primary', 'data-testid': 'crew-download-go' }, '开始下载');
       const cancel = h('button', { type: 'button', 'data-testid': 'crew-download-cancel' }, '取消');
       offlineStatus.replaceChildren(
-        h('span', { 'data-testid': 'crew-download-size', 'data-bytes': estimate }, `${name}：约 ${formatBytes(estimate)}（管网拓扑 ${formatBytes(s.gzip_bytes)}，全市拓扑为 ${formatBytes(s.city_gzip_bytes)}；本范围管段 ${s.pipes_in_area} 条）。`),
+        h('span', { 'data-testid': 'crew-download-size', 'data-bytes': estimate }, `${name}：约 ${formatBytes(estimate)}（管网拓扑 ${formatBytes(s.gzip_bytes)}，全市拓扑为 ${formatBytes(s.city_gzip_bytes)}；本范围管段 ${s.pipes_in_area} 条；含本范围的底图与管网图层：矢量数据，离线时直接绘制，不另存瓦片）。`),
         h('span', { class: 'crew-buttons' }, go, cancel),
       );
       busy(false);

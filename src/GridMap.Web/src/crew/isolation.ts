@@ -82,19 +82,6 @@ class UnionFind {
     this.parent[b] = a;
     if (this.rank[a] === this.rank[b]) this.rank[a]++;
   }
-  /** For each element, the smallest element of its class. */
-  smallest(): Int32Array {
-    const n = this.parent.length;
-    const first = new Int32Array(n).fill(-1);
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const r = this.find(i);
-      if (first[r] < 0) first[r] = i;
-      out[i] = first[r];
-    }
-    return out;
-  }
-
   /** Labels 0..count-1 in order of each class's lowest node. */
   labels(): { label: Int32Array; count: number } {
     const n = this.parent.length;
@@ -126,19 +113,60 @@ function csr(count: number, keys: number[], items: number[]): Csr {
   return { start, items: out };
 }
 
-/** Members of the merged sets touched by `sides` (base labels), by representative; sets of one are left out. */
-function members(sides: number[], rep: Int32Array): Map<number, number[]> {
-  const byRep = new Map<number, Set<number>>();
-  for (const x of sides) {
-    const r = rep[x];
-    let set = byRep.get(r);
-    if (!set) byRep.set(r, (set = new Set([r])));
-    set.add(x);
+/**
+ * Merges base labels pairwise (`pairs`: a0, b0, a1, b1, …) by a union-find over the touched labels only (a few per
+ * broken valve), so a re-plan costs nothing proportional to the graph here: `rep` is `identity` copied (one memcpy) with
+ * each merged label pointing at the smallest label of its set; `members` lists each merged set (sorted) under that
+ * representative, and `hasMembers` flags those representatives (a typed-array test instead of a Map lookup per unit in
+ * the supply walk).
+ */
+function mergeLabels(pairs: number[], identity: Int32Array): { rep: Int32Array; members: Map<number, number[]>; hasMembers: Uint8Array; merged: number } {
+  const parent = new Map<number, number>();
+  const find = (x: number): number => {
+    let r = x;
+    for (let p = parent.get(r); p !== undefined && p !== r; p = parent.get(r)) r = p;
+    while (x !== r) {
+      const next = parent.get(x)!;
+      parent.set(x, r);
+      x = next;
+    }
+    return r;
+  };
+  for (let i = 0; i < pairs.length; i += 2) {
+    const a = find(pairs[i]);
+    const b = find(pairs[i + 1]);
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    if (a !== b) parent.set(Math.max(a, b), Math.min(a, b));
   }
-  const out = new Map<number, number[]>();
-  for (const [r, set] of byRep) if (set.size > 1) out.set(r, [...set].sort((a, b) => a - b));
-  return out;
+  const byRoot = new Map<number, number[]>();
+  for (const x of parent.keys()) {
+    const r = find(x);
+    let list = byRoot.get(r);
+    if (!list) byRoot.set(r, (list = []));
+    list.push(x);
+  }
+  const rep = identity.slice();
+  const members = new Map<number, number[]>();
+  const hasMembers = new Uint8Array(identity.length);
+  let merged = 0;
+  for (const list of byRoot.values()) {
+    if (list.length < 2) continue;
+    list.sort((a, b) => a - b);
+    const smallest = list[0];
+    for (const x of list) rep[x] = smallest;
+    members.set(smallest, list);
+    hasMembers[smallest] = 1;
+    merged += list.length - 1;
+  }
+  return { rep, members, hasMembers, merged };
 }
+
+const identityOf = (n: number): Int32Array => {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+};
 
 /** Lookups that do not depend on the valve conditions: build once per topology. */
 export class TopologyIndex {
@@ -159,6 +187,13 @@ export class TopologyIndex {
     this.pipeEdges = t.pipes.id.map(() => []);
     const e = t.edges;
     for (let k = 0; k < e.kind.length; k++) if (e.pipe[k] >= 0) this.pipeEdges[e.pipe[k]].push(k);
+  }
+
+  private queue = new Int32Array(0);
+  /** A reusable queue for the supply walk (plans run one at a time; nothing of it outlives a plan). */
+  scratchQueue(n: number): Int32Array {
+    if (this.queue.length < n) this.queue = new Int32Array(n);
+    return this.queue;
   }
 
   pipeIndex(id: number): number {
@@ -233,6 +268,8 @@ export class SegmentIndex {
     this.segmentCount = this.segmentSlots = s.count;
     this.unitCount = this.unitSlots = u.count;
     this.extra = new Set(extraInoperable);
+    this.segRep = identityOf(s.count);
+    this.unitRep = identityOf(u.count);
     this.unitSegment = new Int32Array(u.count);
     for (let n = 0; n < nodes; n++) this.unitSegment[this.nodeUnit[n]] = this.nodeSegment[n];
 
@@ -320,31 +357,31 @@ export class SegmentIndex {
     this.segConsumers = csr(s.count, scK, ucI);
   }
 
-  /** Derived index (withInoperable): the built index it derives from; per base label the representative of its merged
-   * set (its smallest label); the members of each merged set. Undefined on a built index. */
+  /** Per base label the representative of its merged set (its smallest label): the identity on a built index, set by
+   * withInoperable on a derived one. */
+  private segRep: Int32Array;
+  private unitRep: Int32Array;
+  /** Derived index (withInoperable): the built index it derives from; the members of each merged set, and which
+   * representatives have members. Undefined on a built index. */
   private root?: SegmentIndex;
-  private segRep?: Int32Array;
-  private unitRep?: Int32Array;
   private segMembers?: Map<number, number[]>;
   private unitMembers?: Map<number, number[]>;
+  private unitHasMembers?: Uint8Array;
 
   /** Segment (representative label) of a node. */
   seg(node: number): number {
-    const s = this.nodeSegment[node];
-    return this.segRep ? this.segRep[s] : s;
+    return this.segRep[this.nodeSegment[node]];
   }
   /** Supply unit (representative label) of a node. */
   unit(node: number): number {
-    const u = this.nodeUnit[node];
-    return this.unitRep ? this.unitRep[u] : u;
+    return this.unitRep[this.nodeUnit[node]];
   }
   /** Representative of a base unit label, and the segment of a base unit. */
   unitOf(baseUnit: number): number {
-    return this.unitRep ? this.unitRep[baseUnit] : baseUnit;
+    return this.unitRep[baseUnit];
   }
   segOfUnit(baseUnit: number): number {
-    const s = this.unitSegment[baseUnit];
-    return this.segRep ? this.segRep[s] : s;
+    return this.segRep[this.unitSegment[baseUnit]];
   }
   /** Base labels of a representative (itself when alone). */
   segLabels(rep: number): number[] {
@@ -374,35 +411,28 @@ export class SegmentIndex {
     }
     if (!grows) return this;
     const merging = [...all].filter((v) => root.valveBounds[v] && t.valves.closed[v] === 0);
-    const d = Object.create(SegmentIndex.prototype) as { -readonly [K in keyof SegmentIndex]: SegmentIndex[K] } & { root: SegmentIndex; segRep: Int32Array; unitRep: Int32Array; segMembers: Map<number, number[]>; unitMembers: Map<number, number[]>; extra: Set<number> };
+    const d = Object.create(SegmentIndex.prototype) as { -readonly [K in keyof SegmentIndex]: SegmentIndex[K] } & { root: SegmentIndex; segRep: Int32Array; unitRep: Int32Array; segMembers: Map<number, number[]>; unitMembers: Map<number, number[]>; unitHasMembers: Uint8Array; extra: Set<number> };
     Object.assign(d, root);
     d.root = root;
     d.extra = all;
     d.valveBounds = root.valveBounds.slice();
-    const segUf = new UnionFind(root.segmentSlots);
-    const unitUf = new UnionFind(root.unitSlots);
-    const segSides: number[] = [];
-    const unitSides: number[] = [];
+    const segPairs: number[] = [];
+    const unitPairs: number[] = [];
     for (const v of merging) {
       d.valveBounds[v] = 0;
       const k = t.valves.edge[v];
-      const a = root.nodeSegment[e.from[k]], b = root.nodeSegment[e.to[k]];
-      const ua = root.nodeUnit[e.from[k]], ub = root.nodeUnit[e.to[k]];
-      segUf.union(a, b);
-      unitUf.union(ua, ub);
-      segSides.push(a, b);
-      unitSides.push(ua, ub);
+      segPairs.push(root.nodeSegment[e.from[k]], root.nodeSegment[e.to[k]]);
+      unitPairs.push(root.nodeUnit[e.from[k]], root.nodeUnit[e.to[k]]);
     }
-    d.segRep = segUf.smallest();
-    d.unitRep = unitUf.smallest();
-    d.segMembers = members(segSides, d.segRep);
-    d.unitMembers = members(unitSides, d.unitRep);
-    let segMerged = 0;
-    for (const m of d.segMembers.values()) segMerged += m.length - 1;
-    let unitMerged = 0;
-    for (const m of d.unitMembers.values()) unitMerged += m.length - 1;
-    d.segmentCount = root.segmentCount - segMerged;
-    d.unitCount = root.unitCount - unitMerged;
+    const segs = mergeLabels(segPairs, root.segRep);
+    const units = mergeLabels(unitPairs, root.unitRep);
+    d.segRep = segs.rep;
+    d.unitRep = units.rep;
+    d.segMembers = segs.members;
+    d.unitMembers = units.members;
+    d.unitHasMembers = units.hasMembers;
+    d.segmentCount = root.segmentCount - segs.merged;
+    d.unitCount = root.unitCount - units.merged;
     d.sourceUnits = [...new Set(root.sourceUnits.map((u) => d.unitRep[u]))];
     return d as unknown as SegmentIndex;
   }
@@ -482,29 +512,37 @@ export class SegmentIndex {
       }
 
     // Supply with R removed, over units (representatives); a merged unit expands through the links of each of its base
-    // units, except through the valves that now conduct.
+    // units, except through the valves that now conduct. Typed arrays and locals only: this walk reaches most of the
+    // city's units on every plan.
+    const unitRep = this.unitRep;
+    const segRep = this.segRep;
+    const unitSegment = this.unitSegment;
     const reached = new Uint8Array(this.unitSlots);
-    const queue: number[] = [];
+    const queue = this.ix.scratchQueue(this.unitSlots);
+    let tail = 0;
     for (const x of this.sourceUnits) {
-      if (inR(this.segOfUnit(x)) || reached[x]) continue;
+      if (segRep[unitSegment[x]] === R || reached[x]) continue;
       reached[x] = 1;
-      queue.push(x);
+      queue[tail++] = x;
     }
-    const adj = this.unitAdj;
+    const adjStart = this.unitAdj.start;
+    const adjItems = this.unitAdj.items;
     const adjValve = this.unitAdjValve;
     const bounds = this.valveBounds;
-    for (let head = 0; head < queue.length; head++) {
+    const members = this.unitMembers;
+    const hasMembers = this.unitHasMembers;
+    for (let head = 0; head < tail; head++) {
       const x = queue[head];
-      const mem = this.unitMembers?.get(x);
+      const mem = hasMembers !== undefined && hasMembers[x] === 1 ? members!.get(x)! : null;
       for (let i = 0, n = mem ? mem.length : 1; i < n; i++) {
         const m = mem ? mem[i] : x;
-        for (let k = adj.start[m]; k < adj.start[m + 1]; k++) {
+        for (let k = adjStart[m], end = adjStart[m + 1]; k < end; k++) {
           const valve = adjValve[k];
-          if (valve >= 0 && !bounds[valve]) continue;
-          const w = this.unitOf(adj.items[k]);
-          if (reached[w] || inR(this.segOfUnit(w))) continue;
+          if (valve >= 0 && bounds[valve] === 0) continue;
+          const w = unitRep[adjItems[k]];
+          if (reached[w] === 1 || segRep[unitSegment[w]] === R) continue;
           reached[w] = 1;
-          queue.push(w);
+          queue[tail++] = w;
         }
       }
     }
@@ -519,10 +557,13 @@ export class SegmentIndex {
     // Cut off: supplied before, outside R, not reached now (over base units: their lists are the base's).
     const cutPipes = new Set<number>();
     const consumers = new Set<number>();
-    for (let x = 0; x < this.unitSlots; x++) {
-      if (!this.unitSupplied[x] || reached[this.unitOf(x)] || inR(this.segOfUnit(x))) continue;
-      for (let k = this.unitPieces.start[x]; k < this.unitPieces.start[x + 1]; k++) cutPipes.add(e.pipe[this.unitPieces.items[k]]);
-      for (let k = this.unitConsumers.start[x]; k < this.unitConsumers.start[x + 1]; k++) consumers.add(this.unitConsumers.items[k]);
+    const supplied = this.unitSupplied;
+    const piecesStart = this.unitPieces.start;
+    const consumersStart = this.unitConsumers.start;
+    for (let x = 0, n = this.unitSlots; x < n; x++) {
+      if (supplied[x] === 0 || reached[unitRep[x]] === 1 || segRep[unitSegment[x]] === R) continue;
+      for (let k = piecesStart[x]; k < piecesStart[x + 1]; k++) cutPipes.add(e.pipe[this.unitPieces.items[k]]);
+      for (let k = consumersStart[x]; k < consumersStart[x + 1]; k++) consumers.add(this.unitConsumers.items[k]);
     }
     for (const m of this.segLabels(R))
       for (let k = this.segConsumers.start[m]; k < this.segConsumers.start[m + 1]; k++) consumers.add(this.segConsumers.items[k]);

@@ -11,7 +11,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const source = readFileSync(join(here, 'isolation.ts'), 'utf8');
+// --engine FILE: another isolation.ts (an A/B against an earlier version in the same run).
+const engineArg = process.argv.indexOf('--engine');
+const source = readFileSync(engineArg > 0 ? process.argv[engineArg + 1] : join(here, 'isolation.ts'), 'utf8');
 const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
 const dir = mkdtempSync(join(tmpdir(), 'gridmap-isolation-'));
 const modulePath = join(dir, 'isolation.mjs');
@@ -31,6 +33,10 @@ function digest(ids) {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
   return `${ids.length}:${h.toString(16).padStart(8, '0')}`;
 }
+// --rounds N: re-plan the broken-valve cases N more times after the checked pass (timing only; a warm engine, as on a
+// phone that re-plans a few times at one burst). CPU per re-plan is process CPU time (user + system) / re-plans.
+const roundsArg = process.argv.indexOf('--rounds');
+const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 0;
 const fields = ['segment_pipes', 'valves_to_close', 'valves_to_close_min', 'valves_already_closed', 'cut_off_pipes'];
 const mismatches = [];
 const times = [];
@@ -46,6 +52,21 @@ for (const c of fixture.cases) {
   if (p.beyond_package) diffs.push('beyond_package');
   if (diffs.length) mismatches.push({ pipe: c.pipe, inoperable: c.inoperable, along: c.along, fields: diffs });
 }
+const firstReplan = [...replanTimes].sort((a, b) => a - b);
+const replanCases = fixture.cases.filter((c) => c.inoperable.length > 0);
+let cpuMicros = 0;
+let cpuCount = 0;
+for (let r = 0; r < rounds; r++) {
+  for (const c of replanCases) {
+    const cpu0 = process.cpuUsage();
+    const s = performance.now();
+    planner.enginePlan(c.pipe, c.inoperable, c.along ?? undefined);
+    replanTimes.push(performance.now() - s);
+    const d = process.cpuUsage(cpu0);
+    cpuMicros += d.user + d.system;
+    cpuCount++;
+  }
+}
 times.sort((a, b) => a - b);
 replanTimes.sort((a, b) => a - b);
 const summary = {
@@ -57,6 +78,10 @@ const summary = {
   index_build_ms: Math.round(buildMs),
   median_plan_ms: times.length ? Math.round(times[times.length >> 1] * 100) / 100 : 0,
   median_replan_ms: replanTimes.length ? Math.round(replanTimes[replanTimes.length >> 1] * 100) / 100 : 0,
+  p95_replan_ms: replanTimes.length ? Math.round(replanTimes[Math.floor(replanTimes.length * 0.95)] * 100) / 100 : 0,
+  first_pass_median_replan_ms: firstReplan.length ? Math.round(firstReplan[firstReplan.length >> 1] * 100) / 100 : 0,
+  rounds,
+  cpu_per_replan_ms: cpuCount ? Math.round((cpuMicros / cpuCount / 1000) * 100) / 100 : null,
 };
 console.log(JSON.stringify(summary));
 process.exit(mismatches.length ? 1 : 0);

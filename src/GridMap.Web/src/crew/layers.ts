@@ -38,6 +38,12 @@ export const overlayStyle = (f: FeatureLike): Style | Style[] => {
         image: new RegularShape({ points: 8, radius: 12, radius2: 5, fill: new Fill({ color: '#ffd600' }), stroke: new Stroke({ color: '#b71c1c', width: 2 }) }),
         zIndex: 11,
       });
+    case 'proposed': // a pipe record under review: the line (or valve) it proposes, and where it was recorded from
+      return new Style({
+        stroke: new Stroke({ color: '#00897b', width: 4, lineDash: [10, 6] }),
+        image: new CircleStyle({ radius: 7, fill: new Fill({ color: '#00897b' }), stroke: new Stroke({ color: '#fff', width: 2 }) }),
+        zIndex: 8,
+      });
     case 'accuracy':
       return new Style({
         fill: new Fill({ color: f.get('poor') ? 'rgba(229,57,53,0.12)' : 'rgba(30,136,229,0.14)' }),

@@ -19,7 +19,11 @@ function arrow(deg: number | null, heading: number | null): HTMLElement {
 }
 
 /** Returns refresh(fix): lists the pipes nearest the fix; a tap on one asks for its isolation plan. */
-export function nearestPipesList(ctx: CrewContext, isolate: (pipe: number, burst: [number, number]) => void): (fix: Fix) => Promise<void> {
+export function nearestPipesList(
+  ctx: CrewContext,
+  isolate: (pipe: number, burst: [number, number]) => void,
+  record?: (pipe: number, anchor?: Element) => void,
+): (fix: Fix) => Promise<void> {
   const { state, overlay } = ctx;
   const list = ctx.sheet.nearestList;
   let generation = 0;
@@ -56,7 +60,7 @@ export function nearestPipesList(ctx: CrewContext, isolate: (pipe: number, burst
       ...pipes.map((p) =>
         h(
           'li',
-          {},
+          { class: 'crew-pipe-row' },
           h(
             'button',
             { type: 'button', class: 'crew-pipe', 'data-testid': `crew-pipe-${p.id}`, 'data-pipe': p.id, onclick: () => isolate(p.id, p.closest) },
@@ -65,6 +69,9 @@ export function nearestPipesList(ctx: CrewContext, isolate: (pipe: number, burst
             h('span', { class: 'crew-dir' }, p.bearing_deg === null ? '脚下' : `${compass(p.bearing_deg)} ${Math.round(p.bearing_deg)}°`),
             h('span', { class: 'crew-attrs' }, `${zh.pipeLevel(p.level)}${zh.pipeFlow(p.flow)} DN${p.dn} · 埋深 ${zh.num1(p.depth_m)} 米 · #${p.id}`),
           ),
+          record
+            ? h('button', { type: 'button', class: 'crew-record-btn crew-pipe-record', 'data-testid': `crew-pipe-record-${p.id}`, title: '记录实测位置、埋深、漏标阀门、管径', onclick: (e: Event) => record(p.id, (e.currentTarget as HTMLElement).closest('li') ?? undefined) }, '记录')
+            : null,
         ),
       ),
     );

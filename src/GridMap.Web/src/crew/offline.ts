@@ -91,10 +91,28 @@ async function get<T>(key: string): Promise<T | undefined> {
   }
 }
 
+async function del(key: string): Promise<void> {
+  const db = await openDb();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).delete(key);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
 export const offlineStore = {
   area: () => get<OfflineArea>('area'),
   topology: () => get<Topology>('topology'),
   config: () => get<ClientConfig>('config'),
+  /** Photos of queued field records (pipeRecords.ts), kept until the server has them. */
+  putPhoto: (key: string, photo: Blob) => put(`photo:${key}`, photo),
+  photo: (key: string) => get<Blob>(`photo:${key}`),
+  deletePhoto: (key: string) => del(`photo:${key}`),
 };
 
 /**

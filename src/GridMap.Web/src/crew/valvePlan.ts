@@ -21,7 +21,7 @@ export type Isolate = (pipe: number, burstNear: [number, number], keepBroken?: b
 
 /** Returns isolate(pipe, burst): shows the isolation plan for a burst on `pipe` near `burst` (lon/lat). `record(valve)`
  * opens the field record form for a valve of the plan (fieldRecords.ts). */
-export function valvePlans(ctx: CrewContext, record: (valve: number, anchor?: Element) => void): Isolate {
+export function valvePlans(ctx: CrewContext, record: (valve: number, anchor?: Element) => void, recordPipe?: (pipe: number, anchor?: Element) => void): Isolate {
   const { map, state, overlay } = ctx;
   const box = ctx.sheet.planBox;
   let generation = 0;
@@ -187,6 +187,9 @@ export function valvePlans(ctx: CrewContext, record: (valve: number, anchor?: El
     box.replaceChildren(
       ...[
         h('h3', {}, `管段 #${plan.pipe} 关阀方案`, h('span', { class: `crew-source ${source}` }, source === 'online' ? '服务器' : '离线计算')),
+        recordPipe
+          ? h('div', { class: 'crew-buttons' }, h('button', { type: 'button', class: 'crew-record-btn', 'data-testid': 'crew-plan-pipe-record', onclick: (e: Event) => recordPipe(plan.pipe, e.currentTarget as HTMLElement) }, '记录此管段（位置/埋深/漏标阀门/管径）'))
+          : null,
         h(
           'p',
           { class: 'crew-summary' },
