@@ -168,6 +168,8 @@ public sealed class CellPartitioner
         for (var o = 0; o < grouping.Undersize.Count; o++)
             foreach (var u in grouping.Undersize[o]) cell[u] = grouping.Oversize.Count + o;
         var nextCell = grouping.Oversize.Count + grouping.Undersize.Count;
+        if (Options.IsWindow && Options.PMedianPolish && !objectiveCut)
+            nextCell = PMedianPolish.DetachFromOversize(graph, grouping.Oversize, cell, nextCell, lower, upper, KeepEdge);
         var startsRun = 0;
         var failures = new List<string>();
         for (var s = 0; s < comps.Count; s++)

@@ -116,7 +116,7 @@ public class PMedianPolishTests
     {
         var rng = new Random(7);
         var g = Grid(10, 8, Enumerable.Range(0, 80).Select(_ => (double)rng.Next(60, 260)).ToArray());
-        PartitionOptions Options(bool polish) => new() { MinWeight = 300, MaxWeight = 500, Seed = 42, PMedianPolish = polish, Parallelism = 2 };
+        PartitionOptions Options(bool polish) => new() { MinWeight = 300, MaxWeight = 500, Seed = 42, PMedianPolish = polish, Parallelism = 2, TimeLimit = TimeSpan.FromSeconds(120) };
         var off = CellPartitioner.Partition(g, Options(false));
         var on = CellPartitioner.Partition(g, Options(true));
         var again = CellPartitioner.Partition(g, Options(true));
@@ -126,6 +126,25 @@ public class PMedianPolishTests
         var sub = Whole(g);
         Assert.True(PMedianPolish.Cost(sub, on.Assignment.ToArray()) <= PMedianPolish.Cost(sub, off.Assignment.ToArray()) + 1e-6);
         Assert.Equal(on.Assignment, again.Assignment);
+    }
+
+    [Fact]
+    public void Partition_WindowMode_AnOversizeCellKeepsOnlyTheUnitsThatCannotFormACellOfTheirOwn()
+    {
+        // 600 (oversize) – 150 – 200 – 200 in a row: the group {150, 200, 200} weighs 550, which no whole number of cells
+        // of 300–500 fits, so the grouping attaches it to the oversize cell; but 200 + 200 is a cell within the window.
+        var g = Grid(4, 1, [600, 150, 200, 200]);
+        var before = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, PMedianPolish = false });
+        var after = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500 });
+
+        Assert.Equal(["u1", "u2", "u3"], before.OversizeCells.Single().AttachedUnits);
+        Assert.True(after.IsFeasible);
+        Assert.Equal(2, after.CellCount);
+        Assert.Equal(["u1"], after.OversizeCells.Single().AttachedUnits);
+        Assert.Equal(750, after.OversizeCells.Single().CellWeight);
+        Assert.Equal(after.Assignment[0], after.Assignment[1]);
+        Assert.Equal(after.Assignment[2], after.Assignment[3]);
+        Assert.NotEqual(after.Assignment[1], after.Assignment[2]);
     }
 
     [Fact]

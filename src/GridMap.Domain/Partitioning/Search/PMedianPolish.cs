@@ -10,6 +10,8 @@ namespace GridMap.Domain.Partitioning.Search;
 /// into as many as before. Cells outside the region do not change, so contiguity, the bounds and the count of cells
 /// hold everywhere; nesting holds because a sub-problem never spans two parents; locked units are never in one.
 /// Single-unit moves, swaps and centre re-selection between two cells are special cases of the re-division of a pair.
+/// When no such region gains, a wide phase tries sets of up to <see cref="WideRegionCells"/> cells holding at most
+/// <see cref="WideRegionUnits"/> units — where the slack of several cells makes room for one more cell.
 /// <para>Deterministic: regions are tried in a fixed order (sorted cell sets, smallest first), the first strict gain is
 /// applied and the scan starts again; a region whose units were already found optimal is not solved twice. Only
 /// <paramref>stop</paramref> (the time limit) can cut it short — the plan is then still feasible, just less polished.</para>
@@ -22,6 +24,10 @@ internal static class PMedianPolish
     public const int MaxRegionUnits = 12;
     /// <summary>Most cells re-divided at once.</summary>
     public const int MaxRegionCells = 3;
+    /// <summary>The wide phase, once no region of up to <see cref="MaxRegionCells"/> cells gains: up to this many cells…</summary>
+    public const int WideRegionCells = 6;
+    /// <summary>…holding at most this many units (a street's cells hold 1–3 compounds: room for one more cell).</summary>
+    public const int WideRegionUnits = 9;
 
     /// <summary>Σ weight × distance to the best centre of one cell (its member minimising the sum).</summary>
     public static double CellCost(SubProblem g, IReadOnlyList<int> members)
@@ -68,7 +74,7 @@ internal static class PMedianPolish
     /// <paramref name="fixedCount"/>). The cost never rises; the bounds and contiguity hold after every step.
     /// </summary>
     public static int Polish(SubProblem g, int[] cell, double lower, double upper, bool fixedCount, Func<bool> stop,
-        int maxRegionUnits = MaxRegionUnits, int maxRegionCells = MaxRegionCells)
+        int maxRegionUnits = MaxRegionUnits, int maxRegionCells = MaxRegionCells, int wideCells = WideRegionCells, int wideUnits = WideRegionUnits)
     {
         ArgumentNullException.ThrowIfNull(g);
         ArgumentNullException.ThrowIfNull(cell);
@@ -76,34 +82,44 @@ internal static class PMedianPolish
         var cells = Cells(cell);
         var cost = cells.Select(c => CellCost(g, c)).ToList();
         var solved = new HashSet<string>();
-        var cellOf = new int[g.N];
+        // Small regions until none gains; then one wide region (more cells, fewer units) at a time, back to small ones.
         while (!stop())
         {
-            for (var c = 0; c < cells.Count; c++) foreach (var u in cells[c]) cellOf[u] = c;
-            var applied = false;
-            foreach (var region in Regions(g, cells, cellOf, maxRegionCells, maxRegionUnits))
-            {
-                if (stop()) break;
-                var units = region.SelectMany(c => cells[c]).Order().ToArray();
-                var key = string.Join(',', units) + (fixedCount ? $"#{region.Length}" : "");
-                if (solved.Contains(key)) continue;
-                var current = region.Sum(c => cost[c]);
-                var (best, parts) = Solve(g, units, lower, upper, fixedCount ? region.Length : -1);
-                if (parts is not null && best < current - 1e-9 * (1 + current))
-                {
-                    foreach (var c in region.OrderDescending()) { cells.RemoveAt(c); cost.RemoveAt(c); }
-                    foreach (var p in parts) { cells.Add(p); cost.Add(CellCost(g, p)); }
-                    applied = true;
-                    break;
-                }
-                solved.Add(key);
-            }
-            if (!applied) break;
+            if (Improve(g, cells, cost, solved, lower, upper, fixedCount, stop, 1, maxRegionCells, maxRegionUnits)) continue;
+            if (wideCells > maxRegionCells && Improve(g, cells, cost, solved, lower, upper, fixedCount, stop, maxRegionCells + 1, wideCells, wideUnits)) continue;
+            break;
         }
         // Number the cells by their lowest unit: the plan does not depend on the order the moves left them in.
         cells.Sort((a, b) => a.Min().CompareTo(b.Min()));
         for (var c = 0; c < cells.Count; c++) foreach (var u in cells[c]) cell[u] = c;
         return cells.Count;
+    }
+
+    /// <summary>Tries the regions of <paramref name="minCells"/> … <paramref name="maxCells"/> cells in order and applies the
+    /// first strict gain; false when none gains.</summary>
+    private static bool Improve(SubProblem g, List<List<int>> cells, List<double> cost, HashSet<string> solved, double lower, double upper,
+        bool fixedCount, Func<bool> stop, int minCells, int maxCells, int maxUnits)
+    {
+        var cellOf = new int[g.N];
+        for (var c = 0; c < cells.Count; c++) foreach (var u in cells[c]) cellOf[u] = c;
+        foreach (var region in Regions(g, cells, cellOf, maxCells, maxUnits))
+        {
+            if (region.Length < minCells) continue;
+            if (stop()) return false;
+            var units = region.SelectMany(c => cells[c]).Order().ToArray();
+            var key = string.Join(',', units) + (fixedCount ? $"#{region.Length}" : "");
+            if (solved.Contains(key)) continue;
+            var current = region.Sum(c => cost[c]);
+            var (best, parts) = Solve(g, units, lower, upper, fixedCount ? region.Length : -1);
+            if (parts is not null && best < current - 1e-9 * (1 + current))
+            {
+                foreach (var c in region.OrderDescending()) { cells.RemoveAt(c); cost.RemoveAt(c); }
+                foreach (var p in parts) { cells.Add(p); cost.Add(CellCost(g, p)); }
+                return true;
+            }
+            solved.Add(key);
+        }
+        return false;
     }
 
     /// <summary>
@@ -114,16 +130,50 @@ internal static class PMedianPolish
     {
         (int[] Cell, int K)? best = null; var bestCost = double.PositiveInfinity;
         var seen = new HashSet<string>();
+        var trace = Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_TRACE") is not null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var plan in plans)
         {
             if (best is not null && stop()) break;
             if (!seen.Add(string.Join(',', plan))) continue;
             var cell = (int[])plan.Clone();
-            var k = Polish(g, cell, lower, upper, fixedCount, stop);
+            var k = Polish(g, cell, lower, upper, fixedCount, stop, wideCells: 0);
             var c = Cost(g, cell);
+            if (trace) Console.Error.WriteLine($"  p-median polish: {g.N} units, {plan.Max() + 1} → {k} cells, cost {Cost(g, plan):0} → {c:0}, {clock.Elapsed.TotalSeconds:0.000}s so far");
             if (best is null || c < bestCost - 1e-9 * (1 + bestCost)) { best = (cell, k); bestCost = c; }
         }
-        return best ?? throw new ArgumentException("no plan to polish.");
+        if (best is not { } winner) throw new ArgumentException("no plan to polish.");
+        // The wide phase on the winner only: it costs more per plan.
+        var kWide = Polish(g, winner.Cell, lower, upper, fixedCount, stop);
+        if (trace) Console.Error.WriteLine($"  p-median polish, wide phase: {winner.K} → {kWide} cells, cost {bestCost:0} → {Cost(g, winner.Cell):0}, {clock.Elapsed.TotalSeconds:0.000}s");
+        return (winner.Cell, kWide);
+    }
+
+    /// <summary>
+    /// Window mode: the grouping (<see cref="UnitGrouper"/>) attaches a whole group that it cannot divide to a neighbouring
+    /// oversize cell. Often part of the group can form cells within the window once a few units join the oversize cell:
+    /// for each oversize cell of at most <see cref="MaxRegionUnits"/> + 2 units, the division of its attached units
+    /// into contiguous cells within the window that leaves the fewest units attached (then the least distance; exact
+    /// mode's rule) by the same subset DP; the oversize cell stays connected. Detached cells take the numbers from
+    /// <paramref name="nextCell"/> on, and leave <paramref name="attached"/> (so the report lists what is still
+    /// attached). Returns the next free cell number.
+    /// </summary>
+    internal static int DetachFromOversize(UnitGraph graph, List<(int Unit, List<int> Attached)> attached, int[] cell, int nextCell,
+        double lower, double upper, Func<int, int, bool> keepEdge)
+    {
+        foreach (var (unit, members) in attached)
+        {
+            if (members.Count == 0 || members.Count + 1 > MaxRegionUnits + 2) continue;
+            var sub = new SubProblem(graph, [unit, .. members], keepEdge);
+            var (_, parts) = Solve(sub, Enumerable.Range(0, sub.N).ToList(), lower, upper, -1, exempt: 0);
+            if (parts is null) continue;
+            foreach (var part in parts.Where(p => !p.Contains(0)).OrderBy(p => p.Min()))
+            {
+                foreach (var i in part) { cell[sub.Global[i]] = nextCell; members.Remove(sub.Global[i]); }
+                nextCell++;
+            }
+        }
+        return nextCell;
     }
 
     /// <summary>Connected sets of 1 … <paramref name="maxCells"/> cells (adjacent through connecting edges) with at most
@@ -164,7 +214,8 @@ internal static class PMedianPolish
     /// <paramref name="count"/> blocks when count ≥ 1 — by dynamic programming over subsets (the block holding the
     /// lowest remaining unit is chosen first, so each division is counted once). Null parts when none exists.
     /// </summary>
-    internal static (double Cost, List<List<int>>? Parts) Solve(SubProblem g, IReadOnlyList<int> units, double lower, double upper, int count)
+    internal static (double Cost, List<List<int>>? Parts) Solve(SubProblem g, IReadOnlyList<int> units, double lower, double upper, int count,
+        int exempt = -1)
     {
         var m = units.Count;
         if (m > 20) throw new ArgumentException($"{m} units are too many for the subset DP.");
@@ -180,8 +231,11 @@ internal static class PMedianPolish
         }
         var d = new double[m, m];
         for (var i = 0; i < m; i++) for (var j = 0; j < m; j++) d[i, j] = Dist(g, units[i], units[j]);
-
-        // Block cost per subset: +∞ unless connected and within the bounds.
+        // Block cost per subset: +∞ unless connected and within the bounds. The block holding units[exempt] (an
+        // oversize unit) has no bounds but pays a penalty per other member above any distance: as few as possible join it.
+        var exemptBit = exempt >= 0 ? 1 << exempt : 0;
+        var penalty = 1.0;
+        for (var i = 0; i < m; i++) for (var j = 0; j < m; j++) penalty += g.W[units[i]] * d[i, j];
         var weight = new double[full + 1];
         var block = new double[full + 1];
         for (var mask = 1; mask <= full; mask++)
@@ -189,7 +243,7 @@ internal static class PMedianPolish
             var low = System.Numerics.BitOperations.TrailingZeroCount(mask);
             weight[mask] = weight[mask & (mask - 1)] + g.W[units[low]];
             block[mask] = double.PositiveInfinity;
-            if (!Within(weight[mask], lower, upper)) continue;
+            if ((mask & exemptBit) == 0 && !Within(weight[mask], lower, upper)) continue;
             var reach = 1 << low;
             while (true)
             {
@@ -211,7 +265,7 @@ internal static class PMedianPolish
                 }
                 if (s < best) best = s;
             }
-            block[mask] = best;
+            block[mask] = best + ((mask & exemptBit) != 0 ? penalty * (System.Numerics.BitOperations.PopCount((uint)mask) - 1) : 0);
         }
 
         // f[mask, j]: cheapest division of mask into j blocks (j = 0 stands for "any number" when count < 1).
