@@ -26,8 +26,11 @@ internal static class PMedianPolish
     public const int MaxRegionCells = 3;
     /// <summary>The wide phase, once no region of up to <see cref="MaxRegionCells"/> cells gains: up to this many cells…</summary>
     public const int WideRegionCells = 6;
-    /// <summary>…holding at most this many units (a street's cells hold 1–3 compounds: room for one more cell).</summary>
-    public const int WideRegionUnits = 9;
+    /// <summary>…holding at most this many units (a street's cells hold 1–3 compounds: room for one more cell)…</summary>
+    public const int WideRegionUnits = 12;
+    /// <summary>…within this much work per plan (Σ 3^units over the regions solved; about a second): counted, not timed,
+    /// so that the plan does not depend on the machine's speed. Regions with fewer units go first.</summary>
+    public const long WideWork = 400_000_000;
 
     /// <summary>Σ weight × distance to the best centre of one cell (its member minimising the sum).</summary>
     public static double CellCost(SubProblem g, IReadOnlyList<int> members)
@@ -82,11 +85,14 @@ internal static class PMedianPolish
         var cells = Cells(cell);
         var cost = cells.Select(c => CellCost(g, c)).ToList();
         var solved = new HashSet<string>();
-        // Small regions until none gains; then one wide region (more cells, fewer units) at a time, back to small ones.
+        var unlimited = long.MaxValue;
+        var wideWork = WideWork;
+        // Small regions until none gains; then one wide region (more cells) at a time, back to small ones.
         while (!stop())
         {
-            if (Improve(g, cells, cost, solved, lower, upper, fixedCount, stop, 1, maxRegionCells, maxRegionUnits)) continue;
-            if (wideCells > maxRegionCells && Improve(g, cells, cost, solved, lower, upper, fixedCount, stop, maxRegionCells + 1, wideCells, wideUnits)) continue;
+            if (Improve(g, cells, cost, solved, lower, upper, fixedCount, stop, 1, maxRegionCells, maxRegionUnits, ref unlimited)) continue;
+            if (wideCells > maxRegionCells && wideWork > 0
+                && Improve(g, cells, cost, solved, lower, upper, fixedCount, stop, maxRegionCells + 1, wideCells, wideUnits, ref wideWork)) continue;
             break;
         }
         // Number the cells by their lowest unit: the plan does not depend on the order the moves left them in.
@@ -98,18 +104,20 @@ internal static class PMedianPolish
     /// <summary>Tries the regions of <paramref name="minCells"/> … <paramref name="maxCells"/> cells in order and applies the
     /// first strict gain; false when none gains.</summary>
     private static bool Improve(SubProblem g, List<List<int>> cells, List<double> cost, HashSet<string> solved, double lower, double upper,
-        bool fixedCount, Func<bool> stop, int minCells, int maxCells, int maxUnits)
+        bool fixedCount, Func<bool> stop, int minCells, int maxCells, int maxUnits, ref long work)
     {
         var cellOf = new int[g.N];
         for (var c = 0; c < cells.Count; c++) foreach (var u in cells[c]) cellOf[u] = c;
-        foreach (var region in Regions(g, cells, cellOf, maxCells, maxUnits))
+        var regions = Regions(g, cells, cellOf, maxCells, maxUnits).Where(r => r.Length >= minCells)
+            .Select((r, i) => (Region: r, Units: r.Sum(c => cells[c].Count), Order: i)).OrderBy(x => x.Units).ThenBy(x => x.Order).Select(x => x.Region);
+        foreach (var region in regions)
         {
-            if (region.Length < minCells) continue;
-            if (stop()) return false;
+            if (stop() || work <= 0) return false;
             var units = region.SelectMany(c => cells[c]).Order().ToArray();
             var key = string.Join(',', units) + (fixedCount ? $"#{region.Length}" : "");
             if (solved.Contains(key)) continue;
             var current = region.Sum(c => cost[c]);
+            if (work != long.MaxValue) work -= (long)Math.Pow(3, units.Length);
             var (best, parts) = Solve(g, units, lower, upper, fixedCount ? region.Length : -1);
             if (parts is not null && best < current - 1e-9 * (1 + current))
             {
