@@ -168,12 +168,15 @@ public sealed class CellPartitioner
         for (var o = 0; o < grouping.Undersize.Count; o++)
             foreach (var u in grouping.Undersize[o]) cell[u] = grouping.Oversize.Count + o;
         var nextCell = grouping.Oversize.Count + grouping.Undersize.Count;
+        if (Options.IsWindow && Options.PMedianPolish && !objectiveCut)
+            nextCell = PMedianPolish.DetachFromOversize(graph, grouping.Oversize, cell, nextCell, lower, upper, KeepEdge);
         var startsRun = 0;
         var failures = new List<string>();
         for (var s = 0; s < comps.Count; s++)
         {
             var sub = new SubProblem(graph, comps[s], KeepEdge);
             int[]? best = null; var bestScore = double.NegativeInfinity; var bestFeasible = false; var bestMiss = double.PositiveInfinity;
+            var feasibleStarts = new List<int[]>();
             if (ks[s] == 1) { best = new int[sub.N]; bestFeasible = true; }
             else
             {
@@ -187,6 +190,7 @@ public sealed class CellPartitioner
                     if (o is null) continue;
                     startsRun++;
                     var (cells, feasible, score, miss) = o.Value;
+                    if (feasible) feasibleStarts.Add(cells);
                     // Among infeasible starts the one closest to the bounds wins (it is the plan reported, and the
                     // planner's best-effort preview): contiguous first, then the least bound violation.
                     if (best is null || (feasible && !bestFeasible) || (feasible && score > bestScore)
@@ -202,6 +206,9 @@ public sealed class CellPartitioner
             {
                 best = packed.Cell; bestFeasible = true; ks[s] = packed.K;
             }
+            // Window mode on small groups: every feasible start p-median polished, the least distance to the centres wins.
+            if (bestFeasible && Options.IsWindow && Options.PMedianPolish && !objectiveCut && sub.N <= PMedianPolish.MaxUnits)
+                (best, ks[s]) = PMedianPolish.Best(sub, feasibleStarts.Count > 0 ? feasibleStarts : [best!], lower, upper, false, Stop);
             done += sub.N * ks[s];
             if (!bestFeasible) failures.Add($"group of {sub.N} units into {ks[s]} cells");
             for (var i = 0; i < sub.N; i++) cell[sub.Global[i]] = nextCell + best![i];

@@ -63,6 +63,10 @@ public sealed class PartitionOptions
     public IReadOnlySet<int> LockedCells { get; init; } = new HashSet<int>();
     /// <summary>Improve a warm start only by repairing it (fewest changes); default true, for stable plans.</summary>
     public bool WarmStartRepairOnly { get; init; } = true;
+    /// <summary>Window mode on groups of up to 400 units: finish with the p-median polish (Search/PMedianPolish), which
+    /// lowers the households-weighted distance to each cell's centre compound (exact mode's objective) and takes
+    /// precedence over Polsby-Popper there; default true. False keeps the plan that maximises Polsby-Popper.</summary>
+    public bool PMedianPolish { get; init; } = true;
 
     /// <summary>A copy of these options with another <see cref="TimeLimit"/> (e.g. what is left of a caller's own limit
     /// after building the graph).</summary>
@@ -70,7 +74,7 @@ public sealed class PartitionOptions
     {
         Cells = Cells, Tolerance = Tolerance, MinWeight = MinWeight, MaxWeight = MaxWeight, Objective = Objective, Nest = Nest,
         Barriers = Barriers, Seed = Seed, TimeLimit = limit, Starts = Starts, Parallelism = Parallelism, InitialPlan = InitialPlan,
-        LockedCells = LockedCells, WarmStartRepairOnly = WarmStartRepairOnly,
+        LockedCells = LockedCells, WarmStartRepairOnly = WarmStartRepairOnly, PMedianPolish = PMedianPolish,
     };
 
     /// <summary>True in window mode (min/max per cell, automatic K).</summary>
