@@ -232,9 +232,16 @@ public sealed class UnitGraphBuilder
             foreach (var j in tree.Query(env))
                 if (j != i && geoms[j].EnvelopeInternal.Covers(env) && !pairs.ContainsKey(Key(i, j))) candidates.Add(Key(i, j));
         }
+        // Each candidate's exact test is independent (an overlay of two boundaries): run them on all cores, each into its
+        // own slot, then add the lengths in key order — the same pairs and lengths as one after another.
+        var keys = candidates.Order().ToArray();
         var boundaries = new Geometry?[geoms.Length];
-        foreach (var key in candidates.Order())
-            TJunction(geoms, (int)(key >> 32), (int)(key & 0xffffffff), boundaries, pairs);
+        var involved = keys.SelectMany(k => new[] { (int)(k >> 32), (int)(k & 0xffffffff) }).Distinct().ToArray();
+        Parallel.For(0, involved.Length, t => boundaries[involved[t]] = geoms[involved[t]].Boundary);
+        var lengths = new double[keys.Length];
+        Parallel.For(0, keys.Length, t => lengths[t] = TJunctionLength(geoms, (int)(keys[t] >> 32), (int)(keys[t] & 0xffffffff), boundaries));
+        for (var t = 0; t < keys.Length; t++)
+            if (lengths[t] > 1e-6) pairs[keys[t]] = lengths[t];
     }
 
     /// <summary>The pairwise build the indexed <see cref="AddTJunctions"/> replaced: every pair of units whose envelopes
@@ -261,11 +268,18 @@ public sealed class UnitGraphBuilder
     /// the perimeter of their overlap, for slivers), added when positive.</summary>
     private static void TJunction(Geometry[] geoms, int i, int j, Geometry?[] boundaries, Dictionary<long, double> pairs)
     {
+        boundaries[i] ??= geoms[i].Boundary;
+        boundaries[j] ??= geoms[j].Boundary;
+        var len = TJunctionLength(geoms, i, j, boundaries);
+        if (len > 1e-6) pairs[Key(i, j)] = len;
+    }
+
+    /// <summary>The shared length <see cref="TJunction"/> adds (0: none); the boundaries of i and j must be filled in.</summary>
+    private static double TJunctionLength(Geometry[] geoms, int i, int j, Geometry?[] boundaries)
+    {
         var a = geoms[i]; var b = geoms[j];
-        if (!a.EnvelopeInternal.Intersects(b.EnvelopeInternal) || a.Distance(b) > 1e-6) return;
-        boundaries[i] ??= a.Boundary;
-        boundaries[j] ??= b.Boundary;
-        var common = OverlayNGRobust.Overlay(boundaries[i], boundaries[j], NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
+        if (!a.EnvelopeInternal.Intersects(b.EnvelopeInternal) || a.Distance(b) > 1e-6) return 0;
+        var common = OverlayNGRobust.Overlay(boundaries[i]!, boundaries[j]!, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
         var len = common.Length;
         // Slivers from imprecise digitising overlap instead of touching: take half the overlap perimeter.
         if (len <= 0 && a.Intersects(b))
@@ -273,7 +287,7 @@ public sealed class UnitGraphBuilder
             var ov = OverlayNGRobust.Overlay(a, b, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
             if (ov.Area > 0) len = ov.Length / 2;
         }
-        if (len > 1e-6) pairs[Key(i, j)] = len;
+        return len;
     }
 
     private (Geometry?[] Territories, Dictionary<long, double> Pairs) Tessellate(Geometry[] footprints, CancellationToken ct, Action<string> lap)
