@@ -49,6 +49,31 @@ public sealed class PartitionCommandTests : IDisposable
     private static JsonElement[] Features(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("features").EnumerateArray().ToArray();
 
     [Fact]
+    public void Partition_RunInAChildWithoutTieredCompilation_WritesTheSamePlanAndExitCodesAsInProcess()
+    {
+        // `gridmap partition` relaunches itself with DOTNET_TieredCompilation=0 (PartitionProcess); GRIDMAP_PARTITION_INPROCESS=1
+        // keeps it in one process. 24 × 24 compounds: above the size where the GeoJSON is read on all cores.
+        var units = Squares(24, 24, (c, r) => $"\"hh\":{40 + (c * 7 + r * 3) % 25}");
+        (int Code, string Err) Run(bool inProcess, string outFile, params string[] extra)
+        {
+            var env = inProcess ? new Dictionary<string, string> { ["GRIDMAP_PARTITION_INPROCESS"] = "1" } : null;
+            var r = CliRunner.RunAsync(new[] { "partition", "--units", units, "--weight", "hh", "--cells", "8", "--tolerance", "0.05", "--seed", "3",
+                "--time-limit", "60", "--out", outFile, "--quiet" }.Concat(extra), env).GetAwaiter().GetResult();
+            return (r.ExitCode, r.Stderr);
+        }
+        var child = Run(false, Path_("child.geojson"));
+        var inProcess = Run(true, Path_("inproc.geojson"));
+        Assert.True(child.Code == 0, child.Err);
+        Assert.True(inProcess.Code == 0, inProcess.Err);
+        Assert.Equal(File.ReadAllText(Path_("inproc.geojson")), File.ReadAllText(Path_("child.geojson")));
+        // An input error keeps its exit code and message through the parent.
+        var bad = Run(false, Path_("bad.geojson"), "--objective", "compact", "--barriers", Path_("missing.geojson"));
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--barriers file not found", bad.Err);
+        Assert.False(File.Exists(Path_("bad.geojson")));
+    }
+
+    [Fact]
     public void Partition_IowaCountiesCutEdges_WritesEveryCountyWithACellAndAReport()
     {
         var (outFile, report) = (Path_("ia.geojson"), Path_("ia-report.json"));

@@ -109,8 +109,7 @@ public static class FeatureFile
             case "FeatureCollection":
                 if (!obj.TryGetProperty("features", out var fs) || fs.ValueKind != JsonValueKind.Array)
                     throw new FeatureFileException("FeatureCollection has no 'features' array.");
-                list.Capacity = fs.GetArrayLength();
-                foreach (var f in fs.EnumerateArray()) list.Add(ReadFeature(f, list.Count));
+                list.AddRange(ReadFeatures(fs));
                 break;
             case "Feature":
                 list.Add(ReadFeature(obj, 0));
@@ -122,6 +121,30 @@ public static class FeatureFile
                 break;
         }
         return new FeatureSet(crs, list, fromFile);
+    }
+
+    /// <summary>The features of a FeatureCollection in file order. Large files are converted on all cores (the parsed
+    /// document is only read; each feature's geometry is independent): the first error in file order is the one thrown.</summary>
+    private static FeatureRecord[] ReadFeatures(JsonElement features)
+    {
+        var elements = new JsonElement[features.GetArrayLength()];
+        var n = 0;
+        foreach (var f in features.EnumerateArray()) elements[n++] = f;
+        var records = new FeatureRecord[n];
+        if (n < 512 || Environment.ProcessorCount == 1)
+        {
+            for (var i = 0; i < n; i++) records[i] = ReadFeature(elements[i], i);
+            return records;
+        }
+        var errors = new Exception?[n];
+        Parallel.For(0, n, i =>
+        {
+            try { records[i] = ReadFeature(elements[i], i); }
+            catch (Exception e) { errors[i] = e; }
+        });
+        foreach (var e in errors)
+            if (e is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+        return records;
     }
 
     private static FeatureRecord ReadFeature(JsonElement fo, int i)

@@ -232,9 +232,16 @@ public sealed class UnitGraphBuilder
             foreach (var j in tree.Query(env))
                 if (j != i && geoms[j].EnvelopeInternal.Covers(env) && !pairs.ContainsKey(Key(i, j))) candidates.Add(Key(i, j));
         }
+        // Each candidate's exact test is independent (an overlay of two boundaries): run them on all cores, each into its
+        // own slot, then add the lengths in key order — the same pairs and lengths as one after another.
+        var keys = candidates.Order().ToArray();
         var boundaries = new Geometry?[geoms.Length];
-        foreach (var key in candidates.Order())
-            TJunction(geoms, (int)(key >> 32), (int)(key & 0xffffffff), boundaries, pairs);
+        var involved = keys.SelectMany(k => new[] { (int)(k >> 32), (int)(k & 0xffffffff) }).Distinct().ToArray();
+        Parallel.For(0, involved.Length, t => boundaries[involved[t]] = geoms[involved[t]].Boundary);
+        var lengths = new double[keys.Length];
+        Parallel.For(0, keys.Length, t => lengths[t] = TJunctionLength(geoms, (int)(keys[t] >> 32), (int)(keys[t] & 0xffffffff), boundaries));
+        for (var t = 0; t < keys.Length; t++)
+            if (lengths[t] > 1e-6) pairs[keys[t]] = lengths[t];
     }
 
     /// <summary>The pairwise build the indexed <see cref="AddTJunctions"/> replaced: every pair of units whose envelopes
@@ -261,11 +268,18 @@ public sealed class UnitGraphBuilder
     /// the perimeter of their overlap, for slivers), added when positive.</summary>
     private static void TJunction(Geometry[] geoms, int i, int j, Geometry?[] boundaries, Dictionary<long, double> pairs)
     {
+        boundaries[i] ??= geoms[i].Boundary;
+        boundaries[j] ??= geoms[j].Boundary;
+        var len = TJunctionLength(geoms, i, j, boundaries);
+        if (len > 1e-6) pairs[Key(i, j)] = len;
+    }
+
+    /// <summary>The shared length <see cref="TJunction"/> adds (0: none); the boundaries of i and j must be filled in.</summary>
+    private static double TJunctionLength(Geometry[] geoms, int i, int j, Geometry?[] boundaries)
+    {
         var a = geoms[i]; var b = geoms[j];
-        if (!a.EnvelopeInternal.Intersects(b.EnvelopeInternal) || a.Distance(b) > 1e-6) return;
-        boundaries[i] ??= a.Boundary;
-        boundaries[j] ??= b.Boundary;
-        var common = OverlayNGRobust.Overlay(boundaries[i], boundaries[j], NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
+        if (!a.EnvelopeInternal.Intersects(b.EnvelopeInternal) || a.Distance(b) > 1e-6) return 0;
+        var common = OverlayNGRobust.Overlay(boundaries[i]!, boundaries[j]!, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
         var len = common.Length;
         // Slivers from imprecise digitising overlap instead of touching: take half the overlap perimeter.
         if (len <= 0 && a.Intersects(b))
@@ -273,7 +287,7 @@ public sealed class UnitGraphBuilder
             var ov = OverlayNGRobust.Overlay(a, b, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
             if (ov.Area > 0) len = ov.Length / 2;
         }
-        if (len > 1e-6) pairs[Key(i, j)] = len;
+        return len;
     }
 
     private (Geometry?[] Territories, Dictionary<long, double> Pairs) Tessellate(Geometry[] footprints, CancellationToken ct, Action<string> lap)
@@ -382,17 +396,43 @@ public sealed class UnitGraphBuilder
         }
         lap("territory adjacency");
         var result = new Geometry?[n];
-        // Each territory is independent: chain and clip them in parallel, one prepared area per worker thread.
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, () => PreparedGeometryFactory.Prepare(area), (i, _, prep) =>
+        // Each territory is independent: chain and clip them in parallel, one prepared area per worker thread. Most
+        // territories lie far from the area's outline: when no segment of the outline comes within a territory's envelope
+        // and a vertex of each of its parts is inside, it is inside (what the prepared Contains would say, without its
+        // segment intersection search, half of this stage on 100,000 units); the others get the prepared test.
+        var outlineSegments = new STRtree<int>();
+        foreach (var ring in Rings(area))
+        {
+            var seq = ring.CoordinateSequence;
+            for (var k = 0; k + 1 < seq.Count; k++)
+                outlineSegments.Insert(new Envelope(seq.GetX(k), seq.GetX(k + 1), seq.GetY(k), seq.GetY(k + 1)), k);
+        }
+        outlineSegments.Build();
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct },
+            () => (Prep: PreparedGeometryFactory.Prepare(area), Inside: new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area)), (i, _, local) =>
         {
             var t = Territory(outline[i], factory);
-            if (t is null) { result[i] = footprints[i]; return prep; }
-            if (!prep.Contains(t)) t = OverlayNGRobust.Overlay(t, area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
+            if (t is null) { result[i] = footprints[i]; return local; }
+            if (!ClearlyInside(t, outlineSegments, local.Inside) && !local.Prep.Contains(t))
+                t = OverlayNGRobust.Overlay(t, area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
             result[i] = t.IsEmpty ? footprints[i] : t;
-            return prep;
+            return local;
         }, _ => { });
         lap("territory outlines and clip");
         return (result, pairs);
+    }
+
+    /// <summary>True when no segment of the area's outline has its envelope within <paramref name="t"/>'s and a vertex of
+    /// every part of t lies in the area's interior: then t lies in the interior (the outline crosses none of it).</summary>
+    private static bool ClearlyInside(Geometry t, STRtree<int> outlineSegments, NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator inside)
+    {
+        if (outlineSegments.Query(t.EnvelopeInternal).Count > 0) return false;
+        for (var k = 0; k < t.NumGeometries; k++)
+        {
+            var part = t.GetGeometryN(k);
+            if (part.IsEmpty || inside.Locate(part.Coordinate) != Location.Interior) return false;
+        }
+        return true;
     }
 
     /// <summary>A Delaunay site that knows the unit it belongs to (−1: the frame around the area).</summary>
@@ -420,14 +460,17 @@ public sealed class UnitGraphBuilder
     internal static Geometry? Territory(List<(Coordinate P, Coordinate Q)> edges, GeometryFactory factory)
     {
         if (edges.Count < 3) return null;
-        var at = new Dictionary<Coordinate, List<int>>();
+        // Keyed on the coordinate values (what Coordinate's own equality compares, hashed without its slow hash code).
+        var at = new Dictionary<(double, double), List<int>>(2 * edges.Count);
         for (var s = 0; s < edges.Count; s++)
         {
-            foreach (var c in new[] { edges[s].P, edges[s].Q })
-            {
-                if (!at.TryGetValue(c, out var list)) at[c] = list = new List<int>(2);
-                list.Add(s);
-            }
+            Add(edges[s].P, s);
+            Add(edges[s].Q, s);
+        }
+        void Add(Coordinate c, int s)
+        {
+            ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(at, (c.X, c.Y), out _);
+            (list ??= new List<int>(2)).Add(s);
         }
         var used = new bool[edges.Count];
         var rings = new List<LinearRing>();
@@ -442,7 +485,7 @@ public sealed class UnitGraphBuilder
             {
                 ring.Add(current.Copy());
                 var next = -1;
-                foreach (var s in at[current]) if (!used[s]) { next = s; break; }
+                foreach (var s in at[(current.X, current.Y)]) if (!used[s]) { next = s; break; }
                 if (next < 0) return null;
                 used[next] = true;
                 current = edges[next].P.Equals2D(current) ? edges[next].Q : edges[next].P;

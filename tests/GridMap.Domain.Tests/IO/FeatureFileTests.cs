@@ -106,4 +106,42 @@ public class FeatureFileTests
         Assert.Equal("阀门", set.Features[0].Properties["name"]);
         Assert.Equal(500000, set.Features[0].Geometry!.Coordinate.X);
     }
+
+    /// <summary>n square features "f0"…, feature i with households = i and its square at x = 10·i; <paramref name="bad"/>
+    /// features are replaced by a JSON number (not a feature).</summary>
+    private static string ManyFeatures(int n, params int[] bad)
+    {
+        var sb = new System.Text.StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
+        for (var i = 0; i < n; i++)
+        {
+            if (i > 0) sb.Append(',');
+            if (bad.Contains(i)) { sb.Append(i); continue; }
+            var x = 10 * i;
+            sb.Append($"{{\"type\":\"Feature\",\"id\":\"f{i}\",\"properties\":{{\"households\":{i}}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[{x},0],[{x + 5},0],[{x + 5},5],[{x},5],[{x},0]]]}}}}");
+        }
+        return sb.Append("]}").ToString();
+    }
+
+    [Fact]
+    public void GeoJson_LargeCollection_ReadOnAllCores_KeepsFileOrderIdsPropertiesAndGeometries()
+    {
+        // 3,000 features: above the size where the features are converted in parallel.
+        var set = FeatureFile.ReadGeoJson(ManyFeatures(3000), Crs.Local);
+        Assert.Equal(3000, set.Features.Count);
+        for (var i = 0; i < 3000; i++)
+        {
+            var f = set.Features[i];
+            Assert.Equal(i, f.Index);
+            Assert.Equal($"f{i}", f.Id);
+            Assert.Equal((long)i, f.Properties["households"]);
+            Assert.Equal(10 * i, f.Geometry!.EnvelopeInternal.MinX);
+        }
+    }
+
+    [Fact]
+    public void GeoJson_LargeCollectionWithTwoBadFeatures_ReportsTheFirstInFileOrder()
+    {
+        var e = Assert.Throws<FeatureFileException>(() => FeatureFile.ReadGeoJson(ManyFeatures(3000, 2500, 1700), Crs.Local));
+        Assert.Contains("#1700", e.Message);
+    }
 }

@@ -55,6 +55,16 @@ public sealed class PartitionSpeedTests(DemoCityFixture demo)
     }
 
     [Fact]
+    public void IndexedTJunctionPass_OnThePrecinctLikeStandIn_EqualsThePairwiseBuild_EdgesAndSharedLengths()
+    {
+        // The 4,120-unit tiling `bench partition-cli` times (one edge in twelve a T-junction edge), at 600 units.
+        var units = GridMap.Bench.PrecinctLikeTiling.Generate(600, 1);
+        var (indexed, pairwise, exact) = BothPasses(units.Select(u => u.Geometry).ToList());
+        AssertSame(indexed, pairwise);
+        Assert.True(indexed.Count > exact, $"{indexed.Count - exact} T-junction edges found");
+    }
+
+    [Fact]
     public void IndexedTJunctionPass_OnBrickBond_FindsEveryNeighbourThatSharesNoVertex()
     {
         // Rows of 200 × 100 m bricks, every other row shifted by 100 m: a brick touches the two below it along 100 m

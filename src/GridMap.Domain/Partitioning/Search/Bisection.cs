@@ -41,6 +41,7 @@ internal sealed class Bisection
     private readonly List<(int, int)> _treeEdges = [];
     private readonly Stack<int> _stack = new();
     private readonly List<(int V, int K)> _treeCands = [];
+    private readonly List<int> _firstComponent = [];
 
     public Bisection(PartitionState state)
     {
@@ -195,19 +196,22 @@ internal sealed class Bisection
         var connectivity = _s.Connectivity;
         connectivity.BeginPass();
         for (var i = 0; i < step; i++) connectivity.Exclude(order[i]);
-        // Usually the rest is connected: one flood tells, without listing components.
+        // Usually the rest is connected: one flood tells. When it is not, that flood was the first component already
+        // (the one Components would list first: it starts from the same unit, depth first); the others follow from the
+        // same pass instead of a second walk over the whole rest.
         foreach (var u in r.Nodes)
         {
             if (connectivity.Seen(u)) continue;
-            if (connectivity.Flood(u, new InRegion(_g.Conn, _mark, r.Gen)) == r.Nodes.Count - step) return [];
-            break;
+            var first = _firstComponent;
+            first.Clear();
+            if (connectivity.Flood(u, new InRegion(_g.Conn, _mark, r.Gen), first) == r.Nodes.Count - step) return [];
+            var comps = connectivity.Components(Connectivity.Span(r.Nodes), new InRegion(_g.Conn, _mark, r.Gen));
+            if (comps.Count == 0) return [];
+            comps.Insert(0, [.. first]);
+            var largest = comps.MaxBy(c => c.Count)!;
+            return comps.Where(c => c != largest).SelectMany(c => c).ToList();
         }
-        connectivity.BeginPass();
-        for (var i = 0; i < step; i++) connectivity.Exclude(order[i]);
-        var comps = connectivity.Components(Connectivity.Span(r.Nodes), new InRegion(_g.Conn, _mark, r.Gen));
-        if (comps.Count == 1) return [];
-        var largest = comps.MaxBy(c => c.Count)!;
-        return comps.Where(c => c != largest).SelectMany(c => c).ToList();
+        return [];
     }
 
     /// <summary>Random spanning tree of the region (Kruskal on shuffled edges); a tree edge whose subtree
