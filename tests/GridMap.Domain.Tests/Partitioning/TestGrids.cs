@@ -1,30 +1,23 @@
 using GridMap.Domain.Partitioning;
-using NetTopologySuite.Geometries;
-using NetTopologySuite.IO;
 
 namespace GridMap.Domain.Tests.Partitioning;
 
-/// <summary>Small hand-made unit sets for engine tests.</summary>
+/// <summary>Unit graphs for partition tests (exact mode, the p-median polish).</summary>
 internal static class TestGrids
 {
-    public static readonly GeometryFactory Factory = new();
-    private static readonly WKTReader Reader = new();
-
-    public static Geometry Wkt(string wkt) => Reader.Read(wkt);
-
-    /// <summary>cols × rows squares of side 100 m that tile the plane (a clean coverage).</summary>
-    public static List<PartitionUnit> Squares(int cols, int rows, Func<int, int, double>? weight = null, Func<int, int, string?>? parent = null, double gap = 0)
+    /// <summary>A cols × rows grid of 100 m squares with rook adjacency, built from edges (no geometry).</summary>
+    public static UnitGraph Rook(int cols, int rows, IReadOnlyList<double> weights)
     {
-        var units = new List<PartitionUnit>();
+        var n = cols * rows;
+        var edges = new List<(int, int, double)>();
         for (var r = 0; r < rows; r++)
             for (var c = 0; c < cols; c++)
             {
-                double x = c * 100, y = -r * 100;
-                var poly = Factory.CreatePolygon([
-                    new Coordinate(x + gap, y - gap), new Coordinate(x + 100 - gap, y - gap), new Coordinate(x + 100 - gap, y - 100 + gap),
-                    new Coordinate(x + gap, y - 100 + gap), new Coordinate(x + gap, y - gap)]);
-                units.Add(new PartitionUnit($"u{r}_{c}", poly, weight?.Invoke(c, r) ?? 1, parent?.Invoke(c, r)));
+                var i = r * cols + c;
+                if (c + 1 < cols) edges.Add((i, i + 1, 100));
+                if (r + 1 < rows) edges.Add((i, i + cols, 100));
             }
-        return units;
+        return UnitGraph.FromEdges(Enumerable.Range(0, n).Select(i => $"u{i}").ToList(), weights, Enumerable.Repeat(10_000.0, n).ToList(),
+            Enumerable.Repeat(400.0, n).ToList(), Enumerable.Range(0, n).Select(i => (i % cols * 100.0 + 50, -(i / cols) * 100.0 - 50)).ToList(), edges);
     }
 }
