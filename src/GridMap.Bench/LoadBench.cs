@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using static GridMap.Bench.BenchSupport;
 
 namespace GridMap.Bench;
 
@@ -348,11 +349,5 @@ internal static class LoadBench
         Console.WriteLine(FormattableString.Invariant($"| **all** | {single.Stats.Ms.Values.Sum(v => v.Count)} | | | {totalReq} | {totalErr} | | | {totalReq / loaded.Seconds:0.0} |"));
         Console.WriteLine();
         Console.WriteLine(FormattableString.Invariant($"Errors: {totalErr} (any answer but 2xx, or a failed connection). Processor count {Environment.ProcessorCount}; load average at the end {LoadAverage()}."));
-    }
-
-    private static string LoadAverage()
-    {
-        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "n/a"; }
     }
 }

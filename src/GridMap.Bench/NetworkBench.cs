@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using static GridMap.Bench.BenchSupport;
 using System.Text.Json;
 using GridMap.Domain.Network;
 
@@ -133,22 +134,6 @@ internal static class NetworkBench
         var ok = Median(buildTimes) <= 2 && isoMed <= 5;
         Console.WriteLine(ok ? "goals met: build ≤ 2 s, median isolation ≤ 5 ms" : "GOALS NOT MET (see table)");
         return 0;
-    }
-
-    private static double Percentile(IEnumerable<double> xs, double q)
-    {
-        var a = xs.Order().ToArray();
-        if (a.Length == 0) return 0;
-        var pos = q * (a.Length - 1);
-        var lo = (int)Math.Floor(pos);
-        var hi = Math.Min(lo + 1, a.Length - 1);
-        return a[lo] + (a[hi] - a[lo]) * (pos - lo);
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
     }
 
     private sealed record ReferencePlan(string Pipe, string[] ValvesToClose, string[] ValvesToCloseMin, string[] ValvesAlreadyClosed, int CutOffPipes, long AffectedHouseholds);

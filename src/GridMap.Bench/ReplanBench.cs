@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using GridMap.Domain.Model;
 using GridMap.Domain.Network;
+using static GridMap.Bench.BenchSupport;
 
 namespace GridMap.Bench;
 
@@ -19,8 +20,8 @@ internal static class ReplanBench
     public static int Run(string[] args)
     {
         var inv = CultureInfo.InvariantCulture;
-        var pipeCount = Arg(args, "--pipes", 100_000);
-        var samples = Arg(args, "--samples", 200);
+        var pipeCount = IntArg(args, "--pipes", 100_000);
+        var samples = IntArg(args, "--samples", 200);
         var warm = NetworkSyntheticCity.Generate(2_000);
         var warmGraph = NetworkBuilder.Build(warm.Input, NetworkSyntheticCity.Snap);
         var warmIndex = SegmentIndex.Build(warmGraph);
@@ -65,7 +66,7 @@ internal static class ReplanBench
         }
 
         var keep = Array.IndexOf(args, "--keep") is var ki and >= 0 && ki + 1 < args.Length ? args[ki + 1] : null;
-        var nodeSummary = args.Contains("--no-node") ? null : RunNode(graph, cases, Arg(args, "--rounds", 5), keep);
+        var nodeSummary = args.Contains("--no-node") ? null : RunNode(graph, cases, IntArg(args, "--rounds", 5), keep);
         string Ms(double ms) => ms.ToString("0.00", inv) + " ms";
         Console.WriteLine();
         Console.WriteLine($"### Re-plan with a broken valve: {graph.Pipes.Count:N0} pipes, {graph.Valves.Count:N0} valves, {normal.SegmentCount:N0} segments");
@@ -74,8 +75,8 @@ internal static class ReplanBench
         Console.WriteLine();
         Console.WriteLine("| re-plan (index for the broken valve + isolation) | median | p95 | CPU per re-plan | goal |");
         Console.WriteLine("|---|---:|---:|---:|---|");
-        Console.WriteLine($"| A: rebuild the segment index (before) | {Ms(P(full, 0.5))} | {Ms(P(full, 0.95))} | {Ms(cpuA.TotalMilliseconds / cases.Count)} | |");
-        Console.WriteLine($"| B: derive it from the normal index (union-find over segments) | {Ms(P(derived, 0.5))} | {Ms(P(derived, 0.95))} | {Ms(cpuB.TotalMilliseconds / cases.Count)} | ≤ 5 ms |");
+        Console.WriteLine($"| A: rebuild the segment index (before) | {Ms(Percentile(full, 0.5))} | {Ms(Percentile(full, 0.95))} | {Ms(cpuA.TotalMilliseconds / cases.Count)} | |");
+        Console.WriteLine($"| B: derive it from the normal index (union-find over segments) | {Ms(Percentile(derived, 0.5))} | {Ms(Percentile(derived, 0.95))} | {Ms(cpuB.TotalMilliseconds / cases.Count)} | ≤ 5 ms |");
         if (nodeSummary is not null)
         {
             var ts = nodeSummary["median_replan_ms"]!.GetValue<double>();
@@ -87,7 +88,7 @@ internal static class ReplanBench
         Console.WriteLine();
         Console.WriteLine($"{cases.Count} re-plans, A and B interleaved; identical plans A = B: {same} / {cases.Count}" +
             (nodeSummary is null ? "" : $"; TypeScript = C#: {cases.Count - nodeSummary["mismatches"]!.GetValue<int>()} / {cases.Count}"));
-        var ok = same == cases.Count && P(derived, 0.5) <= 5 && (nodeSummary is null || (nodeSummary["mismatches"]!.GetValue<int>() == 0 && nodeSummary["median_replan_ms"]!.GetValue<double>() <= 5));
+        var ok = same == cases.Count && Percentile(derived, 0.5) <= 5 && (nodeSummary is null || (nodeSummary["mismatches"]!.GetValue<int>() == 0 && nodeSummary["median_replan_ms"]!.GetValue<double>() <= 5));
         Console.WriteLine(ok ? "goal met: re-plan ≤ 5 ms (median), same plans" : "GOAL NOT MET (see table)");
         return ok ? 0 : 1;
     }
@@ -220,27 +221,5 @@ internal static class ReplanBench
             return v;
         }
         catch (System.ComponentModel.Win32Exception) { return "?"; }
-    }
-
-    private static string LoadAverage()
-    {
-        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "n/a"; }
-    }
-
-    private static double P(List<double> xs, double q)
-    {
-        var a = xs.Order().ToArray();
-        if (a.Length == 0) return 0;
-        var pos = q * (a.Length - 1);
-        var lo = (int)Math.Floor(pos);
-        var hi = Math.Min(lo + 1, a.Length - 1);
-        return a[lo] + (a[hi] - a[lo]) * (pos - lo);
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
     }
 }

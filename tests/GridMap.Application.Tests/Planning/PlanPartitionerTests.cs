@@ -12,43 +12,12 @@ public class PlanPartitionerTests
 {
     private static readonly WKTReader Reader = new();
 
-    /// <summary>A square compound of about 80 m at column <paramref name="col"/> of a row near Zhengzhou (lon/lat).</summary>
-    private static Geometry Square(int col)
-    {
-        var x = 113.6 + col * 0.001;
-        var g = Reader.Read(FormattableString.Invariant($"POLYGON(({x} 34.75, {x + 0.0008} 34.75, {x + 0.0008} 34.7508, {x} 34.7508, {x} 34.75))"));
-        g.SRID = 4326;
-        return g;
-    }
-
-    private static async Task<(TestDatabase Db, AreaData Area)> Row(params int[] households)
-    {
-        var db = await TestDatabase.CreateAsync();
-        var district = (MultiPolygon)Reader.Read("MULTIPOLYGON(((113.599 34.749, 113.61 34.749, 113.61 34.752, 113.599 34.752, 113.599 34.749)))");
-        district.SRID = 4326;
-        await using (var cmd = db.DataSource.CreateCommand("INSERT INTO branch VALUES (1, '西区', @d); INSERT INTO district VALUES ('410102', '中原区', 1, @d);"))
-        {
-            cmd.Parameters.AddWithValue("d", (Geometry)district);
-            await cmd.ExecuteNonQueryAsync();
-        }
-        var compounds = new List<AreaCompound>();
-        for (var i = 0; i < households.Length; i++)
-        {
-            await using var cmd = db.DataSource.CreateCommand("INSERT INTO compound (id, name, district_code, footprint, households) VALUES (@id, @n, '410102', @f, @h)");
-            cmd.Parameters.AddWithValue("id", i + 1); cmd.Parameters.AddWithValue("n", $"小区{i + 1}");
-            cmd.Parameters.AddWithValue("f", Square(i)); cmd.Parameters.AddWithValue("h", households[i]);
-            await cmd.ExecuteNonQueryAsync();
-            compounds.Add(new AreaCompound(i + 1, $"小区{i + 1}", Square(i), households[i], null, null, "410102"));
-        }
-        return (db, new AreaData(new PlanArea("district", "410102"), "中原区", "410102", district, compounds, []));
-    }
-
     [PostgisFact]
     public async Task Window_WithNoPlanInside_SavesTheBestPlanAsAPreview_WithTheCellsOutsideNamed()
     {
         // 260 – 200 – 260 in a row, 300–500 per cell: each end compound can share a cell with the middle one (460), so
         // none is a provable exception, but 720 households need two cells and either split leaves an end alone at 260.
-        var (db, area) = await Row(260, 200, 260);
+        var (db, area) = await CompoundRow.CreateAsync(260, 200, 260);
         await using var _ = db;
         var planning = new Planning(db.DataSource);
         var id = await planning.Partitioner.PartitionAsync(new PlanRequest(area.Area, minHouseholds: 300, maxHouseholds: 500, timeLimitSeconds: 2), area);
@@ -67,7 +36,7 @@ public class PlanPartitionerTests
     [PostgisFact]
     public async Task Window_WithAPlanInside_IsFeasibleWithoutWarnings()
     {
-        var (db, area) = await Row(200, 250, 240, 200);
+        var (db, area) = await CompoundRow.CreateAsync(200, 250, 240, 200);
         await using var _ = db;
         var planning = new Planning(db.DataSource);
         var id = await planning.Partitioner.PartitionAsync(new PlanRequest(area.Area, minHouseholds: 300, maxHouseholds: 500, timeLimitSeconds: 2), area);
@@ -82,7 +51,7 @@ public class PlanPartitionerTests
     public async Task CellsMode_WithNoPlan_IsRefusedWithTheReason()
     {
         // Number-of-cells mode has no best-effort preview: 3 cells at ±5% of 236.7 cannot be made of 200/250/260.
-        var (db, area) = await Row(200, 250, 260);
+        var (db, area) = await CompoundRow.CreateAsync(200, 250, 260);
         await using var _ = db;
         var planning = new Planning(db.DataSource);
         var ex = await Assert.ThrowsAsync<RuleViolation>(() => planning.Partitioner.PartitionAsync(new PlanRequest(area.Area, cells: 3, tolerance: 0.05, timeLimitSeconds: 2), area));
@@ -94,7 +63,7 @@ public class PlanPartitionerTests
     [PostgisFact]
     public async Task PartitionByArea_LoadsTheAreaItself_AndChecksItFirst()
     {
-        var (db, area) = await Row(200, 250, 240, 200);
+        var (db, area) = await CompoundRow.CreateAsync(200, 250, 240, 200);
         await using var _ = db;
         var planning = new Planning(db.DataSource);
         Assert.Equal("中原区", await planning.Partitioner.ValidateAreaAsync(area.Area));
