@@ -8,7 +8,8 @@ namespace GridMap.Application.Planning;
 /// Exact mode in the planner: where the heuristic found no plan meeting every bound and the area is small enough
 /// (≤ <see cref="ExactPartitioner.MaxUnits"/> free compounds), CP-SAT either finds a plan within the window (which then
 /// replaces the heuristic's best effort), proves that none exists (with the narrowest window that admits one), or says
-/// that its time ran out — never presented as impossible. Each solve gets the request's time limit.
+/// that its time ran out — never presented as impossible. The request's time limit covers the whole job: exact mode gets
+/// what the heuristic left of it (at least <see cref="ExactPartitioner.MinShare"/> of the limit).
 /// </summary>
 public static class PlanExactMode
 {
@@ -24,12 +25,13 @@ public static class PlanExactMode
     }
 
     /// <summary>Runs exact mode when it <see cref="Applies"/>; null otherwise.</summary>
-    public static ExactResult? Run(UnitGraph graph, PartitionOptions options, PartitionResult heuristic, IProgress<PartitionProgress>? progress = null,
-        CancellationToken ct = default)
+    /// <param name="elapsed">Time the job has already spent (loading, graph, heuristic) out of the request's limit.</param>
+    public static ExactResult? Run(UnitGraph graph, PartitionOptions options, PartitionResult heuristic, TimeSpan elapsed,
+        IProgress<PartitionProgress>? progress = null, CancellationToken ct = default)
     {
         if (!Applies(graph, options, heuristic)) return null;
         progress?.Report(new PartitionProgress("exact", 0));
-        var exact = ExactPartitioner.Solve(graph, options, heuristic, options.TimeLimit, ct);
+        var exact = ExactPartitioner.Solve(graph, options, heuristic, ExactPartitioner.Remaining(options.TimeLimit, elapsed), ct);
         progress?.Report(new PartitionProgress("exact", 1));
         return exact;
     }

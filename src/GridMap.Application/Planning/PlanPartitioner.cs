@@ -73,7 +73,7 @@ public sealed class PlanPartitioner(AreaQueries areas, WritePipeline pipeline)
         ct.ThrowIfCancellationRequested();
         // Small area, window missed: exact mode finds a plan within it, proves there is none, or says it ran out of time.
         var heuristic = result;
-        var exact = await Task.Run(() => PlanExactMode.Run(graph, options, heuristic, progress, ct), ct);
+        var exact = await Task.Run(() => PlanExactMode.Run(graph, options, heuristic, sw.Elapsed, progress, ct), ct);
         if (exact?.Plan is { } exactPlan) result = exactPlan;
         // Window mode on coarse compounds may have no plan with every cell inside the window (or none the search
         // finds). Then the best plan found — every compound placed, every cell contiguous — is still worth a preview:

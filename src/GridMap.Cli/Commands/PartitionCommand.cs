@@ -47,9 +47,9 @@ internal static class PartitionCommand
         var exact = new Option<bool>("--exact")
         {
             Description = $"精确求解（CP-SAT，至多 {ExactPartitioner.MaxUnits} 个单元）：在启发式之后证明最优、给出差距，或证明无可行方案并给出最小可行范围；" +
-                "用时上限为每次求解 --time-limit 秒；找到的方案写入 --out，报告中加 exact " +
+                "启发式与精确求解各用至多 --time-limit 秒（精确求解含最小可行范围的搜索）；找到的方案写入 --out，报告中加 exact " +
                 $"(exact mode, up to {ExactPartitioner.MaxUnits} units: after the heuristic, prove the optimum or the gap, or prove that no plan exists and " +
-                "find the smallest window that admits one; --time-limit applies to each solve; its plan goes to --out, the report gets \"exact\")",
+                "find the smallest window that admits one; the heuristic and exact mode each get --time-limit seconds, exact mode including the smallest-window search; its plan goes to --out, the report gets \"exact\")",
         };
         var cmd = new Command("partition", "自动划分网格：整小区、连通、紧凑、均衡 (divide units into balanced, contiguous, compact cells)");
         foreach (var o in new Option[] { units, weight, cells, tolerance, min, max, objective, barriers, barrierMode, nestBy, seed, timeLimit, crs, output, report, quiet, exact })

@@ -10,6 +10,17 @@ public class ExactPartitionerTests
 
     private static UnitGraph Grid(int cols, int rows, IReadOnlyList<double> weights) => TestGrids.Rook(cols, rows, weights);
 
+    [Theory]
+    [InlineData(10, 3, 7)]     // the plan's solve took 3 s of 10: the window search gets the 7 s left
+    [InlineData(10, 9.5, 1)]   // almost nothing left: it still gets a tenth of the limit
+    [InlineData(10, 25, 1)]    // over the limit already (the planner's heuristic overran): a tenth, never zero or negative
+    [InlineData(60, 0, 60)]
+    public void Remaining_IsWhatIsLeftOfTheLimit_ButAtLeastATenth(double limit, double elapsed, double expected)
+    {
+        var left = ExactPartitioner.Remaining(TimeSpan.FromSeconds(limit), TimeSpan.FromSeconds(elapsed));
+        Assert.Equal(expected, left.TotalSeconds, 9);
+    }
+
     [Fact]
     public void Exact_ThreeUnitsInARow_260_200_260_InWindow300To500_IsProvedImpossible_WithSmallestWindow260To500()
     {

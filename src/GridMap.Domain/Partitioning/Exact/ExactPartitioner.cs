@@ -29,8 +29,13 @@ public sealed class ExactPartitioner
     }
 
     public PartitionOptions Options { get; }
-    /// <summary>Time limit of each CP-SAT solve (the plan; then, when none exists, the smallest window); default 60 s.</summary>
+    /// <summary>Time limit of the whole run, default 60 s: the plan's solve, then — when none exists — the search for the
+    /// smallest window gets what is left of it (at least <see cref="MinShare"/> of the limit, so a proof found late still
+    /// gets a try at the window).</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Least share of <see cref="TimeLimit"/> the smallest-window search gets when the plan's solve used the rest.</summary>
+    public const double MinShare = 0.1;
+
     /// <summary>CP-SAT worker threads; default the processor count, 1–8.</summary>
     public int Workers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
@@ -104,7 +109,7 @@ public sealed class ExactPartitioner
         }
 
         // Proved impossible (by a cheap check or by the solver): find the narrowest widened window that admits a plan.
-        var (window, proved) = SmallestWindow(inst, hint, ct);
+        var (window, proved) = SmallestWindow(inst, hint, Remaining(TimeLimit, sw.Elapsed), ct);
         var bounds = Bounds(inst.Lower, inst.Upper);
         string why;
         if (window is null)
@@ -124,18 +129,26 @@ public sealed class ExactPartitioner
         };
     }
 
+    /// <summary>What is left of <paramref name="limit"/> after <paramref name="elapsed"/>, but at least <see cref="MinShare"/> of it.</summary>
+    public static TimeSpan Remaining(TimeSpan limit, TimeSpan elapsed)
+    {
+        var left = limit - elapsed;
+        var floor = limit * MinShare;
+        return left > floor ? left : floor;
+    }
+
     private static string Bounds(double lo, double hi) => string.Create(CultureInfo.InvariantCulture, $"{lo:0.##}–{hi:0.##}");
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 3) : null;
 
     /// <summary>The narrowest window [min′ ≤ min, max′ ≥ max] (least total widening) that admits a plan, and whether that
     /// was proved. In window mode min′ = 0 always admits one (every unit alone), so max′ ≤ max + min bounds the search.</summary>
-    private (ExactWindow? Window, bool Proved) SmallestWindow(ExactInstance inst, List<List<int>>? hint, CancellationToken ct)
+    private (ExactWindow? Window, bool Proved) SmallestWindow(ExactInstance inst, List<List<int>>? hint, TimeSpan limit, CancellationToken ct)
     {
         var cap = inst.Options.IsWindow ? inst.U + inst.L : inst.W.Sum();
         var model = new Model(inst, cap, windowSearch: true);
         model.Hint(hint);
-        var (status, solver) = model.Solve(TimeLimit, Workers, Options.Seed, ct);
+        var (status, solver) = model.Solve(limit, Workers, Options.Seed, ct);
         using (solver)
         {
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return (null, false);
