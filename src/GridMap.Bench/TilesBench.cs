@@ -37,7 +37,11 @@ public static class TilesBench
         return RunAsync(cs, seconds, ab, zooms, args).GetAwaiter().GetResult();
     }
 
-    private sealed record Path(int Z, List<TileAddress> Tiles);
+    /// <summary>A recorded path: <see cref="Rows"/> × <see cref="Steps"/> viewports of <see cref="Width"/> × <see cref="Height"/>
+    /// tiles from (<paramref name="X0"/>, <paramref name="Y0"/>), each <paramref name="Stride"/> tiles east (then south) of the last.</summary>
+    private sealed record Path(int Z, List<TileAddress> Tiles, int X0, int Y0, int Stride);
+
+    private const int Rows = 3, Steps = 6, Width = 8, Height = 5;
 
     /// <summary>The recorded path at zoom z: viewports of 8×5 tiles panning east then south over central Zhengzhou.</summary>
     private static Path Recorded(int z)
@@ -46,15 +50,31 @@ public static class TilesBench
         var tiles = new List<TileAddress>();
         // A pan of a third of a screen per step at z14/z16; at z12 one tile per step (the city is ~20 tiles wide there).
         var stride = z <= 12 ? 1 : 3;
-        for (var row = 0; row < 3; row++)
-            for (var step = 0; step < 6; step++)
+        for (var row = 0; row < Rows; row++)
+            for (var step = 0; step < Steps; step++)
             {
                 int x0 = start.X + step * stride, y0 = start.Y + row * stride;
-                for (var y = y0; y < y0 + 5; y++)
-                    for (var x = x0; x < x0 + 8; x++)
+                for (var y = y0; y < y0 + Height; y++)
+                    for (var x = x0; x < x0 + Width; x++)
                         tiles.Add(new TileAddress(z, x, y));
             }
-        return new Path(z, tiles);
+        return new Path(z, tiles, start.X, start.Y, stride);
+    }
+
+    /// <summary>
+    /// pgbench meta-commands that draw a tile of <paramref name="path"/> the way the service's client meets them: entry i of the
+    /// path, i uniform over its length — the same tiles as often as the path holds them (the centre of the pan, which more
+    /// viewports cover, more often). Checked here against the path itself.
+    /// </summary>
+    private static string PathDraw(Path path)
+    {
+        const int perViewport = Width * Height, perRow = Steps * perViewport;
+        static (int X, int Y) At(Path p, int i) =>
+            (p.X0 + i % perRow / perViewport * p.Stride + i % Width, p.Y0 + i / perRow * p.Stride + i % perViewport / Width);
+        for (var i = 0; i < path.Tiles.Count; i++)
+            if (At(path, i) != (path.Tiles[i].X, path.Tiles[i].Y)) throw new InvalidOperationException($"pgbench draw formula disagrees with the path at entry {i}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"\\set i random(0, {path.Tiles.Count - 1})\n\\set x {path.X0} + :i % {perRow} / {perViewport} * {path.Stride} + :i % {Width}\n\\set y {path.Y0} + :i / {perRow} * {path.Stride} + :i % {perViewport} / {Width}\n");
     }
 
     /// <summary>One measured run: throughput, latency, and CPU milliseconds per 1,000 tiles (= µs per tile) of the load
@@ -123,6 +143,10 @@ public static class TilesBench
         Console.WriteLine();
         Console.WriteLine($"Load average at start: {loadStart}; at end: {LoadAverage()} (other processes on the machine share its cores).");
         Console.WriteLine();
+        // The server's thread-pool setting (runtimeconfig, as for `gridmap serve`; DOTNET_ThreadPool_UnfairSemaphoreSpinLimit overrides it).
+        Console.WriteLine($"Thread-pool spin limit: runtimeconfig {AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit") ?? "default (70)"}, " +
+                          $"DOTNET_ThreadPool_UnfairSemaphoreSpinLimit={Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "unset"}.");
+        Console.WriteLine();
         Console.WriteLine("CPU columns: µs of CPU per tile, during the measured window (/proc): the load generator (pgbench or the tiles " +
                           "client), the GridMap server, PostgreSQL (postmaster and backends), their sum, other processes on the machine, idle.");
         Console.WriteLine();
@@ -151,15 +175,16 @@ public static class TilesBench
         var dir = Directory.CreateTempSubdirectory("gm-pgbench-");
         try
         {
-            // Same SQL as the service; the tile is drawn uniformly from the path's rectangle.
-            int x0 = path.Tiles.Min(t => t.X), x1 = path.Tiles.Max(t => t.X), y0 = path.Tiles.Min(t => t.Y), y1 = path.Tiles.Max(t => t.Y);
+            // Same SQL as the service, and the same tiles as often as the service's client asks for them (PathDraw). Until
+            // round 4 the tile was drawn uniformly from the path's rectangle, which asks for the pan's edges as often as its
+            // centre (pgbench at z16, 1 client: the path's mix is about 5% slower per tile than the rectangle's).
             var sql = LayerCatalog.Default.Get(layer).TileQueryAt(path.Z)!.Text;
             var body = string.Join(' ', sql.Split('\n').Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal)))
                 .Replace("@z", path.Z.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("@x", ":x", StringComparison.Ordinal).Replace("@y", ":y", StringComparison.Ordinal)
                 .Replace("@layer", $"'{layer}'", StringComparison.Ordinal);
             var script = System.IO.Path.Combine(dir.FullName, "tile.sql");
-            File.WriteAllText(script, $"\\set x random({x0}, {x1})\n\\set y random({y0}, {y1})\n{body}\n");
+            File.WriteAllText(script, $"{PathDraw(path)}{body}\n");
             var psi = new ProcessStartInfo("pgbench") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.FullName };
             foreach (var a in new[] { "-n", "-M", "prepared", "-c", Connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture),
                          "-l", "--log-prefix", System.IO.Path.Combine(dir.FullName, "log"), "-f", script,
