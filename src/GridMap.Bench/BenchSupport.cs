@@ -24,6 +24,11 @@ internal static class BenchSupport
         return a[lo] + (a[hi] - a[lo]) * (pos - lo);
     }
 
+    /// <summary>The nearest-rank percentile (<paramref name="q"/> 0–1) of values already sorted ascending: the smallest value
+    /// with at least q of them at or below it; NaN for no values.</summary>
+    public static double NearestRank(IReadOnlyList<double> sorted, double q) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+
     /// <summary>The positive integer after <paramref name="name"/> in <paramref name="args"/>, or <paramref name="fallback"/>.</summary>
     public static int IntArg(string[] args, string name, int fallback)
     {

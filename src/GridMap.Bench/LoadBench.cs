@@ -327,7 +327,6 @@ internal static class LoadBench
         }
     }
 
-    private static double Pct(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     private static void Print(RunResult single, RunResult loaded, int clients, int seconds, int baselineSeconds)
     {
@@ -344,7 +343,7 @@ internal static class LoadBench
             totalReq += b.Count + loaded.Stats.Errors.GetValueOrDefault(k);
             totalErr += errs;
             Console.WriteLine(FormattableString.Invariant(
-                $"| {k} | {a.Count} | {Pct(a, 0.5):0.0} | {Pct(a, 0.99):0.0} | {b.Count + loaded.Stats.Errors.GetValueOrDefault(k)} | {errs} | {Pct(b, 0.5):0.0} | {Pct(b, 0.99):0.0} | {b.Count / loaded.Seconds:0.0} |"));
+                $"| {k} | {a.Count} | {NearestRank(a, 0.5):0.0} | {NearestRank(a, 0.99):0.0} | {b.Count + loaded.Stats.Errors.GetValueOrDefault(k)} | {errs} | {NearestRank(b, 0.5):0.0} | {NearestRank(b, 0.99):0.0} | {b.Count / loaded.Seconds:0.0} |"));
         }
         Console.WriteLine(FormattableString.Invariant($"| **all** | {single.Stats.Ms.Values.Sum(v => v.Count)} | | | {totalReq} | {totalErr} | | | {totalReq / loaded.Seconds:0.0} |"));
         Console.WriteLine();

@@ -213,11 +213,7 @@ internal static class PostgisBench
         }
     }
 
-    private static double P(List<double> xs, double pct)
-    {
-        var s = xs.Order().ToArray();
-        return s[Math.Min(s.Length - 1, (int)Math.Ceiling(pct / 100 * s.Length) - 1)];
-    }
+    private static double P(List<double> xs, double pct) => BenchSupport.NearestRank(xs.Order().ToArray(), pct / 100);
 
     private static (int X, int Y) Tile(double lon, double lat, int z)
     {

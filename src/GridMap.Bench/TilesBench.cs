@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using static GridMap.Bench.BenchSupport;
 
 namespace GridMap.Bench;
 
@@ -207,7 +208,7 @@ public static class TilesBench
             var tps = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"tps = ([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
             // pgbench is a child of this process: its CPU time is in this process's children time; this process only waits.
             var cpu = Split(before, after, after.Children - before.Children, latencies.Length);
-            return cpu with { Tps = tps, P50 = Pct(latencies, 50), P99 = Pct(latencies, 99), Server = 0 };
+            return cpu with { Tps = tps, P50 = NearestRank(latencies, 0.50), P99 = NearestRank(latencies, 0.99), Server = 0 };
         }
         finally
         {
@@ -278,13 +279,4 @@ public static class TilesBench
             cacheDir.Delete(true);
         }
     }
-
-    /// <summary>The 1/5/15-minute load averages (Linux /proc/loadavg), or "n/a".</summary>
-    private static string LoadAverage()
-    {
-        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "n/a"; }
-    }
-
-    private static double Pct(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p / 100))];
 }
