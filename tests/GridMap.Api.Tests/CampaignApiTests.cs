@@ -244,17 +244,31 @@ public sealed class CampaignApiTests(CampaignFixture app) : IClassFixture<Campai
     public async Task Dispute_MovesOpenInProgressResolved_WithTheResolution_AndFeeStatusIsRecorded()
     {
         var rooms = await RoomsAsync(app.Client, 26);
+        // The manager dashboard's dispute list (GET /api/stats/progress?include=disputes) follows the records.
+        async Task<JsonElement?> Listed()
+        {
+            var j = await app.Client.GetFromJsonAsync<JsonElement>("/api/stats/progress?by=district&include=disputes");
+            return j.GetProperty("disputes").EnumerateArray().Where(d => d.GetProperty("id").GetInt32() == 26).Select(d => (JsonElement?)d).SingleOrDefault();
+        }
+        var before = await Listed() is { } b0 ? (b0.GetProperty("openCount").GetInt32(), b0.GetProperty("inProgress").GetInt32()) : (0, 0);
         var open = await app.Client.PostAsJsonAsync("/api/compounds/26/disputes", new { summary = "施工噪音", owner = "王芳", householdIds = new[] { rooms["3"] } });
         Assert.Equal(HttpStatusCode.Created, open.StatusCode);
         var id = (await Json(open)).GetProperty("id").GetInt64();
         Assert.True((await app.Client.GetFromJsonAsync<JsonElement>("/api/compounds/26")).GetProperty("dispute").GetBoolean());
+        var listed = (await Listed())!.Value;
+        Assert.Equal(before.Item1 + 1, listed.GetProperty("openCount").GetInt32());
+        Assert.Equal("王芳", listed.GetProperty("owner").GetString());
+        Assert.Equal("施工噪音", listed.GetProperty("notes").GetString());
+        Assert.Equal(JsonValueKind.String, listed.GetProperty("oldestOpenedAt").ValueKind);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await app.Client.PostAsJsonAsync($"/api/compounds/26/disputes/{id}", new { status = "resolved" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.Client.PostAsJsonAsync($"/api/compounds/26/disputes/{id}", new { status = "in_progress" })).StatusCode);
         Assert.True((await app.Client.GetFromJsonAsync<JsonElement>("/api/compounds/26")).GetProperty("dispute").GetBoolean());
+        Assert.Equal(before.Item2 + 1, (await Listed())!.Value.GetProperty("inProgress").GetInt32());
         var resolved = await app.Client.PostAsJsonAsync($"/api/compounds/26/disputes/{id}", new { status = "resolved", resolution = "调整施工时间" });
         Assert.Equal("resolved", (await Json(resolved)).GetProperty("status").GetString());
         Assert.False((await app.Client.GetFromJsonAsync<JsonElement>("/api/compounds/26")).GetProperty("dispute").GetBoolean());
+        Assert.Equal(before.Item1, await Listed() is { } after ? after.GetProperty("openCount").GetInt32() : 0);
         Assert.Equal("dispute-order", await Rule(await app.Client.PostAsJsonAsync($"/api/compounds/26/disputes/{id}", new { status = "open" })));
 
         var fee = await app.Client.PutAsJsonAsync("/api/compounds/26/fee", new { status = "arrears", collector = "物业代收" });

@@ -125,10 +125,37 @@ public sealed class ProgressStatsTests(TwoBranchFixture app) : IClassFixture<Two
     {
         await using (var cmd = app.Db.DataSource.CreateCommand("UPDATE compound SET dispute = true, dispute_notes = '费用争议' WHERE id = 2"))
             await cmd.ExecuteNonQueryAsync();
+        // Dispute records (as the campaign use cases write them, with the compound's summary kept in step): compound 3 has two
+        // not resolved (one in progress, the older 10 days old) and one resolved; compound 4 one, 3 days old.
+        await using (var cmd = app.Db.DataSource.CreateCommand("""
+            INSERT INTO dispute (compound_id, summary, owner, status, resolution, opened_at, opened_by) VALUES
+              (3, '噪音', '李明', 'in_progress', NULL, now() - interval '10 days', 'test'),
+              (3, '费用', '王芳', 'open', NULL, now() - interval '2 days', 'test'),
+              (3, '旧事', '赵强', 'resolved', '已解决', now() - interval '40 days', 'test'),
+              (4, '漏水', '张伟', 'open', NULL, now() - interval '3 days', 'test');
+            UPDATE compound SET dispute = true WHERE id IN (3, 4);
+            """))
+            await cmd.ExecuteNonQueryAsync();
         var j = await Json("/api/stats/progress?by=branch&include=disputes,timeline,behind");
         var disputes = j.GetProperty("disputes").EnumerateArray().Select(d => d.GetProperty("id").GetInt32()).ToArray();
         Assert.Equal(await Scalar<long>("SELECT count(*) FROM compound WHERE dispute"), disputes.Length);
         Assert.Contains(2, disputes);
+        // Each row counts the compound's dispute records that are not resolved (0 for a flag without a record), and the list
+        // runs from the longest open (oldest record) down, flags without a record last.
+        var rows = j.GetProperty("disputes").EnumerateArray().ToArray();
+        foreach (var row in rows.Take(20).Append(rows.Single(r => r.GetProperty("id").GetInt32() == 2)))
+            Assert.Equal(await Scalar<long>($"SELECT count(*) FROM dispute WHERE compound_id = {row.GetProperty("id").GetInt32()} AND status <> 'resolved'"),
+                row.GetProperty("openCount").GetInt32());
+        Assert.Equal(await Scalar<long>("SELECT count(*) FROM dispute WHERE status <> 'resolved'"), rows.Sum(r => r.GetProperty("openCount").GetInt32()));
+        var opened = rows.Select(r => r.GetProperty("oldestOpenedAt") is { ValueKind: JsonValueKind.String } v ? v.GetDateTimeOffset() : DateTimeOffset.MaxValue).ToArray();
+        Assert.Equal(opened.Order(), opened);
+        JsonElement Row(int id) => rows.Single(r => r.GetProperty("id").GetInt32() == id);
+        Assert.Equal((2, 1, "王芳", "费用"), (Row(3).GetProperty("openCount").GetInt32(), Row(3).GetProperty("inProgress").GetInt32(),
+            Row(3).GetProperty("owner").GetString(), Row(3).GetProperty("notes").GetString()));
+        Assert.Equal(10, (int)Math.Round((DateTimeOffset.UtcNow - Row(3).GetProperty("oldestOpenedAt").GetDateTimeOffset()).TotalDays));
+        var order = rows.Select(r => r.GetProperty("id").GetInt32()).ToList();
+        Assert.True(order.IndexOf(3) < order.IndexOf(4), "the longest open dispute comes first");
+        if (Row(2).GetProperty("openCount").GetInt32() == 0) Assert.True(order.IndexOf(4) < order.IndexOf(2), "a flag without a record comes after the records");
         var t = j.GetProperty("timeline");
         var total = t.GetProperty("total").EnumerateArray().Select(x => x.GetInt64()).ToArray();
         Assert.Equal(t.GetProperty("dates").GetArrayLength(), total.Length);

@@ -43,7 +43,8 @@ public sealed class ProgressQueries(ProgressStore store, CampaignTargets targets
         IReadOnlyList<OpenDispute>? disputes = null;
         if (parts.Contains("disputes"))
             disputes = (await store.DisputesAsync(scope, MaxDisputes, ct))
-                .Select(d => new OpenDispute(d.Id, d.Name, d.DistrictCode, d.DistrictName, d.CellCode, d.CellName, d.Households, d.RetrofitStatus, d.Notes, d.Lon, d.Lat))
+                .Select(d => new OpenDispute(d.Id, d.Name, d.DistrictCode, d.DistrictName, d.CellCode, d.CellName, d.Households, d.RetrofitStatus, d.Notes, d.Lon, d.Lat,
+                    d.OpenCount, d.InProgress, d.OldestOpenedAt, d.Owner))
                 .ToList();
 
         IReadOnlyList<ProgressUnit>? behind = null;

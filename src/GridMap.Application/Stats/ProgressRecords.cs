@@ -22,9 +22,13 @@ public sealed record ProgressUnit(
     long HouseholdsCompleted, double CompletedShare, double ConsentRate, int Disputes, int OverdueFollowUps,
     UnitTarget? Target, bool Behind);
 
-/// <summary>An open dispute: the compound, where it is (WGS84 lon/lat on its footprint), its stage and notes.</summary>
+/// <summary>A disputed compound: where it is (WGS84 lon/lat on its footprint), its stage, the latest open dispute's summary
+/// (<see cref="Notes"/>) and owner, how many of its disputes are not resolved (<see cref="OpenCount"/>, of them
+/// <see cref="InProgress"/> in progress) and when the oldest of them was opened. A compound flagged disputed with no
+/// dispute record (an import, another tool) has OpenCount 0 and no date.</summary>
 public sealed record OpenDispute(int Id, string Name, string DistrictCode, string DistrictName, string? CellCode, string? CellName,
-    int Households, string RetrofitStatus, string? Notes, double Lon, double Lat);
+    int Households, string RetrofitStatus, string? Notes, double Lon, double Lat,
+    int OpenCount, int InProgress, DateTimeOffset? OldestOpenedAt, string? Owner);
 
 /// <summary>Completed households of one unit at each of <see cref="ProgressTimeline.Dates"/>.</summary>
 public sealed record TimelineSeries(string Code, string Name, long[] Completed);

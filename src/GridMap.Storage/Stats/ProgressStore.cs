@@ -19,9 +19,12 @@ public sealed record ProgressUnitRow(
     string? Code, string? Name, string? Parent, string? ParentName, int? BranchId,
     int[] CompoundsByStage, long[] HouseholdsByStage, double ConsentHouseholds, int Disputes, int OverdueFollowUps);
 
-/// <summary>One open dispute: the compound, where it is (WGS84 point on its footprint) and its notes.</summary>
+/// <summary>One disputed compound: where it is (WGS84 point on its footprint), the latest open dispute's summary and owner, how
+/// many of its disputes are not resolved (of them in progress) and when the oldest was opened (0 and null for a compound
+/// flagged disputed without a dispute record).</summary>
 public sealed record DisputeRow(int Id, string Name, string DistrictCode, string DistrictName, string? CellCode, string? CellName,
-    int Households, string RetrofitStatus, string? Notes, double Lon, double Lat);
+    int Households, string RetrofitStatus, string? Notes, double Lon, double Lat,
+    int OpenCount, int InProgress, DateTimeOffset? OldestOpenedAt, string? Owner);
 
 /// <summary>Completed households of one unit (null = no unit of the level) at one time.</summary>
 public sealed record TimelineRow(DateTimeOffset At, string? Unit, long Completed);
@@ -75,7 +78,7 @@ public sealed class ProgressStore(NpgsqlDataSource db)
         return (list, r.GetFieldValue<DateTimeOffset>(0));
     }
 
-    /// <summary>Open disputes inside the scope, largest first, at most <paramref name="limit"/>.</summary>
+    /// <summary>Disputed compounds inside the scope, the longest open first, at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<DisputeRow>> DisputesAsync(ProgressScope scope, int limit, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand(DisputesSql);
@@ -85,7 +88,8 @@ public sealed class ProgressStore(NpgsqlDataSource db)
         var list = new List<DisputeRow>();
         while (await r.ReadAsync(ct))
             list.Add(new DisputeRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), Text(r, 4), Text(r, 5), r.GetInt32(6),
-                r.GetString(7), Text(r, 8), r.GetDouble(9), r.GetDouble(10)));
+                r.GetString(7), Text(r, 8), r.GetDouble(9), r.GetDouble(10),
+                r.GetInt32(11), r.GetInt32(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), Text(r, 14)));
         return list;
     }
 

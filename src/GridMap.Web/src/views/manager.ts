@@ -36,6 +36,20 @@ const layerOf: Record<Level, string> = { branch: 'progress_branches', district: 
 const pct1 = new Intl.NumberFormat('zh-CN', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const asOfFmt = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Shanghai' });
 
+type OpenDispute = NonNullable<ProgressReport['disputes']>[number];
+
+/** "2 起未结（1 起处理中）· 已 35 天 · 负责人 王芳", or what is known of a compound flagged without a dispute record. */
+function disputeState(d: OpenDispute, now: number): string {
+  if (d.openCount === 0) return '已标记争议，尚无纠纷记录';
+  const parts = [`${zh.int(d.openCount)} 起未结${d.inProgress > 0 ? `（${zh.int(d.inProgress)} 起处理中）` : ''}`];
+  if (d.oldestOpenedAt) {
+    const days = Math.max(0, Math.floor((now - new Date(d.oldestOpenedAt).getTime()) / 86_400_000));
+    parts.push(days === 0 ? '今日提出' : `已 ${zh.int(days)} 天`);
+  }
+  if (d.owner) parts.push(`负责人 ${d.owner}`);
+  return parts.join(' · ');
+}
+
 export const manager: View = {
   title: '改造进度看板',
   async mount(root) {
@@ -213,12 +227,15 @@ async function mountDashboard(root: HTMLElement): Promise<() => void> {
     behind.update([...(report.behind ?? [])]);
     behindEl.dataset.codes = (report.behind ?? []).map((r) => r.code).join(',');
     const ds = report.disputes ?? [];
-    disputeTitle.textContent = `未结争议（${zh.int(ds.length)} 个小区）`;
+    const records = ds.reduce((n, d) => n + d.openCount, 0);
+    disputeTitle.textContent = `未结争议（${zh.int(ds.length)} 个小区 · ${zh.int(records)} 起，最久的在前）`;
+    const now = Date.now();
     disputeList.replaceChildren(
       ...ds.map((d) =>
         h('li', {},
           h('button', { type: 'button', 'data-compound': d.id, title: '在地图上查看', onclick: () => zoomToPoint(d.lon, d.lat) },
             h('span', { class: 'name' }, d.name), h('span', { class: 'where' }, `${d.districtName}${d.cellName ? ' · ' + d.cellName : ''} · ${zh.int(d.households)} 户 · ${zh.status(d.retrofitStatus)}`),
+            h('span', { class: 'state', 'data-open': d.openCount, 'data-in-progress': d.inProgress }, disputeState(d, now)),
             d.notes ? h('span', { class: 'notes' }, d.notes) : null)),
       ),
     );
