@@ -151,6 +151,67 @@ public sealed class StaffViewTests(LiveServer server, ChromiumFixture chromium) 
         await context.CloseAsync();
     }
 
+    /// <summary>A real 1 × 1 PNG, as a phone camera would hand the file input one (the server checks the bytes, not the name).</summary>
+    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    [PostgisFact]
+    public async Task VisitWithAPhoto_FromTheForm_IsStoredWithTheVisit_AndAFileThatIsNoImageIsRefusedOnThePhone()
+    {
+        var user = await StaffUserAsync("staff-photo");
+        var (compound, households) = await MyCompoundAsync(user);
+        var (context, page, errors) = await OpenPhoneAsync(user);
+        await page.GetByTestId("staff-tab-cells").ClickAsync();
+        await page.GetByTestId($"staff-compound-{compound}").ClickAsync();
+        await page.GetByTestId("staff-compound").WaitForAsync();
+        var household = households[2];
+        var id = household.GetProperty("id").GetInt64();
+        await ShowHouseholdAsync(page, id);
+        await page.GetByTestId($"staff-more-{id}").ClickAsync();
+        await page.GetByTestId("visit-form").WaitForAsync();
+
+        // A file that is not an image is refused on the phone already: the note names it and says why, 保存 is off.
+        var photo = page.GetByTestId("visit-photo");
+        var note = page.GetByTestId("visit-photo-note");
+        await photo.SetInputFilesAsync(new FilePayload { Name = "记录.txt", MimeType = "text/plain", Buffer = "不是照片"u8.ToArray() });
+        Assert.Equal("error", await note.GetAttributeAsync("data-state"));
+        Assert.Contains("记录.txt", await note.InnerTextAsync());
+        Assert.Contains("JPEG、PNG 或 WebP", await note.InnerTextAsync());
+        Assert.True(await page.GetByTestId("visit-save").IsDisabledAsync());
+
+        // A photo: accepted, and sent with the visit (the visit first, then its photo).
+        await photo.SetInputFilesAsync(new FilePayload { Name = "door.png", MimeType = "image/png", Buffer = Png });
+        Assert.Equal("ok", await note.GetAttributeAsync("data-state"));
+        Assert.Contains("已选 1 张照片", await note.InnerTextAsync());
+        var answer = OtherAnswer(household);
+        await page.GetByTestId($"visit-answer-{answer}").ClickAsync();
+        await page.GetByTestId("visit-notes").FillAsync("门口照片");
+        await page.GetByTestId("visit-save").ClickAsync();
+        await page.Locator($"[data-testid=staff-hh-{id}][data-consent={answer}]:not([data-pending])").WaitForAsync();
+        await page.Locator("[data-testid=staff-banner][data-queued='0']").WaitForAsync();
+
+        // Stored: one photo on this household's visit, the same bytes (SHA-256), sniffed as PNG.
+        var sha = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Png)).ToLowerInvariant();
+        var db = server.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        var rows = new List<(string Type, int Bytes, string? Notes)>();
+        for (var tries = 0; tries < 60 && rows.Count == 0; tries++)
+        {
+            if (tries > 0) await Task.Delay(500);
+            await using var cmd = db.CreateCommand("""
+                SELECT p.content_type, p.bytes, v.notes FROM visit_photo p JOIN visit v ON v.id = p.visit_id
+                WHERE v.compound_id = $1 AND v.household_id = $2 AND p.sha256 = $3
+                """);
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = compound });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = id });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = sha });
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) rows.Add((r.GetString(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetString(2)));
+        }
+        Assert.Equal([("image/png", Png.Length, "门口照片")], rows);
+        Assert.Equal(answer, await ConsentOfAsync(user, compound, id));
+        Assert.Empty(errors);
+        await context.CloseAsync();
+    }
+
     [PostgisFact]
     public async Task CompoundChangedMeanwhile_ConflictIsShown_AndRedoneOnTheCurrentState()
     {
