@@ -26,8 +26,6 @@ internal static class StreetsExactBench
         return RunAsync(cs, seconds, most).GetAwaiter().GetResult();
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
     /// <summary>Exact mode's measure of a plan: households-weighted mean distance from each unit to its cell's best centre
     /// unit (the member minimising the sum), metres.</summary>
     private static double MeanDistance(UnitGraph g, IReadOnlyList<int> cell)
@@ -47,7 +45,7 @@ internal static class StreetsExactBench
         await using var db = GridMapDatabase.Create(cs);
         var areas = new AreaQueries(db);
         var codes = (await areas.ListAsync("street", null)).Select(a => a.Code).Take(most).ToList();
-        var loadBefore = Load();
+        var loadBefore = BenchSupport.LoadAverage();
         var counts = new Dictionary<string, int>();
         int small = 0, heuristicFound = 0, heuristicMissedSmall = 0, both = 0, exactOnly = 0, unknownSmall = 0;
         var ratios = new List<(string Street, double Ratio)>();
@@ -133,7 +131,7 @@ internal static class StreetsExactBench
         if (ppPairs.Count > 0)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"mean Polsby-Popper where both heuristic runs found a plan ({ppPairs.Count} streets): without polish {ppPairs.Average(p => p.Unpolished):0.000}, with polish {ppPairs.Average(p => p.Polished):0.000}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exact total: {exactWall:0.0} s wall, {exactCpu:0.0} s CPU; load average before {loadBefore}, after {Load()}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exact total: {exactWall:0.0} s wall, {exactCpu:0.0} s CPU; load average before {loadBefore}, after {BenchSupport.LoadAverage()}"));
         return 0;
     }
 }
