@@ -59,6 +59,9 @@ internal sealed class PartitionSearch
     /// <inheritdoc cref="LocalSearch.Recombine"/>
     public int Recombine(int iterations, int sweeps, int trees, Func<bool> stop, double temperature = 0) =>
         _localSearch.Recombine(iterations, sweeps, trees, stop, temperature);
+    /// <inheritdoc cref="LocalSearch.RecombineBatched"/>
+    public int RecombineBatched(int iterations, int sweeps, int trees, Func<bool> stop, int workers) =>
+        _localSearch.RecombineBatched(iterations, sweeps, trees, stop, workers);
     /// <inheritdoc cref="LocalSearch.MovePass"/>
     public int MovePass(bool balanceOnly = false) => _localSearch.MovePass(balanceOnly);
     /// <inheritdoc cref="LocalSearch.SwapPass"/>
