@@ -374,23 +374,36 @@ public sealed class UnitGraphBuilder
         var pairs = new Dictionary<long, double>(PairKeyComparer.Instance);
         var outline = new List<(Coordinate P, Coordinate Q)>[n];
         for (var i = 0; i < n; i++) outline[i] = [];
-        var inside = new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area);
         // Every quad-edge the subdivision holds is one undirected edge: no traversal (GetPrimaryEdges keeps a visited set).
-        foreach (var e in subdivision.GetEdges())
+        // The Voronoi edge of each (circumcentres, clipped length) is computed on all cores into its own slot; the
+        // outlines and lengths are then gathered in the subdivision's edge order, so the sums are the same as one pass.
+        var quadEdges = subdivision.GetEdges().ToArray();
+        var voronoi = new (int A, int B, Coordinate? P1, Coordinate? P2, double Len)[quadEdges.Length];
+        Parallel.For(0, quadEdges.Length, new ParallelOptions { CancellationToken = ct },
+            () => new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area), (t, _, inside) =>
         {
-            if (!e.IsLive || e.Orig is not Site so || e.Dest is not Site sd) continue;
+            var e = quadEdges[t];
+            if (!e.IsLive || e.Orig is not Site so || e.Dest is not Site sd) return inside;
             int a = so.Owner, b = sd.Owner;
-            if (a == b) continue;
-            if (e.LNext.Dest is not Site left || e.Sym.LNext.Dest is not Site right) continue;
+            if (a == b) return inside;
+            if (e.LNext.Dest is not Site left || e.Sym.LNext.Dest is not Site right) return inside;
             var p1 = Circumcentre(so, sd, left); var p2 = Circumcentre(so, sd, right);
-            if (p1.Equals2D(p2)) continue;
+            if (p1.Equals2D(p2)) return inside;
+            var len = 0.0;
+            if (a >= 0 && b >= 0)
+            {
+                if (inside.Locate(p1) == Location.Interior && inside.Locate(p2) == Location.Interior) len = p1.Distance(p2);
+                else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
+            }
+            voronoi[t] = (a, b, p1, p2, len);
+            return inside;
+        }, _ => { });
+        foreach (var (a, b, p1, p2, len) in voronoi)
+        {
+            if (p1 is null || p2 is null) continue;
             if (a >= 0) outline[a].Add((p1, p2));
             if (b >= 0) outline[b].Add((p1, p2));
-            if (a < 0 || b < 0) continue;
-            double len;
-            if (inside.Locate(p1) == Location.Interior && inside.Locate(p2) == Location.Interior) len = p1.Distance(p2);
-            else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
-            if (len <= 0) continue;
+            if (a < 0 || b < 0 || len <= 0) continue;
             var key = Key(a, b);
             pairs[key] = pairs.GetValueOrDefault(key) + len;
         }
