@@ -373,7 +373,7 @@ public sealed class CellPartitioner
         if (powerDiagram && n > 20_000) search.SeedGeometric();
         else search.Seed(sweeps: 8, trees: n <= 400 ? 8 : 2);
         T("seed");
-        if (powerDiagram) { search.SeedPowerDiagram(12, 8); T("power diagram"); }
+        if (powerDiagram) { search.SeedPowerDiagram(12, 8, n > BatchedRecombineAbove ? workers : 1); T("power diagram"); }
         search.Repair(30, stop);
         T("repair");
         for (var i = 0; i < 10 && !stop() && search.MovePass() > 0; i++) { }

@@ -104,6 +104,25 @@ public sealed class PartitionSpeedTests(DemoCityFixture demo)
     }
 
     [Fact]
+    public void BatchedRecombination_AboveTheThreshold_GivesTheSamePlanOnOneOrTwoThreads()
+    {
+        // 22,500 units, one start: its merge-and-resplit rounds cut disjoint pairs in batches on the free cores, and the
+        // power diagram assigns units on them; the plan must not depend on how many cores there are.
+        const int side = 150;
+        Assert.True(side * side > CellPartitioner.BatchedRecombineAbove);
+        var g = TestGrids.Rook(side, side, Enumerable.Range(0, side * side).Select(i => 1.0 + i * 7919 % 13).ToList());
+        PartitionResult Run(int parallelism) => CellPartitioner.Partition(g, new PartitionOptions
+        {
+            Cells = 150, Tolerance = 0.05, Seed = 3, Starts = 1, Parallelism = parallelism, TimeLimit = TimeSpan.FromMinutes(10),
+        });
+        var one = Run(1);
+        var two = Run(2);
+        Assert.True(one.IsFeasible, one.Message);
+        Assert.False(one.TimeLimitReached);
+        Assert.Equal(one.Assignment, two.Assignment);
+    }
+
+    [Fact]
     public void ExpiredTimeLimit_OneGroup_RunsOnlyTheObligatoryStart_AndReturnsAValidPlan()
     {
         var (units, _) = SyntheticCompounds.Generate(400, 6);

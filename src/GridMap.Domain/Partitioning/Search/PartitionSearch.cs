@@ -49,7 +49,7 @@ internal sealed class PartitionSearch
     /// <inheritdoc cref="Seeding.SeedGeometric"/>
     public void SeedGeometric() => _seeding.SeedGeometric();
     /// <inheritdoc cref="Seeding.SeedPowerDiagram"/>
-    public void SeedPowerDiagram(int outer, int inner) => _seeding.SeedPowerDiagram(outer, inner);
+    public void SeedPowerDiagram(int outer, int inner, int workers = 1) => _seeding.SeedPowerDiagram(outer, inner, workers);
 
     /// <inheritdoc cref="BalanceRepair.Repair"/>
     public void Repair(int rounds, Func<bool> stop) => _repair.Repair(rounds, stop);
