@@ -386,9 +386,9 @@ public sealed class CellPartitioner
         if (!cutObjective && n <= 3000) search.Recombine(2 * iterations, sweeps, trees, stop, temperature: 0.05);
         for (var round = 0; round < 3 && !stop(); round++)
         {
-            if (n > BatchedRecombineAbove) search.RecombineBatched(iterations / 3, sweeps, trees, stop, workers);
-            else search.Recombine(iterations / 3, sweeps, trees, stop);
-            T($"round {round} recombine");
+            var gained = n > BatchedRecombineAbove ? search.RecombineBatched(iterations / 3, sweeps, trees, stop, workers)
+                : search.Recombine(iterations / 3, sweeps, trees, stop);
+            T($"round {round} recombine ({gained} of {iterations / 3} pairs re-split)");
             if (!search.IsBalanced()) search.Repair(10, stop);
             for (var i = 0; i < 10 && search.MovePass() + search.SwapPass() > 0 && !stop(); i++) { }
             T($"round {round}");

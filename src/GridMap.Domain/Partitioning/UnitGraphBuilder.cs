@@ -76,13 +76,13 @@ public sealed class UnitGraphBuilder
 
         var x = new double[n]; var y = new double[n];
         var areas = new double[n]; var perims = new double[n];
-        for (var i = 0; i < n; i++)
+        Parallel.For(0, n, i =>
         {
             var c = footprints[i].Centroid;
             x[i] = c.X; y[i] = c.Y;
             areas[i] = territories[i]?.Area ?? 0;
             perims[i] = territories[i]?.Length ?? 0;
-        }
+        });
         var cut = BarrierCut(footprints);
         var edges = new List<(int, int, double, bool)>(pairs.Count);
         foreach (var (key, len) in pairs.OrderBy(p => p.Key))
@@ -304,6 +304,9 @@ public sealed class UnitGraphBuilder
         var spacing = Math.Max(size / 3, perimeterTotal / MaxSites);
         var sites = new Dictionary<(double, double), int>();
         var coords = new List<Coordinate>();
+        // Interior points (a polygon scan each) on all cores; the sites are then listed in unit order as before.
+        var interior = new Coordinate[n];
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i => interior[i] = footprints[i].InteriorPoint.Coordinate);
         for (var i = 0; i < n; i++)
         {
             foreach (var ring in Rings(footprints[i]).Take(1))
@@ -327,7 +330,7 @@ public sealed class UnitGraphBuilder
                     walked += sl;
                 }
             }
-            var c = footprints[i].InteriorPoint.Coordinate;
+            var c = interior[i];
             if (sites.TryAdd((c.X, c.Y), i)) coords.Add(c);
         }
         ct.ThrowIfCancellationRequested();
@@ -357,8 +360,18 @@ public sealed class UnitGraphBuilder
         var jitter = new Random(12345);
         var jittered = new HashSet<(double, double)>(coords.Count);
         var ordered = new List<NetTopologySuite.Triangulate.QuadEdge.Vertex>(coords.Count);
-        foreach (var c in coords.OrderBy(c => (int)Math.Floor((c.Y - siteEnv.MinY) / band))
-                     .ThenBy(c => ((int)Math.Floor((c.Y - siteEnv.MinY) / band) & 1) == 0 ? c.X : -c.X))
+        // Snake order: by band, then x (alternating direction), ties in list order — the order the stable LINQ sort
+        // gave, from keys computed once instead of in every comparison.
+        var bandOf = new int[coords.Count]; var along = new double[coords.Count]; var snake = new int[coords.Count];
+        for (var i = 0; i < coords.Count; i++)
+        {
+            var c = coords[i];
+            bandOf[i] = (int)Math.Floor((c.Y - siteEnv.MinY) / band);
+            along[i] = (bandOf[i] & 1) == 0 ? c.X : -c.X;
+            snake[i] = i;
+        }
+        Array.Sort(snake, (p, q) => bandOf[p] != bandOf[q] ? bandOf[p].CompareTo(bandOf[q]) : along[p] != along[q] ? along[p].CompareTo(along[q]) : p.CompareTo(q));
+        foreach (var c in snake.Select(i => coords[i]))
         {
             var jx = c.X + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
             var jy = c.Y + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
