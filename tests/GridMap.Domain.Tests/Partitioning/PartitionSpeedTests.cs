@@ -103,6 +103,27 @@ public sealed class PartitionSpeedTests(DemoCityFixture demo)
         Assert.Equal(one.Assignment, four.Assignment);
     }
 
+    [Theory]
+    [InlineData(3_000, 7)]
+    [InlineData(500, 3)]
+    public void SweepHullDelaunay_GivesTheSameTerritoriesAndAdjacencyAsNtsIncrementalDelaunay(int count, int seed)
+    {
+        var (units, _) = SyntheticCompounds.Generate(count, seed);
+        var sweep = new UnitGraphBuilder().BuildGraph(units);
+        var nts = new UnitGraphBuilder { NtsDelaunay = true }.BuildGraph(units);
+        Assert.True(sweep.IsTessellated);
+        Assert.Equal(nts.Count, sweep.Count);
+        for (var u = 0; u < nts.Count; u++)
+        {
+            Assert.Equal(nts.Areas[u], sweep.Areas[u], nts.Areas[u] * 1e-9);
+            Assert.Equal(nts.Perimeters[u], sweep.Perimeters[u], nts.Perimeters[u] * 1e-9);
+            var a = nts.Neighbours(u).Select(x => (x.Neighbour, x.SharedLength)).OrderBy(x => x.Neighbour).ToList();
+            var b = sweep.Neighbours(u).Select(x => (x.Neighbour, x.SharedLength)).OrderBy(x => x.Neighbour).ToList();
+            Assert.Equal(a.Select(x => x.Neighbour), b.Select(x => x.Neighbour));
+            for (var i = 0; i < a.Count; i++) Assert.Equal(a[i].SharedLength, b[i].SharedLength, 1e-6);
+        }
+    }
+
     [Fact]
     public void BatchedRecombination_AboveTheThreshold_GivesTheSamePlanOnOneOrTwoThreads()
     {
