@@ -227,6 +227,9 @@ internal static class PartitionCommand
         if (a.Report is not null)
             WriteAtomically(a.Report.FullName, path => PartitionReport.Write(path, graph, result, options, a, projection.Description, sw.Elapsed, exactResult));
         Lap("write report");
+        if (profile)
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  profile GC: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s, allocated {GC.GetTotalAllocatedBytes() / 1e9:0.0} GB"));
         var ev = result.Evaluation!;
         foreach (var warning in result.Warnings) Console.Error.WriteLine($"gridmap partition: warning: {warning}");
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
