@@ -386,7 +386,10 @@ public sealed class CellPartitioner
         if (!cutObjective && n <= 3000) search.Recombine(2 * iterations, sweeps, trees, stop, temperature: 0.05);
         for (var round = 0; round < 3 && !stop(); round++)
         {
-            var gained = n > BatchedRecombineAbove ? search.RecombineBatched(iterations / 3, sweeps, trees, stop, workers)
+            // Above 20,000 units each re-cut tries 6 sweeps (3 straight directions, 3 discs) and 1 spanning tree instead of
+            // 8 and 3: measured on 100,000 compounds, seeds 1–3, mean PP 0.587 / 0.587 / 0.587 with 8 + 3 and 0.588 / 0.587
+            // with 6 + 1 (6 + 2: 0.587 / 0.587 / 0.587) for 15–20 % less CPU; 4 sweeps (one straight axis) fell to 0.580.
+            var gained = n > BatchedRecombineAbove ? search.RecombineBatched(iterations / 3, Math.Min(sweeps, 6), Math.Min(trees, 1), stop, workers)
                 : search.Recombine(iterations / 3, sweeps, trees, stop);
             T($"round {round} recombine ({gained} of {iterations / 3} pairs re-split)");
             if (!search.IsBalanced()) search.Repair(10, stop);
