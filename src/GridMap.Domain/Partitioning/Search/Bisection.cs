@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GridMap.Domain.Graphs;
 
 namespace GridMap.Domain.Partitioning.Search;
@@ -71,8 +72,8 @@ internal sealed class Bisection
     {
         _gen++;
         double w = 0, area = 0, perim = 0;
-        foreach (var u in r) _mark[u] = _gen;
-        foreach (var u in r)
+        foreach (var u in CollectionsMarshal.AsSpan(r)) _mark[u] = _gen;
+        foreach (var u in CollectionsMarshal.AsSpan(r))
         {
             w += _g.W[u]; area += _g.A[u]; perim += _g.P[u];
             for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++) if (_mark[_g.Nbr[e]] == _gen) perim -= _g.Len[e];
@@ -123,7 +124,7 @@ internal sealed class Bisection
         var target = r.Weight * kx / (kx + ky);
         double cx = Math.Cos(theta), cy = Math.Sin(theta);
         var start = -1; var min = double.PositiveInfinity;
-        foreach (var u in r.Nodes)
+        foreach (var u in CollectionsMarshal.AsSpan(r.Nodes))
         {
             var key = anchor < 0 ? _g.X[u] * cx + _g.Y[u] * cy
                 : (_g.X[u] - _g.X[anchor]) * (_g.X[u] - _g.X[anchor]) + (_g.Y[u] - _g.Y[anchor]) * (_g.Y[u] - _g.Y[anchor]);

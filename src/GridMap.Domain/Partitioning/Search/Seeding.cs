@@ -148,7 +148,7 @@ internal sealed class Seeding
                     {
                         var best = from[u]; var bestD = double.PositiveInfinity;
                         double x = _g.X[u], y = _g.Y[u];
-                        foreach (var c in cand[from[u]])
+                        foreach (var c in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(cand[from[u]]))
                         {
                             var d = (x - cx[c]) * (x - cx[c]) + (y - cy[c]) * (y - cy[c]) - psi[c];
                             if (d < bestD) { bestD = d; best = c; }
