@@ -100,7 +100,7 @@ internal static class PartitionCommand
         {
             if (!profile) return;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  profile {stage}: {lapClock.Elapsed.TotalSeconds:0.000} s (process {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.00} s)"));
+                $"  profile {stage}: {lapClock.Elapsed.TotalSeconds:0.000} s (process {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.00} s, allocated so far {GC.GetTotalAllocatedBytes() / 1e9:0.00} GB, GC paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s)"));
             lapClock.Restart();
         }
         Lap("start-up");

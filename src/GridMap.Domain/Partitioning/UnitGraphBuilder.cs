@@ -383,7 +383,10 @@ public sealed class UnitGraphBuilder
         }
         // Each Delaunay edge between two sites with a triangle on both sides: its ends and the third corners of the
         // two triangles (the Voronoi edge joins their circumcentres).
-        var dual = new List<(Site O, Site D, Site L, Site R)>(3 * ordered.Count);
+        // With the sweep-hull triangulation each triangle's circumcentre is computed once (T1/T2: the triangles on the two
+        // sides, −1 when computed per edge) — the same value from any of its three edges, since Circumcentre orders its corners.
+        var dual = new List<(Site O, Site D, Site L, Site R, int T1, int T2)>(3 * ordered.Count);
+        Coordinate[] centres = [];
         if (NtsDelaunay)
         {
             var subdivision = new NetTopologySuite.Triangulate.QuadEdge.QuadEdgeSubdivision(siteEnv, 0);
@@ -391,7 +394,7 @@ public sealed class UnitGraphBuilder
             // Every quad-edge the subdivision holds is one undirected edge: no traversal (GetPrimaryEdges keeps a visited set).
             foreach (var e in subdivision.GetEdges())
                 if (e.IsLive && e.Orig is Site so && e.Dest is Site sd && e.LNext.Dest is Site left && e.Sym.LNext.Dest is Site right)
-                    dual.Add((so, sd, left, right));
+                    dual.Add((so, sd, left, right, -1, -1));
         }
         else
         {
@@ -399,12 +402,15 @@ public sealed class UnitGraphBuilder
             for (var i = 0; i < xs.Length; i++) { xs[i] = ordered[i].X; ys[i] = ordered[i].Y; }
             var dt = new SweepHullDelaunay(xs, ys);
             var tri = dt.Triangles; var half = dt.Halfedges;
+            centres = new Coordinate[dt.Count / 3];
+            Parallel.For(0, centres.Length, new ParallelOptions { CancellationToken = ct },
+                t => centres[t] = Circumcentre((Site)ordered[tri[3 * t]], (Site)ordered[tri[3 * t + 1]], (Site)ordered[tri[3 * t + 2]]));
             for (var e = 0; e < dt.Count; e++)
             {
                 var opp = half[e];
                 if (opp < e) continue; // the hull (−1), or the pair seen from its other half-edge
                 dual.Add(((Site)ordered[tri[e]], (Site)ordered[tri[SweepHullDelaunay.Next(e)]], (Site)ordered[tri[SweepHullDelaunay.Prev(e)]],
-                    (Site)ordered[tri[SweepHullDelaunay.Prev(opp)]]));
+                    (Site)ordered[tri[SweepHullDelaunay.Prev(opp)]], e / 3, opp / 3));
             }
         }
         lap("delaunay");
@@ -420,10 +426,11 @@ public sealed class UnitGraphBuilder
         Parallel.For(0, dual.Count, new ParallelOptions { CancellationToken = ct },
             () => new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area), (t, _, inside) =>
         {
-            var (so, sd, left, right) = dual[t];
+            var (so, sd, left, right, t1, t2) = dual[t];
             int a = so.Owner, b = sd.Owner;
             if (a == b) return inside;
-            var p1 = Circumcentre(so, sd, left); var p2 = Circumcentre(so, sd, right);
+            var p1 = t1 >= 0 ? centres[t1] : Circumcentre(so, sd, left);
+            var p2 = t2 >= 0 ? centres[t2] : Circumcentre(so, sd, right);
             if (p1.Equals2D(p2)) return inside;
             var len = 0.0;
             if (a >= 0 && b >= 0)
