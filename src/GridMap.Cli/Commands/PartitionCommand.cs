@@ -93,6 +93,17 @@ internal static class PartitionCommand
 
     private static int RunChecked(PartitionArguments a, CancellationToken ct)
     {
+        // GRIDMAP_PARTITION_PROFILE=1 prints the wall time of each stage of the process (and the graph's own laps) to stderr.
+        var profile = Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_PROFILE") is not null;
+        var lapClock = System.Diagnostics.Stopwatch.StartNew();
+        void Lap(string stage)
+        {
+            if (!profile) return;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  profile {stage}: {lapClock.Elapsed.TotalSeconds:0.000} s (process {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0.00} s, allocated so far {GC.GetTotalAllocatedBytes() / 1e9:0.00} GB, GC paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s)"));
+            lapClock.Restart();
+        }
+        Lap("start-up");
         var options = BuildOptions(a);
         Crs? overrideCrs = null;
         if (a.Crs is not null)
@@ -101,6 +112,7 @@ internal static class PartitionCommand
             overrideCrs = c;
         }
         var set = FeatureFile.Read(a.Units.FullName, overrideCrs);
+        Lap("read units");
         if (set.Features.Count == 0) throw new InputException($"{a.Units.Name} has no features.");
         var geometries = new List<Geometry>(set.Features.Count);
         var weights = new List<double>(set.Features.Count);
@@ -154,6 +166,7 @@ internal static class PartitionCommand
             }
         }
 
+        Lap("units and projection");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         UnitGraph graph = null!;
         PartitionResult result = null!;
@@ -162,9 +175,12 @@ internal static class PartitionCommand
         {
             report("adjacency", 0);
             graph = new UnitGraphBuilder { Barriers = barrierGeoms }.BuildGraph(unitList, ct);
+            Lap("graph");
+            if (profile) foreach (var (stage, s) in graph.BuildTimings) Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    graph {stage}: {s:0.000} s"));
             report("search", 0);
             var progress = new SyncProgress(pr => report(pr.Stage, pr.Fraction));
             result = CellPartitioner.Partition(graph, options, progress, ct);
+            Lap("search");
             if (a.Exact)
             {
                 report("exact", 0);
@@ -207,8 +223,13 @@ internal static class PartitionCommand
             var props = new Dictionary<string, object?>(f.Properties, StringComparer.Ordinal) { ["cell"] = result.Assignment[i] };
             return (f.Geometry, (IReadOnlyDictionary<string, object?>)props);
         }), set.Crs));
+        Lap("write plan");
         if (a.Report is not null)
             WriteAtomically(a.Report.FullName, path => PartitionReport.Write(path, graph, result, options, a, projection.Description, sw.Elapsed, exactResult));
+        Lap("write report");
+        if (profile)
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  profile GC: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s, allocated {GC.GetTotalAllocatedBytes() / 1e9:0.0} GB"));
         var ev = result.Evaluation!;
         foreach (var warning in result.Warnings) Console.Error.WriteLine($"gridmap partition: warning: {warning}");
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

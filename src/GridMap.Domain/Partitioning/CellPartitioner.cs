@@ -315,6 +315,7 @@ public sealed class CellPartitioner
         bool objectiveCut, Func<bool> stop, CancellationToken ct, Action<int> finished)
     {
         var outcomes = new (int[] Cells, bool Feasible, double Score, double Miss)?[starts];
+        var workers = Options.Parallelism > 0 ? Options.Parallelism : Environment.ProcessorCount;
         var next = -1; var doneCount = 0;
         var gate = new object();
         void Worker()
@@ -324,14 +325,14 @@ public sealed class CellPartitioner
                 var start = Interlocked.Increment(ref next);
                 if (start >= starts || (start > 0 && stop())) return;
                 var search = new PartitionSearch(sub, k, lower, upper, objectiveCut, Mix(Options.Seed, group, start));
-                RunStart(search, sub.N, k, start, objectiveCut, stop);
+                RunStart(search, sub.N, k, start, objectiveCut, stop, Math.Max(1, workers / Math.Min(starts, workers)));
                 var feasible = search.IsBalanced() && search.AllContiguous();
                 var miss = feasible ? 0 : search.TotalViolation() + (search.AllContiguous() ? 0 : 1e12);
                 outcomes[start] = (search.Cell, feasible, search.Score(), miss);
                 lock (gate) finished(++doneCount);
             }
         }
-        var threads = Math.Min(starts, Options.Parallelism > 0 ? Options.Parallelism : Environment.ProcessorCount);
+        var threads = Math.Min(starts, workers);
         if (threads <= 1) { Worker(); return outcomes; }
         var tasks = new Task[threads - 1];
         for (var t = 0; t < tasks.Length; t++) tasks[t] = Task.Factory.StartNew(Worker, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -354,7 +355,11 @@ public sealed class CellPartitioner
     /// <summary>Starts sized so small instances get many restarts and 100,000 units get one.</summary>
     internal static int AutoStarts(int n, int k) => n <= 400 ? 16 : n <= 3000 ? 4 : n <= 20_000 ? 2 : 1;
 
-    private static void RunStart(PartitionSearch search, int n, int k, int start, bool cutObjective, Func<bool> stop)
+    /// <summary>Above this many units a start's merge-and-resplit rounds cut disjoint pairs in batches, on the cores its
+    /// group's other starts leave free (<see cref="LocalSearch.RecombineBatched"/>); the plan does not depend on how many.</summary>
+    internal const int BatchedRecombineAbove = 20_000;
+
+    private static void RunStart(PartitionSearch search, int n, int k, int start, bool cutObjective, Func<bool> stop, int workers)
     {
         // GRIDMAP_PARTITION_TRACE=1 prints each phase's time, bound violation and compactness to stderr.
         var trace = Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_TRACE") is not null;
@@ -368,7 +373,7 @@ public sealed class CellPartitioner
         if (powerDiagram && n > 20_000) search.SeedGeometric();
         else search.Seed(sweeps: 8, trees: n <= 400 ? 8 : 2);
         T("seed");
-        if (powerDiagram) { search.SeedPowerDiagram(12, 8); T("power diagram"); }
+        if (powerDiagram) { search.SeedPowerDiagram(12, 8, n > BatchedRecombineAbove ? workers : 1); T("power diagram"); }
         search.Repair(30, stop);
         T("repair");
         for (var i = 0; i < 10 && !stop() && search.MovePass() > 0; i++) { }
@@ -381,7 +386,12 @@ public sealed class CellPartitioner
         if (!cutObjective && n <= 3000) search.Recombine(2 * iterations, sweeps, trees, stop, temperature: 0.05);
         for (var round = 0; round < 3 && !stop(); round++)
         {
-            search.Recombine(iterations / 3, sweeps, trees, stop);
+            // Above 20,000 units each re-cut tries 6 sweeps (3 straight directions, 3 discs) and 1 spanning tree instead of
+            // 8 and 3: measured on 100,000 compounds, seeds 1–3, mean PP 0.587 / 0.587 / 0.587 with 8 + 3 and 0.588 / 0.587
+            // with 6 + 1 (6 + 2: 0.587 / 0.587 / 0.587) for 15–20 % less CPU; 4 sweeps (one straight axis) fell to 0.580.
+            var gained = n > BatchedRecombineAbove ? search.RecombineBatched(iterations / 3, Math.Min(sweeps, 6), Math.Min(trees, 1), stop, workers)
+                : search.Recombine(iterations / 3, sweeps, trees, stop);
+            T($"round {round} recombine ({gained} of {iterations / 3} pairs re-split)");
             if (!search.IsBalanced()) search.Repair(10, stop);
             for (var i = 0; i < 10 && search.MovePass() + search.SwapPass() > 0 && !stop(); i++) { }
             T($"round {round}");

@@ -35,6 +35,9 @@ public sealed class UnitGraphBuilder
     public IReadOnlyList<Geometry> Barriers { get; init; } = [];
     /// <summary>Upper bound on Voronoi sites (keeps 100,000-unit districts within seconds), ≥ 1,000.</summary>
     public int MaxSites { get; init; } = 400_000;
+    /// <summary>Triangulate the sites with NTS's incremental quad-edge triangulator instead of the sweep-hull one
+    /// (<see cref="SweepHullDelaunay"/>, several times faster); both give the same triangles (tests compare them).</summary>
+    internal bool NtsDelaunay { get; init; }
 
     /// <summary>One-call entry point with default options.</summary>
     public static UnitGraph Build(IReadOnlyList<PartitionUnit> units, IReadOnlyList<Geometry>? barriers = null, Geometry? area = null)
@@ -76,13 +79,13 @@ public sealed class UnitGraphBuilder
 
         var x = new double[n]; var y = new double[n];
         var areas = new double[n]; var perims = new double[n];
-        for (var i = 0; i < n; i++)
+        Parallel.For(0, n, i =>
         {
             var c = footprints[i].Centroid;
             x[i] = c.X; y[i] = c.Y;
             areas[i] = territories[i]?.Area ?? 0;
             perims[i] = territories[i]?.Length ?? 0;
-        }
+        });
         var cut = BarrierCut(footprints);
         var edges = new List<(int, int, double, bool)>(pairs.Count);
         foreach (var (key, len) in pairs.OrderBy(p => p.Key))
@@ -304,6 +307,9 @@ public sealed class UnitGraphBuilder
         var spacing = Math.Max(size / 3, perimeterTotal / MaxSites);
         var sites = new Dictionary<(double, double), int>();
         var coords = new List<Coordinate>();
+        // Interior points (a polygon scan each) on all cores; the sites are then listed in unit order as before.
+        var interior = new Coordinate[n];
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i => interior[i] = footprints[i].InteriorPoint.Coordinate);
         for (var i = 0; i < n; i++)
         {
             foreach (var ring in Rings(footprints[i]).Take(1))
@@ -327,7 +333,7 @@ public sealed class UnitGraphBuilder
                     walked += sl;
                 }
             }
-            var c = footprints[i].InteriorPoint.Coordinate;
+            var c = interior[i];
             if (sites.TryAdd((c.X, c.Y), i)) coords.Add(c);
         }
         ct.ThrowIfCancellationRequested();
@@ -357,16 +363,56 @@ public sealed class UnitGraphBuilder
         var jitter = new Random(12345);
         var jittered = new HashSet<(double, double)>(coords.Count);
         var ordered = new List<NetTopologySuite.Triangulate.QuadEdge.Vertex>(coords.Count);
-        foreach (var c in coords.OrderBy(c => (int)Math.Floor((c.Y - siteEnv.MinY) / band))
-                     .ThenBy(c => ((int)Math.Floor((c.Y - siteEnv.MinY) / band) & 1) == 0 ? c.X : -c.X))
+        // Snake order: by band, then x (alternating direction), ties in list order — the order the stable LINQ sort
+        // gave, from keys computed once instead of in every comparison.
+        var bandOf = new int[coords.Count]; var along = new double[coords.Count]; var snake = new int[coords.Count];
+        for (var i = 0; i < coords.Count; i++)
+        {
+            var c = coords[i];
+            bandOf[i] = (int)Math.Floor((c.Y - siteEnv.MinY) / band);
+            along[i] = (bandOf[i] & 1) == 0 ? c.X : -c.X;
+            snake[i] = i;
+        }
+        Array.Sort(snake, (p, q) => bandOf[p] != bandOf[q] ? bandOf[p].CompareTo(bandOf[q]) : along[p] != along[q] ? along[p].CompareTo(along[q]) : p.CompareTo(q));
+        foreach (var c in snake.Select(i => coords[i]))
         {
             var jx = c.X + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
             var jy = c.Y + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
             if (!jittered.Add((jx, jy))) continue;
             ordered.Add(new Site(jx, jy, sites.GetValueOrDefault((c.X, c.Y), -1)));
         }
-        var subdivision = new NetTopologySuite.Triangulate.QuadEdge.QuadEdgeSubdivision(siteEnv, 0);
-        new NetTopologySuite.Triangulate.IncrementalDelaunayTriangulator(subdivision).InsertSites(ordered);
+        // Each Delaunay edge between two sites with a triangle on both sides: its ends and the third corners of the
+        // two triangles (the Voronoi edge joins their circumcentres).
+        // With the sweep-hull triangulation each triangle's circumcentre is computed once (T1/T2: the triangles on the two
+        // sides, −1 when computed per edge) — the same value from any of its three edges, since Circumcentre orders its corners.
+        var dual = new List<(Site O, Site D, Site L, Site R, int T1, int T2)>(3 * ordered.Count);
+        Coordinate[] centres = [];
+        if (NtsDelaunay)
+        {
+            var subdivision = new NetTopologySuite.Triangulate.QuadEdge.QuadEdgeSubdivision(siteEnv, 0);
+            new NetTopologySuite.Triangulate.IncrementalDelaunayTriangulator(subdivision).InsertSites(ordered);
+            // Every quad-edge the subdivision holds is one undirected edge: no traversal (GetPrimaryEdges keeps a visited set).
+            foreach (var e in subdivision.GetEdges())
+                if (e.IsLive && e.Orig is Site so && e.Dest is Site sd && e.LNext.Dest is Site left && e.Sym.LNext.Dest is Site right)
+                    dual.Add((so, sd, left, right, -1, -1));
+        }
+        else
+        {
+            var xs = new double[ordered.Count]; var ys = new double[ordered.Count];
+            for (var i = 0; i < xs.Length; i++) { xs[i] = ordered[i].X; ys[i] = ordered[i].Y; }
+            var dt = new SweepHullDelaunay(xs, ys);
+            var tri = dt.Triangles; var half = dt.Halfedges;
+            centres = new Coordinate[dt.Count / 3];
+            Parallel.For(0, centres.Length, new ParallelOptions { CancellationToken = ct },
+                t => centres[t] = Circumcentre((Site)ordered[tri[3 * t]], (Site)ordered[tri[3 * t + 1]], (Site)ordered[tri[3 * t + 2]]));
+            for (var e = 0; e < dt.Count; e++)
+            {
+                var opp = half[e];
+                if (opp < e) continue; // the hull (−1), or the pair seen from its other half-edge
+                dual.Add(((Site)ordered[tri[e]], (Site)ordered[tri[SweepHullDelaunay.Next(e)]], (Site)ordered[tri[SweepHullDelaunay.Prev(e)]],
+                    (Site)ordered[tri[SweepHullDelaunay.Prev(opp)]], e / 3, opp / 3));
+            }
+        }
         lap("delaunay");
         // Shared boundary of two territories = the Voronoi edges between their sites: the dual of a Delaunay edge
         // joins the circumcentres of the triangles on its two sides. Summing those is exact and far cheaper than
@@ -374,23 +420,33 @@ public sealed class UnitGraphBuilder
         var pairs = new Dictionary<long, double>(PairKeyComparer.Instance);
         var outline = new List<(Coordinate P, Coordinate Q)>[n];
         for (var i = 0; i < n; i++) outline[i] = [];
-        var inside = new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area);
-        // Every quad-edge the subdivision holds is one undirected edge: no traversal (GetPrimaryEdges keeps a visited set).
-        foreach (var e in subdivision.GetEdges())
+        // The Voronoi edge of each (circumcentres, clipped length) is computed on all cores into its own slot; the
+        // outlines and lengths are then gathered in edge order, so the sums are the same as one pass.
+        var voronoi = new (int A, int B, Coordinate? P1, Coordinate? P2, double Len)[dual.Count];
+        Parallel.For(0, dual.Count, new ParallelOptions { CancellationToken = ct },
+            () => new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area), (t, _, inside) =>
         {
-            if (!e.IsLive || e.Orig is not Site so || e.Dest is not Site sd) continue;
+            var (so, sd, left, right, t1, t2) = dual[t];
             int a = so.Owner, b = sd.Owner;
-            if (a == b) continue;
-            if (e.LNext.Dest is not Site left || e.Sym.LNext.Dest is not Site right) continue;
-            var p1 = Circumcentre(so, sd, left); var p2 = Circumcentre(so, sd, right);
-            if (p1.Equals2D(p2)) continue;
+            if (a == b) return inside;
+            var p1 = t1 >= 0 ? centres[t1] : Circumcentre(so, sd, left);
+            var p2 = t2 >= 0 ? centres[t2] : Circumcentre(so, sd, right);
+            if (p1.Equals2D(p2)) return inside;
+            var len = 0.0;
+            if (a >= 0 && b >= 0)
+            {
+                if (inside.Locate(p1) == Location.Interior && inside.Locate(p2) == Location.Interior) len = p1.Distance(p2);
+                else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
+            }
+            voronoi[t] = (a, b, p1, p2, len);
+            return inside;
+        }, _ => { });
+        foreach (var (a, b, p1, p2, len) in voronoi)
+        {
+            if (p1 is null || p2 is null) continue;
             if (a >= 0) outline[a].Add((p1, p2));
             if (b >= 0) outline[b].Add((p1, p2));
-            if (a < 0 || b < 0) continue;
-            double len;
-            if (inside.Locate(p1) == Location.Interior && inside.Locate(p2) == Location.Interior) len = p1.Distance(p2);
-            else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
-            if (len <= 0) continue;
+            if (a < 0 || b < 0 || len <= 0) continue;
             var key = Key(a, b);
             pairs[key] = pairs.GetValueOrDefault(key) + len;
         }

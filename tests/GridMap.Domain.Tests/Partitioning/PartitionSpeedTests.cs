@@ -103,6 +103,46 @@ public sealed class PartitionSpeedTests(DemoCityFixture demo)
         Assert.Equal(one.Assignment, four.Assignment);
     }
 
+    [Theory]
+    [InlineData(3_000, 7)]
+    [InlineData(500, 3)]
+    public void SweepHullDelaunay_GivesTheSameTerritoriesAndAdjacencyAsNtsIncrementalDelaunay(int count, int seed)
+    {
+        var (units, _) = SyntheticCompounds.Generate(count, seed);
+        var sweep = new UnitGraphBuilder().BuildGraph(units);
+        var nts = new UnitGraphBuilder { NtsDelaunay = true }.BuildGraph(units);
+        Assert.True(sweep.IsTessellated);
+        Assert.Equal(nts.Count, sweep.Count);
+        for (var u = 0; u < nts.Count; u++)
+        {
+            Assert.Equal(nts.Areas[u], sweep.Areas[u], nts.Areas[u] * 1e-9);
+            Assert.Equal(nts.Perimeters[u], sweep.Perimeters[u], nts.Perimeters[u] * 1e-9);
+            var a = nts.Neighbours(u).Select(x => (x.Neighbour, x.SharedLength)).OrderBy(x => x.Neighbour).ToList();
+            var b = sweep.Neighbours(u).Select(x => (x.Neighbour, x.SharedLength)).OrderBy(x => x.Neighbour).ToList();
+            Assert.Equal(a.Select(x => x.Neighbour), b.Select(x => x.Neighbour));
+            for (var i = 0; i < a.Count; i++) Assert.Equal(a[i].SharedLength, b[i].SharedLength, 1e-6);
+        }
+    }
+
+    [Fact]
+    public void BatchedRecombination_AboveTheThreshold_GivesTheSamePlanOnOneOrTwoThreads()
+    {
+        // 22,500 units, one start: its merge-and-resplit rounds cut disjoint pairs in batches on the free cores, and the
+        // power diagram assigns units on them; the plan must not depend on how many cores there are.
+        const int side = 150;
+        Assert.True(side * side > CellPartitioner.BatchedRecombineAbove);
+        var g = TestGrids.Rook(side, side, Enumerable.Range(0, side * side).Select(i => 1.0 + i * 7919 % 13).ToList());
+        PartitionResult Run(int parallelism) => CellPartitioner.Partition(g, new PartitionOptions
+        {
+            Cells = 150, Tolerance = 0.05, Seed = 3, Starts = 1, Parallelism = parallelism, TimeLimit = TimeSpan.FromMinutes(10),
+        });
+        var one = Run(1);
+        var two = Run(2);
+        Assert.True(one.IsFeasible, one.Message);
+        Assert.False(one.TimeLimitReached);
+        Assert.Equal(one.Assignment, two.Assignment);
+    }
+
     [Fact]
     public void ExpiredTimeLimit_OneGroup_RunsOnlyTheObligatoryStart_AndReturnsAValidPlan()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GridMap.Domain.Graphs;
 
 namespace GridMap.Domain.Partitioning.Search;
@@ -19,11 +20,11 @@ internal sealed class Bisection
 {
     private const double Eps = PartitionState.Eps;
     private const double TieWeight = PartitionState.TieWeight;
-    private readonly PartitionState _s;
     private readonly SubProblem _g;
     private readonly double _lo, _hi;
     private readonly bool _cutObjective;
-    private readonly Random _rng;
+    private Random _rng;
+    private readonly Connectivity _connectivity;
     // _mark = _gen: in the region being split; _mark2 = inPart: taken by the sweep; _mark3 = queued by the sweep.
     private readonly int[] _mark, _mark2, _mark3;
     private int _gen, _gen2, _gen3;
@@ -43,10 +44,14 @@ internal sealed class Bisection
     private readonly List<(int V, int K)> _treeCands = [];
     private readonly List<int> _firstComponent = [];
 
-    public Bisection(PartitionState state)
+    public Bisection(PartitionState state) : this(state, state.Rng, state.Connectivity) { }
+
+    /// <summary>A bisection with its own buffers, random source and contiguity helper, so that several can cut
+    /// disjoint regions of one state at once (<see cref="LocalSearch.RecombineBatched"/>).</summary>
+    public Bisection(PartitionState state, Random rng, Connectivity connectivity)
     {
-        _s = state;
-        _g = state.G; _lo = state.Lo; _hi = state.Hi; _cutObjective = state.CutObjective; _rng = state.Rng;
+        _connectivity = connectivity;
+        _g = state.G; _lo = state.Lo; _hi = state.Hi; _cutObjective = state.CutObjective; _rng = rng;
         var n = _g.N;
         _mark = new int[n]; _mark2 = new int[n]; _mark3 = new int[n];
         _key = new double[n];
@@ -54,6 +59,9 @@ internal sealed class Bisection
         _tOff = new int[n + 1]; _tFill = new int[n]; _tAdj = new int[2 * Math.Max(1, n)];
         _sw = new double[n];
     }
+
+    /// <summary>The random source the next cuts draw from (a worker's bisection gets one per region).</summary>
+    public Random Rng { get => _rng; set => _rng = value; }
 
     /// <summary>
     /// Splits region <paramref name="r"/> (connected) into a part for <paramref name="k1"/> cells and the rest
@@ -64,8 +72,8 @@ internal sealed class Bisection
     {
         _gen++;
         double w = 0, area = 0, perim = 0;
-        foreach (var u in r) _mark[u] = _gen;
-        foreach (var u in r)
+        foreach (var u in CollectionsMarshal.AsSpan(r)) _mark[u] = _gen;
+        foreach (var u in CollectionsMarshal.AsSpan(r))
         {
             w += _g.W[u]; area += _g.A[u]; perim += _g.P[u];
             for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++) if (_mark[_g.Nbr[e]] == _gen) perim -= _g.Len[e];
@@ -116,7 +124,7 @@ internal sealed class Bisection
         var target = r.Weight * kx / (kx + ky);
         double cx = Math.Cos(theta), cy = Math.Sin(theta);
         var start = -1; var min = double.PositiveInfinity;
-        foreach (var u in r.Nodes)
+        foreach (var u in CollectionsMarshal.AsSpan(r.Nodes))
         {
             var key = anchor < 0 ? _g.X[u] * cx + _g.Y[u] * cy
                 : (_g.X[u] - _g.X[anchor]) * (_g.X[u] - _g.X[anchor]) + (_g.Y[u] - _g.Y[anchor]) * (_g.Y[u] - _g.Y[anchor]);
@@ -193,7 +201,7 @@ internal sealed class Bisection
     private List<int>? RestPockets(Region r, List<int> order, int step)
     {
         if (r.Nodes.Count - step <= 0) return null;
-        var connectivity = _s.Connectivity;
+        var connectivity = _connectivity;
         connectivity.BeginPass();
         for (var i = 0; i < step; i++) connectivity.Exclude(order[i]);
         // Usually the rest is connected: one flood tells. When it is not, that flood was the first component already

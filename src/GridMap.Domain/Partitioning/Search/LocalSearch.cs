@@ -114,6 +114,95 @@ internal sealed class LocalSearch
         return improved;
     }
 
+    /// <summary>Pairs drawn per batch of <see cref="RecombineBatched"/>.</summary>
+    internal const int BatchSize = 64;
+    private Bisection[]? _workers;
+    private int[]? _batchMark;
+    private int _batchGen;
+
+    /// <summary>
+    /// Merge-and-resplit as <see cref="Recombine"/> (greedy, no anneal), in batches whose pairs share no cell, the pairs of
+    /// a batch cut at once on up to <paramref name="workers"/> threads. Re-splitting the union of cells a and b changes
+    /// only a's and b's weight, area and perimeter (another cell's boundary with a ∪ b stays where it is), so the splits
+    /// of disjoint pairs do not interact: each is computed from the batch's starting plan with its own random source
+    /// (seeded from the start's <see cref="Random"/> when the batch is drawn) and applied in batch order — the plan
+    /// depends on the seed only, not on the number of threads. Returns the number of improvements.
+    /// </summary>
+    public int RecombineBatched(int iterations, int sweeps, int trees, Func<bool> stop, int workers)
+    {
+        if (_k < 2) return 0;
+        workers = Math.Max(1, workers);
+        if (_workers is null || _workers.Length < workers)
+        {
+            _workers = new Bisection[workers];
+            for (var t = 0; t < workers; t++) _workers[t] = new Bisection(_s, _rng, new GridMap.Domain.Graphs.Connectivity(_g.Off, _g.Nbr));
+            _batchMark = new int[_k];
+        }
+        var mark = _batchMark!;
+        var pairs = new List<(int A, int B, int Seed)>(BatchSize);
+        var splits = new Split[BatchSize];
+        var coins = new int[BatchSize];
+        var improved = 0;
+        var it = 0;
+        while (it < iterations && !stop())
+        {
+            pairs.Clear();
+            _batchGen++;
+            // Draw until the batch is full; a pair touching a cell already in the batch is drawn again (bounded).
+            for (var tries = 0; pairs.Count < BatchSize && it + pairs.Count < iterations && tries < 4 * BatchSize; tries++)
+            {
+                var (a, b) = RandomAdjacentPair();
+                if (a < 0) break;
+                if (mark[a] == _batchGen || mark[b] == _batchGen) continue;
+                mark[a] = mark[b] = _batchGen;
+                pairs.Add((a, b, _rng.Next()));
+            }
+            if (pairs.Count == 0) break;
+            it += pairs.Count;
+            var next = -1;
+            void Work(int t)
+            {
+                var bisection = _workers[t];
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < pairs.Count)
+                {
+                    var (a, b, seed) = pairs[i];
+                    var rng = new Random(seed);
+                    bisection.Rng = rng;
+                    var region = new List<int>(_members[a].Count + _members[b].Count);
+                    region.AddRange(_members[a]); region.AddRange(_members[b]);
+                    splits[i] = bisection.Bisect(region, 1, 1, sweeps, trees);
+                    coins[i] = rng.Next(3);
+                }
+            }
+            var threads = Math.Min(workers, pairs.Count);
+            if (threads <= 1) Work(0);
+            else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Work);
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                var (a, b, _) = pairs[i];
+                var split = splits[i];
+                splits[i] = default;
+                if (split.Part is null || split.Part.Length == 0) continue;
+                var pairScore = _cutObjective ? -CutBetween(a, b) + TieWeight * (Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b])) : Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b]);
+                var balanced = Violation(_cw[a]) + Violation(_cw[b]) <= Eps;
+                var accept = split.Feasible && (!balanced || split.Score > pairScore + 1e-12
+                    || (_cutObjective && Math.Round(split.Score) >= Math.Round(pairScore) && coins[i] == 0));
+                if (accept) { _s.ApplySplit(a, b, split.Part); improved++; }
+                else if (!split.Feasible && !balanced)
+                {
+                    var before = Violation(_cw[a]) + Violation(_cw[b]);
+                    var wPart = 0.0;
+                    foreach (var u in split.Part) wPart += _g.W[u];
+                    var total = _cw[a] + _cw[b];
+                    if (Violation(wPart) + Violation(total - wPart) < before - Eps || Math.Abs(_cw[a] - _cw[b]) > Math.Abs(2 * wPart - total) + Eps)
+                        _s.ApplySplit(a, b, split.Part);
+                }
+            }
+        }
+        return improved;
+    }
+
     /// <summary>Single-unit moves across cell borders that keep contiguity and bounds and improve the
     /// objective (or, while unbalanced, reduce the bound violation). Returns moves made.</summary>
     public int MovePass(bool balanceOnly = false)

@@ -49,7 +49,7 @@ internal sealed class PartitionSearch
     /// <inheritdoc cref="Seeding.SeedGeometric"/>
     public void SeedGeometric() => _seeding.SeedGeometric();
     /// <inheritdoc cref="Seeding.SeedPowerDiagram"/>
-    public void SeedPowerDiagram(int outer, int inner) => _seeding.SeedPowerDiagram(outer, inner);
+    public void SeedPowerDiagram(int outer, int inner, int workers = 1) => _seeding.SeedPowerDiagram(outer, inner, workers);
 
     /// <inheritdoc cref="BalanceRepair.Repair"/>
     public void Repair(int rounds, Func<bool> stop) => _repair.Repair(rounds, stop);
@@ -59,6 +59,9 @@ internal sealed class PartitionSearch
     /// <inheritdoc cref="LocalSearch.Recombine"/>
     public int Recombine(int iterations, int sweeps, int trees, Func<bool> stop, double temperature = 0) =>
         _localSearch.Recombine(iterations, sweeps, trees, stop, temperature);
+    /// <inheritdoc cref="LocalSearch.RecombineBatched"/>
+    public int RecombineBatched(int iterations, int sweeps, int trees, Func<bool> stop, int workers) =>
+        _localSearch.RecombineBatched(iterations, sweeps, trees, stop, workers);
     /// <inheritdoc cref="LocalSearch.MovePass"/>
     public int MovePass(bool balanceOnly = false) => _localSearch.MovePass(balanceOnly);
     /// <inheritdoc cref="LocalSearch.SwapPass"/>

@@ -105,7 +105,7 @@ internal sealed class Seeding
     /// result is close to a centroidal tessellation — the most compact shapes — before contiguity repair.
     /// Starts from the current plan (its centroids, and its cells as the first candidates).
     /// </summary>
-    public void SeedPowerDiagram(int outer, int inner)
+    public void SeedPowerDiagram(int outer, int inner, int workers = 1)
     {
         var cx = new double[_k]; var cy = new double[_k]; var psi = new double[_k];
         double totalArea = 0;
@@ -140,17 +140,30 @@ internal sealed class Seeding
             for (var step = 0; step < inner; step++)
             {
                 Array.Clear(w);
-                for (var u = 0; u < _g.N; u++)
+                // Each unit's nearest centre depends only on the centres and ψ of this step: on large instances the
+                // units are assigned on all cores, in chunks; the weights are summed afterwards in unit order (same sums).
+                void Assign(int from0, int to0)
                 {
-                    var best = from[u]; var bestD = double.PositiveInfinity;
-                    double x = _g.X[u], y = _g.Y[u];
-                    foreach (var c in cand[from[u]])
+                    for (var u = from0; u < to0; u++)
                     {
-                        var d = (x - cx[c]) * (x - cx[c]) + (y - cy[c]) * (y - cy[c]) - psi[c];
-                        if (d < bestD) { bestD = d; best = c; }
+                        var best = from[u]; var bestD = double.PositiveInfinity;
+                        double x = _g.X[u], y = _g.Y[u];
+                        foreach (var c in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(cand[from[u]]))
+                        {
+                            var d = (x - cx[c]) * (x - cx[c]) + (y - cy[c]) * (y - cy[c]) - psi[c];
+                            if (d < bestD) { bestD = d; best = c; }
+                        }
+                        assign[u] = best;
                     }
-                    assign[u] = best; w[best] += _g.W[u];
                 }
+                if (workers > 1)
+                {
+                    const int chunk = 4096;
+                    Parallel.For(0, (_g.N + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                        b => Assign(b * chunk, Math.Min(_g.N, (b + 1) * chunk)));
+                }
+                else Assign(0, _g.N);
+                for (var u = 0; u < _g.N; u++) w[assign[u]] += _g.W[u];
                 var eta = 0.3 * scale;
                 for (var c = 0; c < _k; c++) psi[c] -= eta * (w[c] - target) / target;
             }
