@@ -9,7 +9,7 @@ using GridMap.Storage.Planning;
 namespace GridMap.Bench;
 
 /// <summary>
-/// `scripts/bench streets exact [seconds per solve, default 60] [max streets]`: on every demo street, the planner's
+/// `scripts/bench streets exact [seconds per solve, default 60] [max streets] [street code]`: on every demo street, the planner's
 /// default request (300–500 households, soft barriers) by the heuristic (its default 10 s) and by exact mode
 /// (<see cref="ExactPartitioner"/>, every street of ≤ 150 compounds, the heuristic's plan as its start): found / proved
 /// impossible / unknown, the compactness of both plans on exact mode's measure (households-weighted mean distance to the
@@ -23,7 +23,8 @@ internal static class StreetsExactBench
         if (string.IsNullOrEmpty(cs)) { Console.Error.WriteLine("streets bench: GRIDMAP_DB is not set (scripts/bench sets it)"); return 1; }
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 60;
         var most = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : int.MaxValue;
-        return RunAsync(cs, seconds, most).GetAwaiter().GetResult();
+        var only = args.Length > 2 ? args[2] : null;
+        return RunAsync(cs, seconds, most, only).GetAwaiter().GetResult();
     }
 
     /// <summary>Exact mode's measure of a plan: households-weighted mean distance from each unit to its cell's best centre
@@ -40,11 +41,11 @@ internal static class StreetsExactBench
         return den > 0 ? num / den : 0;
     }
 
-    private static async Task<int> RunAsync(string cs, double seconds, int most)
+    private static async Task<int> RunAsync(string cs, double seconds, int most, string? only)
     {
         await using var db = GridMapDatabase.Create(cs);
         var areas = new AreaQueries(db);
-        var codes = (await areas.ListAsync("street", null)).Select(a => a.Code).Take(most).ToList();
+        var codes = (await areas.ListAsync("street", null)).Select(a => a.Code).Where(c => only is null || c == only).Take(most).ToList();
         var loadBefore = BenchSupport.LoadAverage();
         var counts = new Dictionary<string, int>();
         int small = 0, heuristicFound = 0, heuristicMissedSmall = 0, both = 0, exactOnly = 0, unknownSmall = 0;

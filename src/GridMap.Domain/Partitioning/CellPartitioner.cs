@@ -201,14 +201,27 @@ public sealed class CellPartitioner
                 }
                 progress?.Report(new PartitionProgress("search", Math.Min(1, (done + sub.N * ks[s]) / totalWork), objectiveCut ? -bestScore : bestScore / ks[s]));
             }
-            // Window mode on coarse units: when no start balanced the group with K fixed, pack it (K free).
-            if (!bestFeasible && Options.IsWindow && !Stop() && PackWindow(sub, lower, upper, objectiveCut, Mix(Options.Seed, s, 1 << 20), Stop) is { } packed)
+            // Window mode on coarse units: when no start balanced the group with K fixed, pack it (K free). With the p-median
+            // polish on a small group the packings are made even when a start balanced it: they are candidates below.
+            var polish = Options.IsWindow && Options.PMedianPolish && !objectiveCut && sub.N <= PMedianPolish.MaxUnits;
+            List<int[]> packings = [];
+            if ((!bestFeasible || polish) && Options.IsWindow && !Stop() && PackWindow(sub, lower, upper, objectiveCut, Mix(Options.Seed, s, 1 << 20), Stop) is { Count: > 0 } packed)
             {
-                best = packed.Cell; bestFeasible = true; ks[s] = packed.K;
+                // The most compact packing first; it is the plan when no start balanced the group.
+                var top = packed.MaxBy(p => p.Score);
+                packings = [top.Cell, .. packed.Where(p => !ReferenceEquals(p.Cell, top.Cell)).Select(p => p.Cell)];
+                if (!bestFeasible) { best = top.Cell; bestFeasible = true; ks[s] = top.K; }
             }
-            // Window mode on small groups: every feasible start p-median polished, the least distance to the centres wins.
-            if (bestFeasible && Options.IsWindow && Options.PMedianPolish && !objectiveCut && sub.N <= PMedianPolish.MaxUnits)
-                (best, ks[s]) = PMedianPolish.Best(sub, feasibleStarts.Count > 0 ? feasibleStarts : [best!], lower, upper, false, Stop);
+            // Window mode on small groups: every feasible start and every packing p-median polished, the least distance to
+            // the centres wins. Starts and packings differ in their number of cells (a start keeps the K it was given, a
+            // packing takes what it needs), and one cell more or less can be the shorter distances.
+            if (bestFeasible && polish)
+            {
+                var candidates = new List<int[]>(feasibleStarts);
+                if (feasibleStarts.Count == 0) candidates.Add(best!); // a one-cell group, or the most compact packing
+                candidates.AddRange(packings.Where(p => !ReferenceEquals(p, best)));
+                (best, ks[s]) = PMedianPolish.Best(sub, candidates, lower, upper, false, Stop);
+            }
             done += sub.N * ks[s];
             if (!bestFeasible) failures.Add($"group of {sub.N} units into {ks[s]} cells");
             for (var i = 0; i < sub.N; i++) cell[sub.Global[i]] = nextCell + best![i];
@@ -266,13 +279,14 @@ public sealed class CellPartitioner
 
     /// <summary>
     /// Window mode fallback (<see cref="WindowPacker"/>): up to four packings of the group, each made compact by
-    /// pair re-splits, single moves and swaps that keep every cell within the window; the most compact wins.
-    /// Null when no packing is found in the time left.
+    /// pair re-splits, single moves and swaps that keep every cell within the window, in the order they were made, with
+    /// their compactness score (the caller takes the most compact, or polishes them all). Empty when no packing is found
+    /// in the time left.
     /// </summary>
-    private static (int[] Cell, int K)? PackWindow(SubProblem sub, double lower, double upper, bool objectiveCut, int seed, Func<bool> stop)
+    private static List<(int[] Cell, int K, double Score)> PackWindow(SubProblem sub, double lower, double upper, bool objectiveCut, int seed, Func<bool> stop)
     {
         var rng = new Random(seed);
-        (int[] Cell, int K)? best = null; var bestScore = double.NegativeInfinity;
+        var packings = new List<(int[] Cell, int K, double Score)>();
         for (var round = 0; round < 4 && !stop(); round++)
         {
             var cells = WindowPacker.Pack(sub, lower, upper, rng, 20_000, stop);
@@ -289,10 +303,9 @@ public sealed class CellPartitioner
                     for (var i = 0; i < 10 && search.MovePass() + search.SwapPass() > 0 && !stop(); i++) { }
                 }
             if (!search.IsBalanced() || !search.AllContiguous()) continue;
-            var score = objectiveCut ? search.Score() : search.Score() / k;
-            if (score > bestScore) { bestScore = score; best = ((int[])search.Cell.Clone(), k); }
+            packings.Add(((int[])search.Cell.Clone(), k, objectiveCut ? search.Score() : search.Score() / k));
         }
-        return best;
+        return packings;
     }
 
     private static string ConstraintName(PartitionConstraint c) => c switch
