@@ -125,17 +125,25 @@ export function createActions(ctx: PlannerContext): PlannerActions {
   };
 
   /**
-   * Runs an edit of the plan shown, conditional on its ETag as loaded, says what happened, then reloads the plan
-   * whatever the answer. When someone else changed the plan first (412) nothing was written: the conflict dialog says
-   * who and what, and offers to reload and redo the same edit on the plan as it is now.
+   * Runs an edit of the plan shown, conditional on its ETag as loaded, reloads the plan whatever the answer, then says what
+   * happened. Edits run one after another: one started while the previous one (or its reload) is under way waits for it,
+   * and then sends the ETag the previous one left — a quick second action (a lock ticked while the table is being redrawn
+   * after a staff change) is not sent with a stale ETag, and "accepted" is said only once the table shows the result.
+   * When someone else changed the plan first (412) nothing was written: the conflict dialog says who and what, and offers
+   * to reload and redo the same edit on the plan as it is now.
    */
-  const edit = async (what: string, run: (etag: string | null) => Promise<string | { text: string; tone: Tone }>, refused: (why: string) => string): Promise<void> => {
+  let editing: Promise<void> = Promise.resolve();
+  const edit = (what: string, run: (etag: string | null) => Promise<string | { text: string; tone: Tone }>, refused: (why: string) => string): Promise<void> => {
+    const next = editing.then(() => editNow(what, run, refused));
+    editing = next.catch(() => undefined);
+    return next;
+  };
+  const editNow = async (what: string, run: (etag: string | null) => Promise<string | { text: string; tone: Tone }>, refused: (why: string) => string): Promise<void> => {
     if (!state.plan) return;
     const id = state.plan.id;
+    let answer: string | { text: string; tone: Tone } | null = null;
     try {
-      const answer = await run(state.plan.etag);
-      if (typeof answer === 'string') say(answer, 'ok');
-      else say(answer.text, answer.tone);
+      answer = await run(state.plan.etag);
     } catch (e) {
       if (e instanceof ApiError && e.isStale) {
         say(`未执行「${what}」：${humanMessage(e)}`, 'error');
@@ -144,14 +152,19 @@ export function createActions(ctx: PlannerContext): PlannerActions {
           reload: () => loadPlan(id),
           redo: async () => {
             await loadPlan(id);
-            await edit(what, run, refused);
+            await editNow(what, run, refused);
           },
         });
         return;
       }
       say(refused(humanMessage(e)), 'error');
     }
-    await loadPlan(id);
+    try {
+      await loadPlan(id);
+    } finally {
+      if (typeof answer === 'string') say(answer, 'ok');
+      else if (answer) say(answer.text, answer.tone);
+    }
   };
 
   return {
