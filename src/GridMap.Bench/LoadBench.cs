@@ -327,7 +327,6 @@ internal static class LoadBench
         }
     }
 
-
     private static void Print(RunResult single, RunResult loaded, int clients, int seconds, int baselineSeconds)
     {
         Console.WriteLine($"### Load: {clients} signed-in clients for {seconds} s vs one client for {baselineSeconds} s (same run)");
