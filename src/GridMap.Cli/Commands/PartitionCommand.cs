@@ -174,7 +174,7 @@ internal static class PartitionCommand
         void Work(Action<string, double> report)
         {
             report("adjacency", 0);
-            graph = new UnitGraphBuilder { Barriers = barrierGeoms }.BuildGraph(unitList, ct);
+            graph = new UnitGraphBuilder { Barriers = barrierGeoms, KeepTerritories = false }.BuildGraph(unitList, ct);
             Lap("graph");
             if (profile) foreach (var (stage, s) in graph.BuildTimings) Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    graph {stage}: {s:0.000} s"));
             report("search", 0);

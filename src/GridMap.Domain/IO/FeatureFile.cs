@@ -36,6 +36,11 @@ public static class FeatureFile
         return o;
     }
 
+    /// <summary>The factory NetTopologySuite's GeoJSON converter makes geometries with (its precision model and SRID), so
+    /// that the fast path for polygons (<see cref="GeoJsonPolygons"/>) gives the same geometries.</summary>
+    private static readonly GeometryFactory ConverterFactory =
+        JsonSerializer.Deserialize<Geometry>("{\"type\":\"Point\",\"coordinates\":[0,0]}", GeoJsonOptions)!.Factory;
+
     /// <summary>Reads a file by its extension. <paramref name="overrideCrs"/> wins over the file's CRS.</summary>
     public static FeatureSet Read(string path, Crs? overrideCrs = null)
     {
@@ -167,7 +172,7 @@ public static class FeatureFile
         {
             try
             {
-                g = gEl.Deserialize<Geometry>(GeoJsonOptions);
+                g = GeoJsonPolygons.TryRead(gEl, ConverterFactory) ?? gEl.Deserialize<Geometry>(GeoJsonOptions);
                 if (g is null) err = "feature has no geometry";
             }
             // NetTopologySuite's GeoJSON converter throws NullReferenceException for a geometry without "coordinates" (found by
@@ -374,12 +379,22 @@ public static class FeatureFile
         foreach (var (k, v) in props)
         {
             w.WritePropertyName(k);
-            JsonSerializer.Serialize(w, v, v?.GetType() ?? typeof(object));
+            switch (v)
+            {
+                // The usual attribute types written directly (the bytes the serializer writes for them), the rest by it.
+                case null: w.WriteNullValue(); break;
+                case string str: w.WriteStringValue(str); break;
+                case long l: w.WriteNumberValue(l); break;
+                case int n: w.WriteNumberValue(n); break;
+                case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
+                case bool b: w.WriteBooleanValue(b); break;
+                default: JsonSerializer.Serialize(w, v, v.GetType()); break;
+            }
         }
         w.WriteEndObject();
         w.WritePropertyName("geometry");
         if (g is null) w.WriteNullValue();
-        else JsonSerializer.Serialize(w, g, GeoJsonOptions);
+        else if (!GeoJsonPolygons.TryWrite(w, g)) JsonSerializer.Serialize(w, g, GeoJsonOptions);
         w.WriteEndObject();
     }
 }

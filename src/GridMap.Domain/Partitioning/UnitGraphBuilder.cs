@@ -38,6 +38,14 @@ public sealed class UnitGraphBuilder
     /// <summary>Triangulate the sites with NTS's incremental quad-edge triangulator instead of the sweep-hull one
     /// (<see cref="SweepHullDelaunay"/>, several times faster); both give the same triangles (tests compare them).</summary>
     internal bool NtsDelaunay { get; init; }
+    /// <summary>False: a tessellated graph gets each territory's area and perimeter but not its polygon (the graph's
+    /// <see cref="UnitGraph.Territories"/> are null). Territories well inside the area are measured from their Voronoi edges
+    /// (area by the shoelace sum over the edges, each oriented with its own unit on the left; perimeter by their
+    /// lengths), so their polygons are never chained — what `gridmap partition`, which writes no cell outlines, needs.
+    /// Territories near the area's outline are still chained and clipped, then measured. Default true.</summary>
+    public bool KeepTerritories { get; init; } = true;
+    /// <summary>How many territories the last build without polygons measured from their edges (the rest were chained).</summary>
+    internal int MeasuredFromEdges { get; private set; }
 
     /// <summary>One-call entry point with default options.</summary>
     public static UnitGraph Build(IReadOnlyList<PartitionUnit> units, IReadOnlyList<Geometry>? barriers = null, Geometry? area = null)
@@ -56,6 +64,7 @@ public sealed class UnitGraphBuilder
         void Lap(string stage) { timings[stage] = clock.Elapsed.TotalSeconds; clock.Restart(); }
         var footprints = units.Select(u => u.Geometry).ToArray();
         Geometry?[] territories = footprints;
+        double[]? measuredAreas = null, measuredPerims = null;
         var pairs = SharedSegments(footprints, out var unmatched);
         var tessellate = Tessellation == TessellationMode.Always;
         if (Tessellation == TessellationMode.Auto)
@@ -68,7 +77,7 @@ public sealed class UnitGraphBuilder
         if (tessellate)
         {
             ct.ThrowIfCancellationRequested();
-            (territories, pairs) = Tessellate(footprints, ct, Lap);
+            (territories, pairs, measuredAreas, measuredPerims) = Tessellate(footprints, ct, Lap);
         }
         else
         {
@@ -83,8 +92,8 @@ public sealed class UnitGraphBuilder
         {
             var c = footprints[i].Centroid;
             x[i] = c.X; y[i] = c.Y;
-            areas[i] = territories[i]?.Area ?? 0;
-            perims[i] = territories[i]?.Length ?? 0;
+            areas[i] = measuredAreas?[i] ?? territories[i]?.Area ?? 0;
+            perims[i] = measuredPerims?[i] ?? territories[i]?.Length ?? 0;
         });
         var cut = BarrierCut(footprints);
         var edges = new List<(int, int, double, bool)>(pairs.Count);
@@ -293,7 +302,8 @@ public sealed class UnitGraphBuilder
         return len;
     }
 
-    private (Geometry?[] Territories, Dictionary<long, double> Pairs) Tessellate(Geometry[] footprints, CancellationToken ct, Action<string> lap)
+    private (Geometry?[] Territories, Dictionary<long, double> Pairs, double[]? Areas, double[]? Perimeters) Tessellate(Geometry[] footprints,
+        CancellationToken ct, Action<string> lap)
     {
         var n = footprints.Length;
         var factory = footprints[0].Factory;
@@ -418,11 +428,11 @@ public sealed class UnitGraphBuilder
         // joins the circumcentres of the triangles on its two sides. Summing those is exact and far cheaper than
         // matching polygons' segments; the same edges, per unit, are its territory's outline.
         var pairs = new Dictionary<long, double>(PairKeyComparer.Instance);
-        var outline = new List<(Coordinate P, Coordinate Q)>[n];
-        for (var i = 0; i < n; i++) outline[i] = [];
+        var outline = new List<(Coordinate P, Coordinate Q)>[KeepTerritories ? n : 0];
+        for (var i = 0; i < outline.Length; i++) outline[i] = [];
         // The Voronoi edge of each (circumcentres, clipped length) is computed on all cores into its own slot; the
         // outlines and lengths are then gathered in edge order, so the sums are the same as one pass.
-        var voronoi = new (int A, int B, Coordinate? P1, Coordinate? P2, double Len)[dual.Count];
+        var voronoi = new (int A, int B, Coordinate? P1, Coordinate? P2, double Len, bool Inside)[dual.Count];
         Parallel.For(0, dual.Count, new ParallelOptions { CancellationToken = ct },
             () => new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area), (t, _, inside) =>
         {
@@ -433,37 +443,49 @@ public sealed class UnitGraphBuilder
             var p2 = t2 >= 0 ? centres[t2] : Circumcentre(so, sd, right);
             if (p1.Equals2D(p2)) return inside;
             var len = 0.0;
+            var bothInside = false;
             if (a >= 0 && b >= 0)
             {
-                if (inside.Locate(p1) == Location.Interior && inside.Locate(p2) == Location.Interior) len = p1.Distance(p2);
+                bothInside = inside.Locate(p1) == Location.Interior && inside.Locate(p2) == Location.Interior;
+                if (bothInside) len = p1.Distance(p2);
                 else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
             }
-            voronoi[t] = (a, b, p1, p2, len);
+            voronoi[t] = (a, b, p1, p2, len, bothInside);
             return inside;
         }, _ => { });
-        foreach (var (a, b, p1, p2, len) in voronoi)
+        // Without polygons (KeepTerritories = false) each unit's area, perimeter and the sum of its oriented edge vectors
+        // (zero when its edges close up) are summed here; a unit with an edge not inside the area is chained and clipped below.
+        var keep = KeepTerritories;
+        var measure = keep ? null : new TerritoryMeasure[n];
+        for (var t = 0; t < voronoi.Length; t++)
         {
+            var (a, b, p1, p2, len, bothInside) = voronoi[t];
             if (p1 is null || p2 is null) continue;
-            if (a >= 0) outline[a].Add((p1, p2));
-            if (b >= 0) outline[b].Add((p1, p2));
+            if (keep)
+            {
+                if (a >= 0) outline[a].Add((p1, p2));
+                if (b >= 0) outline[b].Add((p1, p2));
+            }
+            else
+            {
+                // The edge leaves dual[t]'s origin site (unit a) on one side: oriented with that site on its left for a, the other way for b.
+                var so = dual[t].O;
+                var aLeft = (p2.X - p1.X) * (so.Y - p1.Y) - (p2.Y - p1.Y) * (so.X - p1.X) > 0;
+                if (a >= 0) measure![a].Add(aLeft ? p1 : p2, aLeft ? p2 : p1, bothInside);
+                if (b >= 0) measure![b].Add(aLeft ? p2 : p1, aLeft ? p1 : p2, bothInside);
+            }
             if (a < 0 || b < 0 || len <= 0) continue;
             var key = Key(a, b);
             pairs[key] = pairs.GetValueOrDefault(key) + len;
         }
         lap("territory adjacency");
+        if (!keep) return MeasureTerritories(footprints, voronoi, measure!, area, pairs, ct, lap);
         var result = new Geometry?[n];
         // Each territory is independent: chain and clip them in parallel, one prepared area per worker thread. Most
         // territories lie far from the area's outline: when no segment of the outline comes within a territory's envelope
         // and a vertex of each of its parts is inside, it is inside (what the prepared Contains would say, without its
         // segment intersection search, half of this stage on 100,000 units); the others get the prepared test.
-        var outlineSegments = new STRtree<int>();
-        foreach (var ring in Rings(area))
-        {
-            var seq = ring.CoordinateSequence;
-            for (var k = 0; k + 1 < seq.Count; k++)
-                outlineSegments.Insert(new Envelope(seq.GetX(k), seq.GetX(k + 1), seq.GetY(k), seq.GetY(k + 1)), k);
-        }
-        outlineSegments.Build();
+        var outlineSegments = OutlineSegments(area);
         Parallel.For(0, n, new ParallelOptions { CancellationToken = ct },
             () => (Prep: PreparedGeometryFactory.Prepare(area), Inside: new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area)), (i, _, local) =>
         {
@@ -475,7 +497,91 @@ public sealed class UnitGraphBuilder
             return local;
         }, _ => { });
         lap("territory outlines and clip");
-        return (result, pairs);
+        return (result, pairs, null, null);
+    }
+
+    /// <summary>One territory's sums over its Voronoi edges, each oriented with the unit on its left: shoelace area
+    /// (relative to the edge's first point's floor, for precision), perimeter, the sum of the edge vectors (zero when the
+    /// edges close up), and whether every edge lies inside the area.</summary>
+    private struct TerritoryMeasure
+    {
+        public double Area2, Perimeter, Dx, Dy, MinX, MinY, MaxX, MaxY;
+        public int Edges;
+        public bool Outside;
+        private double _x0, _y0;
+
+        public void Add(Coordinate p, Coordinate q, bool inside)
+        {
+            if (Edges++ == 0) { _x0 = MinX = MaxX = p.X; _y0 = MinY = MaxY = p.Y; }
+            double px = p.X - _x0, py = p.Y - _y0, qx = q.X - _x0, qy = q.Y - _y0;
+            Area2 += px * qy - qx * py;
+            Perimeter += p.Distance(q);
+            Dx += q.X - p.X; Dy += q.Y - p.Y;
+            MinX = Math.Min(MinX, Math.Min(p.X, q.X)); MaxX = Math.Max(MaxX, Math.Max(p.X, q.X));
+            MinY = Math.Min(MinY, Math.Min(p.Y, q.Y)); MaxY = Math.Max(MaxY, Math.Max(p.Y, q.Y));
+            Outside |= !inside;
+        }
+    }
+
+    /// <summary>The areas and perimeters of the territories without their polygons (see <see cref="KeepTerritories"/>).
+    /// A territory is measured from its edges when they close up, all lie inside the area and no segment of the area's
+    /// outline comes within their envelope (then the territory lies inside the area: no clip); the others are chained
+    /// and clipped as with polygons, and measured. A territory whose edges do not close up is its footprint, as there.</summary>
+    private (Geometry?[] Territories, Dictionary<long, double> Pairs, double[]? Areas, double[]? Perimeters) MeasureTerritories(Geometry[] footprints,
+        (int A, int B, Coordinate? P1, Coordinate? P2, double Len, bool Inside)[] voronoi, TerritoryMeasure[] measure, Geometry area,
+        Dictionary<long, double> pairs, CancellationToken ct, Action<string> lap)
+    {
+        var n = footprints.Length;
+        var factory = footprints[0].Factory;
+        var outlineSegments = OutlineSegments(area);
+        var areas = new double[n]; var perims = new double[n];
+        var chain = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            ref var m = ref measure[i];
+            var closes = m.Edges >= 3 && Math.Abs(m.Dx) + Math.Abs(m.Dy) <= 1e-9 * Math.Max(1, m.Perimeter);
+            if (closes && !m.Outside && outlineSegments.Query(new Envelope(m.MinX, m.MaxX, m.MinY, m.MaxY)).Count == 0)
+            {
+                areas[i] = Math.Abs(m.Area2) / 2; perims[i] = m.Perimeter;
+            }
+            else chain[i] = true;
+        }
+        var outline = new Dictionary<int, List<(Coordinate P, Coordinate Q)>>();
+        foreach (var (a, b, p1, p2, _, _) in voronoi)
+        {
+            if (p1 is null || p2 is null) continue;
+            if (a >= 0 && chain[a]) (outline.TryGetValue(a, out var la) ? la : outline[a] = []).Add((p1, p2));
+            if (b >= 0 && chain[b]) (outline.TryGetValue(b, out var lb) ? lb : outline[b] = []).Add((p1, p2));
+        }
+        var chained = outline.Keys.ToArray();
+        MeasuredFromEdges = n - chain.Count(c => c);
+        Parallel.For(0, chained.Length, new ParallelOptions { CancellationToken = ct }, () => PreparedGeometryFactory.Prepare(area), (k, _, prep) =>
+        {
+            var i = chained[k];
+            var t = Territory(outline[i], factory);
+            if (t is not null && !prep.Contains(t)) t = OverlayNGRobust.Overlay(t, area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
+            if (t is null || t.IsEmpty) t = footprints[i];
+            areas[i] = t.Area; perims[i] = t.Length;
+            return prep;
+        }, _ => { });
+        for (var i = 0; i < n; i++)
+            if (chain[i] && !outline.ContainsKey(i)) { areas[i] = footprints[i].Area; perims[i] = footprints[i].Length; }
+        lap("territory measures");
+        return (new Geometry?[n], pairs, areas, perims);
+    }
+
+    /// <summary>The segments of the area's outline, indexed by their envelopes.</summary>
+    private static STRtree<int> OutlineSegments(Geometry area)
+    {
+        var tree = new STRtree<int>();
+        foreach (var ring in Rings(area))
+        {
+            var seq = ring.CoordinateSequence;
+            for (var k = 0; k + 1 < seq.Count; k++)
+                tree.Insert(new Envelope(seq.GetX(k), seq.GetX(k + 1), seq.GetY(k), seq.GetY(k + 1)), k);
+        }
+        tree.Build();
+        return tree;
     }
 
     /// <summary>True when no segment of the area's outline has its envelope within <paramref name="t"/>'s and a vertex of

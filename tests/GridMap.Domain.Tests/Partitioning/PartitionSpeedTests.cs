@@ -124,6 +124,37 @@ public sealed class PartitionSpeedTests(DemoCityFixture demo)
         }
     }
 
+    [Theory]
+    [InlineData(3_000, 7, false)]
+    [InlineData(800, 4, true)]
+    public void MeasuredTerritories_HaveThePolygonsAreasAndPerimeters_AndTheSameAdjacency(int count, int seed, bool lShapedArea)
+    {
+        var (units, _) = SyntheticCompounds.Generate(count, seed);
+        Geometry? area = null;
+        if (lShapedArea)
+        {
+            // A non-convex area that cuts through the compounds' territories: the clip path is taken for many of them.
+            var env = new Envelope();
+            foreach (var u in units) env.ExpandToInclude(u.Geometry.EnvelopeInternal);
+            double x0 = env.MinX - 30, y0 = env.MinY - 30, x1 = env.MaxX + 30, y1 = env.MaxY + 30, xm = (x0 + x1) / 2, ym = (y0 + y1) / 2;
+            area = new GeometryFactory().CreatePolygon([new(x0, y0), new(x1, y0), new(x1, ym), new(xm, ym), new(xm, y1), new(x0, y1), new(x0, y0)]);
+        }
+        var polygons = new UnitGraphBuilder { Tessellation = TessellationMode.Always, Area = area }.BuildGraph(units);
+        var builder = new UnitGraphBuilder { Tessellation = TessellationMode.Always, Area = area, KeepTerritories = false };
+        var measured = builder.BuildGraph(units);
+        // Most are measured from their edges; along the area's outline (the L's inner corner too) they are chained and clipped.
+        Assert.InRange(builder.MeasuredFromEdges, count * 0.6, count - 10);
+        Assert.All(measured.Territories, t => Assert.Null(t));
+        Assert.NotNull(polygons.Territories[0]);
+        Assert.Equal(polygons.Count, measured.Count);
+        for (var u = 0; u < polygons.Count; u++)
+        {
+            Assert.Equal(polygons.Areas[u], measured.Areas[u], polygons.Areas[u] * 1e-9);
+            Assert.Equal(polygons.Perimeters[u], measured.Perimeters[u], polygons.Perimeters[u] * 1e-9);
+            Assert.Equal(polygons.Neighbours(u).Select(x => (x.Neighbour, x.SharedLength)), measured.Neighbours(u).Select(x => (x.Neighbour, x.SharedLength)));
+        }
+    }
+
     [Fact]
     public void BatchedRecombination_AboveTheThreshold_GivesTheSamePlanOnOneOrTwoThreads()
     {
