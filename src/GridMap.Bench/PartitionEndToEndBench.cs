@@ -124,7 +124,8 @@ internal static class PartitionEndToEndBench
 
     private static string Label(string cli, List<string> clis) => clis.Count == 1 ? "this" : ((char)('A' + clis.IndexOf(cli))).ToString();
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+    /// <summary>The 1-minute load average (the table's column).</summary>
+    private static string Load() => BenchSupport.LoadAverage().Split(' ')[0];
 
     private static void Write(string path, List<PartitionUnit> units, Crs crs) =>
         FeatureFile.WriteGeoJson(path, units.Select(u => ((Geometry?)u.Geometry, (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["id"] = u.Id, ["weight"] = u.Weight })), crs);
