@@ -76,6 +76,7 @@ internal static class PartitionCommand
 
     internal static int Run(PartitionArguments a, CancellationToken ct)
     {
+        HugePages.Advise();
         try
         {
             return RunChecked(a, ct);
