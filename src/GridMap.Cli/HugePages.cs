@@ -19,9 +19,11 @@ internal static partial class HugePages
     [LibraryImport("libc", SetLastError = true)]
     private static partial int madvise(nint addr, nuint length, int advice);
 
-    public static void Advise()
+    /// <summary>Advises the reservations; returns how many bytes were advised (0: off, not Linux, or refused).</summary>
+    public static ulong Advise()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("GRIDMAP_HUGEPAGES") == "0") return;
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("GRIDMAP_HUGEPAGES") == "0") return 0;
+        ulong advised = 0;
         try
         {
             foreach (var line in File.ReadLines("/proc/self/maps"))
@@ -33,12 +35,13 @@ internal static partial class HugePages
                 var start = ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 var end = ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 if (end - start < 1UL << 30) continue;
-                madvise((nint)start, (nuint)(end - start), MadvHugepage);
+                if (madvise((nint)start, (nuint)(end - start), MadvHugepage) == 0) advised += end - start;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or OverflowException or DllNotFoundException or EntryPointNotFoundException)
         {
             // Not Linux as expected: run without.
         }
+        return advised;
     }
 }

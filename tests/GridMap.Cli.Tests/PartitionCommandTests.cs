@@ -74,6 +74,27 @@ public sealed class PartitionCommandTests : IDisposable
     }
 
     [Fact]
+    public void Partition_OnLinux_AsksForHugePagesOnTheHeap_AndNotWhenTurnedOff_WithTheSamePlan()
+    {
+        // HugePages.Advise: madvise(MADV_HUGEPAGE) on the runtime's large reservations; the profile line says what it did.
+        var units = Squares(12, 12, (c, r) => $"\"hh\":{40 + (c * 7 + r * 3) % 25}");
+        (int Code, string Err) Run(string hugePages, string outFile)
+        {
+            var env = new Dictionary<string, string> { ["GRIDMAP_PARTITION_PROFILE"] = "1", ["GRIDMAP_HUGEPAGES"] = hugePages };
+            var r = CliRunner.RunAsync(new[] { "partition", "--units", units, "--weight", "hh", "--cells", "4", "--tolerance", "0.05", "--seed", "3",
+                "--time-limit", "60", "--out", outFile, "--quiet" }, env).GetAwaiter().GetResult();
+            return (r.ExitCode, r.Stderr);
+        }
+        var on = Run("1", Path_("on.geojson"));
+        var off = Run("0", Path_("off.geojson"));
+        Assert.True(on.Code == 0, on.Err);
+        Assert.True(off.Code == 0, off.Err);
+        if (OperatingSystem.IsLinux()) Assert.Matches(@"profile huge pages: advised [1-9]\d* GB", on.Err);
+        Assert.Contains("profile huge pages: off", off.Err, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Path_("off.geojson")), File.ReadAllText(Path_("on.geojson")));
+    }
+
+    [Fact]
     public void Partition_IowaCountiesCutEdges_WritesEveryCountyWithACellAndAReport()
     {
         var (outFile, report) = (Path_("ia.geojson"), Path_("ia-report.json"));

@@ -76,7 +76,9 @@ internal static class PartitionCommand
 
     internal static int Run(PartitionArguments a, CancellationToken ct)
     {
-        HugePages.Advise();
+        var hugePages = HugePages.Advise();
+        if (Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_PROFILE") is not null)
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  profile huge pages: {(hugePages > 0 ? $"advised {hugePages / (1UL << 30)} GB of heap reservation" : "off")}"));
         try
         {
             return RunChecked(a, ct);
