@@ -141,22 +141,31 @@ internal sealed class Bisection
         var cands = _sweepCands;
         cands.Clear();
         var bestMiss = double.PositiveInfinity; var bestMissStep = -1;
-        while (pq.Count > 0 && order.Count < r.Nodes.Count - 1)
+        // The graph's arrays and the marks in locals: the loop below runs for every unit of every sweep of every re-cut.
+        var off = _g.Off; var nbr = _g.Nbr; var len = _g.Len; var conn = _g.Conn;
+        var mark = _mark; var mark2 = _mark2; var mark3 = _mark3; var keys = _key; var gen = r.Gen;
+        var limit = r.Nodes.Count - 1;
+        while (pq.Count > 0 && order.Count < limit)
         {
             var u = pq.Dequeue();
             double sIn = 0, sOut = 0; int cIn = 0, cOut = 0;
-            for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+            for (int e = off[u], end = off[u + 1]; e < end; e++)
             {
-                var v = _g.Nbr[e];
-                if (_mark[v] != r.Gen) continue;
-                if (_mark2[v] == inPart) { sIn += _g.Len[e]; if (_g.Conn[e]) cIn++; }
+                var v = nbr[e];
+                if (mark[v] != gen) continue;
+                var c = conn[e];
+                if (mark2[v] == inPart) { sIn += len[e]; if (c) cIn++; }
                 else
                 {
-                    sOut += _g.Len[e]; if (_g.Conn[e]) cOut++;
-                    if (_g.Conn[e] && _mark3[v] != queued) { _mark3[v] = queued; pq.Enqueue(v, _key[v]); }
+                    sOut += len[e];
+                    if (c)
+                    {
+                        cOut++;
+                        if (mark3[v] != queued) { mark3[v] = queued; pq.Enqueue(v, keys[v]); }
+                    }
                 }
             }
-            _mark2[u] = inPart; order.Add(u);
+            mark2[u] = inPart; order.Add(u);
             w1 += _g.W[u]; a1 += _g.A[u]; p1 += _g.P[u] - 2 * sIn; cutLen += sOut - sIn; cutCnt += cOut - cIn;
             if (w1 >= lo - Eps && w1 <= hi + Eps) cands.Add((order.Count, SplitScore(r, kx, ky, a1, p1, cutLen, cutCnt)));
             var miss = Math.Abs(w1 - target);
