@@ -76,9 +76,6 @@ internal static class PartitionCommand
 
     internal static int Run(PartitionArguments a, CancellationToken ct)
     {
-        var hugePages = HugePages.Advise();
-        if (Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_PROFILE") is not null)
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  profile huge pages: {(hugePages > 0 ? $"advised {hugePages / (1UL << 30)} GB of heap reservation" : "off")}"));
         try
         {
             return RunChecked(a, ct);
@@ -98,6 +95,9 @@ internal static class PartitionCommand
     {
         // GRIDMAP_PARTITION_PROFILE=1 prints the wall time of each stage of the process (and the graph's own laps) to stderr.
         var profile = Environment.GetEnvironmentVariable("GRIDMAP_PARTITION_PROFILE") is not null;
+        var hugePages = HugePages.Advise();
+        if (profile)
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  profile huge pages: {(hugePages > 0 ? $"advised {hugePages / (1UL << 30)} GB of heap reservation" : "off")}"));
         var lapClock = System.Diagnostics.Stopwatch.StartNew();
         void Lap(string stage)
         {
