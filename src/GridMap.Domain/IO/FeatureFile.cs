@@ -77,24 +77,20 @@ public static class FeatureFile
     public static FeatureSet ReadGeoJson(ReadOnlyMemory<byte> utf8, Crs? overrideCrs = null)
     {
         if (utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8 = utf8[3..];
-        try
-        {
-            if (ReadCollectionByFeature(utf8, overrideCrs) is { } set) return set;
-        }
-        catch (FeatureFileException) { throw; }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or JsonException or OverflowException)
-        { throw new FeatureFileException($"not valid GeoJSON: {e.Message}", e); }
+        if (AsGeoJsonError(() => ReadCollectionByFeature(utf8, overrideCrs)) is { } set) return set;
         JsonDocument doc;
         try { doc = JsonDocument.Parse(utf8); }
         catch (JsonException e) { throw new FeatureFileException($"not valid JSON: {e.Message}", e); }
-        using (doc)
-        {
-            try { return ParseGeoJson(doc.RootElement, overrideCrs); }
-            catch (FeatureFileException) { throw; }
-            // A JSON value of the wrong kind where GeoJSON wants a string or an object ("crs": {"properties": 5}).
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or JsonException or OverflowException)
-            { throw new FeatureFileException($"not valid GeoJSON: {e.Message}", e); }
-        }
+        using (doc) return AsGeoJsonError(() => ParseGeoJson(doc.RootElement, overrideCrs));
+    }
+
+    /// <summary>Runs a read of parsed JSON; a JSON value of the wrong kind where GeoJSON wants a string or an object
+    /// ("crs": {"properties": 5}) becomes a <see cref="FeatureFileException"/> naming it.</summary>
+    private static T AsGeoJsonError<T>(Func<T> read)
+    {
+        try { return read(); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or JsonException or OverflowException)
+        { throw new FeatureFileException($"not valid GeoJSON: {e.Message}", e); }
     }
 
     /// <summary>
