@@ -197,9 +197,7 @@ public class PMedianPolishTests
         // Compounds of 100–250 households, 300–500 per cell (one to four per cell, as on a demo street): the heuristic with
         // the polish weighs every feasible start and every packing (whose numbers of cells differ). Its households-weighted
         // distance must be within 2 % of exact mode's, wherever exact mode proves its optimum.
-        var rng = new Random(seed * 11);
-        var weights = Enumerable.Range(0, 24).Select(_ => (double)rng.Next(100, 251)).ToArray();
-        var g = UnitGraphBuilder.Build(TestGrids.Squares(6, 4, (c, r) => weights[r * 6 + c]));
+        var g = TestGrids.CoarseCompounds(6, 4, seed * 11);
         var options = new PartitionOptions { MinWeight = 300, MaxWeight = 500, Seed = seed, TimeLimit = TimeSpan.FromSeconds(60) };
         var heuristic = CellPartitioner.Partition(g, options);
         Assert.True(heuristic.IsFeasible, heuristic.Message);

@@ -28,6 +28,15 @@ internal static class TestGrids
         return units;
     }
 
+    /// <summary>The graph of cols × rows square compounds of 100–250 households each (drawn row by row from
+    /// <c>new Random(rngSeed)</c>): coarse units, one to four per cell of a 300–500 window, as on a demo street.</summary>
+    public static UnitGraph CoarseCompounds(int cols, int rows, int rngSeed)
+    {
+        var rng = new Random(rngSeed);
+        var weights = Enumerable.Range(0, cols * rows).Select(_ => (double)rng.Next(100, 251)).ToArray();
+        return UnitGraphBuilder.Build(Squares(cols, rows, (c, r) => weights[r * cols + c]));
+    }
+
     /// <summary>A cols × rows grid of 100 m squares with rook adjacency, built from edges (no geometry) — for exact mode and the p-median polish.</summary>
     public static UnitGraph Rook(int cols, int rows, IReadOnlyList<double> weights)
     {

@@ -30,9 +30,7 @@ public class WindowPackerTests
     public void Pack_CoarseGrid_FillsEveryCellWithinTheWindow()
     {
         // 8 × 6 compounds of 100–250 households (two to four per cell) into cells of 300–500.
-        var rng = new Random(5);
-        var weights = Enumerable.Range(0, 48).Select(_ => (double)rng.Next(100, 251)).ToArray();
-        var g = UnitGraphBuilder.Build(TestGrids.Squares(8, 6, (c, r) => weights[r * 8 + c]));
+        var g = TestGrids.CoarseCompounds(8, 6, 5);
         var sub = new SubProblem(g, Enumerable.Range(0, g.Count).ToList());
         var cells = WindowPacker.Pack(sub, 300, 500, new Random(1), 20_000, () => false);
         AssertPacking(sub, cells, 300, 500);
@@ -54,9 +52,7 @@ public class WindowPackerTests
     public void Partition_WindowOnCoarseUnits_GivesEveryCellWithinTheWindow(int seed)
     {
         // Compounds of 100–250 households: two to four per cell of 300–500, K chosen by the engine.
-        var rng = new Random(seed * 7);
-        var weights = Enumerable.Range(0, 60).Select(_ => (double)rng.Next(100, 251)).ToArray();
-        var g = UnitGraphBuilder.Build(TestGrids.Squares(10, 6, (c, r) => weights[r * 10 + c]));
+        var g = TestGrids.CoarseCompounds(10, 6, seed * 7);
         var result = CellPartitioner.Partition(g, new PartitionOptions { MinWeight = 300, MaxWeight = 500, Seed = seed });
         Assert.True(result.IsFeasible, result.Message);
         Assert.Empty(result.UndersizeCells);
