@@ -97,10 +97,12 @@ public sealed partial class UnitGraphBuilder
         });
         var cut = BarrierCut(footprints);
         var edges = new List<(int, int, double, bool)>(pairs.Count);
-        foreach (var (key, len) in pairs.OrderBy(p => p.Key))
+        var keys = pairs.Keys.ToArray();
+        Array.Sort(keys);
+        foreach (var key in keys)
         {
             var a = (int)(key >> 32); var b = (int)(key & 0xffffffff);
-            edges.Add((a, b, len, !cut(a, b)));
+            edges.Add((a, b, pairs[key], !cut(a, b)));
         }
         Lap("measures and barriers");
         return new UnitGraph(units.Select(u => u.Id).ToArray(), units.Select(u => u.Weight).ToArray(),
@@ -215,36 +217,16 @@ public sealed partial class UnitGraphBuilder
         var perimeterTotal = footprints.Sum(f => f.Length);
         var spacing = Math.Max(size / 3, perimeterTotal / MaxSites);
         var sites = new Dictionary<(double, double), int>(XYComparer.Instance);
-        var coords = new List<Coordinate>();
-        // Interior points (a polygon scan each) on all cores; the sites are then listed in unit order as before.
-        var interior = new Coordinate[n];
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i => interior[i] = footprints[i].InteriorPoint.Coordinate);
+        var coords = new List<(double X, double Y)>();
+        var owners = new List<int>();
+        // Each unit's sites (points along its outline, then an interior point) are listed on all cores, then kept in unit
+        // order, a point already listed by an earlier unit skipped: the same sites in the same order as one pass.
+        var unitSites = new (double X, double Y)[n][];
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i => unitSites[i] = UnitSites(footprints[i], spacing));
         for (var i = 0; i < n; i++)
-        {
-            foreach (var ring in Rings(footprints[i]).Take(1))
-            {
-                var seq = ring.CoordinateSequence;
-                var len = ring.Length;
-                var count = Math.Clamp((int)(len / spacing), 4, 48);
-                var step = len / count;
-                var walked = 0.0; var next = 0.0;
-                for (var k = 0; k + 1 < seq.Count; k++)
-                {
-                    double x1 = seq.GetX(k), y1 = seq.GetY(k), x2 = seq.GetX(k + 1), y2 = seq.GetY(k + 1);
-                    var sl = Math.Sqrt((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1));
-                    while (next <= walked + sl && sl > 0)
-                    {
-                        var t = (next - walked) / sl;
-                        var p = (x1 + t * (x2 - x1), y1 + t * (y2 - y1));
-                        if (sites.TryAdd(p, i)) coords.Add(new Coordinate(p.Item1, p.Item2));
-                        next += step;
-                    }
-                    walked += sl;
-                }
-            }
-            var c = interior[i];
-            if (sites.TryAdd((c.X, c.Y), i)) coords.Add(c);
-        }
+            foreach (var p in unitSites[i])
+                if (sites.TryAdd(p, i)) { coords.Add(p); owners.Add(i); }
+        unitSites = null;
         ct.ThrowIfCancellationRequested();
         lap("sites");
         // Incremental Delaunay with a walking point locator is fast only when consecutive sites are near each
@@ -255,72 +237,90 @@ public sealed partial class UnitGraphBuilder
         var frame = new Envelope(area.EnvelopeInternal);
         frame.ExpandBy(2 * size);
         var frameStep = Math.Max(spacing * 2, Math.Max(frame.Width, frame.Height) / 4000);
+        void AddFrame(double fx, double fy) { coords.Add((fx, fy)); owners.Add(sites.GetValueOrDefault((fx, fy), -1)); }
         for (var fx = frame.MinX; fx < frame.MaxX; fx += frameStep)
         {
-            coords.Add(new Coordinate(fx, frame.MinY)); coords.Add(new Coordinate(fx + frameStep / 2, frame.MaxY));
+            AddFrame(fx, frame.MinY); AddFrame(fx + frameStep / 2, frame.MaxY);
         }
         for (var fy = frame.MinY; fy < frame.MaxY; fy += frameStep)
         {
-            coords.Add(new Coordinate(frame.MinX, fy + frameStep / 2)); coords.Add(new Coordinate(frame.MaxX, fy));
+            AddFrame(frame.MinX, fy + frameStep / 2); AddFrame(frame.MaxX, fy);
         }
-        var siteEnv = new Envelope();
-        foreach (var c in coords) siteEnv.ExpandToInclude(c);
+        double envMinX = double.PositiveInfinity, envMinY = double.PositiveInfinity, envMaxX = double.NegativeInfinity, envMaxY = double.NegativeInfinity;
+        foreach (var (cx, cy) in coords)
+        {
+            envMinX = Math.Min(envMinX, cx); envMaxX = Math.Max(envMaxX, cx);
+            envMinY = Math.Min(envMinY, cy); envMaxY = Math.Max(envMaxY, cy);
+        }
+        var siteEnv = new Envelope(envMinX, envMaxX, envMinY, envMaxY);
         var band = Math.Max(Math.Sqrt(siteEnv.Area / Math.Max(1, coords.Count)) * 4, 1e-9);
         // A tiny deterministic jitter (a millionth of the site spacing) breaks the exact collinearity of sites
         // along straight compound walls, on which the walking locator can cycle; the site → unit map keeps the
         // exact coordinates.
         var jitter = new Random(12345);
         var jittered = new HashSet<(double, double)>(coords.Count, XYComparer.Instance);
-        var ordered = new List<NetTopologySuite.Triangulate.QuadEdge.Vertex>(coords.Count);
         // Snake order: by band, then x (alternating direction), ties in list order — the order the stable LINQ sort
         // gave, from keys computed once instead of in every comparison.
         var snakeKeys = new SnakeKey[coords.Count];
         for (var i = 0; i < coords.Count; i++)
         {
-            var c = coords[i];
-            var b = (int)Math.Floor((c.Y - siteEnv.MinY) / band);
-            snakeKeys[i] = new SnakeKey(b, (b & 1) == 0 ? c.X : -c.X, i);
+            var (cx, cy) = coords[i];
+            var b = (int)Math.Floor((cy - siteEnv.MinY) / band);
+            snakeKeys[i] = new SnakeKey(b, (b & 1) == 0 ? cx : -cx, i);
         }
         Array.Sort(snakeKeys);
-        var snake = new int[coords.Count];
-        for (var i = 0; i < snake.Length; i++) snake[i] = snakeKeys[i].Index;
-        foreach (var c in snake.Select(i => coords[i]))
+        // The triangulated sites, in snake order: jittered position and owning unit (−1: the frame).
+        var sx = new double[coords.Count]; var sy = new double[coords.Count]; var so = new int[coords.Count];
+        var m = 0;
+        foreach (var key in snakeKeys)
         {
-            var jx = c.X + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
-            var jy = c.Y + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
+            var (cx, cy) = coords[key.Index];
+            var jx = cx + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
+            var jy = cy + (jitter.NextDouble() - 0.5) * spacing * 1e-6;
             if (!jittered.Add((jx, jy))) continue;
-            ordered.Add(new Site(jx, jy, sites.GetValueOrDefault((c.X, c.Y), -1)));
+            sx[m] = jx; sy[m] = jy; so[m] = owners[key.Index]; m++;
         }
+        Array.Resize(ref sx, m); Array.Resize(ref sy, m); Array.Resize(ref so, m);
+        snakeKeys = null; jittered = null; coords = null; owners = null;
         // Each Delaunay edge between two sites with a triangle on both sides: its ends and the third corners of the
-        // two triangles (the Voronoi edge joins their circumcentres).
+        // two triangles (the Voronoi edge joins their circumcentres), as site indices.
         // With the sweep-hull triangulation each triangle's circumcentre is computed once (T1/T2: the triangles on the two
-        // sides, −1 when computed per edge) — the same value from any of its three edges, since Circumcentre orders its corners.
-        var dual = new List<(Site O, Site D, Site L, Site R, int T1, int T2)>(3 * ordered.Count);
+        // sides, −1 when computed per edge) — the same value from any of its three edges, since Circumcentre orders its corners —
+        // and located in the area once, when its corners are not all one unit's.
+        var dual = new List<(int O, int D, int L, int R, int T1, int T2)>(3 * m);
+        var interior = new InteriorGrid(area);
         Coordinate[] centres = [];
+        bool[] centreInside = [];
         if (NtsDelaunay)
         {
+            var vertices = new List<NetTopologySuite.Triangulate.QuadEdge.Vertex>(m);
+            for (var i = 0; i < m; i++) vertices.Add(new Site(sx[i], sy[i], i));
             var subdivision = new NetTopologySuite.Triangulate.QuadEdge.QuadEdgeSubdivision(siteEnv, 0);
-            new NetTopologySuite.Triangulate.IncrementalDelaunayTriangulator(subdivision).InsertSites(ordered);
+            new NetTopologySuite.Triangulate.IncrementalDelaunayTriangulator(subdivision).InsertSites(vertices);
             // Every quad-edge the subdivision holds is one undirected edge: no traversal (GetPrimaryEdges keeps a visited set).
             foreach (var e in subdivision.GetEdges())
-                if (e.IsLive && e.Orig is Site so && e.Dest is Site sd && e.LNext.Dest is Site left && e.Sym.LNext.Dest is Site right)
-                    dual.Add((so, sd, left, right, -1, -1));
+                if (e.IsLive && e.Orig is Site o && e.Dest is Site d && e.LNext.Dest is Site left && e.Sym.LNext.Dest is Site right)
+                    dual.Add((o.Index, d.Index, left.Index, right.Index, -1, -1));
         }
         else
         {
-            var xs = new double[ordered.Count]; var ys = new double[ordered.Count];
-            for (var i = 0; i < xs.Length; i++) { xs[i] = ordered[i].X; ys[i] = ordered[i].Y; }
-            var dt = new SweepHullDelaunay(xs, ys);
+            var dt = new SweepHullDelaunay(sx, sy);
             var tri = dt.Triangles; var half = dt.Halfedges;
             centres = new Coordinate[dt.Count / 3];
+            centreInside = new bool[centres.Length];
             Parallel.For(0, centres.Length, new ParallelOptions { CancellationToken = ct },
-                t => centres[t] = Circumcentre((Site)ordered[tri[3 * t]], (Site)ordered[tri[3 * t + 1]], (Site)ordered[tri[3 * t + 2]]));
+                () => (NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator?)null, (t, _, locator) =>
+            {
+                int a = tri[3 * t], b = tri[3 * t + 1], c = tri[3 * t + 2];
+                var centre = centres[t] = Circumcentre(sx, sy, a, b, c);
+                if (so[a] != so[b] || so[a] != so[c]) centreInside[t] = interior.Inside(centre, ref locator);
+                return locator;
+            }, _ => { });
             for (var e = 0; e < dt.Count; e++)
             {
                 var opp = half[e];
                 if (opp < e) continue; // the hull (−1), or the pair seen from its other half-edge
-                dual.Add(((Site)ordered[tri[e]], (Site)ordered[tri[SweepHullDelaunay.Next(e)]], (Site)ordered[tri[SweepHullDelaunay.Prev(e)]],
-                    (Site)ordered[tri[SweepHullDelaunay.Prev(opp)]], e / 3, opp / 3));
+                dual.Add((tri[e], tri[SweepHullDelaunay.Next(e)], tri[SweepHullDelaunay.Prev(e)], tri[SweepHullDelaunay.Prev(opp)], e / 3, opp / 3));
             }
         }
         lap("delaunay");
@@ -334,19 +334,19 @@ public sealed partial class UnitGraphBuilder
         // outlines and lengths are then gathered in edge order, so the sums are the same as one pass.
         var voronoi = new (int A, int B, Coordinate? P1, Coordinate? P2, double Len, bool Inside)[dual.Count];
         Parallel.For(0, dual.Count, new ParallelOptions { CancellationToken = ct },
-            () => new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(area), (t, _, inside) =>
+            () => (NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator?)null, (t, _, inside) =>
         {
-            var (so, sd, left, right, t1, t2) = dual[t];
-            int a = so.Owner, b = sd.Owner;
+            var (o, d, left, right, t1, t2) = dual[t];
+            int a = so[o], b = so[d];
             if (a == b) return inside;
-            var p1 = t1 >= 0 ? centres[t1] : Circumcentre(so, sd, left);
-            var p2 = t2 >= 0 ? centres[t2] : Circumcentre(so, sd, right);
+            var p1 = t1 >= 0 ? centres[t1] : Circumcentre(sx, sy, o, d, left);
+            var p2 = t2 >= 0 ? centres[t2] : Circumcentre(sx, sy, o, d, right);
             if (p1.Equals2D(p2)) return inside;
             var len = 0.0;
             var bothInside = false;
             if (a >= 0 && b >= 0)
             {
-                bothInside = inside.Locate(p1) == Location.Interior && inside.Locate(p2) == Location.Interior;
+                bothInside = (t1 >= 0 ? centreInside[t1] : interior.Inside(p1, ref inside)) && (t2 >= 0 ? centreInside[t2] : interior.Inside(p2, ref inside));
                 if (bothInside) len = p1.Distance(p2);
                 else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
             }
@@ -369,8 +369,8 @@ public sealed partial class UnitGraphBuilder
             else
             {
                 // The edge leaves dual[t]'s origin site (unit a) on one side: oriented with that site on its left for a, the other way for b.
-                var so = dual[t].O;
-                var aLeft = (p2.X - p1.X) * (so.Y - p1.Y) - (p2.Y - p1.Y) * (so.X - p1.X) > 0;
+                var o = dual[t].O;
+                var aLeft = (p2.X - p1.X) * (sy[o] - p1.Y) - (p2.Y - p1.Y) * (sx[o] - p1.X) > 0;
                 if (a >= 0) measure![a].Add(aLeft ? p1 : p2, aLeft ? p2 : p1, bothInside);
                 if (b >= 0) measure![b].Add(aLeft ? p2 : p1, aLeft ? p1 : p2, bothInside);
             }
@@ -415,20 +415,62 @@ public sealed partial class UnitGraphBuilder
     }
 
     /// <summary>A Delaunay site that knows the unit it belongs to (−1: the frame around the area).</summary>
-    private sealed class Site(double x, double y, int owner) : NetTopologySuite.Triangulate.QuadEdge.Vertex(x, y)
+    private sealed class Site(double x, double y, int index) : NetTopologySuite.Triangulate.QuadEdge.Vertex(x, y)
     {
-        public int Owner { get; } = owner;
+        /// <summary>The site's index in the tessellation's site arrays.</summary>
+        public int Index { get; } = index;
     }
 
-    /// <summary>Circumcentre of a triangle, computed from its vertices in a fixed order so that the triangle's
-    /// three edges get bit-identical points (territory outlines are chained on exact coordinates).</summary>
-    private static Coordinate Circumcentre(Site a, Site b, Site c)
+    /// <summary>A unit's Voronoi sites: points every <paramref name="spacing"/> metres (4 to 48 of them) along the first
+    /// ring of its footprint, then a point inside it (NTS's scan-line interior point).</summary>
+    private static (double X, double Y)[] UnitSites(Geometry footprint, double spacing)
     {
-        static bool Less(Site p, Site q) => p.X < q.X || (p.X == q.X && p.Y < q.Y);
+        var list = new List<(double X, double Y)>(8);
+        foreach (var ring in Rings(footprint).Take(1))
+        {
+            var seq = ring.CoordinateSequence;
+            var len = ring.Length;
+            var count = Math.Clamp((int)(len / spacing), 4, 48);
+            var step = len / count;
+            var walked = 0.0; var next = 0.0;
+            for (var k = 0; k + 1 < seq.Count; k++)
+            {
+                double x1 = seq.GetX(k), y1 = seq.GetY(k), x2 = seq.GetX(k + 1), y2 = seq.GetY(k + 1);
+                var sl = Math.Sqrt((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1));
+                while (next <= walked + sl && sl > 0)
+                {
+                    var t = (next - walked) / sl;
+                    list.Add((x1 + t * (x2 - x1), y1 + t * (y2 - y1)));
+                    next += step;
+                }
+                walked += sl;
+            }
+        }
+        list.Add(ScanLineInteriorPoint.Of(footprint));
+        return [.. list];
+    }
+
+    /// <summary>Circumcentre of the triangle of sites a, b, c, computed from its corners in a fixed order (by x, then y) so
+    /// that the triangle's three edges get bit-identical points (territory outlines are chained on exact coordinates); the
+    /// arithmetic of NTS's <see cref="Triangle.Circumcentre(Coordinate, Coordinate, Coordinate)"/>.</summary>
+    private static Coordinate Circumcentre(double[] x, double[] y, int a, int b, int c)
+    {
+        bool Less(int p, int q) => x[p] < x[q] || (x[p] == x[q] && y[p] < y[q]);
         if (Less(b, a)) (a, b) = (b, a);
         if (Less(c, b)) (b, c) = (c, b);
         if (Less(b, a)) (a, b) = (b, a);
-        return Triangle.Circumcentre(a.Coordinate, b.Coordinate, c.Coordinate);
+        return Circumcentre(x[a], y[a], x[b], y[b], x[c], y[c]);
+    }
+
+    /// <summary>The circumcentre of (a, b, c) with the arithmetic of NTS's <see cref="Triangle.Circumcentre(Coordinate, Coordinate, Coordinate)"/>
+    /// (Shewchuk's, relative to c), to the bit.</summary>
+    internal static Coordinate Circumcentre(double ax0, double ay0, double bx0, double by0, double cx, double cy)
+    {
+        double ax = ax0 - cx, ay = ay0 - cy, bx = bx0 - cx, by = by0 - cy;
+        var denom = 2 * (ax * by - ay * bx);
+        var numx = ay * (bx * bx + by * by) - (ax * ax + ay * ay) * by;
+        var numy = ax * (bx * bx + by * by) - (ax * ax + ay * ay) * bx;
+        return new Coordinate(cx - numx / denom, cy + numy / denom);
     }
 
     private Func<int, int, bool> BarrierCut(Geometry[] footprints)

@@ -1,0 +1,124 @@
+using GridMap.Domain.Partitioning;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+
+namespace GridMap.Domain.Tests.Partitioning;
+
+/// <summary>The tessellation's allocation-free stand-ins for NTS answers: they must give NTS's answers to the bit, since the
+/// territories (and so every plan) are built on exact coordinates.</summary>
+public class TessellationPrimitivesTests
+{
+    private static readonly GeometryFactory Factory = new();
+
+    /// <summary>A random simple polygon: a star-shaped ring around (cx, cy) with 3–40 vertices, some on shared ordinates
+    /// (snapped to a 1 m grid, so scan lines meet vertices and horizontal edges), optionally with a hole.</summary>
+    private static Polygon RandomPolygon(Random rng, bool hole)
+    {
+        double cx = rng.NextDouble() * 1000, cy = rng.NextDouble() * 1000;
+        var n = rng.Next(3, 41);
+        var snap = rng.Next(3) == 0;
+        var angles = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 2 * Math.PI).Order().Distinct().ToArray();
+        if (angles.Length < 3) angles = [0, 2, 4];
+        Coordinate At(double a, double r)
+        {
+            double x = cx + r * Math.Cos(a), y = cy + r * Math.Sin(a);
+            return snap ? new Coordinate(Math.Round(x), Math.Round(y)) : new Coordinate(x, y);
+        }
+        var shell = angles.Select(a => At(a, 40 + rng.NextDouble() * 60)).ToList();
+        shell.Add(shell[0].Copy());
+        LinearRing[] holes = [];
+        if (hole)
+        {
+            var inner = new[] { 0.3, 2.4, 4.5 }.Select(a => At(a, 15)).ToList();
+            inner.Add(inner[0].Copy());
+            holes = [Factory.CreateLinearRing([.. inner])];
+        }
+        return Factory.CreatePolygon(Factory.CreateLinearRing([.. shell]), holes);
+    }
+
+    [Fact]
+    public void ScanLineInteriorPoint_IsNtsInteriorPoint_ToTheBit()
+    {
+        var rng = new Random(20261206);
+        var checkedCount = 0;
+        for (var i = 0; i < 3000; i++)
+        {
+            Geometry g = rng.Next(4) switch
+            {
+                0 => Factory.CreateMultiPolygon([RandomPolygon(rng, false), RandomPolygon(rng, rng.Next(2) == 0), RandomPolygon(rng, false)]),
+                1 => RandomPolygon(rng, true),
+                _ => RandomPolygon(rng, false),
+            };
+            // Self-intersecting stars are possible (NTS may then find an odd number of crossings and throw): compare anyway.
+            Coordinate? expected;
+            try { expected = g.InteriorPoint.Coordinate; }
+            catch (Exception) { Assert.ThrowsAny<Exception>(() => ScanLineInteriorPoint.Of(g)); continue; }
+            var (x, y) = ScanLineInteriorPoint.Of(g);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.X), BitConverter.DoubleToInt64Bits(x));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Y), BitConverter.DoubleToInt64Bits(y));
+            checkedCount++;
+        }
+        Assert.True(checkedCount > 2500, $"only {checkedCount} compared");
+        // A zero-area polygon (all on one line) gets its first vertex, as from NTS.
+        var flat = Factory.CreatePolygon([new(0, 0), new(10, 0), new(20, 0), new(0, 0)]);
+        Assert.Equal((flat.InteriorPoint.X, flat.InteriorPoint.Y), ScanLineInteriorPoint.Of(flat));
+    }
+
+    [Fact]
+    public void Circumcentre_IsNtsTriangleCircumcentre_ToTheBit()
+    {
+        var rng = new Random(7);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var p = Enumerable.Range(0, 3).Select(_ => new Coordinate(4.3e5 + rng.NextDouble() * 2e4, 3.8e6 + rng.NextDouble() * 2e4)).ToArray();
+            var expected = Triangle.Circumcentre(p[0], p[1], p[2]);
+            var actual = UnitGraphBuilder.Circumcentre(p[0].X, p[0].Y, p[1].X, p[1].Y, p[2].X, p[2].Y);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.X), BitConverter.DoubleToInt64Bits(actual.X));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Y), BitConverter.DoubleToInt64Bits(actual.Y));
+        }
+    }
+
+    [Theory]
+    [InlineData("POLYGON ((0 0, 1000 0, 1000 600, 0 600, 0 0))")]
+    [InlineData("POLYGON ((0 0, 1000 0, 1000 400, 400 400, 400 1000, 0 1000, 0 0))")] // L-shaped
+    [InlineData("POLYGON ((0 0, 1000 0, 500 900, 0 0), (400 200, 600 200, 500 400, 400 200))")] // with a hole
+    [InlineData("MULTIPOLYGON (((0 0, 300 0, 300 300, 0 300, 0 0)), ((600 600, 900 600, 900 900, 600 900, 600 600)))")]
+    public void InteriorGrid_AnswersAsNtsLocator(string wkt)
+    {
+        var area = new NetTopologySuite.IO.WKTReader().Read(wkt);
+        var grid = new InteriorGrid(area);
+        var locator = new IndexedPointInAreaLocator(area);
+        IndexedPointInAreaLocator? own = null;
+        var rng = new Random(3);
+        var env = area.EnvelopeInternal;
+        var points = new List<Coordinate>();
+        for (var i = 0; i < 50_000; i++)
+            points.Add(new Coordinate(env.MinX - 50 + rng.NextDouble() * (env.Width + 100), env.MinY - 50 + rng.NextDouble() * (env.Height + 100)));
+        // Points on and within a hair of the outline, its vertices and the envelope's edges.
+        foreach (var c in area.Coordinates)
+        {
+            points.Add(c.Copy());
+            points.Add(new Coordinate(c.X + 1e-9, c.Y - 1e-9));
+            points.Add(new Coordinate(c.X - 1e-7, c.Y + 1e-7));
+        }
+        var outline = area.Boundary.Coordinates;
+        for (var k = 0; k + 1 < outline.Length; k++)
+            for (var t = 0.05; t < 1; t += 0.1)
+            {
+                double x = outline[k].X + t * (outline[k + 1].X - outline[k].X), y = outline[k].Y + t * (outline[k + 1].Y - outline[k].Y);
+                points.Add(new Coordinate(x, y));
+                points.Add(new Coordinate(x + 1e-8, y + 1e-8));
+                points.Add(new Coordinate(x - 1e-8, y - 1e-8));
+            }
+        points.Add(new Coordinate(env.MaxX, env.MaxY));
+        points.Add(new Coordinate(env.MinX, env.MinY));
+        var inside = 0;
+        foreach (var p in points)
+        {
+            var expected = locator.Locate(p) == Location.Interior;
+            Assert.True(expected == grid.Inside(p, ref own), $"{p} interior {expected}");
+            if (expected) inside++;
+        }
+        Assert.InRange(inside, 1000, points.Count - 1000);
+    }
+}
