@@ -205,16 +205,19 @@ public sealed partial class UnitGraphBuilder
     {
         var n = footprints.Length;
         var factory = footprints[0].Factory;
-        var all = factory.BuildGeometry(footprints);
-        var footprintAreas = new double[n];
-        for (var i = 0; i < n; i++) footprintAreas[i] = footprints[i].Area;
+        var footprintAreas = new double[n]; var lengths = new double[n];
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i => { footprintAreas[i] = footprints[i].Area; lengths[i] = footprints[i].Length; });
         Array.Sort(footprintAreas);
         var medianArea = footprintAreas[n / 2];
         var size = Math.Sqrt(Math.Max(medianArea, 1e-6));
-        var area = Area ?? all.ConvexHull().Buffer(size);
+        // The default area (the units' hull with a margin) is made on one core while the others list the sites; it is
+        // first needed for the frame around them.
+        var areaTask = Area is { } given ? Task.FromResult(given)
+            : Task.Run(() => factory.BuildGeometry(footprints).ConvexHull().Buffer(size), ct);
         // Sites along each outline: a spacing of about a quarter of a typical compound's side keeps the
         // territory boundary in the middle of the road between two compounds.
-        var perimeterTotal = footprints.Sum(f => f.Length);
+        var perimeterTotal = 0.0;
+        foreach (var l in lengths) perimeterTotal += l;
         var spacing = Math.Max(size / 3, perimeterTotal / MaxSites);
         var sites = new Dictionary<(double, double), int>(XYComparer.Instance);
         var coords = new List<(double X, double Y)>();
@@ -228,6 +231,7 @@ public sealed partial class UnitGraphBuilder
                 if (sites.TryAdd(p, i)) { coords.Add(p); owners.Add(i); }
         unitSites = null;
         ct.ThrowIfCancellationRequested();
+        var area = areaTask.GetAwaiter().GetResult();
         lap("sites");
         // Incremental Delaunay with a walking point locator is fast only when consecutive sites are near each
         // other: insert them in snake order (bands of rows, alternating direction) instead of NTS's x-sorted
