@@ -228,8 +228,13 @@ internal sealed class LocalSearch
         _rng.Shuffle(order);
         var moves = 0;
         var cand = new List<int>(8);
+        var seen = _moveSeen ??= NewSeen();
         foreach (var u in order)
         {
+            // A unit that found no move when nothing around it has changed since finds none again: skipped (the same plan).
+            if (!balanceOnly && _s.UnchangedAround(u, seen[u])) continue;
+            var stamp = _s.Clock;
+            if (!balanceOnly) seen[u] = stamp;
             var a = _cell[u];
             if (_cn[a] <= 1) continue;
             _s.NeighbourCells(u, a, cand);
@@ -255,6 +260,16 @@ internal sealed class LocalSearch
         return moves;
     }
 
+    private long[]? _moveSeen, _swapSeen;
+
+    /// <summary>Per unit: the <see cref="PartitionState.Clock"/> when a pass last looked at it (−1: never).</summary>
+    private long[] NewSeen()
+    {
+        var seen = new long[_g.N];
+        Array.Fill(seen, -1L);
+        return seen;
+    }
+
     /// <summary>
     /// Paired moves across one border: u leaves cell A for B and some v of B leaves for A, so that both cells
     /// stay within bounds although neither move alone would (with ±2% and 30–60 units per cell almost no
@@ -266,8 +281,12 @@ internal sealed class LocalSearch
         _rng.Shuffle(order);
         var swaps = 0;
         var cand = new List<int>(8);
+        var seen = _swapSeen ??= NewSeen();
         foreach (var u in order)
         {
+            // As in MovePass. A unit that tried a swap moved back and forth, which marks its cells changed: it is looked at again.
+            if (_s.UnchangedAround(u, seen[u])) continue;
+            seen[u] = _s.Clock;
             var a = _cell[u];
             if (_cn[a] <= 2) continue;
             _s.NeighbourCells(u, a, cand);

@@ -33,6 +33,10 @@ internal sealed class PartitionState
     /// <summary>Units of each cell, in no particular order (<see cref="Move"/> swaps the last into the gap) — but in a
     /// reproducible one: the stages iterate these lists, so their order is part of what a seed determines.</summary>
     public readonly List<int>[] Members;
+    /// <summary>Per cell: the value of <see cref="Clock"/> when a unit last left or joined it, or its totals were reloaded.</summary>
+    public readonly long[] Changed;
+    /// <summary>Counts changes of the plan (every <see cref="Move"/>, every <see cref="Load"/>); <see cref="Changed"/> stamps come from it.</summary>
+    public long Clock { get; private set; }
     private readonly int[] _pos;
     private readonly Connectivity _connectivity;
     private readonly List<int> _cellNeighbours = new(8);
@@ -48,6 +52,7 @@ internal sealed class PartitionState
         Cw = new double[k]; Ca = new double[k]; Cp = new double[k]; Cn = new int[k];
         Members = new List<int>[k];
         for (var c = 0; c < k; c++) Members[c] = [];
+        Changed = new long[k];
         _pos = new int[g.N];
         _mark = new int[g.N];
         _connectivity = new Connectivity(g.Off, g.Nbr);
@@ -64,6 +69,7 @@ internal sealed class PartitionState
     public void Load(int[] cell)
     {
         Array.Clear(Cw); Array.Clear(Ca); Array.Clear(Cp); Array.Clear(Cn);
+        Array.Fill(Changed, ++Clock);
         foreach (var m in Members) m.Clear();
         for (var u = 0; u < G.N; u++)
         {
@@ -96,6 +102,18 @@ internal sealed class PartitionState
         list[_pos[u]] = last; _pos[last] = _pos[u]; list.RemoveAt(list.Count - 1);
         _pos[u] = Members[b].Count; Members[b].Add(u);
         Cell[u] = b;
+        Changed[a] = Changed[b] = ++Clock;
+    }
+
+    /// <summary>True when neither unit u's cell nor the cell of any of its neighbours (through any edge) has changed since
+    /// <paramref name="seen"/> (a <see cref="Clock"/> value; negative: never) — then everything a move or swap of u looks at
+    /// (the cells' totals and members, u's edges to them) is as it was.</summary>
+    public bool UnchangedAround(int u, long seen)
+    {
+        if (seen < 0 || Changed[Cell[u]] > seen) return false;
+        for (var e = G.Off[u]; e < G.Off[u + 1]; e++)
+            if (Changed[Cell[G.Nbr[e]]] > seen) return false;
+        return true;
     }
 
     /// <summary>How far weight <paramref name="w"/> lies outside [Lo, Hi] (0 inside).</summary>
