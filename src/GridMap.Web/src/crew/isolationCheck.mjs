@@ -6,19 +6,30 @@
 // Prints a JSON summary; exit code 1 when any plan differs. Used by tests/GridMap.Api.Tests (NetworkApiTests).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // --engine FILE: another isolation.ts (an A/B against an earlier version in the same run).
 const engineArg = process.argv.indexOf('--engine');
-const source = readFileSync(engineArg > 0 ? process.argv[engineArg + 1] : join(here, 'isolation.ts'), 'utf8');
-const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+const enginePath = engineArg > 0 ? process.argv[engineArg + 1] : join(here, 'isolation.ts');
+// The engine and the modules it imports from beside it ('./isolationGraph'), each transpiled to NAME.mjs in a temporary
+// folder with its relative imports pointed at those files (type-only imports vanish in the transpiling).
 const dir = mkdtempSync(join(tmpdir(), 'gridmap-isolation-'));
-const modulePath = join(dir, 'isolation.mjs');
-writeFileSync(modulePath, js);
-const { OfflinePlanner } = await import(pathToFileURL(modulePath).href);
+const done = new Set();
+function transpile(path) {
+  const name = basename(path, '.ts');
+  if (done.has(name)) return;
+  done.add(name);
+  const js = ts.transpileModule(readFileSync(path, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const siblings = [];
+  const out = js.replace(/(from\s+['"])\.\/([\w.-]+)(['"])/g, (_, pre, dep, post) => { siblings.push(dep); return `${pre}./${dep}.mjs${post}`; });
+  writeFileSync(join(dir, `${name}.mjs`), out);
+  for (const dep of siblings) transpile(join(dirname(path), `${dep}.ts`));
+}
+transpile(enginePath);
+const { OfflinePlanner } = await import(pathToFileURL(join(dir, `${basename(enginePath, '.ts')}.mjs`)).href);
 rmSync(dir, { recursive: true, force: true });
 
 const fixture = JSON.parse(readFileSync(process.argv[2], 'utf8'));
