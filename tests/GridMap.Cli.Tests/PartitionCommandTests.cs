@@ -95,6 +95,32 @@ public sealed class PartitionCommandTests : IDisposable
     }
 
     [Fact]
+    public void Partition_LoadsWithoutCollections_AndNotWhenTurnedOff_WithTheSamePlan_AndARefusedInputStillSaysWhy()
+    {
+        // LoadPhase: a no-GC region over reading and projecting, ended before the graph; the profile line says whether it began.
+        var units = Squares(12, 12, (c, r) => $"\"hh\":{40 + (c * 7 + r * 3) % 25}");
+        (int Code, string Err) Run(string noGc, string unitsFile, string outFile, string weight = "hh")
+        {
+            var env = new Dictionary<string, string> { ["GRIDMAP_PARTITION_PROFILE"] = "1", ["GRIDMAP_NOGC_LOAD"] = noGc };
+            var r = CliRunner.RunAsync(new[] { "partition", "--units", unitsFile, "--weight", weight, "--cells", "4", "--tolerance", "0.05", "--seed", "3",
+                "--time-limit", "60", "--out", outFile, "--quiet" }, env).GetAwaiter().GetResult();
+            return (r.ExitCode, r.Stderr);
+        }
+        var on = Run("1", units, Path_("nogc-on.geojson"));
+        var off = Run("0", units, Path_("nogc-off.geojson"));
+        Assert.True(on.Code == 0, on.Err);
+        Assert.True(off.Code == 0, off.Err);
+        Assert.Contains("profile load without GC: yes", on.Err, StringComparison.Ordinal);
+        Assert.Contains("profile load without GC: no", off.Err, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Path_("nogc-off.geojson")), File.ReadAllText(Path_("nogc-on.geojson")));
+        // Refused while loading (no such weight): the usual message and exit code, nothing written.
+        var bad = Run("1", units, Path_("nogc-bad.geojson"), "nope");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("has no 'nope' property (--weight)", bad.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path_("nogc-bad.geojson")));
+    }
+
+    [Fact]
     public void Partition_IowaCountiesCutEdges_WritesEveryCountyWithACellAndAReport()
     {
         var (outFile, report) = (Path_("ia.geojson"), Path_("ia-report.json"));

@@ -119,6 +119,10 @@ internal static class PartitionCommand
             if (!Crs.TryParse(a.Crs, out var c)) throw new InputException($"--crs '{a.Crs}' is not a supported coordinate system ({string.Join(", ", Crs.Supported)}).");
             overrideCrs = c;
         }
+        // Reading and projecting keep nearly all they allocate: no collections until the graph (see LoadPhase).
+        // Ended before the graph is built, or on the way out when the input is refused.
+        using var load = LoadPhase.Begin(a.Units.Length);
+        if (profile) Console.Error.WriteLine($"  profile load without GC: {(load.Started ? "yes" : "no")}");
         var set = FeatureFile.Read(a.Units.FullName, overrideCrs);
         Lap("read units");
         if (set.Features.Count == 0) throw new InputException($"{a.Units.Name} has no features.");
@@ -178,6 +182,7 @@ internal static class PartitionCommand
             }
         }
 
+        load.Dispose();
         Lap("units and projection");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         UnitGraph graph = null!;
