@@ -418,7 +418,8 @@ public sealed partial class UnitGraphBuilder
         }
     }
 
-    /// <summary>A Delaunay site that knows the unit it belongs to (−1: the frame around the area).</summary>
+    /// <summary>A site for NTS's triangulator (<see cref="NtsDelaunay"/>) that knows its index in the tessellation's site
+    /// arrays (its position, its unit: −1 for the frame around the area).</summary>
     private sealed class Site(double x, double y, int index) : NetTopologySuite.Triangulate.QuadEdge.Vertex(x, y)
     {
         /// <summary>The site's index in the tessellation's site arrays.</summary>
