@@ -138,6 +138,35 @@ public class FeatureFileTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(1_000)]
+    [InlineData(5_001)]
+    public void GeoJson_WrittenInChunksOnAllCores_IsOneValidDocumentInFeatureOrder(int count)
+    {
+        // WriteGeoJson serialises large collections in chunks (64–2,048 features, about eight per core) and joins them:
+        // the whole text must parse as one document, with every feature once, in order, with its properties and geometry.
+        var features = Enumerable.Range(0, count).Select(i => ((Geometry?)F.CreatePolygon([new(i, 0), new(i + 0.5, 0), new(i + 0.5, 1.25), new(i, 0)]),
+            (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["id"] = $"u{i}", ["cell"] = i % 7, ["名称"] = "小区" })).ToList();
+        using var stream = new MemoryStream();
+        FeatureFile.WriteGeoJson(stream, features, Crs.GaussKruger114);
+        var bytes = stream.ToArray();
+        using (var doc = System.Text.Json.JsonDocument.Parse(bytes))
+            Assert.Equal(count, doc.RootElement.GetProperty("features").GetArrayLength());
+        var set = FeatureFile.ReadGeoJson(bytes);
+        Assert.Equal(Crs.GaussKruger114, set.Crs);
+        Assert.Equal(count, set.Features.Count);
+        for (var i = 0; i < count; i++)
+        {
+            var f = set.Features[i];
+            Assert.Equal($"u{i}", f.Id);
+            Assert.Equal((long)(i % 7), f.Properties["cell"]);
+            Assert.Equal("小区", f.Properties["名称"]);
+            Assert.True(features[i].Item1!.EqualsExact(f.Geometry!), $"feature {i}");
+        }
+    }
+
     [Fact]
     public void GeoJson_LargeCollectionWithTwoBadFeatures_ReportsTheFirstInFileOrder()
     {
