@@ -93,7 +93,10 @@ public sealed partial class UnitGraphBuilder
     /// 0 when their interiors do not meet.</summary>
     private static double SliverLength(Geometry a, Geometry b)
     {
-        if (!a.EnvelopeInternal.Intersects(b.EnvelopeInternal) || !a.Intersects(b) || a.Touches(b)) return 0;
+        if (!a.EnvelopeInternal.Intersects(b.EnvelopeInternal) || !a.Intersects(b)) return 0;
+        // Only touching (interiors apart): no overlap to measure. A relate that fails on odd geometry leaves it to the overlay.
+        try { if (a.Touches(b)) return 0; }
+        catch (NetTopologySuite.Geometries.TopologyException) { }
         var ov = OverlayNGRobust.Overlay(a, b, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
         return ov.Area > 0 ? ov.Length / 2 : 0;
     }
