@@ -26,27 +26,23 @@ internal sealed class InteriorGrid
         var near = new bool[Size * Size];
         // Each outline segment sampled every quarter cell: every cell it passes through is a sample's cell or one of
         // that cell's eight neighbours, all marked.
-        for (var p = 0; p < area.NumGeometries; p++)
+        foreach (var ring in UnitGraphBuilder.Rings(area))
         {
-            if (area.GetGeometryN(p) is not Polygon poly) continue;
-            for (var r = -1; r < poly.NumInteriorRings; r++)
+            var seq = ring.CoordinateSequence;
+            for (var k = 0; k + 1 < seq.Count; k++)
             {
-                var seq = (r < 0 ? poly.ExteriorRing : poly.GetInteriorRingN(r)).CoordinateSequence;
-                for (var k = 0; k + 1 < seq.Count; k++)
+                double x1 = seq.GetX(k), y1 = seq.GetY(k), x2 = seq.GetX(k + 1), y2 = seq.GetY(k + 1);
+                var steps = (int)Math.Ceiling(Math.Max(Math.Abs(x2 - x1) / _cellW, Math.Abs(y2 - y1) / _cellH) * 4) + 1;
+                for (var s = 0; s <= steps; s++)
                 {
-                    double x1 = seq.GetX(k), y1 = seq.GetY(k), x2 = seq.GetX(k + 1), y2 = seq.GetY(k + 1);
-                    var steps = (int)Math.Ceiling(Math.Max(Math.Abs(x2 - x1) / _cellW, Math.Abs(y2 - y1) / _cellH) * 4) + 1;
-                    for (var s = 0; s <= steps; s++)
-                    {
-                        var t = (double)s / steps;
-                        var (cx, cy) = CellOf(x1 + t * (x2 - x1), y1 + t * (y2 - y1));
-                        for (var dy = -1; dy <= 1; dy++)
-                            for (var dx = -1; dx <= 1; dx++)
-                            {
-                                int ix = cx + dx, iy = cy + dy;
-                                if (ix >= 0 && iy >= 0 && ix < Size && iy < Size) near[iy * Size + ix] = true;
-                            }
-                    }
+                    var t = (double)s / steps;
+                    var (cx, cy) = CellOf(x1 + t * (x2 - x1), y1 + t * (y2 - y1));
+                    for (var dy = -1; dy <= 1; dy++)
+                        for (var dx = -1; dx <= 1; dx++)
+                        {
+                            int ix = cx + dx, iy = cy + dy;
+                            if (ix >= 0 && iy >= 0 && ix < Size && iy < Size) near[iy * Size + ix] = true;
+                        }
                 }
             }
         }

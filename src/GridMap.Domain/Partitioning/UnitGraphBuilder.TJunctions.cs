@@ -28,7 +28,7 @@ public sealed partial class UnitGraphBuilder
         {
             var g = unmatched[s];
             var env = new Envelope(g.X1, g.X2, g.Y1, g.Y2);
-            env.ExpandBy(1e-6);
+            env.ExpandBy(Touching);
             segTree.Insert(env, s);
         }
         if (unmatched.Count > 0) segTree.Build();
@@ -45,10 +45,9 @@ public sealed partial class UnitGraphBuilder
                 if (h.Owner == g.Owner || t < s) continue;
                 var key = Key(g.Owner, h.Owner);
                 if (pairs.ContainsKey(key)) continue;
-                if (NetTopologySuite.Algorithm.DistanceComputer.SegmentToSegment(new Coordinate(g.X1, g.Y1), new Coordinate(g.X2, g.Y2),
-                        new Coordinate(h.X1, h.Y1), new Coordinate(h.X2, h.Y2)) > 1e-6) continue;
+                if (!Near(g, h)) continue;
                 candidates.Add(key);
-                var overlap = SegmentOverlap(g, h, 1e-6);
+                var overlap = SegmentOverlap(g, h, Touching);
                 if (overlap > 0) shared[key] = shared.GetValueOrDefault(key) + overlap;
             }
         }
@@ -69,8 +68,16 @@ public sealed partial class UnitGraphBuilder
         Parallel.For(0, keys.Length, t => lengths[t] = shared.TryGetValue(keys[t], out var len) ? len
             : SliverLength(geoms[(int)(keys[t] >> 32)], geoms[(int)(keys[t] & 0xffffffff)]));
         for (var t = 0; t < keys.Length; t++)
-            if (lengths[t] > 1e-6) pairs[keys[t]] = lengths[t];
+            if (lengths[t] > Touching) pairs[keys[t]] = lengths[t];
     }
+
+    /// <summary>How close (m) two outlines count as touching, and the shortest shared length that makes two units neighbours.</summary>
+    private const double Touching = 1e-6;
+
+    /// <summary>Segments within <see cref="Touching"/> of each other: the test that makes a pair a candidate, in both builds.</summary>
+    private static bool Near(LooseSegment g, LooseSegment h) =>
+        NetTopologySuite.Algorithm.DistanceComputer.SegmentToSegment(new Coordinate(g.X1, g.Y1), new Coordinate(g.X2, g.Y2),
+            new Coordinate(h.X1, h.Y1), new Coordinate(h.X2, h.Y2)) <= Touching;
 
     /// <summary>The length along which segments g and h lie on one line, within <paramref name="tolerance"/>: the shorter
     /// one's ends both within the tolerance of the longer one's line, the stretch of the longer one its projection covers.
@@ -133,11 +140,9 @@ public sealed partial class UnitGraphBuilder
                 var len = 0.0;
                 foreach (var g in Segments(i))
                     foreach (var h in Segments(j))
-                        if (NetTopologySuite.Algorithm.DistanceComputer.SegmentToSegment(new Coordinate(g.X1, g.Y1), new Coordinate(g.X2, g.Y2),
-                                new Coordinate(h.X1, h.Y1), new Coordinate(h.X2, h.Y2)) <= 1e-6)
-                            len += SegmentOverlap(g, h, 1e-6);
+                        if (Near(g, h)) len += SegmentOverlap(g, h, Touching);
                 if (len <= 0) len = SliverLength(geoms[i], geoms[j]);
-                if (len > 1e-6) pairs[Key(i, j)] = len;
+                if (len > Touching) pairs[Key(i, j)] = len;
             }
         }
     }

@@ -190,7 +190,8 @@ public sealed partial class UnitGraphBuilder
         }
     }
 
-    private static IEnumerable<LineString> Rings(Geometry g)
+    /// <summary>The shell and holes of every polygon of <paramref name="g"/>, in order.</summary>
+    internal static IEnumerable<LineString> Rings(Geometry g)
     {
         for (var p = 0; p < g.NumGeometries; p++)
         {

@@ -233,8 +233,7 @@ internal sealed class LocalSearch
         {
             // A unit that found no move when nothing around it has changed since finds none again: skipped (the same plan).
             if (!balanceOnly && _s.UnchangedAround(u, seen[u])) continue;
-            var stamp = _s.Clock;
-            if (!balanceOnly) seen[u] = stamp;
+            if (!balanceOnly) seen[u] = _s.Clock;
             var a = _cell[u];
             if (_cn[a] <= 1) continue;
             _s.NeighbourCells(u, a, cand);
