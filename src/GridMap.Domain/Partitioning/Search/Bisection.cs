@@ -67,8 +67,12 @@ internal sealed class Bisection
     /// Splits region <paramref name="r"/> (connected) into a part for <paramref name="k1"/> cells and the rest
     /// for <paramref name="k2"/> cells. Returns the best-scoring split whose both sides can hold their cells
     /// within [L, U]; failing that, the split closest to the proportional weight (Feasible = false).
+    /// <paramref name="floor"/>: the caller keeps only a feasible split scoring above it (a re-split of a balanced pair
+    /// must beat the pair as it is). Candidates at or below it are not checked further (no pocket floods, no copies) and
+    /// no fallback is made, so a split that would be refused comes back empty instead; the random draws are the same,
+    /// so every split above the floor is the one an unbounded call returns.
     /// </summary>
-    public Split Bisect(List<int> r, int k1, int k2, int sweeps, int trees, bool radial = true)
+    public Split Bisect(List<int> r, int k1, int k2, int sweeps, int trees, bool radial = true, double floor = double.NegativeInfinity)
     {
         _gen++;
         double w = 0, area = 0, perim = 0;
@@ -94,10 +98,10 @@ internal sealed class Bisection
             // unit): boundaries that are not straight lines are often the compact ones.
             var theta = offset + 2 * Math.PI * (radial ? s / 2 * 2 : s) / sweeps;
             var anchor = radial && (s & 1) == 1 && sweeps >= 4 ? r[_rng.Next(r.Count)] : -1;
-            Consider(Sweep(region, k1, k2, theta, anchor));
-            if (k1 != k2) Consider(Sweep(region, k2, k1, theta, anchor));
+            Consider(Sweep(region, k1, k2, theta, anchor, floor));
+            if (k1 != k2) Consider(Sweep(region, k2, k1, theta, anchor, floor));
         }
-        for (var t = 0; t < trees; t++) Consider(TreeCut(region, k1, k2));
+        for (var t = 0; t < trees; t++) Consider(TreeCut(region, k1, k2, floor));
         if (haveBest) return best;
         return haveFallback ? fallback : new Split([], k1, double.NegativeInfinity, false, double.PositiveInfinity);
     }
@@ -118,7 +122,7 @@ internal sealed class Bisection
 
     /// <summary>Grows a part from the extreme unit in direction θ, always through adjacency (so the part is
     /// contiguous), and cuts where the part's weight fits the band and the rest stays connected.</summary>
-    private Split? Sweep(Region r, int kx, int ky, double theta, int anchor = -1)
+    private Split? Sweep(Region r, int kx, int ky, double theta, int anchor, double floor)
     {
         var (lo, hi) = Band(r.Weight, kx, ky);
         var target = r.Weight * kx / (kx + ky);
@@ -167,7 +171,11 @@ internal sealed class Bisection
             }
             mark2[u] = inPart; order.Add(u);
             w1 += _g.W[u]; a1 += _g.A[u]; p1 += _g.P[u] - 2 * sIn; cutLen += sOut - sIn; cutCnt += cOut - cIn;
-            if (w1 >= lo - Eps && w1 <= hi + Eps) cands.Add((order.Count, SplitScore(r, kx, ky, a1, p1, cutLen, cutCnt)));
+            if (w1 >= lo - Eps && w1 <= hi + Eps)
+            {
+                var score = SplitScore(r, kx, ky, a1, p1, cutLen, cutCnt);
+                if (score > floor) cands.Add((order.Count, score));
+            }
             var miss = Math.Abs(w1 - target);
             if (miss < bestMiss) { bestMiss = miss; bestMissStep = order.Count; }
             if (w1 > hi + Eps && w1 > target) break;
@@ -186,7 +194,7 @@ internal sealed class Bisection
             var wp = w1At(step) + pockets.Sum(u => _g.W[u]);
             if (wp >= lo - Eps && wp <= hi + Eps) return new Split(order.Take(step).Concat(pockets).ToArray(), kx, score, true, 0);
         }
-        if (bestMissStep > 0 && RestPockets(r, order, bestMissStep) is { } fill)
+        if (bestMissStep > 0 && double.IsNegativeInfinity(floor) && RestPockets(r, order, bestMissStep) is { } fill)
         {
             var wf = w1At(bestMissStep) + fill.Sum(u => _g.W[u]);
             return new Split(order.Take(bestMissStep).Concat(fill).ToArray(), kx, double.NegativeInfinity, false, Math.Abs(wf - target));
@@ -233,7 +241,7 @@ internal sealed class Bisection
 
     /// <summary>Random spanning tree of the region (Kruskal on shuffled edges); a tree edge whose subtree
     /// fits the band gives two contiguous sides at once.</summary>
-    private Split? TreeCut(Region r, int k1, int k2)
+    private Split? TreeCut(Region r, int k1, int k2, double floor)
     {
         var nodes = r.Nodes;
         var m = nodes.Count;
@@ -325,6 +333,7 @@ internal sealed class Bisection
             var score = SplitScore(r, pick.K, pick.K == k1 ? k2 : k1, a1, p1, cutLen, cutCnt);
             if (bestFrom < 0 || score > bestScore) { bestFrom = from; bestTo = to; bestK = pick.K; bestScore = score; }
         }
+        if (bestScore <= floor) return null;
         var part = new int[bestTo - bestFrom];
         for (var i = bestFrom; i < bestTo; i++) part[i - bestFrom] = nodes[pre[i]];
         Split? best = new Split(part, bestK, bestScore, true, 0);

@@ -81,7 +81,8 @@ internal sealed class LocalSearch
             var region = _members[a].Concat(_members[b]).ToList();
             var pairScore = _cutObjective ? -CutBetween(a, b) + TieWeight * (Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b])) : Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b]);
             var balanced = Violation(_cw[a]) + Violation(_cw[b]) <= Eps;
-            var split = _bisection.Bisect(region, 1, 1, sweeps, trees);
+            // A balanced pair keeps only a better re-split (greedy, compactness): the bisection need not finish the others.
+            var split = _bisection.Bisect(region, 1, 1, sweeps, trees, floor: balanced && !anneal && !_cutObjective ? pairScore + 1e-12 : double.NegativeInfinity);
             if (split.Part.Length == 0) continue;
             var t = anneal ? temperature * (1 - (double)it / iterations) : 0;
             var accept = split.Feasible && (!balanced || split.Score > pairScore + 1e-12
@@ -142,6 +143,7 @@ internal sealed class LocalSearch
         var pairs = new List<(int A, int B, int Seed)>(BatchSize);
         var splits = new Split[BatchSize];
         var coins = new int[BatchSize];
+        var floors = new double[BatchSize];
         var improved = 0;
         var it = 0;
         while (it < iterations && !stop())
@@ -155,6 +157,9 @@ internal sealed class LocalSearch
                 if (a < 0) break;
                 if (mark[a] == _batchGen || mark[b] == _batchGen) continue;
                 mark[a] = mark[b] = _batchGen;
+                // The pair as it is (no split of another pair in the batch changes a or b): a balanced pair keeps only a
+                // better re-split, which lets the bisection skip the rest (compactness only; cut edges may keep a tie).
+                floors[pairs.Count] = !_cutObjective && Violation(_cw[a]) + Violation(_cw[b]) <= Eps ? Pp(_ca[a], _cp[a]) + Pp(_ca[b], _cp[b]) + 1e-12 : double.NegativeInfinity;
                 pairs.Add((a, b, _rng.Next()));
             }
             if (pairs.Count == 0) break;
@@ -171,7 +176,7 @@ internal sealed class LocalSearch
                     bisection.Rng = rng;
                     var region = new List<int>(_members[a].Count + _members[b].Count);
                     region.AddRange(_members[a]); region.AddRange(_members[b]);
-                    splits[i] = bisection.Bisect(region, 1, 1, sweeps, trees);
+                    splits[i] = bisection.Bisect(region, 1, 1, sweeps, trees, floor: floors[i]);
                     coins[i] = rng.Next(3);
                 }
             }
