@@ -214,7 +214,7 @@ public sealed partial class UnitGraphBuilder
         // The default area (the units' hull with a margin) is made on one core while the others list the sites; it is
         // first needed for the frame around them.
         var areaTask = Area is { } given ? Task.FromResult(given)
-            : Task.Run(() => factory.BuildGeometry(footprints).ConvexHull().Buffer(size), ct);
+            : Task.Run(() => OctagonFilter.Hull(footprints, factory).Buffer(size), ct);
         // Sites along each outline: a spacing of about a quarter of a typical compound's side keeps the
         // territory boundary in the middle of the road between two compounds.
         var perimeterTotal = 0.0;

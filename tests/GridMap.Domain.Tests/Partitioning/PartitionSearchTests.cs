@@ -7,6 +7,28 @@ namespace GridMap.Domain.Tests.Partitioning;
 public class PartitionSearchTests
 {
     [Fact]
+    public void PowerDiagramNearest_IsTheFirstLeastInOrder_WithOrWithoutVectors()
+    {
+        // Candidates on a coarse grid with coarse ψ so that ties are common: the vector path must pick the same (first) one.
+        var rng = new Random(3);
+        for (var round = 0; round < 20_000; round++)
+        {
+            var n = rng.Next(0, 40);
+            var cx = new double[n + 3]; var cy = new double[n + 3]; var psi = new double[n + 3]; var ids = new int[n + 3];
+            for (var j = 0; j < cx.Length; j++) { cx[j] = rng.Next(5); cy[j] = rng.Next(5); psi[j] = rng.Next(3); ids[j] = 100 + j; }
+            var start = rng.Next(3);
+            double x = rng.Next(5), y = rng.Next(5);
+            var expected = -1; var bestD = double.PositiveInfinity;
+            for (var j = start; j < start + n; j++)
+            {
+                var d = (x - cx[j]) * (x - cx[j]) + (y - cy[j]) * (y - cy[j]) - psi[j];
+                if (d < bestD) { bestD = d; expected = ids[j]; }
+            }
+            Assert.Equal(expected, Seeding.Nearest(x, y, start, start + n, cx, cy, psi, ids, -1));
+        }
+    }
+
+    [Fact]
     public void ChainRepair_MovesWeightThroughFullCells_WhereSingleMovesCannot()
     {
         // A strip of 20 squares of weight 1 in 4 cells of 4–6: cell 0 holds 7, cell 1 holds 6 (full), cell 2 holds 4,

@@ -121,4 +121,30 @@ public class TessellationPrimitivesTests
         }
         Assert.InRange(inside, 1000, points.Count - 1000);
     }
+    [Fact]
+    public void OctagonFilterHull_IsNtsHullOfAllVertices_Exactly()
+    {
+        var rng = new Random(7);
+        for (var round = 0; round < 300; round++)
+        {
+            // Random polygons, or a grid of axis-aligned blocks (corners extreme in two directions, long collinear hull edges),
+            // or thin slivers along one line (a nearly flat hull, its octagon close to degenerate).
+            var kind = round % 3;
+            var count = rng.Next(1, 400);
+            var geoms = new List<Geometry>(count);
+            for (var i = 0; i < count; i++)
+            {
+                if (kind == 0) { geoms.Add(RandomPolygon(rng, rng.Next(4) == 0)); continue; }
+                var x = (kind == 1 ? rng.Next(20) : i) * 50.0;
+                var y = kind == 1 ? rng.Next(20) * 50.0 : 0;
+                geoms.Add(kind == 1 ? Factory.ToGeometry(new Envelope(x, x + 40, y, y + 40))
+                    : Factory.CreatePolygon([new(x, y), new(x + 40, y), new(x + 40, y + 1e-3), new(x, y)]));
+            }
+            var expected = Factory.BuildGeometry(geoms).ConvexHull();
+            var actual = OctagonFilter.Hull(geoms, Factory);
+            Assert.True(expected.EqualsExact(actual), $"round {round}: {expected.AsText()} vs {actual.AsText()}");
+            if (count >= 64 && kind != 2)
+                Assert.True(OctagonFilter.Candidates(geoms)!.Length < geoms.Sum(g => g.NumPoints), $"round {round}: nothing was dropped");
+        }
+    }
 }

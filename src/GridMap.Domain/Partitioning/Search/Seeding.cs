@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace GridMap.Domain.Partitioning.Search;
 
 /// <summary>
@@ -120,41 +123,69 @@ internal sealed class Seeding
         var assign = new int[_g.N];
         var w = new double[_k];
         Array.Copy(_s.Cell, assign, _g.N);
-        var cand = new List<int>[_k];
+        // Candidate centres of a unit: its cell, the cells next to it and theirs (a power diagram moves little per step),
+        // which keeps a step O(n·degree) instead of O(n·K). Per cell, in ascending order, as compressed rows; each cell's
+        // row also holds the centres and ψ beside the ids, so the assignment reads them in sequence.
+        var candOff = new int[_k + 1];
+        var candId = Array.Empty<int>(); var candX = Array.Empty<double>(); var candY = Array.Empty<double>(); var candPsi = Array.Empty<double>();
+        var byCell = new int[_g.N]; var cellStart = new int[_k + 1];
+        var near = new List<int>[_k];
+        for (var c = 0; c < _k; c++) near[c] = [];
+        var stamp = new int[_k]; var stampGen = 0;
+        var row = new List<int>();
         for (var it = 0; it < outer; it++)
         {
-            // Candidate centres of a unit: its cell and the cells next to it (a power diagram moves little
-            // per step), which keeps a step O(n·degree) instead of O(n·K).
-            var adj = new HashSet<int>[_k];
-            for (var c = 0; c < _k; c++) adj[c] = [c];
-            for (var u = 0; u < _g.N; u++)
-                for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
-                    if (assign[_g.Nbr[e]] != assign[u]) adj[assign[u]].Add(assign[_g.Nbr[e]]);
+            // The cells touching each cell (itself included), from its units' edges.
+            Array.Clear(cellStart);
+            foreach (var c in assign) cellStart[c + 1]++;
+            for (var c = 0; c < _k; c++) cellStart[c + 1] += cellStart[c];
+            var fill = (int[])cellStart.Clone();
+            for (var u = 0; u < _g.N; u++) byCell[fill[assign[u]]++] = u;
             for (var c = 0; c < _k; c++)
             {
-                var set = new HashSet<int>(adj[c]);
-                foreach (var d in adj[c]) set.UnionWith(adj[d]);
-                cand[c] = set.Order().ToList();
+                var list = near[c];
+                list.Clear();
+                stampGen++;
+                stamp[c] = stampGen; list.Add(c);
+                for (var i = cellStart[c]; i < cellStart[c + 1]; i++)
+                {
+                    var u = byCell[i];
+                    for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
+                    {
+                        var d = assign[_g.Nbr[e]];
+                        if (stamp[d] != stampGen) { stamp[d] = stampGen; list.Add(d); }
+                    }
+                }
             }
+            // Each cell's candidates: those cells and their neighbours, ascending.
+            candOff[0] = 0;
+            var ids = new List<int>(_k * 24);
+            for (var c = 0; c < _k; c++)
+            {
+                stampGen++;
+                row.Clear();
+                foreach (var d in near[c])
+                    foreach (var f in near[d])
+                        if (stamp[f] != stampGen) { stamp[f] = stampGen; row.Add(f); }
+                row.Sort();
+                ids.AddRange(row);
+                candOff[c + 1] = ids.Count;
+            }
+            candId = ids.ToArray();
+            candX = new double[candId.Length]; candY = new double[candId.Length]; candPsi = new double[candId.Length];
+            for (var j = 0; j < candId.Length; j++) { candX[j] = cx[candId[j]]; candY[j] = cy[candId[j]]; }
             var from = (int[])assign.Clone();
             for (var step = 0; step < inner; step++)
             {
                 Array.Clear(w);
+                for (var j = 0; j < candId.Length; j++) candPsi[j] = psi[candId[j]];
                 // Each unit's nearest centre depends only on the centres and ψ of this step: on large instances the
                 // units are assigned on all cores, in chunks; the weights are summed afterwards in unit order (same sums).
                 void Assign(int from0, int to0)
                 {
+                    var gx = _g.X; var gy = _g.Y;
                     for (var u = from0; u < to0; u++)
-                    {
-                        var best = from[u]; var bestD = double.PositiveInfinity;
-                        double x = _g.X[u], y = _g.Y[u];
-                        foreach (var c in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(cand[from[u]]))
-                        {
-                            var d = (x - cx[c]) * (x - cx[c]) + (y - cy[c]) * (y - cy[c]) - psi[c];
-                            if (d < bestD) { bestD = d; best = c; }
-                        }
-                        assign[u] = best;
-                    }
+                        assign[u] = Nearest(gx[u], gy[u], candOff[from[u]], candOff[from[u] + 1], candX, candY, candPsi, candId, from[u]);
                 }
                 if (workers > 1)
                 {
@@ -190,5 +221,51 @@ internal sealed class Seeding
         }
         _s.Load(assign);
         _s.FixContiguity();
+    }
+    /// <summary>
+    /// The candidate j in [start, end) with the least (x − X[j])² + (y − Y[j])² − Psi[j], the first of equals (Ids[j]; none:
+    /// <paramref name="none"/>). Four candidates at a time where the processor can: each lane keeps its own first least,
+    /// then the least of the lanes with the lowest j wins — the same arithmetic per candidate and the same winner as one
+    /// pass in order.
+    /// </summary>
+    internal static int Nearest(double x, double y, int start, int end, double[] cx, double[] cy, double[] psi, int[] ids, int none)
+    {
+        var j = start;
+        var best = none; var bestD = double.PositiveInfinity;
+        if (Vector256.IsHardwareAccelerated && end - start >= 8)
+        {
+            var vx = Vector256.Create(x);
+            var vy = Vector256.Create(y);
+            var vBest = Vector256.Create(double.PositiveInfinity);
+            var vAt = Vector256.Create(-1L);
+            var vJ = Vector256.Create((long)j, j + 1, j + 2, j + 3);
+            var four = Vector256.Create(4L);
+            ref var rx = ref MemoryMarshal.GetArrayDataReference(cx);
+            ref var ry = ref MemoryMarshal.GetArrayDataReference(cy);
+            ref var rp = ref MemoryMarshal.GetArrayDataReference(psi);
+            for (; j + 4 <= end; j += 4)
+            {
+                var dx = vx - Vector256.LoadUnsafe(ref rx, (nuint)j);
+                var dy = vy - Vector256.LoadUnsafe(ref ry, (nuint)j);
+                var d = dx * dx + dy * dy - Vector256.LoadUnsafe(ref rp, (nuint)j);
+                var less = Vector256.LessThan(d, vBest);
+                vBest = Vector256.ConditionalSelect(less, d, vBest);
+                vAt = Vector256.ConditionalSelect(less.AsInt64(), vJ, vAt);
+                vJ += four;
+            }
+            var at = -1L;
+            for (var lane = 0; lane < 4; lane++)
+            {
+                var d = vBest.GetElement(lane); var a = vAt.GetElement(lane);
+                if (a >= 0 && (d < bestD || (d == bestD && a < at))) { bestD = d; at = a; }
+            }
+            if (at >= 0) best = ids[at];
+        }
+        for (; j < end; j++)
+        {
+            var d = (x - cx[j]) * (x - cx[j]) + (y - cy[j]) * (y - cy[j]) - psi[j];
+            if (d < bestD) { bestD = d; best = ids[j]; }
+        }
+        return best;
     }
 }
