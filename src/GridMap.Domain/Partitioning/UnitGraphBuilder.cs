@@ -220,16 +220,24 @@ public sealed partial class UnitGraphBuilder
         var perimeterTotal = 0.0;
         foreach (var l in lengths) perimeterTotal += l;
         var spacing = Math.Max(size / 3, perimeterTotal / MaxSites);
-        var sites = new Dictionary<(double, double), int>(XYComparer.Instance);
         var coords = new List<(double X, double Y)>();
         var owners = new List<int>();
         // Each unit's sites (points along its outline, then an interior point) are listed on all cores, then kept in unit
-        // order, a point already listed by an earlier unit skipped: the same sites in the same order as one pass.
+        // order, a point already listed by an earlier unit skipped (SiteTable): the same sites in the same order as one pass.
         var unitSites = new (double X, double Y)[n][];
         Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i => unitSites[i] = UnitSites(footprints[i], spacing));
-        for (var i = 0; i < n; i++)
-            foreach (var p in unitSites[i])
-                if (sites.TryAdd(p, i)) { coords.Add(p); owners.Add(i); }
+        var listed = new int[n + 1];
+        for (var i = 0; i < n; i++) listed[i + 1] = listed[i] + unitSites[i].Length;
+        var lx = new double[listed[n]]; var ly = new double[listed[n]]; var lu = new int[listed[n]];
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            for (var k = 0; k < unitSites[i].Length; k++) { lx[listed[i] + k] = unitSites[i][k].X; ly[listed[i] + k] = unitSites[i][k].Y; lu[listed[i] + k] = i; }
+        });
+        var sites = new SiteTable(lx, ly, lu, ct);
+        var first = sites.Firsts(ct);
+        coords.Capacity = owners.Capacity = listed[n] + 16_000;
+        for (var k = 0; k < first.Length; k++)
+            if (first[k]) { coords.Add((lx[k], ly[k])); owners.Add(lu[k]); }
         unitSites = null;
         ct.ThrowIfCancellationRequested();
         var area = areaTask.GetAwaiter().GetResult();
@@ -242,7 +250,7 @@ public sealed partial class UnitGraphBuilder
         var frame = new Envelope(area.EnvelopeInternal);
         frame.ExpandBy(2 * size);
         var frameStep = Math.Max(spacing * 2, Math.Max(frame.Width, frame.Height) / 4000);
-        void AddFrame(double fx, double fy) { coords.Add((fx, fy)); owners.Add(sites.GetValueOrDefault((fx, fy), -1)); }
+        void AddFrame(double fx, double fy) { coords.Add((fx, fy)); owners.Add(sites.OwnerAt(fx, fy)); }
         for (var fx = frame.MinX; fx < frame.MaxX; fx += frameStep)
         {
             AddFrame(fx, frame.MinY); AddFrame(fx + frameStep / 2, frame.MaxY);

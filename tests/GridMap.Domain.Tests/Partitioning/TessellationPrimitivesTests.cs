@@ -147,4 +147,28 @@ public class TessellationPrimitivesTests
                 Assert.True(OctagonFilter.Candidates(geoms)!.Length < geoms.Sum(g => g.NumPoints), $"round {round}: nothing was dropped");
         }
     }
+    [Fact]
+    public void SiteTable_KeepsTheFirstOfEqualPoints_AsOneDictionaryPass()
+    {
+        var rng = new Random(11);
+        foreach (var count in new[] { 0, 1, 7, 5_000, 120_000 })
+        {
+            // Points on a small grid (many repeats, listed by several owners), some at −0 and 0, which are equal.
+            var x = new double[count]; var y = new double[count]; var owner = new int[count];
+            for (var i = 0; i < count; i++)
+            {
+                x[i] = rng.Next(-40, 40) * 0.5; y[i] = rng.Next(3) == 0 ? (rng.Next(2) == 0 ? -0.0 : 0.0) : rng.Next(-40, 40) * 0.25;
+                owner[i] = i / 3;
+            }
+            var expected = new Dictionary<(double, double), int>();
+            var firsts = new List<int>();
+            for (var i = 0; i < count; i++)
+                if (expected.TryAdd((x[i], y[i]), owner[i])) firsts.Add(i);
+            var table = new SiteTable(x, y, owner);
+            var first = table.Firsts();
+            Assert.Equal(firsts, Enumerable.Range(0, count).Where(i => first[i]));
+            foreach (var ((px, py), o) in expected) Assert.Equal(o, table.OwnerAt(px, py));
+            Assert.Equal(-1, table.OwnerAt(1e9, 1e9));
+        }
+    }
 }
