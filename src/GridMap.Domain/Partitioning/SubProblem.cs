@@ -19,23 +19,31 @@ internal sealed class SubProblem
     {
         N = nodes.Count;
         Global = nodes.ToArray();
-        var local = new Dictionary<int, int>(N);
+        // Global → local index (−1: not in the slice), an array over the whole graph: a dictionary cost 0.1 s on 100,000 units.
+        var local = new int[g.Count];
+        Array.Fill(local, -1);
         for (var i = 0; i < N; i++) local[Global[i]] = i;
         W = new double[N]; A = new double[N]; P = new double[N]; X = new double[N]; Y = new double[N];
         var off = new int[N + 1];
-        var nbr = new List<int>(); var len = new List<double>(); var conn = new List<bool>();
+        var most = 0;
+        foreach (var u in Global) most += g.Offsets[u + 1] - g.Offsets[u];
+        var nbr = new int[most]; var len = new double[most]; var conn = new bool[most];
+        var m = 0;
         for (var i = 0; i < N; i++)
         {
             var u = Global[i];
             W[i] = g.Weights[u]; A[i] = g.Areas[u]; P[i] = g.Perimeters[u]; X[i] = g.X[u]; Y[i] = g.Y[u];
             for (var e = g.Offsets[u]; e < g.Offsets[u + 1]; e++)
             {
-                if (!local.TryGetValue(g.Targets[e], out var v) || (keepEdge is not null && !keepEdge(u, g.Targets[e]))) continue;
-                nbr.Add(v); len.Add(g.Shared[e]); conn.Add(g.ConnectedFlags[e]);
+                var v = local[g.Targets[e]];
+                if (v < 0 || (keepEdge is not null && !keepEdge(u, g.Targets[e]))) continue;
+                nbr[m] = v; len[m] = g.Shared[e]; conn[m] = g.ConnectedFlags[e]; m++;
             }
-            off[i + 1] = nbr.Count;
+            off[i + 1] = m;
         }
-        Off = off; Nbr = nbr.ToArray(); Len = len.ToArray(); Conn = conn.ToArray();
+        Off = off;
+        if (m < most) { Array.Resize(ref nbr, m); Array.Resize(ref len, m); Array.Resize(ref conn, m); }
+        Nbr = nbr; Len = len; Conn = conn;
         TotalWeight = W.Sum();
     }
 }
