@@ -300,7 +300,7 @@ public sealed partial class UnitGraphBuilder
         // With the sweep-hull triangulation each triangle's circumcentre is computed once (T1/T2: the triangles on the two
         // sides, −1 when computed per edge) — the same value from any of its three edges, since Circumcentre orders its corners —
         // and located in the area once, when its corners are not all one unit's.
-        var dual = new List<(int O, int D, int L, int R, int T1, int T2)>(3 * m);
+        (int O, int D, int L, int R, int T1, int T2)[] dual;
         var interior = new InteriorGrid(area);
         Coordinate[] centres = [];
         bool[] centreInside = [];
@@ -311,9 +311,11 @@ public sealed partial class UnitGraphBuilder
             var subdivision = new NetTopologySuite.Triangulate.QuadEdge.QuadEdgeSubdivision(siteEnv, 0);
             new NetTopologySuite.Triangulate.IncrementalDelaunayTriangulator(subdivision).InsertSites(vertices);
             // Every quad-edge the subdivision holds is one undirected edge: no traversal (GetPrimaryEdges keeps a visited set).
+            var list = new List<(int O, int D, int L, int R, int T1, int T2)>(3 * m);
             foreach (var e in subdivision.GetEdges())
                 if (e.IsLive && e.Orig is Site o && e.Dest is Site d && e.LNext.Dest is Site left && e.Sym.LNext.Dest is Site right)
-                    dual.Add((o.Index, d.Index, left.Index, right.Index, -1, -1));
+                    list.Add((o.Index, d.Index, left.Index, right.Index, -1, -1));
+            dual = [.. list];
         }
         else
         {
@@ -329,12 +331,29 @@ public sealed partial class UnitGraphBuilder
                 if (so[a] != so[b] || so[a] != so[c]) centreInside[t] = interior.Inside(centre, ref locator);
                 return locator;
             }, _ => { });
-            for (var e = 0; e < dt.Count; e++)
+            // Each inner edge once, from the half-edge whose twin comes later (the hull's have none, −1), in half-edge order:
+            // counted per block, then filled on all cores.
+            const int block = 1 << 16;
+            var blocks = (dt.Count + block - 1) / block;
+            var start = new int[blocks + 1];
+            Parallel.For(0, blocks, new ParallelOptions { CancellationToken = ct }, k =>
             {
-                var opp = half[e];
-                if (opp < e) continue; // the hull (−1), or the pair seen from its other half-edge
-                dual.Add((tri[e], tri[SweepHullDelaunay.Next(e)], tri[SweepHullDelaunay.Prev(e)], tri[SweepHullDelaunay.Prev(opp)], e / 3, opp / 3));
-            }
+                var count = 0;
+                for (int e = k * block, end = Math.Min(dt.Count, e + block); e < end; e++) if (half[e] > e) count++;
+                start[k + 1] = count;
+            });
+            for (var k = 0; k < blocks; k++) start[k + 1] += start[k];
+            var edges = dual = new (int O, int D, int L, int R, int T1, int T2)[start[blocks]];
+            Parallel.For(0, blocks, new ParallelOptions { CancellationToken = ct }, k =>
+            {
+                var i = start[k];
+                for (int e = k * block, end = Math.Min(dt.Count, e + block); e < end; e++)
+                {
+                    var opp = half[e];
+                    if (opp < e) continue; // the hull (−1), or the pair seen from its other half-edge
+                    edges[i++] = (tri[e], tri[SweepHullDelaunay.Next(e)], tri[SweepHullDelaunay.Prev(e)], tri[SweepHullDelaunay.Prev(opp)], e / 3, opp / 3);
+                }
+            });
         }
         lap("delaunay");
         // Shared boundary of two territories = the Voronoi edges between their sites: the dual of a Delaunay edge
@@ -345,8 +364,8 @@ public sealed partial class UnitGraphBuilder
         for (var i = 0; i < outline.Length; i++) outline[i] = [];
         // The Voronoi edge of each (circumcentres, clipped length) is computed on all cores into its own slot; the
         // outlines and lengths are then gathered in edge order, so the sums are the same as one pass.
-        var voronoi = new (int A, int B, Coordinate? P1, Coordinate? P2, double Len, bool Inside)[dual.Count];
-        Parallel.For(0, dual.Count, new ParallelOptions { CancellationToken = ct },
+        var voronoi = new (int A, int B, Coordinate? P1, Coordinate? P2, double Len, bool Inside)[dual.Length];
+        Parallel.For(0, dual.Length, new ParallelOptions { CancellationToken = ct },
             () => (NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator?)null, (t, _, inside) =>
         {
             var (o, d, left, right, t1, t2) = dual[t];
