@@ -133,62 +133,12 @@ public sealed partial class UnitGraphBuilder
     internal readonly record struct LooseSegment(double X1, double Y1, double X2, double Y2, int Owner);
 
     /// <summary>
-    /// Shared boundary length per unit pair, by exact segment matching (hashed on the end points), and the segments
-    /// left unmatched: the only ones along which two units can still touch without sharing vertices.
+    /// Shared boundary length per unit pair, by exact segment matching (hashed on the end points, on all cores: <see cref="SegmentTable"/>),
+    /// and the segments left unmatched — the only ones along which two units can still touch without sharing vertices — in the
+    /// order they were first listed.
     /// </summary>
-    internal static Dictionary<long, double> SharedSegments(IReadOnlyList<Geometry?> geoms, out List<LooseSegment> unmatched)
-    {
-        var total = 0;
-        foreach (var g in geoms) total += g?.NumPoints ?? 0;
-        // Segment → its first owner, or ~owner once another unit (or the same one) has had it too.
-        var owner = new Dictionary<SegmentKey, int>(total);
-        var pairs = new Dictionary<long, double>(PairKeyComparer.Instance);
-        for (var i = 0; i < geoms.Count; i++)
-        {
-            var g = geoms[i];
-            if (g is null) continue;
-            foreach (var ring in Rings(g))
-            {
-                var seq = ring.CoordinateSequence;
-                for (var k = 0; k + 1 < seq.Count; k++)
-                {
-                    double x1 = seq.GetX(k), y1 = seq.GetY(k), x2 = seq.GetX(k + 1), y2 = seq.GetY(k + 1);
-                    if (x1 == x2 && y1 == y2) continue;
-                    var key = (x1 < x2 || (x1 == x2 && y1 < y2)) ? new SegmentKey(x1, y1, x2, y2) : new SegmentKey(x2, y2, x1, y1);
-                    ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(owner, key, out var exists);
-                    if (exists)
-                    {
-                        var j = slot < 0 ? ~slot : slot;
-                        if (j != i)
-                        {
-                            var pk = Key(i, j);
-                            pairs[pk] = pairs.GetValueOrDefault(pk) + Math.Sqrt((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1));
-                        }
-                        slot = ~j;
-                    }
-                    else slot = i;
-                }
-            }
-        }
-        unmatched = [];
-        foreach (var (key, o) in owner)
-            if (o >= 0) unmatched.Add(new LooseSegment(key.X1, key.Y1, key.X2, key.Y2, o));
-        return pairs;
-    }
-
-    /// <summary>A boundary segment with its end points in canonical order, hashed on the raw bits.</summary>
-    private readonly record struct SegmentKey(double X1, double Y1, double X2, double Y2)
-    {
-        public bool Equals(SegmentKey o) => X1 == o.X1 && Y1 == o.Y1 && X2 == o.X2 && Y2 == o.Y2;
-        public override int GetHashCode()
-        {
-            var h = (ulong)BitConverter.DoubleToInt64Bits(X1) * 0x9E3779B97F4A7C15UL;
-            h = (h ^ (ulong)BitConverter.DoubleToInt64Bits(Y1)) * 0xC2B2AE3D27D4EB4FUL;
-            h = (h ^ (ulong)BitConverter.DoubleToInt64Bits(X2)) * 0x165667B19E3779F9UL;
-            h = (h ^ (ulong)BitConverter.DoubleToInt64Bits(Y2)) * 0x9E3779B97F4A7C15UL;
-            return (int)(h ^ (h >> 32));
-        }
-    }
+    internal static Dictionary<long, double> SharedSegments(IReadOnlyList<Geometry?> geoms, out List<LooseSegment> unmatched) =>
+        SegmentTable.Match(geoms, PairKeyComparer.Instance, out unmatched);
 
     /// <summary>The shell and holes of every polygon of <paramref name="g"/>, in order.</summary>
     internal static IEnumerable<LineString> Rings(Geometry g)

@@ -65,6 +65,72 @@ public sealed class PartitionSpeedTests(DemoCityFixture demo)
         Assert.True(indexed.Count > exact, $"{indexed.Count - exact} T-junction edges found");
     }
 
+    /// <summary>The one-core pass SegmentTable replaced (a dictionary of segments, first owner or ~owner once seen again):
+    /// the reference its answers must equal to the bit.</summary>
+    private static Dictionary<long, double> SharedSegmentsOneCore(IReadOnlyList<Geometry?> geoms, out List<UnitGraphBuilder.LooseSegment> unmatched)
+    {
+        var owner = new Dictionary<(long, long, long, long), int>();
+        var order = new List<(double, double, double, double)>();
+        var pairs = new Dictionary<long, double>();
+        for (var i = 0; i < geoms.Count; i++)
+        {
+            if (geoms[i] is not { } g) continue;
+            foreach (var ring in UnitGraphBuilder.Rings(g))
+            {
+                var seq = ring.CoordinateSequence;
+                for (var k = 0; k + 1 < seq.Count; k++)
+                {
+                    double x1 = seq.GetX(k), y1 = seq.GetY(k), x2 = seq.GetX(k + 1), y2 = seq.GetY(k + 1);
+                    if (x1 == x2 && y1 == y2) continue;
+                    var c = (x1 < x2 || (x1 == x2 && y1 < y2)) ? (x1, y1, x2, y2) : (x2, y2, x1, y1);
+                    var key = (BitConverter.DoubleToInt64Bits(c.Item1), BitConverter.DoubleToInt64Bits(c.Item2), BitConverter.DoubleToInt64Bits(c.Item3), BitConverter.DoubleToInt64Bits(c.Item4));
+                    if (owner.TryGetValue(key, out var slot))
+                    {
+                        var j = slot < 0 ? ~slot : slot;
+                        if (j != i)
+                        {
+                            var pk = i < j ? ((long)i << 32) | (uint)j : ((long)j << 32) | (uint)i;
+                            pairs[pk] = pairs.GetValueOrDefault(pk) + Math.Sqrt((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1));
+                        }
+                        owner[key] = ~j;
+                    }
+                    else { owner[key] = i; order.Add(c); }
+                }
+            }
+        }
+        unmatched = [];
+        foreach (var c in order)
+        {
+            var o = owner[(BitConverter.DoubleToInt64Bits(c.Item1), BitConverter.DoubleToInt64Bits(c.Item2), BitConverter.DoubleToInt64Bits(c.Item3), BitConverter.DoubleToInt64Bits(c.Item4))];
+            if (o >= 0) unmatched.Add(new UnitGraphBuilder.LooseSegment(c.Item1, c.Item2, c.Item3, c.Item4, o));
+        }
+        return pairs;
+    }
+
+    [Fact]
+    public void SharedSegments_OnAllCores_AreTheOneCorePass_ToTheBit()
+    {
+        var sets = new List<IReadOnlyList<Geometry?>>
+        {
+            demo.City.Compounds.Select(c => (Geometry?)Crs.GaussKruger114.FromWgs84(c.Footprint)).ToList(),
+            GridMap.Bench.PrecinctLikeTiling.Generate(4120, 1).Select(u => (Geometry?)u.Geometry).ToList(),
+            PartitionData.Load(PartitionData.NhShp).Units.Select(u => (Geometry?)u.Geometry).ToList(),
+        };
+        // Units that repeat a segment of their own, and a missing geometry.
+        var f = new GeometryFactory();
+        sets.Add([f.CreatePolygon([new(0, 0), new(10, 0), new(10, 10), new(0, 0)]), null,
+            f.CreateMultiPolygon([f.CreatePolygon([new(0, 0), new(10, 0), new(10, -10), new(0, 0)]), f.CreatePolygon([new(10, 0), new(0, 0), new(5, -3), new(10, 0)])]),
+            f.CreatePolygon([new(10, 10), new(10, 0), new(20, 5), new(10, 10)])]);
+        foreach (var geoms in sets)
+        {
+            var expected = SharedSegmentsOneCore(geoms, out var expectedLoose);
+            var actual = UnitGraphBuilder.SharedSegments(geoms, out var actualLoose);
+            Assert.Equal(expected.Count, actual.Count);
+            foreach (var (key, len) in expected) Assert.Equal(BitConverter.DoubleToInt64Bits(len), BitConverter.DoubleToInt64Bits(actual[key]));
+            Assert.Equal(expectedLoose, actualLoose);
+        }
+    }
+
     [Fact]
     public void IndexedTJunctionPass_OnBrickBond_FindsEveryNeighbourThatSharesNoVertex()
     {
