@@ -78,13 +78,16 @@ internal sealed class InteriorGrid
 
     /// <summary>Whether <paramref name="p"/> lies in the area's interior; <paramref name="locator"/> (created on first
     /// need, one per thread) answers near the outline.</summary>
-    public bool Inside(Coordinate p, ref IndexedPointInAreaLocator? locator)
+    public bool Inside(Coordinate p, ref IndexedPointInAreaLocator? locator) => Inside(p.X, p.Y, ref locator);
+
+    /// <inheritdoc cref="Inside(Coordinate, ref IndexedPointInAreaLocator?)"/>
+    public bool Inside(double px, double py, ref IndexedPointInAreaLocator? locator)
     {
-        var (x, y) = CellOf(p.X, p.Y);
+        var (x, y) = CellOf(px, py);
         if (x < 0 || y < 0 || x >= Size || y >= Size) return false; // outside the envelope
         var state = _state[y * Size + x];
         if (state != 0) return state == 1;
         locator ??= new IndexedPointInAreaLocator(_area);
-        return locator.Locate(p) == Location.Interior;
+        return locator.Locate(new Coordinate(px, py)) == Location.Interior;
     }
 }

@@ -86,6 +86,16 @@ public sealed partial class UnitGraphBuilder
     /// <summary>One territory's sums over its Voronoi edges, each oriented with the unit on its left: shoelace area
     /// (about its first edge's start, which keeps the products small), perimeter, the sum of the edge vectors (zero when the
     /// edges close up), and whether every edge lies inside the area.</summary>
+    /// <summary>The Voronoi edge between the territories of units A and B (−1: the frame around the area) from (X1, Y1) to
+    /// (X2, Y2), its length inside the area, and whether both ends lie inside it; <see cref="Live"/> false where the dual
+    /// Delaunay edge gives no edge (both sites one unit's, or both circumcentres one point).</summary>
+    private readonly record struct VoronoiEdge(int A, int B, double X1, double Y1, double X2, double Y2, double Len, bool Inside)
+    {
+        public bool Live { get; } = true;
+        public Coordinate P1 => new(X1, Y1);
+        public Coordinate P2 => new(X2, Y2);
+    }
+
     private struct TerritoryMeasure
     {
         public double Area2, Perimeter, Dx, Dy, MinX, MinY, MaxX, MaxY;
@@ -93,15 +103,18 @@ public sealed partial class UnitGraphBuilder
         public bool Outside;
         private double _x0, _y0;
 
-        public void Add(Coordinate p, Coordinate q, bool inside)
+        /// <summary>Adds the edge from (x1, y1) to (x2, y2), oriented with the territory on its left.</summary>
+        public void Add(double x1, double y1, double x2, double y2, bool inside)
         {
-            if (Edges++ == 0) { _x0 = MinX = MaxX = p.X; _y0 = MinY = MaxY = p.Y; }
-            double px = p.X - _x0, py = p.Y - _y0, qx = q.X - _x0, qy = q.Y - _y0;
+            if (Edges++ == 0) { _x0 = MinX = MaxX = x1; _y0 = MinY = MaxY = y1; }
+            double px = x1 - _x0, py = y1 - _y0, qx = x2 - _x0, qy = y2 - _y0;
             Area2 += px * qy - qx * py;
-            Perimeter += p.Distance(q);
-            Dx += q.X - p.X; Dy += q.Y - p.Y;
-            MinX = Math.Min(MinX, Math.Min(p.X, q.X)); MaxX = Math.Max(MaxX, Math.Max(p.X, q.X));
-            MinY = Math.Min(MinY, Math.Min(p.Y, q.Y)); MaxY = Math.Max(MaxY, Math.Max(p.Y, q.Y));
+            // Coordinate.Distance's arithmetic.
+            double dx = x1 - x2, dy = y1 - y2;
+            Perimeter += Math.Sqrt(dx * dx + dy * dy);
+            Dx += x2 - x1; Dy += y2 - y1;
+            MinX = Math.Min(MinX, Math.Min(x1, x2)); MaxX = Math.Max(MaxX, Math.Max(x1, x2));
+            MinY = Math.Min(MinY, Math.Min(y1, y2)); MaxY = Math.Max(MaxY, Math.Max(y1, y2));
             Outside |= !inside;
         }
     }
@@ -111,7 +124,7 @@ public sealed partial class UnitGraphBuilder
     /// outline comes within their envelope (then the territory lies inside the area: no clip); the others are chained
     /// and clipped as with polygons, and measured. A territory whose edges do not close up is its footprint, as there.</summary>
     private (Geometry?[] Territories, Dictionary<long, double> Pairs, double[]? Areas, double[]? Perimeters) MeasureTerritories(Geometry[] footprints,
-        (int A, int B, Coordinate? P1, Coordinate? P2, double Len, bool Inside)[] voronoi, TerritoryMeasure[] measure, Geometry area,
+        VoronoiEdge[] voronoi, TerritoryMeasure[] measure, Geometry area,
         Dictionary<long, double> pairs, CancellationToken ct, Action<string> lap)
     {
         var n = footprints.Length;
@@ -130,11 +143,12 @@ public sealed partial class UnitGraphBuilder
             else chain[i] = true;
         }
         var outline = new Dictionary<int, List<(Coordinate P, Coordinate Q)>>();
-        foreach (var (a, b, p1, p2, _, _) in voronoi)
+        foreach (var v in voronoi)
         {
-            if (p1 is null || p2 is null) continue;
-            if (a >= 0 && chain[a]) (outline.TryGetValue(a, out var la) ? la : outline[a] = []).Add((p1, p2));
-            if (b >= 0 && chain[b]) (outline.TryGetValue(b, out var lb) ? lb : outline[b] = []).Add((p1, p2));
+            if (!v.Live) continue;
+            var (a, b) = (v.A, v.B);
+            if (a >= 0 && chain[a]) (outline.TryGetValue(a, out var la) ? la : outline[a] = []).Add((v.P1, v.P2));
+            if (b >= 0 && chain[b]) (outline.TryGetValue(b, out var lb) ? lb : outline[b] = []).Add((v.P1, v.P2));
         }
         var chained = outline.Keys.ToArray();
         MeasuredFromEdges = n - chain.Count(c => c);

@@ -252,7 +252,9 @@ public sealed partial class UnitGraphBuilder
         // and located in the area once, when its corners are not all one unit's.
         (int O, int D, int L, int R, int T1, int T2)[] dual;
         var interior = new InteriorGrid(area);
-        Coordinate[] centres = [];
+        // Circumcentres as coordinate arrays, not Coordinate objects: a million small objects kept alive through the next
+        // stage cost the collector more than computing them.
+        double[] centreX = [], centreY = [];
         bool[] centreInside = [];
         if (NtsDelaunay)
         {
@@ -271,14 +273,15 @@ public sealed partial class UnitGraphBuilder
         {
             var dt = new SweepHullDelaunay(sx, sy);
             var tri = dt.Triangles; var half = dt.Halfedges;
-            centres = new Coordinate[dt.Count / 3];
-            centreInside = new bool[centres.Length];
-            Parallel.For(0, centres.Length, new ParallelOptions { CancellationToken = ct },
+            centreX = new double[dt.Count / 3]; centreY = new double[centreX.Length];
+            centreInside = new bool[centreX.Length];
+            Parallel.For(0, centreX.Length, new ParallelOptions { CancellationToken = ct },
                 () => (NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator?)null, (t, _, locator) =>
             {
                 int a = tri[3 * t], b = tri[3 * t + 1], c = tri[3 * t + 2];
-                var centre = centres[t] = Circumcentre(sx, sy, a, b, c);
-                if (so[a] != so[b] || so[a] != so[c]) centreInside[t] = interior.Inside(centre, ref locator);
+                var (x, y) = Circumcentre(sx, sy, a, b, c);
+                centreX[t] = x; centreY[t] = y;
+                if (so[a] != so[b] || so[a] != so[c]) centreInside[t] = interior.Inside(x, y, ref locator);
                 return locator;
             }, _ => { });
             // Each inner edge once, from the half-edge whose twin comes later (the hull's have none, −1), in half-edge order:
@@ -314,25 +317,26 @@ public sealed partial class UnitGraphBuilder
         for (var i = 0; i < outline.Length; i++) outline[i] = [];
         // The Voronoi edge of each (circumcentres, clipped length) is computed on all cores into its own slot; the
         // outlines and lengths are then gathered in edge order, so the sums are the same as one pass.
-        var voronoi = new (int A, int B, Coordinate? P1, Coordinate? P2, double Len, bool Inside)[dual.Length];
+        var voronoi = new VoronoiEdge[dual.Length];
         Parallel.For(0, dual.Length, new ParallelOptions { CancellationToken = ct },
             () => (NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator?)null, (t, _, inside) =>
         {
             var (o, d, left, right, t1, t2) = dual[t];
             int a = so[o], b = so[d];
             if (a == b) return inside;
-            var p1 = t1 >= 0 ? centres[t1] : Circumcentre(sx, sy, o, d, left);
-            var p2 = t2 >= 0 ? centres[t2] : Circumcentre(sx, sy, o, d, right);
-            if (p1.Equals2D(p2)) return inside;
+            var (x1, y1) = t1 >= 0 ? (centreX[t1], centreY[t1]) : Circumcentre(sx, sy, o, d, left);
+            var (x2, y2) = t2 >= 0 ? (centreX[t2], centreY[t2]) : Circumcentre(sx, sy, o, d, right);
+            if (x1 == x2 && y1 == y2) return inside;
             var len = 0.0;
             var bothInside = false;
             if (a >= 0 && b >= 0)
             {
-                bothInside = (t1 >= 0 ? centreInside[t1] : interior.Inside(p1, ref inside)) && (t2 >= 0 ? centreInside[t2] : interior.Inside(p2, ref inside));
-                if (bothInside) len = p1.Distance(p2);
-                else len = OverlayNGRobust.Overlay(factory.CreateLineString([p1, p2]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
+                bothInside = (t1 >= 0 ? centreInside[t1] : interior.Inside(x1, y1, ref inside)) && (t2 >= 0 ? centreInside[t2] : interior.Inside(x2, y2, ref inside));
+                // Coordinate.Distance's arithmetic.
+                if (bothInside) { double dx = x1 - x2, dy = y1 - y2; len = Math.Sqrt(dx * dx + dy * dy); }
+                else len = OverlayNGRobust.Overlay(factory.CreateLineString([new Coordinate(x1, y1), new Coordinate(x2, y2)]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
             }
-            voronoi[t] = (a, b, p1, p2, len, bothInside);
+            voronoi[t] = new VoronoiEdge(a, b, x1, y1, x2, y2, len, bothInside);
             return inside;
         }, _ => { });
         // Without polygons (KeepTerritories = false) each unit's area, perimeter and the sum of its oriented edge vectors
@@ -341,10 +345,12 @@ public sealed partial class UnitGraphBuilder
         var measure = keep ? null : new TerritoryMeasure[n];
         for (var t = 0; t < voronoi.Length; t++)
         {
-            var (a, b, p1, p2, len, bothInside) = voronoi[t];
-            if (p1 is null || p2 is null) continue;
+            var v = voronoi[t];
+            if (!v.Live) continue;
+            var (a, b, len, bothInside) = (v.A, v.B, v.Len, v.Inside);
             if (keep)
             {
+                var (p1, p2) = (v.P1, v.P2);
                 if (a >= 0) outline[a].Add((p1, p2));
                 if (b >= 0) outline[b].Add((p1, p2));
             }
@@ -352,9 +358,9 @@ public sealed partial class UnitGraphBuilder
             {
                 // The edge leaves dual[t]'s origin site (unit a) on one side: oriented with that site on its left for a, the other way for b.
                 var o = dual[t].O;
-                var aLeft = (p2.X - p1.X) * (sy[o] - p1.Y) - (p2.Y - p1.Y) * (sx[o] - p1.X) > 0;
-                if (a >= 0) measure![a].Add(aLeft ? p1 : p2, aLeft ? p2 : p1, bothInside);
-                if (b >= 0) measure![b].Add(aLeft ? p2 : p1, aLeft ? p1 : p2, bothInside);
+                var aLeft = (v.X2 - v.X1) * (sy[o] - v.Y1) - (v.Y2 - v.Y1) * (sx[o] - v.X1) > 0;
+                if (a >= 0) { if (aLeft) measure![a].Add(v.X1, v.Y1, v.X2, v.Y2, bothInside); else measure![a].Add(v.X2, v.Y2, v.X1, v.Y1, bothInside); }
+                if (b >= 0) { if (aLeft) measure![b].Add(v.X2, v.Y2, v.X1, v.Y1, bothInside); else measure![b].Add(v.X1, v.Y1, v.X2, v.Y2, bothInside); }
             }
             if (a < 0 || b < 0 || len <= 0) continue;
             var key = Key(a, b);
@@ -436,24 +442,31 @@ public sealed partial class UnitGraphBuilder
     /// <summary>Circumcentre of the triangle of sites a, b, c, computed from its corners in a fixed order (by x, then y) so
     /// that the triangle's three edges get bit-identical points (territory outlines are chained on exact coordinates); the
     /// arithmetic of NTS's <see cref="Triangle.Circumcentre(Coordinate, Coordinate, Coordinate)"/>.</summary>
-    private static Coordinate Circumcentre(double[] x, double[] y, int a, int b, int c)
+    private static (double X, double Y) Circumcentre(double[] x, double[] y, int a, int b, int c)
     {
         bool Less(int p, int q) => x[p] < x[q] || (x[p] == x[q] && y[p] < y[q]);
         if (Less(b, a)) (a, b) = (b, a);
         if (Less(c, b)) (b, c) = (c, b);
         if (Less(b, a)) (a, b) = (b, a);
-        return Circumcentre(x[a], y[a], x[b], y[b], x[c], y[c]);
+        return CircumcentreXY(x[a], y[a], x[b], y[b], x[c], y[c]);
     }
 
     /// <summary>The circumcentre of (a, b, c) with the arithmetic of NTS's <see cref="Triangle.Circumcentre(Coordinate, Coordinate, Coordinate)"/>
     /// (Shewchuk's, relative to c), to the bit.</summary>
     internal static Coordinate Circumcentre(double ax0, double ay0, double bx0, double by0, double cx, double cy)
     {
+        var (x, y) = CircumcentreXY(ax0, ay0, bx0, by0, cx, cy);
+        return new Coordinate(x, y);
+    }
+
+    /// <inheritdoc cref="Circumcentre(double, double, double, double, double, double)"/>
+    private static (double X, double Y) CircumcentreXY(double ax0, double ay0, double bx0, double by0, double cx, double cy)
+    {
         double ax = ax0 - cx, ay = ay0 - cy, bx = bx0 - cx, by = by0 - cy;
         var denom = 2 * (ax * by - ay * bx);
         var numx = ay * (bx * bx + by * by) - (ax * ax + ay * ay) * by;
         var numy = ax * (bx * bx + by * by) - (ax * ax + ay * ay) * bx;
-        return new Coordinate(cx - numx / denom, cy + numy / denom);
+        return (cx - numx / denom, cy + numy / denom);
     }
 
     private Func<int, int, bool> BarrierCut(Geometry[] footprints)
