@@ -7,6 +7,52 @@ namespace GridMap.Domain.Tests.Partitioning;
 public class PartitionSearchTests
 {
     [Fact]
+    public void UnchangedInPass_AnswersAsUnchangedAround_ThroughRandomMoves()
+    {
+        // A 30 × 30 grid in 12 cells and passes of random moves (some undone at once, as swap attempts are). The watched
+        // answer must be the full test's, or a pass would skip a unit it should look at (or look at one it would skip).
+        var g = UnitGraphBuilder.Build(TestGrids.Squares(900, 1));
+        var sub = new SubProblem(g, Enumerable.Range(0, g.Count).ToList());
+        var state = new PartitionState(sub, 12, 0, double.MaxValue, cutObjective: false, seed: 5);
+        state.Load(Enumerable.Range(0, g.Count).Select(u => (u % 30) / 10 + 3 * ((u / 30) / 8 % 4)).ToArray());
+        var rng = new Random(9);
+        var seen = new long[g.Count];
+        Array.Fill(seen, -1L);
+        var skipped = 0;
+        for (var pass = 0; pass < 12; pass++)
+        {
+            // As a pass does: units in random order, each asked once (with the stamp it had when the pass began); one not
+            // skipped takes the current stamp and sometimes moves across a border, sometimes back at once (a swap attempt).
+            var order = Enumerable.Range(0, g.Count).ToArray();
+            rng.Shuffle(order);
+            var visited = new bool[g.Count];
+            state.BeginPass(seen);
+            try
+            {
+                for (var i = 0; i < order.Length; i++)
+                {
+                    var u = order[i];
+                    visited[u] = true;
+                    var same = state.UnchangedAround(u, seen[u]);
+                    Assert.Equal(same, state.UnchangedInPass(u, seen[u]));
+                    if (same) { skipped++; continue; }
+                    seen[u] = state.Clock;
+                    var across = Enumerable.Range(sub.Off[u], sub.Off[u + 1] - sub.Off[u]).Select(e => state.Cell[sub.Nbr[e]]).FirstOrDefault(c => c != state.Cell[u], -1);
+                    if (across < 0 || rng.Next(pass < 4 ? 3 : 40) != 0) continue;
+                    var from = state.Cell[u];
+                    state.Move(u, across);
+                    if (rng.Next(3) == 0) state.Move(u, from);
+                    // Every unit still to come answers as the full test would, now.
+                    for (var v = 0; v < g.Count; v++)
+                        if (!visited[v]) Assert.Equal(state.UnchangedAround(v, seen[v]), state.UnchangedInPass(v, seen[v]));
+                }
+            }
+            finally { state.EndPass(); }
+        }
+        Assert.True(skipped > 2_000, $"only {skipped} units skipped: the test would not see a wrong skip");
+    }
+
+    [Fact]
     public void PowerDiagramNearest_IsTheFirstLeastInOrder_WithOrWithoutVectors()
     {
         // Candidates on a coarse grid with coarse ψ so that ties are common: the vector path must pick the same (first) one.

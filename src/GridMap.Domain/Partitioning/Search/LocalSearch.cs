@@ -234,10 +234,13 @@ internal sealed class LocalSearch
         var moves = 0;
         var cand = new List<int>(8);
         var seen = _moveSeen ??= NewSeen();
+        if (!balanceOnly) _s.BeginPass(seen);
+        try
+        {
         foreach (var u in order)
         {
             // A unit that found no move when nothing around it has changed since finds none again: skipped (the same plan).
-            if (!balanceOnly && _s.UnchangedAround(u, seen[u])) continue;
+            if (!balanceOnly && _s.UnchangedInPass(u, seen[u])) continue;
             if (!balanceOnly) seen[u] = _s.Clock;
             var a = _cell[u];
             if (_cn[a] <= 1) continue;
@@ -261,6 +264,8 @@ internal sealed class LocalSearch
             }
             if (bestB >= 0 && _s.CanRemove(u)) { _s.Move(u, bestB); moves++; }
         }
+        }
+        finally { if (!balanceOnly) _s.EndPass(); }
         return moves;
     }
 
@@ -286,10 +291,13 @@ internal sealed class LocalSearch
         var swaps = 0;
         var cand = new List<int>(8);
         var seen = _swapSeen ??= NewSeen();
+        _s.BeginPass(seen);
+        try
+        {
         foreach (var u in order)
         {
             // As in MovePass. A unit that tried a swap moved back and forth, which marks its cells changed: it is looked at again.
-            if (_s.UnchangedAround(u, seen[u])) continue;
+            if (_s.UnchangedInPass(u, seen[u])) continue;
             seen[u] = _s.Clock;
             var a = _cell[u];
             if (_cn[a] <= 2) continue;
@@ -326,6 +334,8 @@ internal sealed class LocalSearch
                 _s.Move(u, a);
             }
         }
+        }
+        finally { _s.EndPass(); }
         return swaps;
     }
 }

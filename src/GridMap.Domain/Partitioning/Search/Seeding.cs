@@ -131,8 +131,8 @@ internal sealed class Seeding
         var byCell = new int[_g.N]; var cellStart = new int[_k + 1];
         var near = new List<int>[_k];
         for (var c = 0; c < _k; c++) near[c] = [];
-        var stamp = new int[_k]; var stampGen = 0;
-        var row = new List<int>();
+        var rows = new List<int>[_k];
+        for (var c = 0; c < _k; c++) rows[c] = [];
         for (var it = 0; it < outer; it++)
         {
             // The cells touching each cell (itself included), from its units' edges.
@@ -141,37 +141,40 @@ internal sealed class Seeding
             for (var c = 0; c < _k; c++) cellStart[c + 1] += cellStart[c];
             var fill = (int[])cellStart.Clone();
             for (var u = 0; u < _g.N; u++) byCell[fill[assign[u]]++] = u;
-            for (var c = 0; c < _k; c++)
+            // Per cell on all cores (each worker with its own stamps): the lists depend only on the assignment.
+            Parallel.For(0, _k, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, () => new Stamps(_k), (c, _, st) =>
             {
                 var list = near[c];
                 list.Clear();
-                stampGen++;
-                stamp[c] = stampGen; list.Add(c);
+                var gen = st.Next();
+                st.Mark[c] = gen; list.Add(c);
                 for (var i = cellStart[c]; i < cellStart[c + 1]; i++)
                 {
                     var u = byCell[i];
                     for (var e = _g.Off[u]; e < _g.Off[u + 1]; e++)
                     {
                         var d = assign[_g.Nbr[e]];
-                        if (stamp[d] != stampGen) { stamp[d] = stampGen; list.Add(d); }
+                        if (st.Mark[d] != gen) { st.Mark[d] = gen; list.Add(d); }
                     }
                 }
-            }
+                return st;
+            }, _ => { });
             // Each cell's candidates: those cells and their neighbours, ascending.
-            candOff[0] = 0;
-            var ids = new List<int>(_k * 24);
-            for (var c = 0; c < _k; c++)
+            Parallel.For(0, _k, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, () => new Stamps(_k), (c, _, st) =>
             {
-                stampGen++;
+                var row = rows[c];
                 row.Clear();
+                var gen = st.Next();
                 foreach (var d in near[c])
                     foreach (var f in near[d])
-                        if (stamp[f] != stampGen) { stamp[f] = stampGen; row.Add(f); }
+                        if (st.Mark[f] != gen) { st.Mark[f] = gen; row.Add(f); }
                 row.Sort();
-                ids.AddRange(row);
-                candOff[c + 1] = ids.Count;
-            }
-            candId = ids.ToArray();
+                return st;
+            }, _ => { });
+            for (var c = 0; c < _k; c++) candOff[c + 1] = candOff[c] + rows[c].Count;
+            var ids = new int[candOff[_k]];
+            for (var c = 0; c < _k; c++) rows[c].CopyTo(ids, candOff[c]);
+            candId = ids;
             candX = new double[candId.Length]; candY = new double[candId.Length]; candPsi = new double[candId.Length];
             for (var j = 0; j < candId.Length; j++) { candX[j] = cx[candId[j]]; candY[j] = cy[candId[j]]; }
             var from = (int[])assign.Clone();
@@ -267,5 +270,13 @@ internal sealed class Seeding
             if (d < bestD) { bestD = d; best = ids[j]; }
         }
         return best;
+    }
+
+    /// <summary>A worker's marks over the cells: a cell is marked in the current pass when its entry equals <see cref="Gen"/>.</summary>
+    private sealed class Stamps(int k)
+    {
+        public readonly int[] Mark = new int[k];
+        public int Gen;
+        public int Next() => ++Gen;
     }
 }
