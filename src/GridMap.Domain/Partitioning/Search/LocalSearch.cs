@@ -235,8 +235,6 @@ internal sealed class LocalSearch
         var cand = new List<int>(8);
         var seen = _moveSeen ??= NewSeen();
         if (!balanceOnly) _s.BeginPass(seen);
-        try
-        {
         foreach (var u in order)
         {
             // A unit that found no move when nothing around it has changed since finds none again: skipped (the same plan).
@@ -264,8 +262,7 @@ internal sealed class LocalSearch
             }
             if (bestB >= 0 && _s.CanRemove(u)) { _s.Move(u, bestB); moves++; }
         }
-        }
-        finally { if (!balanceOnly) _s.EndPass(); }
+        if (!balanceOnly) _s.EndPass();
         return moves;
     }
 
@@ -292,8 +289,6 @@ internal sealed class LocalSearch
         var cand = new List<int>(8);
         var seen = _swapSeen ??= NewSeen();
         _s.BeginPass(seen);
-        try
-        {
         foreach (var u in order)
         {
             // As in MovePass. A unit that tried a swap moved back and forth, which marks its cells changed: it is looked at again.
@@ -334,8 +329,7 @@ internal sealed class LocalSearch
                 _s.Move(u, a);
             }
         }
-        }
-        finally { _s.EndPass(); }
+        _s.EndPass();
         return swaps;
     }
 }

@@ -225,6 +225,7 @@ internal sealed class Seeding
         _s.Load(assign);
         _s.FixContiguity();
     }
+
     /// <summary>
     /// The candidate j in [start, end) with the least (x − X[j])² + (y − Y[j])² − Psi[j], the first of equals (Ids[j]; none:
     /// <paramref name="none"/>). Four candidates at a time where the processor can: each lane keeps its own first least,
