@@ -121,6 +121,47 @@ public sealed class PartitionCommandTests : IDisposable
     }
 
     [Fact]
+    public void Partition_WritesEachUnitsPolygonAsItWasRead_ButAClockwiseOneCounterClockwise()
+    {
+        // The plan copies a unit's geometry text from the input (no coordinate formatted again) when the writer would write it
+        // the same; a clockwise shell is written reversed, as RFC 7946 wants. 24 × 24 units, pretty-printed, every fifth clockwise.
+        var geometries = new List<string>();
+        var sb = new StringBuilder("{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"local\"}},\"features\":[\n");
+        for (var k = 0; k < 24 * 24; k++)
+        {
+            int c = k % 24, r = k / 24;
+            string P(double a, double b) => string.Create(CultureInfo.InvariantCulture, $"[ {a:0.0}, {b} ]");
+            double x = c * 100 + 5, y = r * 100 + 5;
+            var ring = k % 5 == 0
+                ? new[] { P(x, y), P(x, y + 90), P(x + 90, y + 90), P(x + 90, y), P(x, y) }
+                : new[] { P(x, y), P(x + 90, y), P(x + 90, y + 90), P(x, y + 90), P(x, y) };
+            var geometry = "{\n      \"type\": \"Polygon\",\n      \"coordinates\": [\n        [ " + string.Join(",\n          ", ring) + " ]\n      ]\n    }";
+            geometries.Add(geometry);
+            sb.Append(k > 0 ? ",\n" : "").Append("  {\"type\":\"Feature\",\"id\":\"u").Append(k).Append("\",\"properties\":{\"hh\":").Append(40 + (c * 7 + r * 3) % 25)
+              .Append("},\"geometry\":").Append(geometry).Append('}');
+        }
+        File.WriteAllText(Path_("pretty.geojson"), sb.Append("\n]}").ToString());
+        var (code, _, err) = Gridmap("partition", "--units", Path_("pretty.geojson"), "--weight", "hh", "--cells", "8", "--tolerance", "0.05",
+            "--seed", "3", "--time-limit", "60", "--out", Path_("pretty-plan.geojson"), "--quiet");
+        Assert.True(code == 0, err);
+        var plan = File.ReadAllText(Path_("pretty-plan.geojson"));
+        var features = Features(Path_("pretty-plan.geojson"));
+        Assert.Equal(geometries.Count, features.Length);
+        for (var k = 0; k < geometries.Count; k++)
+        {
+            var g = features[k].GetProperty("geometry");
+            Assert.Equal(k % 5 != 0, g.GetRawText() == geometries[k]); // the counter-clockwise ones, as they were
+            Assert.Equal(k % 5 != 0, plan.Contains(geometries[k], StringComparison.Ordinal));
+            var shell = g.GetProperty("coordinates")[0].EnumerateArray().Select(p => (X: p[0].GetDouble(), Y: p[1].GetDouble())).ToArray();
+            var area2 = 0.0;
+            for (var i = 0; i + 1 < shell.Length; i++) area2 += shell[i].X * shell[i + 1].Y - shell[i + 1].X * shell[i].Y;
+            Assert.True(area2 > 0, $"unit {k}: shell not counter-clockwise");
+            Assert.True(features[k].GetProperty("properties").TryGetProperty("cell", out _));
+            Assert.Equal(40 + (k % 24 * 7 + k / 24 * 3) % 25, features[k].GetProperty("properties").GetProperty("hh").GetInt32());
+        }
+    }
+
+    [Fact]
     public void Partition_IowaCountiesCutEdges_WritesEveryCountyWithACellAndAReport()
     {
         var (outFile, report) = (Path_("ia.geojson"), Path_("ia-report.json"));

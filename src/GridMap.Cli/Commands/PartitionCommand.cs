@@ -123,7 +123,8 @@ internal static class PartitionCommand
         // Ended before the graph is built, or on the way out when the input is refused.
         using var load = LoadPhase.Begin(a.Units.Length);
         if (profile) Console.Error.WriteLine($"  profile load without GC: {(load.Started ? "yes" : "no")}");
-        var set = FeatureFile.Read(a.Units.FullName, overrideCrs);
+        // The units' polygons keep their GeoJSON text: the plan writes it back as it is (no coordinate formatted again).
+        var set = FeatureFile.Read(a.Units.FullName, overrideCrs, keepRawGeometry: true);
         Lap("read units");
         if (set.Features.Count == 0) throw new InputException($"{a.Units.Name} has no features.");
         var geometries = new List<Geometry>(set.Features.Count);
@@ -235,11 +236,9 @@ internal static class PartitionCommand
             return Error($"no feasible plan — {result.Message} Nothing written{(exactResult is not null && a.Report is not null ? " but the report" : "")}.", Infeasible);
         }
 
-        WriteAtomically(a.Out.FullName, path => FeatureFile.WriteGeoJson(path, set.Features.Select((f, i) =>
-        {
-            var props = new Dictionary<string, object?>(f.Properties, StringComparer.Ordinal) { ["cell"] = result.Assignment[i] };
-            return (f.Geometry, (IReadOnlyDictionary<string, object?>)props);
-        }), set.Crs));
+        // Each unit's properties and its cell, built as the features are written (on all cores); its geometry the text read.
+        WriteAtomically(a.Out.FullName, path => FeatureFile.WriteGeoJson(path, set.Features,
+            (f, i) => new Dictionary<string, object?>(f.Properties, StringComparer.Ordinal) { ["cell"] = result.Assignment[i] }, set.Crs));
         Lap("write plan");
         if (a.Report is not null)
             WriteAtomically(a.Report.FullName, path => PartitionReport.Write(path, graph, result, options, a, projection.Description, sw.Elapsed, exactResult));

@@ -12,7 +12,12 @@ namespace GridMap.Domain.IO;
 
 /// <summary>One feature read from a file: its 0-based position, optional id, geometry (null when the file
 /// has none or it could not be parsed) and attributes (string, double, long, bool or null; nested JSON as text).</summary>
-public sealed record FeatureRecord(int Index, string? Id, Geometry? Geometry, IReadOnlyDictionary<string, object?> Properties, string? GeometryError = null);
+public sealed record FeatureRecord(int Index, string? Id, Geometry? Geometry, IReadOnlyDictionary<string, object?> Properties, string? GeometryError = null)
+{
+    /// <summary>The GeoJSON text <see cref="Geometry"/> was read from, kept when the file was read with keepRawGeometry (a
+    /// plain Polygon/MultiPolygon from a GeoJSON FeatureCollection only); default (no geometry) otherwise.</summary>
+    internal RawGeoJson RawGeometry { get; init; }
+}
 
 /// <summary>The features of a file and the CRS their coordinates are in.</summary>
 public sealed record FeatureSet(Crs Crs, IReadOnlyList<FeatureRecord> Features, bool CrsFromFile);
@@ -27,22 +32,27 @@ public sealed class FeatureFileException(string message, Exception? inner = null
 /// </summary>
 public static class FeatureFile
 {
+    /// <summary>The factory NetTopologySuite's GeoJSON converter makes geometries with (its precision model and SRID), so
+    /// that the fast paths for polygons (<see cref="GeoJsonPolygons"/>, <see cref="GeoJsonFeatureReader"/>) give the same
+    /// geometries. It is the one the converter's default constructor takes (NtsGeometryServices' shared factory for SRID
+    /// 4326), given to it explicitly: taking it from a geometry the converter had read cost a cold `gridmap partition`
+    /// ≈ 50 ms of serializer start-up before the first feature, even when the converter is never needed.</summary>
+    private static readonly GeometryFactory ConverterFactory = NetTopologySuite.NtsGeometryServices.Instance.CreateGeometryFactory(4326);
+
     private static readonly JsonSerializerOptions GeoJsonOptions = CreateOptions();
 
     private static JsonSerializerOptions CreateOptions()
     {
         var o = new JsonSerializerOptions();
-        o.Converters.Add(new GeoJsonConverterFactory());
+        o.Converters.Add(new GeoJsonConverterFactory(ConverterFactory));
         return o;
     }
 
-    /// <summary>The factory NetTopologySuite's GeoJSON converter makes geometries with (its precision model and SRID), so
-    /// that the fast path for polygons (<see cref="GeoJsonPolygons"/>) gives the same geometries.</summary>
-    private static readonly GeometryFactory ConverterFactory =
-        JsonSerializer.Deserialize<Geometry>("{\"type\":\"Point\",\"coordinates\":[0,0]}", GeoJsonOptions)!.Factory;
-
-    /// <summary>Reads a file by its extension. <paramref name="overrideCrs"/> wins over the file's CRS.</summary>
-    public static FeatureSet Read(string path, Crs? overrideCrs = null)
+    /// <summary>Reads a file by its extension. <paramref name="overrideCrs"/> wins over the file's CRS. With
+    /// <paramref name="keepRawGeometry"/>, the Polygons and MultiPolygons of a GeoJSON FeatureCollection keep their text
+    /// (the whole file stays in memory as long as the records do), and <see cref="WriteGeoJson(string, IReadOnlyList{FeatureRecord}, Func{FeatureRecord, int, IReadOnlyDictionary{string, object}}, Crs)"/>
+    /// copies it instead of formatting every coordinate again.</summary>
+    public static FeatureSet Read(string path, Crs? overrideCrs = null, bool keepRawGeometry = false)
     {
         if (!File.Exists(path)) throw new FeatureFileException($"File not found: {path}");
         var ext = Path.GetExtension(path).ToLowerInvariant();
@@ -50,7 +60,7 @@ public static class FeatureFile
         {
             return ext switch
             {
-                ".geojson" or ".json" => ReadGeoJson(File.ReadAllBytes(path), overrideCrs),
+                ".geojson" or ".json" => ReadGeoJson(File.ReadAllBytes(path), overrideCrs, keepRawGeometry),
                 ".shp" => ReadShapefile(path, overrideCrs),
                 ".gpkg" => GeoPackageFile.Read(path, overrideCrs),
                 _ => throw new FeatureFileException($"Unsupported file type '{ext}' ({path}): use .geojson, .json, .shp or .gpkg."),
@@ -73,11 +83,18 @@ public static class FeatureFile
         return ReadGeoJson(Encoding.UTF8.GetBytes(json), overrideCrs);
     }
 
-    /// <summary>Parses UTF-8 GeoJSON bytes (a leading byte-order mark is skipped); see <see cref="ReadGeoJson(string, Crs?)"/>.</summary>
-    public static FeatureSet ReadGeoJson(ReadOnlyMemory<byte> utf8, Crs? overrideCrs = null)
+    /// <summary>Parses UTF-8 GeoJSON bytes (a leading byte-order mark is skipped); see <see cref="ReadGeoJson(string, Crs?)"/>.
+    /// With <paramref name="keepRawGeometry"/> the records keep their Polygons' and MultiPolygons' text, slices of
+    /// <paramref name="utf8"/> (see <see cref="Read"/>).</summary>
+    public static FeatureSet ReadGeoJson(ReadOnlyMemory<byte> utf8, Crs? overrideCrs = null, bool keepRawGeometry = false) =>
+        ReadGeoJson(utf8, overrideCrs, keepRawGeometry, fast: true);
+
+    /// <summary><paramref name="fast"/> false: the features found by the reader over the whole text and each parsed into a
+    /// <see cref="JsonDocument"/> (the path before <see cref="GeoJsonFeatureReader"/>, which tests compare it with).</summary>
+    internal static FeatureSet ReadGeoJson(ReadOnlyMemory<byte> utf8, Crs? overrideCrs, bool keepRawGeometry, bool fast)
     {
         if (utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8 = utf8[3..];
-        if (AsGeoJsonError(() => ReadCollectionByFeature(utf8, overrideCrs)) is { } set) return set;
+        if (AsGeoJsonError(() => ReadCollectionByFeature(utf8, overrideCrs, keepRawGeometry, fast)) is { } set) return set;
         JsonDocument doc;
         try { doc = JsonDocument.Parse(utf8); }
         catch (JsonException e) { throw new FeatureFileException($"not valid JSON: {e.Message}", e); }
@@ -94,15 +111,74 @@ public static class FeatureFile
     }
 
     /// <summary>
-    /// A FeatureCollection read feature by feature: one pass of a forward-only reader finds each feature's bytes (and checks
-    /// the whole text is well-formed JSON), then every feature is parsed on its own, on all cores — instead of one document
-    /// of the whole file (for 100,000 compounds its index of tokens alone grew to tens of MB, one core's work). Null when the
-    /// text is anything else or unusual (not an object, not a FeatureCollection, a member twice, no features array, text
-    /// after the object, malformed JSON): the whole-document path then reads it and reports what is wrong, as before.
+    /// A FeatureCollection read feature by feature, instead of one document of the whole file (for 100,000 compounds its
+    /// index of tokens alone grew to tens of MB, one core's work). Each feature's bytes are found first; then every feature
+    /// is read on its own, on all cores, by a forward-only reader straight into its record (<see cref="GeoJsonFeatureReader"/>;
+    /// a feature it does not take is parsed into a document and read as before). Null when the text is anything else or
+    /// unusual (not an object, not a FeatureCollection, a member twice, no features array, text after the object, malformed
+    /// JSON): the whole-document path then reads it and reports what is wrong, as before.
+    /// <para>
+    /// The features' bytes are found by <see cref="FeatureArraySplit"/>, a scan of brackets and strings only (no token is
+    /// checked: ≈ 25 ms for the 29 MB of 100,000 compounds, where the reader over the whole text took 50–120 ms, one core's
+    /// work either way), and
+    /// each feature is checked as well-formed JSON as it is read, on all cores; the text around the array, with the array
+    /// emptied, is checked by the reader as before. Every piece well-formed ⇔ the whole text well-formed, so the same texts are
+    /// refused (the depth limit too: a feature is two levels down). Anything unusual around the array: the reader over the
+    /// whole text finds the features, as before.
+    /// </para>
+    /// <paramref name="fast"/> false: the path before <see cref="GeoJsonFeatureReader"/> and the split, which tests compare with.
     /// </summary>
-    private static FeatureSet? ReadCollectionByFeature(ReadOnlyMemory<byte> utf8, Crs? overrideCrs)
+    private static FeatureSet? ReadCollectionByFeature(ReadOnlyMemory<byte> utf8, Crs? overrideCrs, bool keepRawGeometry, bool fast)
     {
-        var reader = new Utf8JsonReader(utf8.Span);
+        var frame = utf8;
+        List<(int Start, int Length)>? split = null;
+        if (fast && FeatureArraySplit.Split(utf8) is { } s) (frame, split) = s;
+        if (ScanCollection(frame.Span) is not { } scan) return null;
+        var (type, crs, features) = scan;
+        if (split is not null)
+        {
+            if (features.Count != 0) return null; // cannot be: the frame's array is empty
+            features = split;
+        }
+        using (var typeDoc = JsonDocument.Parse(frame.Slice(type.Start, type.Length)))
+            if (typeDoc.RootElement.ValueKind != JsonValueKind.String || typeDoc.RootElement.GetString() != "FeatureCollection") return null;
+        // Split features have not been checked yet: a malformed one makes the whole text malformed (null, as the reader over
+        // the whole text would have found), whatever else is wrong — so the CRS is read, and a feature's error thrown, after.
+        var malformed = 0;
+        var (records, error) = ReadFeaturesOrFirstError(features.Count, i =>
+        {
+            var (start, length) = features[i];
+            if (fast && GeoJsonFeatureReader.TryRead(utf8, start, length, i, ConverterFactory, keepRawGeometry, ReadGeometry) is { } record)
+                return record;
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(utf8.Slice(start, length), FeatureDocumentOptions); }
+            catch (JsonException) when (split is not null)
+            {
+                Volatile.Write(ref malformed, 1);
+                return null!;
+            }
+            using (doc) return ReadFeature(doc.RootElement, i);
+        });
+        if (Volatile.Read(ref malformed) != 0) return null;
+        var (setCrs, fromFile) = crs.Length == 0 ? (Crs.Wgs84, false) : ReadCrsMember(frame.Slice(crs.Start, crs.Length));
+        if (overrideCrs is not null) setCrs = overrideCrs;
+        if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+        return new FeatureSet(setCrs, records, fromFile);
+    }
+
+    /// <summary>A feature is two levels below the top of the file (the collection object, its array): 64 levels in the file.</summary>
+    internal const int FeatureMaxDepth = 62;
+
+    private static readonly JsonDocumentOptions FeatureDocumentOptions = new() { MaxDepth = FeatureMaxDepth };
+
+    /// <summary>
+    /// The members of a FeatureCollection the reader over <paramref name="text"/> finds — "type" and "crs" (their values'
+    /// bytes) and each element of "features" — checking that the whole text is well-formed JSON. Null when it is not, or is
+    /// not an object with one "type", at most one "crs" and one "features" array.
+    /// </summary>
+    private static ((int Start, int Length) Type, (int Start, int Length) Crs, List<(int Start, int Length)> Features)? ScanCollection(ReadOnlySpan<byte> text)
+    {
+        var reader = new Utf8JsonReader(text);
         (int Start, int Length) type = default, crs = default;
         List<(int Start, int Length)>? features = null;
         try
@@ -136,16 +212,7 @@ public static class FeatureFile
         }
         catch (JsonException) { return null; }
         if (features is null || type.Length == 0) return null;
-        using (var typeDoc = JsonDocument.Parse(utf8.Slice(type.Start, type.Length)))
-            if (typeDoc.RootElement.ValueKind != JsonValueKind.String || typeDoc.RootElement.GetString() != "FeatureCollection") return null;
-        var (setCrs, fromFile) = crs.Length == 0 ? (Crs.Wgs84, false) : ReadCrsMember(utf8.Slice(crs.Start, crs.Length));
-        if (overrideCrs is not null) setCrs = overrideCrs;
-        var records = ReadFeatures(features.Count, i =>
-        {
-            using var doc = JsonDocument.Parse(utf8.Slice(features[i].Start, features[i].Length));
-            return ReadFeature(doc.RootElement, i);
-        });
-        return new FeatureSet(setCrs, records, fromFile);
+        return (type, crs, features);
     }
 
     private static (Crs Crs, bool FromFile) ReadCrsMember(ReadOnlyMemory<byte> value)
@@ -200,21 +267,27 @@ public static class FeatureFile
     /// independent): the first error in file order is the one thrown.</summary>
     private static FeatureRecord[] ReadFeatures(int n, Func<int, FeatureRecord> read)
     {
+        var (records, error) = ReadFeaturesOrFirstError(n, read);
+        if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+        return records;
+    }
+
+    /// <summary><see cref="ReadFeatures"/>, its error (the first in file order) returned instead of thrown; every feature is read.</summary>
+    private static (FeatureRecord[] Records, Exception? Error) ReadFeaturesOrFirstError(int n, Func<int, FeatureRecord> read)
+    {
         var records = new FeatureRecord[n];
-        if (n < 512 || Environment.ProcessorCount == 1)
-        {
-            for (var i = 0; i < n; i++) records[i] = read(i);
-            return records;
-        }
         var errors = new Exception?[n];
-        Parallel.For(0, n, i =>
+        void ReadOne(int i)
         {
             try { records[i] = read(i); }
             catch (Exception e) { errors[i] = e; }
-        });
+        }
+        if (n < 512 || Environment.ProcessorCount == 1)
+            for (var i = 0; i < n; i++) ReadOne(i);
+        else Parallel.For(0, n, ReadOne);
         foreach (var e in errors)
-            if (e is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
-        return records;
+            if (e is not null) return (records, e);
+        return (records, null);
     }
 
     private static FeatureRecord ReadFeature(JsonElement fo, int i)
@@ -230,8 +303,15 @@ public static class FeatureFile
 
     private static FeatureRecord ToRecord(int i, string? id, JsonElement gEl, Dictionary<string, object?> props)
     {
+        var g = ReadGeometry(gEl, out var err);
+        return new FeatureRecord(i, id, g, props, err);
+    }
+
+    /// <summary>A feature's "geometry" member (undefined when there is none) and, when it has none or it cannot be parsed, why.</summary>
+    private static Geometry? ReadGeometry(JsonElement gEl, out string? err)
+    {
         Geometry? g = null;
-        string? err = null;
+        err = null;
         if (gEl.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) err = "feature has no geometry";
         else
         {
@@ -248,7 +328,7 @@ public static class FeatureFile
                 err = $"geometry could not be parsed: {e.Message.Split('\n')[0]}";
             }
         }
-        return new FeatureRecord(i, id, g, props, err);
+        return g;
     }
 
     private static object? ToValue(JsonElement v) => v.ValueKind switch
@@ -388,6 +468,41 @@ public static class FeatureFile
     /// <inheritdoc cref="WriteGeoJson(string, IEnumerable{ValueTuple{Geometry, IReadOnlyDictionary{string, object}}}, Crs)"/>
     public static void WriteGeoJson(Stream stream, IEnumerable<(Geometry? Geometry, IReadOnlyDictionary<string, object?> Properties)> features, Crs crs)
     {
+        var list = features as IReadOnlyList<(Geometry? Geometry, IReadOnlyDictionary<string, object?> Properties)> ?? features.ToList();
+        WriteCollection(stream, list.Count, (w, i) => WriteFeature(w, list[i].Geometry, default, list[i].Properties), crs);
+    }
+
+    /// <summary>
+    /// Writes features read by <see cref="Read"/> as a GeoJSON FeatureCollection (see
+    /// <see cref="WriteGeoJson(string, IEnumerable{ValueTuple{Geometry, IReadOnlyDictionary{string, object}}}, Crs)"/>): each
+    /// record's geometry, with the properties <paramref name="properties"/> gives for it and its position (called on all
+    /// cores, in no particular order). A geometry read with keepRawGeometry is written as the text it was read from — the
+    /// same meaning, without formatting every coordinate again — when the writer would write it the same: a plain
+    /// Polygon/MultiPolygon whose rings are already in RFC 7946's orientation (shells counter-clockwise, holes clockwise);
+    /// any other is written the usual way. The records' geometries must not have been changed in place since they were read.
+    /// </summary>
+    public static void WriteGeoJson(string path, IReadOnlyList<FeatureRecord> features,
+        Func<FeatureRecord, int, IReadOnlyDictionary<string, object?>> properties, Crs crs)
+    {
+        using var stream = File.Create(path);
+        WriteGeoJson(stream, features, properties, crs);
+    }
+
+    /// <inheritdoc cref="WriteGeoJson(string, IReadOnlyList{FeatureRecord}, Func{FeatureRecord, int, IReadOnlyDictionary{string, object}}, Crs)"/>
+    public static void WriteGeoJson(Stream stream, IReadOnlyList<FeatureRecord> features,
+        Func<FeatureRecord, int, IReadOnlyDictionary<string, object?>> properties, Crs crs)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(properties);
+        WriteCollection(stream, features.Count, (w, i) =>
+        {
+            var f = features[i];
+            WriteFeature(w, f.Geometry, f.RawGeometry, properties(f, i));
+        }, crs);
+    }
+
+    private static void WriteCollection(Stream stream, int count, Action<Utf8JsonWriter, int> writeFeature, Crs crs)
+    {
         var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         using (var w = new Utf8JsonWriter(stream, options))
         {
@@ -407,37 +522,150 @@ public static class FeatureFile
         }
         // Large collections (a 100,000-unit plan) are serialised in chunks on all cores, each chunk as a JSON array in
         // its own buffer, written in order without its brackets: the same bytes as one writer over the whole list.
-        var list = features as IReadOnlyList<(Geometry? Geometry, IReadOnlyDictionary<string, object?> Properties)> ?? features.ToList();
         // About eight chunks per core, of 64 to 2,048 features: 4,120 detailed precincts made three chunks of 2,048 (one of
         // them 24 features), so one core wrote half the file alone.
-        var chunk = Math.Clamp(list.Count / (8 * Environment.ProcessorCount), 64, 2048);
-        var chunks = (list.Count + chunk - 1) / chunk;
-        var buffers = new byte[chunks][];
-        void Serialise(int c)
+        var chunk = Math.Clamp(count / (8 * Environment.ProcessorCount), 64, 2048);
+        var chunks = (count + chunk - 1) / chunk;
+        void Serialise(int c, ChunkBuffer buffer)
         {
-            var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer, options))
-            {
-                w.WriteStartArray();
-                for (var i = c * chunk; i < Math.Min(list.Count, (c + 1) * chunk); i++) WriteFeature(w, list[i].Geometry, list[i].Properties);
-                w.WriteEndArray();
-            }
-            buffers[c] = buffer.ToArray();
+            using var w = new Utf8JsonWriter(buffer, options);
+            w.WriteStartArray();
+            for (var i = c * chunk; i < Math.Min(count, (c + 1) * chunk); i++) writeFeature(w, i);
+            w.WriteEndArray();
         }
-        if (chunks > 1) Parallel.For(0, chunks, Serialise);
-        else if (chunks == 1) Serialise(0);
-        for (var c = 0; c < chunks; c++)
+        if (chunks == 1)
         {
-            if (c > 0) stream.WriteByte((byte)',');
-            stream.Write(buffers[c], 1, buffers[c].Length - 2);
-            buffers[c] = [];
+            using var buffer = new ChunkBuffer();
+            Serialise(0, buffer);
+            stream.Write(buffer.Written[1..^1]);
         }
+        else if (chunks > 1) WriteChunksInOrder(stream, chunks, Serialise);
         stream.WriteByte((byte)']');
         stream.WriteByte((byte)'}');
         stream.Flush();
     }
 
-    private static void WriteFeature(Utf8JsonWriter w, Geometry? g, IReadOnlyDictionary<string, object?> props)
+    /// <summary>
+    /// Chunks serialised on all cores, taken in order, and written to <paramref name="stream"/> in order on this thread as
+    /// soon as each is ready — each chunk's buffer (pooled) then serves the next, instead of every chunk growing its own
+    /// buffers and all of them waiting for the last (for a 100,000-unit plan ≈ 150 MB of fresh large-object arrays, and
+    /// their collections, for a 30 MB file). A chunk that fails fails the whole (the exception Parallel.For throws);
+    /// a failed write stops the serialising and is rethrown as it was.
+    /// </summary>
+    private static void WriteChunksInOrder(Stream stream, int chunks, Action<int, ChunkBuffer> serialise)
+    {
+        var ready = new ChunkBuffer?[chunks];
+        var free = new Stack<ChunkBuffer>();
+        var gate = new object();
+        var failed = false;
+        var stop = 0;
+        var next = -1;
+        var work = Task.Run(() => Parallel.For(0, Math.Min(Environment.ProcessorCount, chunks), _ =>
+        {
+            try
+            {
+                int c;
+                while (Volatile.Read(ref stop) == 0 && (c = Interlocked.Increment(ref next)) < chunks)
+                {
+                    ChunkBuffer buffer;
+                    lock (gate) buffer = free.Count > 0 ? free.Pop() : new ChunkBuffer();
+                    serialise(c, buffer);
+                    lock (gate)
+                    {
+                        ready[c] = buffer;
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+            catch
+            {
+                Volatile.Write(ref stop, 1);
+                lock (gate)
+                {
+                    failed = true;
+                    Monitor.PulseAll(gate);
+                }
+                throw;
+            }
+        }));
+        Exception? writeError = null;
+        try
+        {
+            for (var c = 0; c < chunks; c++)
+            {
+                ChunkBuffer? buffer;
+                lock (gate)
+                {
+                    while (ready[c] is null && !failed) Monitor.Wait(gate);
+                    buffer = ready[c];
+                    ready[c] = null;
+                }
+                if (buffer is null) break; // a chunk failed: its exception is thrown below
+                if (c > 0) stream.WriteByte((byte)',');
+                stream.Write(buffer.Written[1..^1]);
+                buffer.Clear();
+                lock (gate) free.Push(buffer);
+            }
+        }
+        catch (Exception e)
+        {
+            writeError = e;
+            Volatile.Write(ref stop, 1);
+        }
+        try { work.Wait(); }
+        catch (AggregateException) { } // thrown below, as Parallel.For threw it (unless the write failed first)
+        foreach (var b in free) b.Dispose();
+        foreach (var b in ready) b?.Dispose();
+        if (writeError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(writeError).Throw();
+        work.GetAwaiter().GetResult();
+    }
+
+    /// <summary>A growable byte buffer rented from the shared pool, for one chunk of a collection at a time.</summary>
+    private sealed class ChunkBuffer : System.Buffers.IBufferWriter<byte>, IDisposable
+    {
+        private byte[] _array = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        private int _length;
+
+        public ReadOnlySpan<byte> Written => _array.AsSpan(0, _length);
+
+        public void Clear() => _length = 0;
+
+        public void Advance(int count) => _length += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            var n = Reserve(sizeHint);
+            return _array.AsMemory(_length, n);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            var n = Reserve(sizeHint);
+            return _array.AsSpan(_length, n);
+        }
+
+        private int Reserve(int sizeHint)
+        {
+            var need = Math.Max(sizeHint, 1);
+            if (_array.Length - _length < need)
+            {
+                var bigger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, _length + need));
+                _array.AsSpan(0, _length).CopyTo(bigger);
+                System.Buffers.ArrayPool<byte>.Shared.Return(_array);
+                _array = bigger;
+            }
+            return _array.Length - _length;
+        }
+
+        public void Dispose()
+        {
+            if (_array.Length == 0) return;
+            System.Buffers.ArrayPool<byte>.Shared.Return(_array);
+            _array = [];
+        }
+    }
+
+    private static void WriteFeature(Utf8JsonWriter w, Geometry? g, RawGeoJson raw, IReadOnlyDictionary<string, object?> props)
     {
         w.WriteStartObject();
         w.WriteString("type", "Feature");
@@ -461,6 +689,9 @@ public static class FeatureFile
         w.WriteEndObject();
         w.WritePropertyName("geometry");
         if (g is null) w.WriteNullValue();
+        // The text it was read from (valid JSON, checked when it was read): when it is this geometry's and would be written
+        // with the same rings in the same order.
+        else if (ReferenceEquals(raw.Geometry, g) && GeoJsonPolygons.WrittenAsIs(g)) w.WriteRawValue(raw.Utf8.Span, skipInputValidation: true);
         else if (!GeoJsonPolygons.TryWrite(w, g)) JsonSerializer.Serialize(w, g, GeoJsonOptions);
         w.WriteEndObject();
     }

@@ -102,6 +102,29 @@ internal static class GeoJsonPolygons
         return true;
     }
 
+    /// <summary>Whether <see cref="TryWrite"/> writes <paramref name="g"/> with every ring as it is (none reversed): a plain
+    /// Polygon/MultiPolygon whose shells are counter-clockwise and holes clockwise — so that the text it was read from,
+    /// if that was a Polygon/MultiPolygon of its coordinates, can be written instead.</summary>
+    public static bool WrittenAsIs(Geometry g)
+    {
+        if (g is Polygon p) return Plain(p) && InOrientation(p);
+        if (g is not MultiPolygon mp || mp.NumGeometries == 0) return false;
+        for (var k = 0; k < mp.NumGeometries; k++)
+        {
+            var pk = (Polygon)mp.GetGeometryN(k);
+            if (!Plain(pk) || !InOrientation(pk)) return false;
+        }
+        return true;
+    }
+
+    private static bool InOrientation(Polygon p)
+    {
+        if (!NetTopologySuite.Algorithm.Orientation.IsCCW(p.ExteriorRing.CoordinateSequence)) return false;
+        foreach (var h in p.InteriorRings)
+            if (NetTopologySuite.Algorithm.Orientation.IsCCW(h.CoordinateSequence)) return false;
+        return true;
+    }
+
     /// <summary>Non-empty, 2-D, finite: what the fast writer reproduces exactly.</summary>
     private static bool Plain(Polygon p)
     {
