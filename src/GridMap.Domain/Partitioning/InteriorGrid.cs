@@ -16,6 +16,8 @@ internal sealed class InteriorGrid
     private readonly byte[] _state = new byte[Size * Size];
     private readonly double _minX, _minY, _cellW, _cellH;
     private readonly Geometry _area;
+    // The outline's segments (every ring's), as flat coordinate arrays for LengthInside.
+    private readonly double[] _ax1, _ay1, _ax2, _ay2;
 
     public InteriorGrid(Geometry area)
     {
@@ -23,6 +25,7 @@ internal sealed class InteriorGrid
         var env = area.EnvelopeInternal;
         _minX = env.MinX; _minY = env.MinY;
         _cellW = Math.Max(env.Width, 1e-9) / Size; _cellH = Math.Max(env.Height, 1e-9) / Size;
+        var segments = new List<(double, double, double, double)>();
         var near = new bool[Size * Size];
         // Each outline segment sampled every quarter cell: every cell it passes through is a sample's cell or one of
         // that cell's eight neighbours, all marked.
@@ -32,6 +35,7 @@ internal sealed class InteriorGrid
             for (var k = 0; k + 1 < seq.Count; k++)
             {
                 double x1 = seq.GetX(k), y1 = seq.GetY(k), x2 = seq.GetX(k + 1), y2 = seq.GetY(k + 1);
+                segments.Add((x1, y1, x2, y2));
                 var steps = (int)Math.Ceiling(Math.Max(Math.Abs(x2 - x1) / _cellW, Math.Abs(y2 - y1) / _cellH) * 4) + 1;
                 for (var s = 0; s <= steps; s++)
                 {
@@ -46,6 +50,8 @@ internal sealed class InteriorGrid
                 }
             }
         }
+        _ax1 = [.. segments.Select(s => s.Item1)]; _ay1 = [.. segments.Select(s => s.Item2)];
+        _ax2 = [.. segments.Select(s => s.Item3)]; _ay2 = [.. segments.Select(s => s.Item4)];
         // Groups of cells away from the outline: one locate each (of a cell's centre), then a flood through edge neighbours.
         var locator = new IndexedPointInAreaLocator(area);
         var stack = new Stack<int>();
@@ -89,5 +95,50 @@ internal sealed class InteriorGrid
         if (state != 0) return state == 1;
         locator ??= new IndexedPointInAreaLocator(_area);
         return locator.Locate(new Coordinate(px, py)) == Location.Interior;
+    }
+
+    /// <summary>
+    /// The length of the segment from (x1, y1) to (x2, y2) that lies in the area's interior: the segment is cut where it
+    /// meets the outline, and each piece whose middle is inside counts. A Voronoi edge that leaves the area asks this;
+    /// NTS's overlay gives the same length (to rounding) at some 200 µs a call, mostly noding set-up, against a few µs
+    /// here. A piece along the outline counts as outside.
+    /// </summary>
+    public double LengthInside(double x1, double y1, double x2, double y2, ref IndexedPointInAreaLocator? locator)
+    {
+        double dx = x2 - x1, dy = y2 - y1;
+        var length = Math.Sqrt(dx * dx + dy * dy);
+        if (length == 0) return 0;
+        double minX = Math.Min(x1, x2), maxX = Math.Max(x1, x2), minY = Math.Min(y1, y2), maxY = Math.Max(y1, y2);
+        var cuts = new List<double>(4) { 0, 1 };
+        for (var k = 0; k < _ax1.Length; k++)
+        {
+            double ax = _ax1[k], ay = _ay1[k], bx = _ax2[k], by = _ay2[k];
+            if (Math.Max(ax, bx) < minX || Math.Min(ax, bx) > maxX || Math.Max(ay, by) < minY || Math.Min(ay, by) > maxY) continue;
+            double ex = bx - ax, ey = by - ay;
+            double px = ax - x1, py = ay - y1;
+            var denom = dx * ey - dy * ex;
+            if (denom == 0)
+            {
+                // Parallel: when on one line, the outline segment's ends cut this one where they fall on it.
+                if (px * dy - py * dx != 0) continue;
+                var dd = dx * dx + dy * dy;
+                cuts.Add(Math.Clamp((px * dx + py * dy) / dd, 0, 1));
+                cuts.Add(Math.Clamp(((bx - x1) * dx + (by - y1) * dy) / dd, 0, 1));
+                continue;
+            }
+            var t = (px * ey - py * ex) / denom;
+            var u = (px * dy - py * dx) / denom;
+            if (t >= 0 && t <= 1 && u >= 0 && u <= 1) cuts.Add(t);
+        }
+        cuts.Sort();
+        var inside = 0.0;
+        for (var i = 0; i + 1 < cuts.Count; i++)
+        {
+            double t0 = cuts[i], t1 = cuts[i + 1];
+            if (t1 <= t0) continue;
+            var tm = (t0 + t1) / 2;
+            if (Inside(x1 + tm * dx, y1 + tm * dy, ref locator)) inside += t1 - t0;
+        }
+        return inside * length;
     }
 }

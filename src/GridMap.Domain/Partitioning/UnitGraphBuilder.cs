@@ -334,7 +334,7 @@ public sealed partial class UnitGraphBuilder
                 bothInside = (t1 >= 0 ? centreInside[t1] : interior.Inside(x1, y1, ref inside)) && (t2 >= 0 ? centreInside[t2] : interior.Inside(x2, y2, ref inside));
                 // Coordinate.Distance's arithmetic.
                 if (bothInside) { double dx = x1 - x2, dy = y1 - y2; len = Math.Sqrt(dx * dx + dy * dy); }
-                else len = OverlayNGRobust.Overlay(factory.CreateLineString([new Coordinate(x1, y1), new Coordinate(x2, y2)]), area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
+                else len = interior.LengthInside(x1, y1, x2, y2, ref inside);
             }
             voronoi[t] = new VoronoiEdge(a, b, x1, y1, x2, y2, len, bothInside);
             return inside;

@@ -121,6 +121,43 @@ public class TessellationPrimitivesTests
         }
         Assert.InRange(inside, 1000, points.Count - 1000);
     }
+    [Theory]
+    [InlineData("POLYGON ((0 0, 1000 0, 1000 1000, 0 1000, 0 0))")]
+    [InlineData("POLYGON ((0 0, 1000 0, 1000 400, 400 400, 400 1000, 0 1000, 0 0))")] // L-shaped
+    [InlineData("POLYGON ((0 0, 1000 0, 500 900, 0 0), (400 200, 600 200, 500 400, 400 200))")] // with a hole
+    [InlineData("MULTIPOLYGON (((0 0, 300 0, 300 300, 0 300, 0 0)), ((600 600, 900 600, 900 900, 600 900, 600 600)))")]
+    public void InteriorGridLengthInside_IsNtsOverlaysLength(string wkt)
+    {
+        var area = new NetTopologySuite.IO.WKTReader().Read(wkt);
+        var grid = new InteriorGrid(area);
+        IndexedPointInAreaLocator? own = null;
+        var rng = new Random(11);
+        var env = area.EnvelopeInternal;
+        var vertices = area.Coordinates;
+        double Rx() => env.MinX - 200 + rng.NextDouble() * (env.Width + 400);
+        double Ry() => env.MinY - 200 + rng.NextDouble() * (env.Height + 400);
+        var partial = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            double x1 = Rx(), y1 = Ry(), x2, y2;
+            switch (i % 4)
+            {
+                case 0: x2 = Rx(); y2 = Ry(); break;
+                case 1: x2 = x1 + (rng.NextDouble() - 0.5) * 100; y2 = y1 + (rng.NextDouble() - 0.5) * 100; break; // short, like a Voronoi edge
+                case 2: { var v = vertices[rng.Next(vertices.Length)]; x2 = v.X; y2 = v.Y; break; } // through a corner
+                default: { var v = vertices[rng.Next(vertices.Length)]; x1 = v.X; y1 = v.Y; x2 = v.X; y2 = v.Y + (rng.NextDouble() - 0.5) * 500; break; } // from a corner, often along a side
+            }
+            var line = area.Factory.CreateLineString([new Coordinate(x1, y1), new Coordinate(x2, y2)]);
+            var expected = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(line, area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Length;
+            // A stretch along the outline is on the boundary: the overlay keeps it, LengthInside (interior only) does not.
+            var onOutline = line.Intersection(area.Boundary).Length;
+            var actual = grid.LengthInside(x1, y1, x2, y2, ref own);
+            Assert.True(Math.Abs(expected - onOutline - actual) <= 1e-9 * Math.Max(1, line.Length), $"{line}: overlay {expected} (outline {onOutline}), got {actual}");
+            if (expected > 0 && expected < line.Length) partial++;
+        }
+        Assert.True(partial > 1_000, $"only {partial} segments crossed the outline");
+    }
+
     [Fact]
     public void OctagonFilterHull_IsNtsHullOfAllVertices_Exactly()
     {
