@@ -40,8 +40,12 @@ public class PartitionSearchTests
                     var across = Enumerable.Range(sub.Off[u], sub.Off[u + 1] - sub.Off[u]).Select(e => state.Cell[sub.Nbr[e]]).FirstOrDefault(c => c != state.Cell[u], -1);
                     if (across < 0 || rng.Next(pass < 4 ? 3 : 40) != 0) continue;
                     var from = state.Cell[u];
-                    state.Move(u, across);
-                    if (rng.Next(3) == 0) state.Move(u, from);
+                    switch (rng.Next(3))
+                    {
+                        case 0: state.Move(u, across); state.Move(u, from); break;
+                        case 1: state.Undo(state.TryMove(u, across)); break; // a swap given up
+                        default: state.Move(u, across); break;
+                    }
                     // Every unit still to come answers as the full test would, now.
                     for (var v = 0; v < g.Count; v++)
                         if (!visited[v]) Assert.Equal(state.UnchangedAround(v, seen[v]), state.UnchangedInPass(v, seen[v]));
@@ -50,6 +54,45 @@ public class PartitionSearchTests
             finally { state.EndPass(); }
         }
         Assert.True(skipped > 2_000, $"only {skipped} units skipped: the test would not see a wrong skip");
+    }
+
+    [Fact]
+    public void TryMoveThenUndo_LeavesTheStateAsIfNeverTried_ToTheBit()
+    {
+        // Two states make the same real moves; one also tries moves and undoes them between. After every step both must be
+        // the same to the bit — cells, totals, member lists in order, change stamps — and so must everything they do next.
+        var g = UnitGraphBuilder.Build(TestGrids.Squares(900, 1));
+        var sub = new SubProblem(g, Enumerable.Range(0, g.Count).ToList());
+        var start = Enumerable.Range(0, g.Count).Select(u => (u % 30) / 10 + 3 * ((u / 30) / 8 % 4)).ToArray();
+        PartitionState Make() { var st = new PartitionState(sub, 12, 0, double.MaxValue, cutObjective: false, seed: 5); st.Load(start); return st; }
+        var plain = Make(); var tried = Make();
+        var rng = new Random(4);
+        int Across(PartitionState st, int u) =>
+            Enumerable.Range(sub.Off[u], sub.Off[u + 1] - sub.Off[u]).Select(e => st.Cell[sub.Nbr[e]]).FirstOrDefault(c => c != st.Cell[u], -1);
+        var undone = 0;
+        for (var step = 0; step < 20_000; step++)
+        {
+            var u = rng.Next(g.Count);
+            var b = Across(plain, u);
+            if (b < 0 || plain.Cn[plain.Cell[u]] <= 1) continue;
+            if (rng.Next(2) == 0)
+            {
+                var changedBefore = tried.Changed.ToArray();
+                var trial = tried.TryMove(u, b);
+                Assert.Equal(b, tried.Cell[u]);
+                tried.Undo(trial);
+                Assert.Equal(changedBefore, tried.Changed);
+                undone++;
+            }
+            else { plain.Move(u, b); tried.Move(u, b); }
+            Assert.Equal(plain.Cell, tried.Cell);
+            Assert.Equal(plain.Cn, tried.Cn);
+            Assert.Equal(plain.Cw.Select(BitConverter.DoubleToInt64Bits), tried.Cw.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(plain.Ca.Select(BitConverter.DoubleToInt64Bits), tried.Ca.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(plain.Cp.Select(BitConverter.DoubleToInt64Bits), tried.Cp.Select(BitConverter.DoubleToInt64Bits));
+            for (var c = 0; c < 12; c++) Assert.Equal(plain.Members[c], tried.Members[c]);
+        }
+        Assert.True(undone > 1_000, $"only {undone} moves tried and undone");
     }
 
     [Fact]

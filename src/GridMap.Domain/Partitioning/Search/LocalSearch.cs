@@ -291,7 +291,7 @@ internal sealed class LocalSearch
         _s.BeginPass(seen);
         foreach (var u in order)
         {
-            // As in MovePass. A unit that tried a swap moved back and forth, which marks its cells changed: it is looked at again.
+            // As in MovePass. A swap tried and given up is undone to the bit (stamps included): nothing to look at again.
             if (_s.UnchangedInPass(u, seen[u])) continue;
             seen[u] = _s.Clock;
             var a = _cell[u];
@@ -307,7 +307,7 @@ internal sealed class LocalSearch
                 var gainU = _s.Gain(u, a, b);
                 if (gainU < -0.05 && !_cutObjective) continue;
                 if (!_s.CanRemove(u)) break;
-                _s.Move(u, b);
+                var trial = _s.TryMove(u, b);
                 var bestV = -1; var bestGain = 1e-12 - gainU;
                 var needLo = Math.Max(_lo - _cw[a], _cw[b] - _hi);   // v's weight must lie in [needLo, needHi]
                 var needHi = Math.Min(_hi - _cw[a], _cw[b] - _lo);
@@ -326,7 +326,7 @@ internal sealed class LocalSearch
                     }
                 }
                 if (bestV >= 0) { _s.Move(bestV, a); swaps++; break; }
-                _s.Move(u, a);
+                _s.Undo(trial);
             }
         }
         _s.EndPass();

@@ -107,6 +107,44 @@ internal sealed class PartitionState
         if (_touched is not null) TouchCell(b);
     }
 
+    /// <summary>What <see cref="TryMove"/> changed, for <see cref="Undo"/>.</summary>
+    public readonly record struct MoveUndo(int U, int A, int B, int Pos, double CwA, double CwB, double CaA, double CaB, double CpA, double CpB,
+        long ChangedA, long ChangedB);
+
+    /// <summary><see cref="Move"/>, remembering what it changes so that <see cref="Undo"/> can put back the state exactly.</summary>
+    public MoveUndo TryMove(int u, int b)
+    {
+        var a = Cell[u];
+        var undo = new MoveUndo(u, a, b, _pos[u], Cw[a], Cw[b], Ca[a], Ca[b], Cp[a], Cp[b], Changed[a], Changed[b]);
+        Move(u, b);
+        return undo;
+    }
+
+    /// <summary>
+    /// Undoes the <see cref="TryMove"/> made just before (nothing moved since): the unit back at its place in its cell's
+    /// member list, the two cells' totals and change stamps as they were, to the bit. Moving back with <see cref="Move"/>
+    /// leaves the totals a rounding off, the list reordered and both cells stamped changed — so every pass after it
+    /// re-examined the units around a swap that was tried and given up, for nothing.
+    /// </summary>
+    public void Undo(in MoveUndo m)
+    {
+        var inB = Members[m.B];
+        inB.RemoveAt(inB.Count - 1); // Move appended it
+        var inA = Members[m.A];
+        if (m.Pos == inA.Count) inA.Add(m.U); // it was the last: nothing took its place
+        else
+        {
+            var moved = inA[m.Pos];
+            _pos[moved] = inA.Count; inA.Add(moved);
+            inA[m.Pos] = m.U;
+        }
+        _pos[m.U] = m.Pos;
+        Cell[m.U] = m.A;
+        Cw[m.A] = m.CwA; Cw[m.B] = m.CwB; Ca[m.A] = m.CaA; Ca[m.B] = m.CaB; Cp[m.A] = m.CpA; Cp[m.B] = m.CpB;
+        Cn[m.A]++; Cn[m.B]--;
+        Changed[m.A] = m.ChangedA; Changed[m.B] = m.ChangedB;
+    }
+
     // ---------------------------------------------------------------- passes that skip what has not changed
 
     // While a pass watches (BeginPass … EndPass): per unit, whether it was unchanged around at the start of the pass, and
