@@ -124,7 +124,7 @@ public sealed partial class UnitGraphBuilder
     /// outline comes within their envelope (then the territory lies inside the area: no clip); the others are chained
     /// and clipped as with polygons, and measured. A territory whose edges do not close up is its footprint, as there.</summary>
     private (Geometry?[] Territories, Dictionary<long, double> Pairs, double[]? Areas, double[]? Perimeters) MeasureTerritories(Geometry[] footprints,
-        VoronoiEdge[] voronoi, TerritoryMeasure[] measure, Geometry area,
+        NativeBuffer<VoronoiEdge> voronoi, TerritoryMeasure[] measure, Geometry area,
         Dictionary<long, double> pairs, CancellationToken ct, Action<string> lap)
     {
         var n = footprints.Length;
@@ -143,8 +143,9 @@ public sealed partial class UnitGraphBuilder
             else chain[i] = true;
         }
         var outline = new Dictionary<int, List<(Coordinate P, Coordinate Q)>>();
-        foreach (var v in voronoi)
+        for (var t = 0; t < voronoi.Length; t++)
         {
+            ref readonly var v = ref voronoi[t];
             if (!v.Live) continue;
             var (a, b) = (v.A, v.B);
             if (a >= 0 && chain[a]) (outline.TryGetValue(a, out var la) ? la : outline[a] = []).Add((v.P1, v.P2));

@@ -159,6 +159,26 @@ public class TessellationPrimitivesTests
     }
 
     [Fact]
+    public void NativeBuffer_StartsZeroed_KeepsWhatIsWritten_AndRefusesIndicesOutside()
+    {
+        using var buffer = new NativeBuffer<(int A, double B)>(100_000);
+        Assert.Equal(100_000, buffer.Length);
+        for (var i = 0; i < buffer.Length; i++) Assert.Equal((0, 0.0), buffer[i]);
+        for (var i = 0; i < buffer.Length; i++) buffer[i] = (i, i / 2.0);
+        buffer[7].B = -1;
+        Assert.Equal((99_999, 49_999.5), buffer[99_999]);
+        Assert.Equal((7, -1.0), buffer[7]);
+        Assert.Throws<IndexOutOfRangeException>(() => buffer[100_000]);
+        Assert.Throws<IndexOutOfRangeException>(() => buffer[-1]);
+        var gone = new NativeBuffer<int>(10);
+        gone.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => gone[0]);
+        gone.Dispose(); // twice is harmless
+        using var empty = new NativeBuffer<int>(0);
+        Assert.Throws<IndexOutOfRangeException>(() => empty[0]);
+    }
+
+    [Fact]
     public void OctagonFilterHull_IsNtsHullOfAllVertices_Exactly()
     {
         var rng = new Random(7);
