@@ -69,20 +69,55 @@ internal static class PartitionReport
         w.WriteEndObject();
         w.WriteString("barrier_mode", options.Barriers == BarrierMode.Soft ? "soft" : "hard");
         // The exceptions a feasible plan may carry (window mode, soft barriers): see PartitionResult.
-        w.WritePropertyName("oversize_cells");
-        JsonSerializer.Serialize(w, result.OversizeCells.Select(o => new { cell = o.Cell, unit = o.UnitId, unit_weight = o.UnitWeight, cell_weight = o.CellWeight, attached_units = o.AttachedUnits }));
-        w.WritePropertyName("undersize_cells");
-        JsonSerializer.Serialize(w, result.UndersizeCells.Select(u => new { cell = u.Cell, units = u.Units, weight = u.Weight }));
-        w.WritePropertyName("barrier_crossings");
-        JsonSerializer.Serialize(w, result.BarrierCrossings.Select(c => new { a = c.UnitA, b = c.UnitB, shared_length_m = Math.Round(c.SharedLength, 1) }));
-        w.WritePropertyName("warnings");
-        JsonSerializer.Serialize(w, result.Warnings);
+        // Written by hand, not by JsonSerializer: its first use builds reflection metadata for each type (50–100 ms of a
+        // 1.5 s run on 4,120 units); the bytes are the same (the writer's encoder escapes either way).
+        w.WriteStartArray("oversize_cells");
+        foreach (var o in result.OversizeCells)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("cell", o.Cell);
+            w.WriteString("unit", o.UnitId);
+            w.WriteNumber("unit_weight", o.UnitWeight);
+            w.WriteNumber("cell_weight", o.CellWeight);
+            Strings("attached_units", o.AttachedUnits);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("undersize_cells");
+        foreach (var u in result.UndersizeCells)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("cell", u.Cell);
+            Strings("units", u.Units);
+            w.WriteNumber("weight", u.Weight);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("barrier_crossings");
+        foreach (var c in result.BarrierCrossings)
+        {
+            w.WriteStartObject();
+            w.WriteString("a", c.UnitA);
+            w.WriteString("b", c.UnitB);
+            w.WriteNumber("shared_length_m", Math.Round(c.SharedLength, 1));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        Strings("warnings", result.Warnings);
         w.WriteNumber("runtime_seconds", Math.Round(runtime.TotalSeconds, 3));
         w.WriteNumber("search_seconds", Math.Round(result.Elapsed.TotalSeconds, 3));
         w.WriteBoolean("time_limit_reached", result.TimeLimitReached);
         w.WriteNumber("starts", result.Starts);
         w.WritePropertyName("exact");
-        JsonSerializer.Serialize(w, exact is null ? null : PlanExact.From(exact), ExactJson);
+        if (exact is null) w.WriteNullValue();
+        else JsonSerializer.Serialize(w, PlanExact.From(exact), ExactJson);
         w.WriteEndObject();
+
+        void Strings(string name, IEnumerable<string> values)
+        {
+            w.WriteStartArray(name);
+            foreach (var v in values) w.WriteStringValue(v);
+            w.WriteEndArray();
+        }
     }
 }
