@@ -116,8 +116,10 @@ internal static class LoadBench
         foreach (var a in new[] { dll, "serve", "--urls", url }) psi.ArgumentList.Add(a);
         psi.Environment["GRIDMAP_DB"] = cs;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
-        // As scripts/run serves it: with background garbage collection (gridmap's own default is off, for batch commands).
+        // As scripts/run serves it: with background garbage collection and tiered compilation (gridmap's own defaults are off,
+        // for batch commands).
         psi.Environment["DOTNET_gcConcurrent"] = Environment.GetEnvironmentVariable("DOTNET_gcConcurrent") ?? "1";
+        psi.Environment["DOTNET_TieredCompilation"] = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? "1";
         var p = Process.Start(psi)!;
         var log = new ConcurrentQueue<string>();
         p.OutputDataReceived += (_, e) => { if (e.Data is { } d) log.Enqueue(d); };

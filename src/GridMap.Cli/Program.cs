@@ -1,9 +1,6 @@
 using System.CommandLine;
 using GridMap.Cli.Commands;
 
-// `partition` runs in a child process with tiered compilation off (PartitionProcess: half the CPU time).
-if (GridMap.Cli.PartitionProcess.Relaunch(args) is { } exitCode) return exitCode;
-
 // Program.cs only composes: each command family lives in Commands/<Name>Command.cs.
 var root = new RootCommand("GridMap — 郑州供热“串改并”网格化治理地图与规划系统 (map and planning for the series-to-parallel heating retrofit)")
 {
