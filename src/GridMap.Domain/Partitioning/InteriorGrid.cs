@@ -108,20 +108,57 @@ internal sealed class InteriorGrid
         double dx = x2 - x1, dy = y2 - y1;
         var length = Math.Sqrt(dx * dx + dy * dy);
         if (length == 0) return 0;
-        double minX = Math.Min(x1, x2), maxX = Math.Max(x1, x2), minY = Math.Min(y1, y2), maxY = Math.Max(y1, y2);
-        var cuts = new List<double>(4) { 0, 1 };
-        for (var k = 0; k < _ax1.Length; k++)
+        var pieces = new List<(double, double)>(2);
+        InsidePieces(x1, y1, x2, y2, pieces, new List<double>(4), ref locator);
+        var inside = 0.0;
+        foreach (var (t0, t1) in pieces) inside += t1 - t0;
+        return inside * length;
+    }
+
+    /// <summary>The pieces [t0, t1] (0 ≤ t0 &lt; t1 ≤ 1, in order along it; two may meet where the segment touches the outline) of the segment from (x1, y1) to (x2, y2) that lie in
+    /// the area's interior, into <paramref name="pieces"/> (cleared first); <paramref name="cuts"/> is scratch.</summary>
+    public void InsidePieces(double x1, double y1, double x2, double y2, List<(double T0, double T1)> pieces, List<double> cuts,
+        ref IndexedPointInAreaLocator? locator)
+    {
+        pieces.Clear();
+        cuts.Clear();
+        cuts.Add(0); cuts.Add(1);
+        AddCuts(x1, y1, x2, y2, _ax1, _ay1, _ax2, _ay2, _ax1.Length, cuts);
+        cuts.Sort();
+        double dx = x2 - x1, dy = y2 - y1;
+        for (var i = 0; i + 1 < cuts.Count; i++)
         {
-            double ax = _ax1[k], ay = _ay1[k], bx = _ax2[k], by = _ay2[k];
+            double t0 = cuts[i], t1 = cuts[i + 1];
+            if (t1 <= t0) continue;
+            var tm = (t0 + t1) / 2;
+            if (!Inside(x1 + tm * dx, y1 + tm * dy, ref locator)) continue;
+            pieces.Add((t0, t1));
+        }
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="cuts"/> the parameters t in [0, 1] at which the segment from (x1, y1) to (x2, y2) meets the
+    /// first <paramref name="count"/> segments (sx1, sy1)–(sx2, sy2): where it crosses or touches one, and where the ends
+    /// of one on its line fall on it.
+    /// </summary>
+    internal static void AddCuts(double x1, double y1, double x2, double y2, double[] sx1, double[] sy1, double[] sx2, double[] sy2, int count,
+        List<double> cuts)
+    {
+        double dx = x2 - x1, dy = y2 - y1;
+        double minX = Math.Min(x1, x2), maxX = Math.Max(x1, x2), minY = Math.Min(y1, y2), maxY = Math.Max(y1, y2);
+        for (var k = 0; k < count; k++)
+        {
+            double ax = sx1[k], ay = sy1[k], bx = sx2[k], by = sy2[k];
             if (Math.Max(ax, bx) < minX || Math.Min(ax, bx) > maxX || Math.Max(ay, by) < minY || Math.Min(ay, by) > maxY) continue;
             double ex = bx - ax, ey = by - ay;
             double px = ax - x1, py = ay - y1;
             var denom = dx * ey - dy * ex;
             if (denom == 0)
             {
-                // Parallel: when on one line, the outline segment's ends cut this one where they fall on it.
+                // Parallel: when on one line, the other segment's ends cut this one where they fall on it.
                 if (px * dy - py * dx != 0) continue;
                 var dd = dx * dx + dy * dy;
+                if (dd == 0) continue;
                 cuts.Add(Math.Clamp((px * dx + py * dy) / dd, 0, 1));
                 cuts.Add(Math.Clamp(((bx - x1) * dx + (by - y1) * dy) / dd, 0, 1));
                 continue;
@@ -130,15 +167,5 @@ internal sealed class InteriorGrid
             var u = (px * dy - py * dx) / denom;
             if (t >= 0 && t <= 1 && u >= 0 && u <= 1) cuts.Add(t);
         }
-        cuts.Sort();
-        var inside = 0.0;
-        for (var i = 0; i + 1 < cuts.Count; i++)
-        {
-            double t0 = cuts[i], t1 = cuts[i + 1];
-            if (t1 <= t0) continue;
-            var tm = (t0 + t1) / 2;
-            if (Inside(x1 + tm * dx, y1 + tm * dy, ref locator)) inside += t1 - t0;
-        }
-        return inside * length;
     }
 }

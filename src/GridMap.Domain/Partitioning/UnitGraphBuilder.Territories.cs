@@ -81,6 +81,111 @@ public sealed partial class UnitGraphBuilder
                 t = OverlayNGRobust.Overlay(t, area, NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection);
             return t.IsEmpty ? footprint : t;
         }
+
+        private readonly List<(double T0, double T1)> _pieces = new(4);
+        private readonly List<double> _cuts = new(8);
+        private NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator? _gridLocator;
+
+        /// <summary>
+        /// The area and perimeter of the territory clipped to the area, as <see cref="Territory"/> then Area and Length give
+        /// them, without building the clipped polygon: its boundary is the territory's edges inside the area and the area's
+        /// outline inside the territory, each oriented with the clipped region on its left, so the shoelace sum over those
+        /// pieces is twice its area and their lengths its perimeter. The overlay took about 200 µs a territory (1,273 of
+        /// them on 100,000 compounds, 0.26 s of CPU); the same figures to rounding (test against the polygons' path).
+        /// </summary>
+        public (double Area, double Perimeter) Measure(Geometry? t, Geometry footprint, InteriorGrid interior, OrientedSegments outline)
+        {
+            if (t is null) return (footprint.Area, footprint.Length);
+            if (ClearlyInside(t, outlineSegments, _inside) || _prepared.Contains(t)) return (t.Area, t.Length);
+            var own = OrientedSegments.Of(t);
+            var env = t.EnvelopeInternal;
+            double ox = env.MinX, oy = env.MinY, a2 = 0, length = 0;
+            void Add(double x1, double y1, double x2, double y2)
+            {
+                a2 += (x1 - ox) * (y2 - oy) - (x2 - ox) * (y1 - oy);
+                double dx = x1 - x2, dy = y1 - y2;
+                length += Math.Sqrt(dx * dx + dy * dy);
+            }
+            void AddPiece(double x1, double y1, double x2, double y2, double t0, double t1)
+            {
+                double dx = x2 - x1, dy = y2 - y1;
+                Add(t0 == 0 ? x1 : x1 + t0 * dx, t0 == 0 ? y1 : y1 + t0 * dy, t1 == 1 ? x2 : x1 + t1 * dx, t1 == 1 ? y2 : y1 + t1 * dy);
+            }
+            // The territory's edges, inside the area.
+            for (var k = 0; k < own.Count; k++)
+            {
+                double x1 = own.X1[k], y1 = own.Y1[k], x2 = own.X2[k], y2 = own.Y2[k];
+                interior.InsidePieces(x1, y1, x2, y2, _pieces, _cuts, ref _gridLocator);
+                foreach (var (t0, t1) in _pieces) AddPiece(x1, y1, x2, y2, t0, t1);
+            }
+            // The area's outline, inside the territory.
+            for (var k = 0; k < outline.Count; k++)
+            {
+                double x1 = outline.X1[k], y1 = outline.Y1[k], x2 = outline.X2[k], y2 = outline.Y2[k];
+                if (Math.Max(x1, x2) < env.MinX || Math.Min(x1, x2) > env.MaxX || Math.Max(y1, y2) < env.MinY || Math.Min(y1, y2) > env.MaxY) continue;
+                _cuts.Clear();
+                _cuts.Add(0); _cuts.Add(1);
+                InteriorGrid.AddCuts(x1, y1, x2, y2, own.X1, own.Y1, own.X2, own.Y2, own.Count, _cuts);
+                _cuts.Sort();
+                for (var i = 0; i + 1 < _cuts.Count; i++)
+                {
+                    double t0 = _cuts[i], t1 = _cuts[i + 1];
+                    if (t1 <= t0) continue;
+                    var tm = (t0 + t1) / 2;
+                    if (own.Encloses(x1 + tm * (x2 - x1), y1 + tm * (y2 - y1))) AddPiece(x1, y1, x2, y2, t0, t1);
+                }
+            }
+            return a2 > 0 ? (a2 / 2, length) : (footprint.Area, footprint.Length);
+        }
+    }
+
+    /// <summary>The rings of a (multi)polygon as segments oriented with its interior on their left (shells counter-clockwise,
+    /// holes clockwise), as flat coordinate arrays.</summary>
+    internal sealed class OrientedSegments
+    {
+        public readonly double[] X1, Y1, X2, Y2;
+        public readonly int Count;
+
+        private OrientedSegments(List<(double, double, double, double)> s)
+        {
+            Count = s.Count;
+            X1 = new double[Count]; Y1 = new double[Count]; X2 = new double[Count]; Y2 = new double[Count];
+            for (var k = 0; k < Count; k++) (X1[k], Y1[k], X2[k], Y2[k]) = s[k];
+        }
+
+        public static OrientedSegments Of(Geometry g)
+        {
+            var s = new List<(double, double, double, double)>();
+            for (var i = 0; i < g.NumGeometries; i++)
+            {
+                if (g.GetGeometryN(i) is not Polygon p || p.IsEmpty) continue;
+                Add(p.Shell, counterClockwise: true);
+                foreach (var hole in p.Holes) Add(hole, counterClockwise: false);
+            }
+            return new OrientedSegments(s);
+
+            void Add(LinearRing ring, bool counterClockwise)
+            {
+                var seq = ring.CoordinateSequence;
+                var reverse = NetTopologySuite.Algorithm.Orientation.IsCCW(seq) != counterClockwise;
+                for (var k = 0; k + 1 < seq.Count; k++)
+                    s.Add(reverse ? (seq.GetX(k + 1), seq.GetY(k + 1), seq.GetX(k), seq.GetY(k)) : (seq.GetX(k), seq.GetY(k), seq.GetX(k + 1), seq.GetY(k + 1)));
+            }
+        }
+
+        /// <summary>Whether (x, y) lies inside the rings (crossing parity; a point on a ring may go either way).</summary>
+        public bool Encloses(double x, double y)
+        {
+            var inside = false;
+            for (var k = 0; k < Count; k++)
+            {
+                double y1 = Y1[k], y2 = Y2[k];
+                if ((y1 > y) == (y2 > y)) continue;
+                var xi = X1[k] + (y - y1) * (X2[k] - X1[k]) / (y2 - y1);
+                if (x < xi) inside = !inside;
+            }
+            return inside;
+        }
     }
 
     /// <summary>One territory's sums over its Voronoi edges, each oriented with the unit on its left: shoelace area
@@ -122,9 +227,10 @@ public sealed partial class UnitGraphBuilder
     /// <summary>The areas and perimeters of the territories without their polygons (see <see cref="KeepTerritories"/>).
     /// A territory is measured from its edges when they close up, all lie inside the area and no segment of the area's
     /// outline comes within their envelope (then the territory lies inside the area: no clip); the others are chained
-    /// and clipped as with polygons, and measured. A territory whose edges do not close up is its footprint, as there.</summary>
+    /// as with polygons and measured clipped to the area (<see cref="AreaClip.Measure"/>). A territory whose edges do not
+    /// close up is its footprint, as there.</summary>
     private (Geometry?[] Territories, Dictionary<long, double> Pairs, double[]? Areas, double[]? Perimeters) MeasureTerritories(Geometry[] footprints,
-        NativeBuffer<VoronoiEdge> voronoi, TerritoryMeasure[] measure, Geometry area,
+        NativeBuffer<VoronoiEdge> voronoi, TerritoryMeasure[] measure, Geometry area, InteriorGrid interior,
         Dictionary<long, double> pairs, CancellationToken ct, Action<string> lap)
     {
         var n = footprints.Length;
@@ -132,7 +238,7 @@ public sealed partial class UnitGraphBuilder
         var outlineSegments = OutlineSegments(area);
         var areas = new double[n]; var perims = new double[n];
         var chain = new bool[n];
-        for (var i = 0; i < n; i++)
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = ct }, i =>
         {
             ref var m = ref measure[i];
             var closes = m.Edges >= 3 && Math.Abs(m.Dx) + Math.Abs(m.Dy) <= 1e-9 * Math.Max(1, m.Perimeter);
@@ -141,7 +247,7 @@ public sealed partial class UnitGraphBuilder
                 areas[i] = Math.Abs(m.Area2) / 2; perims[i] = m.Perimeter;
             }
             else chain[i] = true;
-        }
+        });
         var outline = new Dictionary<int, List<(Coordinate P, Coordinate Q)>>();
         for (var t = 0; t < voronoi.Length; t++)
         {
@@ -152,12 +258,12 @@ public sealed partial class UnitGraphBuilder
             if (b >= 0 && chain[b]) (outline.TryGetValue(b, out var lb) ? lb : outline[b] = []).Add((v.P1, v.P2));
         }
         var chained = outline.Keys.ToArray();
+        var areaOutline = OrientedSegments.Of(area);
         MeasuredFromEdges = n - chain.Count(c => c);
         Parallel.For(0, chained.Length, new ParallelOptions { CancellationToken = ct }, () => new AreaClip(area, outlineSegments), (k, _, clip) =>
         {
             var i = chained[k];
-            var t = clip.Territory(Territory(outline[i], factory), footprints[i]);
-            areas[i] = t.Area; perims[i] = t.Length;
+            (areas[i], perims[i]) = clip.Measure(Territory(outline[i], factory), footprints[i], interior, areaOutline);
             return clip;
         }, _ => { });
         for (var i = 0; i < n; i++)

@@ -370,7 +370,7 @@ public sealed partial class UnitGraphBuilder
             pairs[key] = pairs.GetValueOrDefault(key) + len;
         }
         lap("territory adjacency");
-        if (!keep) return MeasureTerritories(footprints, voronoi, measure!, area, pairs, ct, lap);
+        if (!keep) return MeasureTerritories(footprints, voronoi, measure!, area, interior, pairs, ct, lap);
         var result = new Geometry?[n];
         // Each territory is independent: chain and clip them in parallel, one view of the area per worker thread.
         var outlineSegments = OutlineSegments(area);
