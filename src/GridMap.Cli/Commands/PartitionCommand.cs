@@ -163,9 +163,15 @@ internal static class PartitionCommand
         var projection = LocalProjection.For(geometries, set.Crs);
         var ids = UniqueIds(set.Features);
         // Projected on all cores; the first one alone, so that the transformation it builds lazily is shared, not raced for.
+        // Metric input is used as read, not copied (nothing downstream changes a unit's geometry): on 100,000 compounds the
+        // copies were a second million coordinates for every collection to mark, and 0.06–0.1 s to make.
         var metric = new Geometry[geometries.Count];
-        metric[0] = projection.ToMetric(geometries[0], set.Crs);
-        Parallel.For(1, metric.Length, i => metric[i] = projection.ToMetric(geometries[i], set.Crs));
+        if (projection.IsIdentityFor(set.Crs)) geometries.CopyTo(metric, 0);
+        else
+        {
+            metric[0] = projection.ToMetric(geometries[0], set.Crs);
+            Parallel.For(1, metric.Length, i => metric[i] = projection.ToMetric(geometries[i], set.Crs));
+        }
         var unitList = new List<PartitionUnit>(geometries.Count);
         for (var i = 0; i < geometries.Count; i++)
             unitList.Add(new PartitionUnit(ids[i], metric[i], weights[i], parents[i]));

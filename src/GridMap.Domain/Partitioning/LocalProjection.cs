@@ -38,6 +38,10 @@ public sealed class LocalProjection
         return new LocalProjection(crs, null, (env.Centre.X, env.Centre.Y));
     }
 
+    /// <summary>Whether geometries given in <paramref name="crs"/> are already metric here (<see cref="ToMetric(Geometry, Crs)"/>
+    /// would only copy them).</summary>
+    public bool IsIdentityFor(Crs crs) => _gaussKruger is null && _sinusoidal is null && crs == _source;
+
     /// <summary>Metric copies of <paramref name="geometries"/> given in <paramref name="crs"/>.</summary>
     public static Geometry[] ToMetric(IReadOnlyList<Geometry> geometries, Crs crs)
     {
