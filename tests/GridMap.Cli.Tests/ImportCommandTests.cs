@@ -2,8 +2,16 @@ using GridMap.Tests.Shared;
 
 namespace GridMap.Cli.Tests;
 
-public class ImportCommandTests
+public sealed class ImportCommandTests : IDisposable
 {
+    // Each test's input files in a folder of its own, removed afterwards.
+    private readonly string _dir = Directory.CreateTempSubdirectory("gm-import-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
     private const string Districts = """
         INSERT INTO branch VALUES (1, '东区', ST_Multi(ST_GeomFromText('POLYGON((113.6 34.7,113.8 34.7,113.8 34.9,113.6 34.9,113.6 34.7))', 4326)));
         INSERT INTO district VALUES ('410105', '金水区', 1, ST_Multi(ST_GeomFromText('POLYGON((113.6 34.7,113.8 34.7,113.8 34.9,113.6 34.9,113.6 34.7))', 4326)));
@@ -26,9 +34,9 @@ public class ImportCommandTests
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static string WriteTemp(string json)
+    private string WriteTemp(string json)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"gm-import-{Guid.NewGuid():N}.geojson");
+        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.geojson");
         File.WriteAllText(path, json);
         return path;
     }
@@ -92,7 +100,7 @@ public class ImportCommandTests
     {
         var (db, env) = await Setup();
         await using var _ = db;
-        var dir = Path.Combine(Path.GetTempPath(), $"gm-keys-{Guid.NewGuid():N}");
+        var dir = Path.Combine(_dir, "keys");
         Directory.CreateDirectory(dir);
         try
         {
@@ -151,7 +159,7 @@ public class ImportCommandTests
         var (db, env) = await Setup();
         await using var _ = db;
         var file = WriteTemp($$"""{"type":"FeatureCollection","features":[{{Feature("\"id\":\"A\",\"name\":\"好\",\"households\":3", 113.65, 34.75)}},{{Feature("\"id\":\"B\",\"name\":\"坏\",\"households\":\"三\"", 113.66, 34.75)}}]}""");
-        var report = Path.Combine(Path.GetTempPath(), $"gm-report-{Guid.NewGuid():N}.json");
+        var report = Path.Combine(_dir, "report.json");
         try
         {
             var r = await CliRunner.RunAsync(["import", file, "--into", "compounds", "--dry-run", "--report", report], env);

@@ -8,15 +8,22 @@ using NetTopologySuite.IO.Esri;
 
 namespace GridMap.Domain.Tests.IO;
 
-public class FeatureFileTests
+public sealed class FeatureFileTests : IDisposable
 {
     private static readonly GeometryFactory F = new();
+    private readonly List<string> _dirs = [];
 
-    private static string TempDir()
+    private string TempDir()
     {
-        var d = Path.Combine(Path.GetTempPath(), "gm-io-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(d);
+        var d = Directory.CreateTempSubdirectory("gm-io-").FullName;
+        _dirs.Add(d);
         return d;
+    }
+
+    public void Dispose()
+    {
+        foreach (var d in _dirs)
+            try { Directory.Delete(d, recursive: true); } catch (IOException) { }
     }
 
     private const string GaussKrugerPrj = """PROJCS["CGCS2000_3_Degree_GK_CM_114E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",114.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]""";
