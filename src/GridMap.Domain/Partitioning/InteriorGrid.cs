@@ -16,8 +16,9 @@ internal sealed class InteriorGrid
     private readonly byte[] _state = new byte[Size * Size];
     private readonly double _minX, _minY, _cellW, _cellH;
     private readonly Geometry _area;
-    // The outline's segments (every ring's), as flat coordinate arrays for LengthInside.
-    private readonly double[] _ax1, _ay1, _ax2, _ay2;
+
+    /// <summary>The area's outline, its segments oriented with the area on their left.</summary>
+    public OrientedSegments Outline { get; }
 
     public InteriorGrid(Geometry area)
     {
@@ -25,33 +26,26 @@ internal sealed class InteriorGrid
         var env = area.EnvelopeInternal;
         _minX = env.MinX; _minY = env.MinY;
         _cellW = Math.Max(env.Width, 1e-9) / Size; _cellH = Math.Max(env.Height, 1e-9) / Size;
-        var segments = new List<(double, double, double, double)>();
+        Outline = OrientedSegments.Of(area);
         var near = new bool[Size * Size];
         // Each outline segment sampled every quarter cell: every cell it passes through is a sample's cell or one of
         // that cell's eight neighbours, all marked.
-        foreach (var ring in UnitGraphBuilder.Rings(area))
+        for (var k = 0; k < Outline.Count; k++)
         {
-            var seq = ring.CoordinateSequence;
-            for (var k = 0; k + 1 < seq.Count; k++)
+            double x1 = Outline.X1[k], y1 = Outline.Y1[k], x2 = Outline.X2[k], y2 = Outline.Y2[k];
+            var steps = (int)Math.Ceiling(Math.Max(Math.Abs(x2 - x1) / _cellW, Math.Abs(y2 - y1) / _cellH) * 4) + 1;
+            for (var s = 0; s <= steps; s++)
             {
-                double x1 = seq.GetX(k), y1 = seq.GetY(k), x2 = seq.GetX(k + 1), y2 = seq.GetY(k + 1);
-                segments.Add((x1, y1, x2, y2));
-                var steps = (int)Math.Ceiling(Math.Max(Math.Abs(x2 - x1) / _cellW, Math.Abs(y2 - y1) / _cellH) * 4) + 1;
-                for (var s = 0; s <= steps; s++)
-                {
-                    var t = (double)s / steps;
-                    var (cx, cy) = CellOf(x1 + t * (x2 - x1), y1 + t * (y2 - y1));
-                    for (var dy = -1; dy <= 1; dy++)
-                        for (var dx = -1; dx <= 1; dx++)
-                        {
-                            int ix = cx + dx, iy = cy + dy;
-                            if (ix >= 0 && iy >= 0 && ix < Size && iy < Size) near[iy * Size + ix] = true;
-                        }
-                }
+                var t = (double)s / steps;
+                var (cx, cy) = CellOf(x1 + t * (x2 - x1), y1 + t * (y2 - y1));
+                for (var dy = -1; dy <= 1; dy++)
+                    for (var dx = -1; dx <= 1; dx++)
+                    {
+                        int ix = cx + dx, iy = cy + dy;
+                        if (ix >= 0 && iy >= 0 && ix < Size && iy < Size) near[iy * Size + ix] = true;
+                    }
             }
         }
-        _ax1 = [.. segments.Select(s => s.Item1)]; _ay1 = [.. segments.Select(s => s.Item2)];
-        _ax2 = [.. segments.Select(s => s.Item3)]; _ay2 = [.. segments.Select(s => s.Item4)];
         // Groups of cells away from the outline: one locate each (of a cell's centre), then a flood through edge neighbours.
         var locator = new IndexedPointInAreaLocator(area);
         var stack = new Stack<int>();
@@ -115,16 +109,14 @@ internal sealed class InteriorGrid
         return inside * length;
     }
 
-    /// <summary>The pieces [t0, t1] (0 ≤ t0 &lt; t1 ≤ 1, in order along it; two may meet where the segment touches the outline) of the segment from (x1, y1) to (x2, y2) that lie in
-    /// the area's interior, into <paramref name="pieces"/> (cleared first); <paramref name="cuts"/> is scratch.</summary>
+    /// <summary>The pieces [t0, t1] (0 ≤ t0 &lt; t1 ≤ 1, in order along it; two may meet where the segment touches the
+    /// outline) of the segment from (x1, y1) to (x2, y2) that lie in the area's interior, into <paramref name="pieces"/>
+    /// (cleared first); <paramref name="cuts"/> is scratch.</summary>
     public void InsidePieces(double x1, double y1, double x2, double y2, List<(double T0, double T1)> pieces, List<double> cuts,
         ref IndexedPointInAreaLocator? locator)
     {
         pieces.Clear();
-        cuts.Clear();
-        cuts.Add(0); cuts.Add(1);
-        AddCuts(x1, y1, x2, y2, _ax1, _ay1, _ax2, _ay2, _ax1.Length, cuts);
-        cuts.Sort();
+        Outline.Cuts(x1, y1, x2, y2, cuts);
         double dx = x2 - x1, dy = y2 - y1;
         for (var i = 0; i + 1 < cuts.Count; i++)
         {
@@ -133,39 +125,6 @@ internal sealed class InteriorGrid
             var tm = (t0 + t1) / 2;
             if (!Inside(x1 + tm * dx, y1 + tm * dy, ref locator)) continue;
             pieces.Add((t0, t1));
-        }
-    }
-
-    /// <summary>
-    /// Adds to <paramref name="cuts"/> the parameters t in [0, 1] at which the segment from (x1, y1) to (x2, y2) meets the
-    /// first <paramref name="count"/> segments (sx1, sy1)–(sx2, sy2): where it crosses or touches one, and where the ends
-    /// of one on its line fall on it.
-    /// </summary>
-    internal static void AddCuts(double x1, double y1, double x2, double y2, double[] sx1, double[] sy1, double[] sx2, double[] sy2, int count,
-        List<double> cuts)
-    {
-        double dx = x2 - x1, dy = y2 - y1;
-        double minX = Math.Min(x1, x2), maxX = Math.Max(x1, x2), minY = Math.Min(y1, y2), maxY = Math.Max(y1, y2);
-        for (var k = 0; k < count; k++)
-        {
-            double ax = sx1[k], ay = sy1[k], bx = sx2[k], by = sy2[k];
-            if (Math.Max(ax, bx) < minX || Math.Min(ax, bx) > maxX || Math.Max(ay, by) < minY || Math.Min(ay, by) > maxY) continue;
-            double ex = bx - ax, ey = by - ay;
-            double px = ax - x1, py = ay - y1;
-            var denom = dx * ey - dy * ex;
-            if (denom == 0)
-            {
-                // Parallel: when on one line, the other segment's ends cut this one where they fall on it.
-                if (px * dy - py * dx != 0) continue;
-                var dd = dx * dx + dy * dy;
-                if (dd == 0) continue;
-                cuts.Add(Math.Clamp((px * dx + py * dy) / dd, 0, 1));
-                cuts.Add(Math.Clamp(((bx - x1) * dx + (by - y1) * dy) / dd, 0, 1));
-                continue;
-            }
-            var t = (px * ey - py * ex) / denom;
-            var u = (px * dy - py * dx) / denom;
-            if (t >= 0 && t <= 1 && u >= 0 && u <= 1) cuts.Add(t);
         }
     }
 }

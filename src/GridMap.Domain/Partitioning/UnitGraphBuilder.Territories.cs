@@ -93,7 +93,7 @@ public sealed partial class UnitGraphBuilder
         /// pieces is twice its area and their lengths its perimeter. The overlay took about 200 µs a territory (1,273 of
         /// them on 100,000 compounds, 0.26 s of CPU); the same figures to rounding (test against the polygons' path).
         /// </summary>
-        public (double Area, double Perimeter) Measure(Geometry? t, Geometry footprint, InteriorGrid interior, OrientedSegments outline)
+        public (double Area, double Perimeter) Measure(Geometry? t, Geometry footprint, InteriorGrid interior)
         {
             if (t is null) return (footprint.Area, footprint.Length);
             if (ClearlyInside(t, outlineSegments, _inside) || _prepared.Contains(t)) return (t.Area, t.Length);
@@ -119,14 +119,12 @@ public sealed partial class UnitGraphBuilder
                 foreach (var (t0, t1) in _pieces) AddPiece(x1, y1, x2, y2, t0, t1);
             }
             // The area's outline, inside the territory.
+            var outline = interior.Outline;
             for (var k = 0; k < outline.Count; k++)
             {
                 double x1 = outline.X1[k], y1 = outline.Y1[k], x2 = outline.X2[k], y2 = outline.Y2[k];
                 if (Math.Max(x1, x2) < env.MinX || Math.Min(x1, x2) > env.MaxX || Math.Max(y1, y2) < env.MinY || Math.Min(y1, y2) > env.MaxY) continue;
-                _cuts.Clear();
-                _cuts.Add(0); _cuts.Add(1);
-                InteriorGrid.AddCuts(x1, y1, x2, y2, own.X1, own.Y1, own.X2, own.Y2, own.Count, _cuts);
-                _cuts.Sort();
+                own.Cuts(x1, y1, x2, y2, _cuts);
                 for (var i = 0; i + 1 < _cuts.Count; i++)
                 {
                     double t0 = _cuts[i], t1 = _cuts[i + 1];
@@ -136,55 +134,6 @@ public sealed partial class UnitGraphBuilder
                 }
             }
             return a2 > 0 ? (a2 / 2, length) : (footprint.Area, footprint.Length);
-        }
-    }
-
-    /// <summary>The rings of a (multi)polygon as segments oriented with its interior on their left (shells counter-clockwise,
-    /// holes clockwise), as flat coordinate arrays.</summary>
-    internal sealed class OrientedSegments
-    {
-        public readonly double[] X1, Y1, X2, Y2;
-        public readonly int Count;
-
-        private OrientedSegments(List<(double, double, double, double)> s)
-        {
-            Count = s.Count;
-            X1 = new double[Count]; Y1 = new double[Count]; X2 = new double[Count]; Y2 = new double[Count];
-            for (var k = 0; k < Count; k++) (X1[k], Y1[k], X2[k], Y2[k]) = s[k];
-        }
-
-        public static OrientedSegments Of(Geometry g)
-        {
-            var s = new List<(double, double, double, double)>();
-            for (var i = 0; i < g.NumGeometries; i++)
-            {
-                if (g.GetGeometryN(i) is not Polygon p || p.IsEmpty) continue;
-                Add(p.Shell, counterClockwise: true);
-                foreach (var hole in p.Holes) Add(hole, counterClockwise: false);
-            }
-            return new OrientedSegments(s);
-
-            void Add(LinearRing ring, bool counterClockwise)
-            {
-                var seq = ring.CoordinateSequence;
-                var reverse = NetTopologySuite.Algorithm.Orientation.IsCCW(seq) != counterClockwise;
-                for (var k = 0; k + 1 < seq.Count; k++)
-                    s.Add(reverse ? (seq.GetX(k + 1), seq.GetY(k + 1), seq.GetX(k), seq.GetY(k)) : (seq.GetX(k), seq.GetY(k), seq.GetX(k + 1), seq.GetY(k + 1)));
-            }
-        }
-
-        /// <summary>Whether (x, y) lies inside the rings (crossing parity; a point on a ring may go either way).</summary>
-        public bool Encloses(double x, double y)
-        {
-            var inside = false;
-            for (var k = 0; k < Count; k++)
-            {
-                double y1 = Y1[k], y2 = Y2[k];
-                if ((y1 > y) == (y2 > y)) continue;
-                var xi = X1[k] + (y - y1) * (X2[k] - X1[k]) / (y2 - y1);
-                if (x < xi) inside = !inside;
-            }
-            return inside;
         }
     }
 
@@ -258,12 +207,11 @@ public sealed partial class UnitGraphBuilder
             if (b >= 0 && chain[b]) (outline.TryGetValue(b, out var lb) ? lb : outline[b] = []).Add((v.P1, v.P2));
         }
         var chained = outline.Keys.ToArray();
-        var areaOutline = OrientedSegments.Of(area);
         MeasuredFromEdges = n - chain.Count(c => c);
         Parallel.For(0, chained.Length, new ParallelOptions { CancellationToken = ct }, () => new AreaClip(area, outlineSegments), (k, _, clip) =>
         {
             var i = chained[k];
-            (areas[i], perims[i]) = clip.Measure(Territory(outline[i], factory), footprints[i], interior, areaOutline);
+            (areas[i], perims[i]) = clip.Measure(Territory(outline[i], factory), footprints[i], interior);
             return clip;
         }, _ => { });
         for (var i = 0; i < n; i++)

@@ -78,11 +78,17 @@ public class TessellationPrimitivesTests
         }
     }
 
+    /// <summary>Areas for the point and segment tests: a rectangle, an L, a triangle with a hole, two squares apart.</summary>
+    public static TheoryData<string> Outlines =>
+    [
+        "POLYGON ((0 0, 1000 0, 1000 600, 0 600, 0 0))",
+        "POLYGON ((0 0, 1000 0, 1000 400, 400 400, 400 1000, 0 1000, 0 0))",
+        "POLYGON ((0 0, 1000 0, 500 900, 0 0), (400 200, 600 200, 500 400, 400 200))",
+        "MULTIPOLYGON (((0 0, 300 0, 300 300, 0 300, 0 0)), ((600 600, 900 600, 900 900, 600 900, 600 600)))",
+    ];
+
     [Theory]
-    [InlineData("POLYGON ((0 0, 1000 0, 1000 600, 0 600, 0 0))")]
-    [InlineData("POLYGON ((0 0, 1000 0, 1000 400, 400 400, 400 1000, 0 1000, 0 0))")] // L-shaped
-    [InlineData("POLYGON ((0 0, 1000 0, 500 900, 0 0), (400 200, 600 200, 500 400, 400 200))")] // with a hole
-    [InlineData("MULTIPOLYGON (((0 0, 300 0, 300 300, 0 300, 0 0)), ((600 600, 900 600, 900 900, 600 900, 600 600)))")]
+    [MemberData(nameof(Outlines))]
     public void InteriorGrid_AnswersAsNtsLocator(string wkt)
     {
         var area = new NetTopologySuite.IO.WKTReader().Read(wkt);
@@ -122,10 +128,7 @@ public class TessellationPrimitivesTests
         Assert.InRange(inside, 1000, points.Count - 1000);
     }
     [Theory]
-    [InlineData("POLYGON ((0 0, 1000 0, 1000 1000, 0 1000, 0 0))")]
-    [InlineData("POLYGON ((0 0, 1000 0, 1000 400, 400 400, 400 1000, 0 1000, 0 0))")] // L-shaped
-    [InlineData("POLYGON ((0 0, 1000 0, 500 900, 0 0), (400 200, 600 200, 500 400, 400 200))")] // with a hole
-    [InlineData("MULTIPOLYGON (((0 0, 300 0, 300 300, 0 300, 0 0)), ((600 600, 900 600, 900 900, 600 900, 600 600)))")]
+    [MemberData(nameof(Outlines))]
     public void InteriorGridLengthInside_IsNtsOverlaysLength(string wkt)
     {
         var area = new NetTopologySuite.IO.WKTReader().Read(wkt);
